@@ -1,0 +1,39 @@
+# Finds mockhttp's dependencies: a package's own CMake config first, pkg-config second.
+# Outside Debian, point CMake at your installs with CMAKE_PREFIX_PATH, or for a header-only
+# cpp-httplib set MOCKHTTP_HTTPLIB_INCLUDE_DIR to the folder holding httplib.h.
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(PkgConfig)
+
+# cpp-httplib. Debian ships it as a compiled library with a pkg-config file whose cflags
+# (CPPHTTPLIB_OPENSSL_SUPPORT, ...) change the layout of its classes, so those flags must
+# reach every file that includes httplib.h: the imported target carries them.
+set(MOCKHTTP_HTTPLIB_INCLUDE_DIR "" CACHE PATH
+    "Folder with a header-only httplib.h, used when no httplib package is found")
+find_package(httplib CONFIG QUIET)
+if(TARGET httplib::httplib)
+  set(MOCKHTTP_HTTPLIB_TARGET httplib::httplib)
+elseif(PkgConfig_FOUND AND NOT MOCKHTTP_HTTPLIB_INCLUDE_DIR)
+  pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+  set(MOCKHTTP_HTTPLIB_TARGET PkgConfig::CPP_HTTPLIB)
+elseif(MOCKHTTP_HTTPLIB_INCLUDE_DIR)
+  add_library(mockhttp_httplib INTERFACE)
+  target_include_directories(mockhttp_httplib SYSTEM INTERFACE ${MOCKHTTP_HTTPLIB_INCLUDE_DIR})
+  target_link_libraries(mockhttp_httplib INTERFACE Threads::Threads)
+  set(MOCKHTTP_HTTPLIB_TARGET mockhttp_httplib)
+else()
+  message(FATAL_ERROR "cpp-httplib not found: install libcpp-httplib-dev, provide httplibConfig.cmake "
+                      "through CMAKE_PREFIX_PATH, or set MOCKHTTP_HTTPLIB_INCLUDE_DIR")
+endif()
+
+# RE2: upstream installs re2Config.cmake; Debian 12 ships only re2.pc.
+find_package(re2 CONFIG QUIET)
+if(TARGET re2::re2)
+  set(MOCKHTTP_RE2_TARGET re2::re2)
+else()
+  if(NOT PkgConfig_FOUND)
+    message(FATAL_ERROR "RE2 not found: install libre2-dev or provide re2Config.cmake")
+  endif()
+  pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+  set(MOCKHTTP_RE2_TARGET PkgConfig::RE2)
+endif()

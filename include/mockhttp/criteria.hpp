@@ -1,0 +1,124 @@
+#pragma once
+// Criteria: the assertive matchers. One value type, built in C++ with the functions below or
+// read from the `$`-keyed JSON form that assertive-mock-api sends on the wire, and written back
+// to that same form with to_json(). Plain values (strings, numbers, nlohmann::json) convert to
+// an equality criteria, so `header("x-env", "test")` and `header("x-env", eq("test"))` agree.
+//
+// Semantics follow Python's assertive library (docs/criteria.md lists each operator), with the
+// deliberate differences of docs/criteria.md#differences: a criteria that cannot apply to its
+// subject (a regex on a number, $json on a body that is not JSON) is a non-match with a reason,
+// never an exception; `true == 1` is false; regexes are RE2 and anchored at the start.
+//
+// Thread safety: a Criteria is immutable after construction; copies share state and every
+// const member may be called from any number of threads at once.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace mockhttp {
+
+namespace detail {
+class CriteriaNode;
+}
+
+// The outcome of applying a criteria to a subject: `reason` explains a non-match.
+struct MatchResult {
+  bool matched = false;
+  std::string reason;
+  explicit operator bool() const noexcept { return matched; }
+};
+
+class Criteria;
+Criteria all_of(std::vector<Criteria> items);
+Criteria any_of(std::vector<Criteria> items);
+Criteria exactly_one_of(Criteria left, Criteria right);
+Criteria is_not(Criteria inner);
+
+class Criteria {
+ public:
+  // Equality with a JSON value (numbers compare by value, so 1 == 1.0; true != 1).
+  Criteria(const nlohmann::json& literal);  // NOLINT(google-explicit-constructor)
+  template <typename T,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Criteria> &&
+                                        !std::is_same_v<std::decay_t<T>, nlohmann::json> &&
+                                        std::is_constructible_v<nlohmann::json, T>>>
+  Criteria(T&& literal)  // NOLINT(google-explicit-constructor)
+      : Criteria(nlohmann::json(std::forward<T>(literal))) {}
+
+  // Reads the wire form. Throws CriteriaError naming the JSON Pointer below `pointer`.
+  static Criteria from_json(const nlohmann::json& document, const std::string& pointer = "");
+
+  // The wire form; from_json(c.to_json()) behaves as c. Criteria made from a C++ predicate
+  // (satisfies(), gmock matchers) write `{"$predicate": {"description": ...}}`, which
+  // from_json refuses: a function cannot travel over the wire.
+  nlohmann::json to_json() const;
+
+  // A short human description, e.g. `> 3` or `matches regex "^Bearer "`.
+  std::string describe() const;
+
+  MatchResult evaluate(const nlohmann::json& subject) const;
+  bool matches(const nlohmann::json& subject) const { return evaluate(subject).matched; }
+
+  // True for plain-value equality; `literal()` is then the value compared against when the
+  // literal holds no nested criteria (otherwise it is null).
+  bool is_literal() const;
+  const nlohmann::json& literal() const;
+
+  // `a && b`, `a || b`, `a ^ b` (exactly one), `!a`. Hidden friends, so that they apply only
+  // when one side already is a Criteria: `gt(1) || 20` works, `!some_bool` is untouched.
+  friend Criteria operator&&(Criteria a, Criteria b) { return all_of({std::move(a), std::move(b)}); }
+  friend Criteria operator||(Criteria a, Criteria b) { return any_of({std::move(a), std::move(b)}); }
+  friend Criteria operator^(Criteria a, Criteria b) { return exactly_one_of(std::move(a), std::move(b)); }
+  friend Criteria operator!(Criteria a) { return is_not(std::move(a)); }
+
+  explicit Criteria(std::shared_ptr<const detail::CriteriaNode> node);
+  const detail::CriteriaNode& node() const { return *node_; }
+
+ private:
+  std::shared_ptr<const detail::CriteriaNode> node_;
+};
+
+using CriteriaMap = std::map<std::string, Criteria>;
+
+// Comparison. Ordering applies to two numbers or two strings (by code point).
+Criteria eq(const nlohmann::json& value);
+Criteria neq(Criteria value);
+Criteria gt(const nlohmann::json& value);
+Criteria gte(const nlohmann::json& value);
+Criteria lt(const nlohmann::json& value);
+Criteria lte(const nlohmann::json& value);
+Criteria between(const nlohmann::json& lower, const nlohmann::json& upper, bool inclusive = true);
+
+// Logic. An empty all_of matches; an empty any_of does not.
+Criteria all_of(std::vector<Criteria> items);
+Criteria any_of(std::vector<Criteria> items);
+Criteria exactly_one_of(Criteria left, Criteria right);  // $xor
+Criteria is_not(Criteria inner);
+
+// Text. `json` parses a string subject as JSON and applies `inner` to the result (a plain
+// value in `inner` means exact equality of the parsed document).
+Criteria json(Criteria inner);
+Criteria regex(const std::string& pattern);  // RE2 syntax, anchored at the start only
+Criteria ignore_case(const std::string& value);
+
+// Collections: strings (by character), arrays (by element), objects (by key).
+Criteria contains(std::vector<Criteria> items);
+Criteria contains_exactly(std::vector<Criteria> items);
+Criteria length(Criteria value);
+Criteria key_values(CriteriaMap key_values);        // the listed keys match; others allowed
+Criteria exact_key_values(CriteriaMap key_values);  // the listed keys match; no others
+
+// Numbers, with Python's modulo: -3 is odd, 4.0 is even, 3.5 is neither.
+Criteria even();
+Criteria odd();
+
+// An in-process predicate. `description` is what reports and to_json() show.
+Criteria satisfies(std::string description,
+                   std::function<MatchResult(const nlohmann::json& subject)> predicate);
+
+}  // namespace mockhttp

@@ -1,0 +1,43 @@
+#pragma once
+// The typed errors mockhttp throws. Every error names what was wrong and where, so a test
+// failure reads as a diagnosis rather than a stack trace.
+#include <stdexcept>
+#include <string>
+
+namespace mockhttp {
+
+// Base of every exception mockhttp throws.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A criteria or request-matcher document (C++ builder argument or JSON on the wire) is
+// malformed. `path()` is a JSON Pointer (RFC 6901) to the offending value, "" for the root.
+class CriteriaError : public Error {
+ public:
+  CriteriaError(std::string path, std::string problem)
+      : Error(path.empty() ? problem : "at " + path + ": " + problem),
+        path_(std::move(path)),
+        problem_(std::move(problem)) {}
+  const std::string& path() const noexcept { return path_; }
+  const std::string& problem() const noexcept { return problem_; }
+
+ private:
+  std::string path_;
+  std::string problem_;
+};
+
+// A stub definition cannot be used as given (for example a negative max_calls).
+class StubError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The server could not start (address in use, bad host) or was used after stop().
+class ServerError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace mockhttp

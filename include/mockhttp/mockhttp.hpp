@@ -1,0 +1,12 @@
+#pragma once
+// The whole public API of mockhttp. Include <mockhttp/gtest.hpp> as well for GoogleTest
+// matchers and assertions.
+#include <mockhttp/criteria.hpp>
+#include <mockhttp/errors.hpp>
+#include <mockhttp/mock_server.hpp>
+#include <mockhttp/near_miss.hpp>
+#include <mockhttp/recorded_request.hpp>
+#include <mockhttp/request.hpp>
+#include <mockhttp/response.hpp>
+#include <mockhttp/stub.hpp>
+#include <mockhttp/verification.hpp>

@@ -1,0 +1,38 @@
+#pragma once
+// RecordedRequest: one entry of the request journal, as the server received it.
+// A value type: journal reads return copies, safe to keep and use on any thread.
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include <mockhttp/response.hpp>
+
+namespace mockhttp {
+
+struct RecordedRequest {
+  std::string method;                        // as sent, e.g. "GET"
+  std::string path;                          // percent-decoded, without the query
+  std::map<std::string, std::string> query;  // repeated keys: the last value wins
+  Headers headers;                           // as sent: original case and order
+  std::string body;                          // raw bytes
+  std::string host;                          // Host header, lowercase, without the port
+  std::chrono::system_clock::time_point received_at;
+  std::optional<std::string> matched_stub_id;     // empty when no stub matched
+  std::map<std::string, std::string> path_params;  // captured by the winning stub's pattern
+
+  // The first value of a header, by case-insensitive name.
+  std::optional<std::string> header(const std::string& name) const;
+
+  // The subjects criteria see: {lowercase name: first value} and {name: value}.
+  nlohmann::json headers_json() const;
+  nlohmann::json query_json() const;
+
+  // The journal's wire form (GET /__mock__/requests). Bodies that are not UTF-8 are sent as
+  // "body_base64" instead of "body", so one odd request never breaks a listing.
+  nlohmann::json to_json() const;
+  std::string describe() const;  // "POST /payment?x=1"
+};
+
+}  // namespace mockhttp

@@ -1,0 +1,70 @@
+#pragma once
+// Request: what a stub waits for, and what confirm_request() counts. Each field is optional;
+// an unset field matches anything. Fields take plain values (equality) or Criteria.
+//
+//   Request{}.method("POST").path("/users/{id}")
+//            .header("authorization", regex("^Bearer "))
+//            .query("page", "2")
+//            .body(json(key_values({{"amount", gt(0)}})));
+//
+// Paths: in a stub, a string path is a pattern whose `{name}` segments capture one segment each
+// (same number of segments, literal segments case-sensitive, trailing slash ignored); in
+// confirm_request() a string path is compared literally, as assertive-mock-api does. Pass a
+// Criteria (e.g. regex("^/api/")) to match the path string any other way.
+// Header names are case-insensitive. Query values are strings (the last of repeated keys).
+//
+// Thread safety: a value type. Build it on one thread; once handed to the server it is copied.
+#include <mockhttp/criteria.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace mockhttp {
+
+class Request {
+ public:
+  Request& method(Criteria method);
+  Request& path(const char* pattern) { return path(std::string(pattern)); }
+  Request& path(std::string pattern);
+  Request& path(Criteria criteria);
+  Request& header(const std::string& name, Criteria value);  // adds one header to match
+  Request& headers(Criteria on_all_headers);  // criteria on the {lowercase name: value} object
+  Request& query(const std::string& name, Criteria value);
+  Request& query(Criteria on_all_parameters);
+  Request& host(Criteria host);  // the Host header, lowercase, without the port
+  Request& body(Criteria body);  // criteria on the raw body text
+  Request& json_body(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
+
+  // The wire form of assertive-mock-api's request matcher ({"path", "method", "headers", ...}).
+  nlohmann::json to_json() const;
+  // Reads the wire form; throws CriteriaError with a JSON Pointer under `pointer`.
+  static Request from_json(const nlohmann::json& document, const std::string& pointer = "");
+
+  // One line, for reports: `POST /payment headers{authorization: matches regex "^Bearer "}`.
+  std::string describe() const;
+
+  // Which fields are set. Used by the matcher and reports.
+  const std::optional<Criteria>& method_criteria() const { return method_; }
+  const std::optional<std::string>& path_pattern() const { return path_pattern_; }
+  const std::optional<Criteria>& path_criteria() const { return path_criteria_; }
+  const std::optional<Criteria>& headers_criteria() const { return headers_; }
+  const std::optional<Criteria>& query_criteria() const { return query_; }
+  const std::optional<Criteria>& host_criteria() const { return host_; }
+  const std::optional<Criteria>& body_criteria() const { return body_; }
+
+ private:
+  std::optional<Criteria> method_;
+  std::optional<std::string> path_pattern_;
+  std::optional<Criteria> path_criteria_;
+  // headers_ and query_ are derived: the whole-object criteria and the per-key ones, combined.
+  std::optional<Criteria> headers_;
+  std::optional<Criteria> headers_whole_;
+  CriteriaMap header_values_;  // lowercase names
+  std::optional<Criteria> query_;
+  std::optional<Criteria> query_whole_;
+  CriteriaMap query_values_;
+  std::optional<Criteria> host_;
+  std::optional<Criteria> body_;
+};
+
+}  // namespace mockhttp

@@ -1,0 +1,40 @@
+#pragma once
+// Response: what a stub answers. A value type; build it on any thread and hand it to a stub.
+//
+//   Response{}.status(201).header("location", "/users/7").json_body({{"id", 7}})
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mockhttp {
+
+// Header lists keep order and repeated names, as on the wire.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class Response {
+ public:
+  Response() = default;
+  explicit Response(int status) : status_(status) {}
+
+  Response& status(int code);
+  Response& header(std::string name, std::string value);
+  Response& body(std::string text);  // sent as-is; set a content-type header if it matters
+  // Serialised compactly; adds `content-type: application/json` unless one is set.
+  Response& json_body(const nlohmann::json& document);
+
+  int status() const { return status_; }
+  const Headers& headers() const { return headers_; }
+  const std::string& body() const { return body_; }
+  bool has_header(const std::string& name) const;  // case-insensitive
+
+  // The wire form of assertive-mock-api's action.response: {status_code, headers, body}.
+  nlohmann::json to_json() const;
+
+ private:
+  int status_ = 200;
+  Headers headers_;
+  std::string body_;
+};
+
+}  // namespace mockhttp

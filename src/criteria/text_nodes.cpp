@@ -1,0 +1,71 @@
+// $json $regex $ignore_case: criteria on string subjects.
+#include <re2/re2.h>
+
+#include <mockhttp/errors.hpp>
+
+#include "criteria_nodes.hpp"
+#include "unicode_text.hpp"
+
+namespace mockhttp::detail {
+
+using nlohmann::json;
+
+namespace {
+Outcome needs_string(const char* op, const json& subject) {
+  return Outcome::inapplicable(std::string(op) + " applies to a string, got " + type_name(subject) +
+                               " " + preview(subject));
+}
+}  // namespace
+
+Outcome JsonNode::evaluate(const json& subject) const {
+  if (!subject.is_string()) return needs_string("$json", subject);
+  json parsed;
+  try {
+    parsed = json::parse(subject.get_ref<const std::string&>());
+  } catch (const json::parse_error& e) {
+    return Outcome::inapplicable("not valid JSON (" + std::string(e.what()) + ")");
+  }
+  Outcome inner = detail::evaluate(inner_, parsed);
+  if (!inner.matched()) inner.reason = "parsed JSON: " + inner.reason;
+  return inner;
+}
+json JsonNode::to_json() const {
+  return operator_json("$json", {{"inner_criteria", inner_.to_json()}});
+}
+std::string JsonNode::describe() const { return "JSON matching " + inner_.describe(); }
+
+RegexNode::RegexNode(std::string pattern, const std::string& pointer)
+    : pattern_(std::move(pattern)) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto compiled = std::make_shared<const RE2>(pattern_, options);
+  if (!compiled->ok()) {
+    throw CriteriaError(pointer, "RE2 cannot compile regex \"" + pattern_ + "\": " +
+                                     compiled->error() +
+                                     " (backreferences and lookaround are not supported)");
+  }
+  compiled_ = std::move(compiled);
+}
+Outcome RegexNode::evaluate(const json& subject) const {
+  if (!subject.is_string()) return needs_string("$regex", subject);
+  const auto& text = subject.get_ref<const std::string&>();
+  // Python's re.match: anchored at the start only.
+  const bool ok = compiled_->Match(text, 0, text.size(), RE2::ANCHOR_START, nullptr, 0);
+  return ok ? Outcome::match() : expected(*this, subject);
+}
+json RegexNode::to_json() const { return operator_json("$regex", {{"pattern", pattern_}}); }
+std::string RegexNode::describe() const { return "matches regex " + json(pattern_).dump(); }
+
+IgnoreCaseNode::IgnoreCaseNode(std::string value)
+    : value_(std::move(value)), lowered_(lowercase(value_)) {}
+Outcome IgnoreCaseNode::evaluate(const json& subject) const {
+  if (!subject.is_string()) return needs_string("$ignore_case", subject);
+  return lowercase(subject.get_ref<const std::string&>()) == lowered_ ? Outcome::match()
+                                                                       : expected(*this, subject);
+}
+json IgnoreCaseNode::to_json() const { return operator_json("$ignore_case", {{"value", value_}}); }
+std::string IgnoreCaseNode::describe() const {
+  return json(value_).dump(-1, ' ', false, json::error_handler_t::replace) + " ignoring case";
+}
+
+}  // namespace mockhttp::detail

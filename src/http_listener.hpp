@@ -1,0 +1,41 @@
+#pragma once
+// The HTTP/1.1 transport: a cpp-httplib server on its own thread, with the settings a mock
+// server needs (TCP_NODELAY, unlimited keep-alive, a worker per concurrent connection).
+// Every request of every method goes to one handler.
+// Thread safety: stop() may be called from any thread except a handler's, and more than once.
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+namespace mockhttp::detail {
+
+// cpp-httplib with access to its listening socket, which mockhttp tunes after binding.
+class TunableHttpServer : public httplib::Server {
+ public:
+  socket_t listening_socket() const { return svr_sock_; }
+};
+
+class HttpListener {
+ public:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+  // Binds and starts serving before returning; throws ServerError when it cannot bind.
+  HttpListener(const std::string& host, int port, std::size_t worker_threads, Handler handler);
+  ~HttpListener();
+  HttpListener(const HttpListener&) = delete;
+  HttpListener& operator=(const HttpListener&) = delete;
+
+  int port() const { return port_; }
+  void stop();
+
+ private:
+  TunableHttpServer server_;
+  Handler handler_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,112 @@
+#include "stub_registry.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace mockhttp::detail {
+
+std::string StubRegistry::new_id() {
+  // A random (version 4) UUID, the id format assertive-mock-api hands out.
+  std::uniform_int_distribution<std::uint64_t> bits;
+  std::uint64_t high = bits(id_generator_), low = bits(id_generator_);
+  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
+                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  return text;
+}
+
+std::string StubRegistry::add(StubDefinition definition) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string id = new_id();
+  stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), next_sequence_++));
+  return id;
+}
+
+bool StubRegistry::remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = std::find_if(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == id; });
+  if (it == stubs_.end()) return false;
+  stubs_.erase(it);
+  return true;
+}
+
+void StubRegistry::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stubs_.clear();
+}
+
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stubs_;
+}
+
+std::vector<StubInfo> StubRegistry::list() const {
+  std::vector<StubInfo> out;
+  for (const auto& stub : snapshot()) out.push_back({stub->id, stub->definition, stub->calls.load()});
+  return out;
+}
+
+std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
+  for (const auto& stub : snapshot()) {
+    if (stub->id == id) return stub->calls.load();
+  }
+  return std::nullopt;
+}
+
+std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects) {
+  struct Candidate {
+    std::shared_ptr<MountedStub> stub;
+    RequestEvaluation evaluation;
+  };
+  std::vector<Candidate> candidates;
+  for (auto& stub : snapshot()) {
+    if (stub->exhausted()) continue;
+    RequestEvaluation evaluation =
+        evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
+    if (evaluation.matched) candidates.push_back({std::move(stub), std::move(evaluation)});
+  }
+  // More matched fields, then heavier fields, then a more literal path, then the newest.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    const auto rank = [](const Candidate& c) {
+      return std::make_tuple(c.evaluation.strength, c.evaluation.weight,
+                             c.evaluation.path_specificity, c.stub->sequence);
+    };
+    return rank(a) > rank(b);
+  });
+  for (auto& candidate : candidates) {
+    auto& calls = candidate.stub->calls;
+    const auto& max_calls = candidate.stub->definition.max_calls;
+    std::int64_t seen = calls.load(std::memory_order_acquire);
+    bool claimed = false;
+    while (!claimed && (!max_calls || seen < *max_calls)) {
+      claimed = calls.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel);
+    }
+    if (claimed) return StubSelection{candidate.stub, std::move(candidate.evaluation.path_params)};
+  }
+  return std::nullopt;
+}
+
+std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::size_t limit) const {
+  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
+  for (const auto& stub : snapshot()) {
+    RequestEvaluation evaluation =
+        evaluate_request(stub->definition.request, subjects, PathMode::pattern, false);
+    NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
+    if (stub->exhausted()) {
+      miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),
+                                 "already answered " + std::to_string(stub->calls.load()) +
+                                     " of max_calls " + std::to_string(*stub->definition.max_calls)});
+    }
+    candidates.emplace_back(std::move(evaluation), std::move(miss));
+  }
+  keep_closest(candidates, limit);
+  std::vector<NearMiss> out;
+  for (auto& candidate : candidates) out.push_back(std::move(candidate.second));
+  return out;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,61 @@
+// mockhttp/gtest.hpp: the Received() matcher and its failure message, and GoogleMock matchers
+// used as criteria on request fields.
+#include <gtest/gtest-spi.h>
+
+#include <httplib.h>
+
+#include <mockhttp/gtest.hpp>
+
+using namespace mockhttp;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Lt;
+using ::testing::StartsWith;
+
+namespace {
+
+class GTestIntegration : public ::testing::Test {
+ protected:
+  MockServer server;
+  httplib::Client client{server.host(), server.port()};
+};
+
+TEST_F(GTestIntegration, ReceivedPassesOnTheRightCount) {
+  client.Get("/x");
+  client.Get("/x");
+  EXPECT_THAT(server, Received(Request{}.path("/x")));
+  EXPECT_THAT(server, Received(Request{}.path("/x")).Times(2));
+  EXPECT_THAT(server, Received(Request{}.path("/x")).Times(between(1, 3)));
+  EXPECT_THAT(server, ::testing::Not(Received(Request{}.path("/y"))));
+}
+
+TEST_F(GTestIntegration, AFailedReceivedPrintsTheNearMissReport) {
+  client.Get("/payment");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(server, Received(Request{}.method("POST").path("/payment")).Times(1)),
+                          "method: expected \"POST\", got \"GET\"");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(server, Received(Request{}.path("/payment")).Times(2)),
+                          "Expected exactly 2 time(s) a request matching {path \"/payment\"}; 1 of 1");
+}
+
+TEST_F(GTestIntegration, VerificationPrintsItsReportWhenStreamed) {
+  const Verification v = server.confirm_request(Request{}.path("/never"));
+  EXPECT_NONFATAL_FAILURE(EXPECT_TRUE(v) << v, "Expected >= 1 time(s) a request matching {path \"/never\"}");
+}
+
+TEST_F(GTestIntegration, GMockMatchersWorkAsCriteriaOnAnyField) {
+  server.when_requested_with(Request{}.path(text_that(StartsWith("/v1/")))
+                                 .header("x-request-id", text_that(AllOf(StartsWith("req-"), HasSubstr("-42"))))
+                                 .body(text_that(HasSubstr("\"amount\""))))
+      .respond_with(200, "gmock");
+  auto ok = client.Post("/v1/pay", {{"X-Request-Id", "req-abc-42"}}, R"({"amount":1})", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->body, "gmock");
+  auto miss = client.Post("/v1/pay", {{"X-Request-Id", "job-42"}}, R"({"amount":1})", "application/json");
+  ASSERT_TRUE(miss);
+  EXPECT_EQ(miss->status, 404);
+  EXPECT_NE(miss->body.find("starts with \\\"req-\\\""), std::string::npos) << miss->body;
+  // A gmock matcher on the count of a verification.
+  EXPECT_TRUE(server.confirm_request(Request{}.path("/v1/pay"), number_that(Lt(3))));
+}
+
+}  // namespace
