@@ -167,7 +167,8 @@ std::string known_operators() {
 }
 
 Criteria read_operator(const Json& document, const std::string& pointer) {
-  const auto& [name, args] = *document.items().begin();
+  const std::string& name = document.begin().key();
+  const Json& args = document.begin().value();
   const std::string at = pointer_append(pointer, name);
   if (name == "$predicate") {
     throw CriteriaError(at, "$predicate criteria are C++ functions and cannot be read from JSON");

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then builds and runs every test three times,
+# plain, under AddressSanitizer+UndefinedBehaviorSanitizer, and under ThreadSanitizer.
+# MOCKHTTP_TEST_VARIANTS="plain asan" narrows it for a quick local loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+
+variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan"}
+summary=()
+for variant in $variants; do
+  case "$variant" in
+    plain) dir=build;      sanitize="" ;;
+    asan)  dir=build-asan; sanitize="address,undefined" ;;
+    tsan)  dir=build-tsan; sanitize="thread" ;;
+    *) echo "unknown variant $variant" >&2; exit 2 ;;
+  esac
+  echo "=== $variant: configure and build ($dir)"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOCKHTTP_SANITIZE="$sanitize" \
+        -DMOCKHTTP_BUILD_TESTS=ON -DMOCKHTTP_BUILD_EXAMPLES=ON >/dev/null
+  cmake --build "$dir" -j2
+  echo "=== $variant: ctest"
+  # halt_on_error makes the first report fail the test that caused it.
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir "$dir" -j2 --output-on-failure
+  summary+=("$variant: passed")
+done
+printf '%s\n' "${summary[@]}"
