@@ -20,10 +20,9 @@ for variant in $variants; do
         -DMOCKHTTP_BUILD_TESTS=ON -DMOCKHTTP_BUILD_EXAMPLES=ON >/dev/null
   cmake --build "$dir" -j2
   echo "=== $variant: ctest"
-  # halt_on_error makes the first report fail the test that caused it.
-  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir "$dir" -j2 --output-on-failure
+  # Sanitizer options (halt on the first report, TSan suppressions) are set per test by
+  # test/CMakeLists.txt, so a plain ctest in any build tree behaves the same.
+  ctest --test-dir "$dir" -j2 --output-on-failure
   summary+=("$variant: passed")
 done
 printf '%s\n' "${summary[@]}"
