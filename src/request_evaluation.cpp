@@ -90,12 +90,16 @@ NearMiss to_near_miss(std::string id, std::string description, const RequestEval
   return miss;
 }
 
-void keep_closest(std::vector<std::pair<RequestEvaluation, NearMiss>>& candidates, std::size_t limit) {
+std::vector<NearMiss> closest_near_misses(std::vector<std::pair<RequestEvaluation, NearMiss>> candidates,
+                                          std::size_t limit) {
   std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
     if (a.first.strength != b.first.strength) return a.first.strength > b.first.strength;
     return a.first.weight > b.first.weight;
   });
   if (candidates.size() > limit) candidates.resize(limit);
+  std::vector<NearMiss> closest;
+  for (auto& candidate : candidates) closest.push_back(std::move(candidate.second));
+  return closest;
 }
 
 }  // namespace mockhttp::detail

@@ -45,7 +45,8 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
 // The report entry for one candidate, from a full evaluation.
 NearMiss to_near_miss(std::string id, std::string description, const RequestEvaluation& evaluation);
 
-// Orders near misses, closest first (more matched fields, then heavier ones), keeping `limit`.
-void keep_closest(std::vector<std::pair<RequestEvaluation, NearMiss>>& candidates, std::size_t limit);
+// The `limit` closest near misses, closest first (more matched fields, then heavier ones).
+std::vector<NearMiss> closest_near_misses(std::vector<std::pair<RequestEvaluation, NearMiss>> candidates,
+                                          std::size_t limit);
 
 }  // namespace mockhttp::detail

@@ -103,9 +103,7 @@ Verification ServerCore::confirm(const Request& matcher, const Criteria& times) 
     NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), entries[i]->request.describe(), evaluation);
     candidates.emplace_back(std::move(evaluation), std::move(miss));
   }
-  keep_closest(candidates, kNearMissesShown);
-  std::vector<NearMiss> closest;
-  for (auto& candidate : candidates) closest.push_back(std::move(candidate.second));
+  std::vector<NearMiss> closest = closest_near_misses(std::move(candidates), kNearMissesShown);
   if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);
   if (const auto dropped = journal_.dropped()) {
     report += "\n(" + std::to_string(dropped) + " older request(s) were dropped by journal_capacity)";

@@ -103,10 +103,7 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
     }
     candidates.emplace_back(std::move(evaluation), std::move(miss));
   }
-  keep_closest(candidates, limit);
-  std::vector<NearMiss> out;
-  for (auto& candidate : candidates) out.push_back(std::move(candidate.second));
-  return out;
+  return closest_near_misses(std::move(candidates), limit);
 }
 
 }  // namespace mockhttp::detail

@@ -30,27 +30,19 @@ void require_orderable(const Json& value, const char* op) {
                                 type_name(value));
   }
 }
+Criteria comparison(ComparisonNode::Op op, const char* name, const Json& value) {
+  require_orderable(value, name);
+  return make_criteria<ComparisonNode>(op, value);
+}
 }  // namespace
 
 Criteria eq(const Json& value) { return Criteria(value); }
 Criteria neq(Criteria value) { return make_criteria<NeqNode>(std::move(value)); }
 
-Criteria gt(const Json& value) {
-  require_orderable(value, "gt");
-  return make_criteria<ComparisonNode>(ComparisonNode::Op::gt, value);
-}
-Criteria gte(const Json& value) {
-  require_orderable(value, "gte");
-  return make_criteria<ComparisonNode>(ComparisonNode::Op::gte, value);
-}
-Criteria lt(const Json& value) {
-  require_orderable(value, "lt");
-  return make_criteria<ComparisonNode>(ComparisonNode::Op::lt, value);
-}
-Criteria lte(const Json& value) {
-  require_orderable(value, "lte");
-  return make_criteria<ComparisonNode>(ComparisonNode::Op::lte, value);
-}
+Criteria gt(const Json& value) { return comparison(ComparisonNode::Op::gt, "gt", value); }
+Criteria gte(const Json& value) { return comparison(ComparisonNode::Op::gte, "gte", value); }
+Criteria lt(const Json& value) { return comparison(ComparisonNode::Op::lt, "lt", value); }
+Criteria lte(const Json& value) { return comparison(ComparisonNode::Op::lte, "lte", value); }
 Criteria between(const Json& lower, const Json& upper, bool inclusive) {
   require_orderable(lower, "between");
   require_orderable(upper, "between");
