@@ -2,6 +2,8 @@
 // round trip through JSON, and the errors for malformed documents.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/errors.hpp>
 
@@ -245,6 +247,25 @@ TEST(Describe, ReadsLikeTheCriteria) {
   EXPECT_EQ(regex("^a").describe(), "matches regex \"^a\"");
   EXPECT_EQ((gt(1) && lt(5)).describe(), "(> 1 and < 5)");
   EXPECT_EQ(between(1, 3).describe(), "between 1 and 3 (inclusive)");
+}
+
+}  // namespace
+
+namespace {
+
+// The documents that schemas/criteria.schema.json is held to as well
+// (test/schema_conformance_test.py): schema and reader give the same verdicts.
+TEST(SchemaFixtures, TheReaderAcceptsAndRejectsWhatTheSchemaDoes) {
+  std::ifstream file(std::string(MOCKHTTP_TEST_DATA_DIR) + "/criteria_documents.json");
+  ASSERT_TRUE(file) << "cannot open the fixture";
+  const Json documents = Json::parse(file);
+  ASSERT_FALSE(documents["valid"].empty());
+  for (const Json& doc : documents["valid"]) {
+    EXPECT_NO_THROW(Criteria::from_json(doc)) << doc;
+    EXPECT_EQ(Criteria::from_json(Criteria::from_json(doc).to_json()).to_json(), Criteria::from_json(doc).to_json())
+        << doc;
+  }
+  for (const Json& doc : documents["invalid"]) EXPECT_THROW(Criteria::from_json(doc), CriteriaError) << doc;
 }
 
 }  // namespace
