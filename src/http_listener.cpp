@@ -1,5 +1,6 @@
 #include "http_listener.hpp"
 
+#include <csignal>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -53,6 +54,13 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t worker
 
   auto finished = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, finished] {
+    // A client that hangs up mid-response, or a chaos fault that broke the connection, makes
+    // the next send() raise SIGPIPE, whose default action kills the test process. Blocked
+    // here, it is blocked in every worker, which this thread creates: send() returns EPIPE.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
     server_.listen_after_bind();
     finished->store(true);
   });

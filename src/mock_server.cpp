@@ -2,6 +2,7 @@
 #include <mockhttp/mock_server.hpp>
 
 #include "server_core.hpp"
+#include "session_ledger.hpp"
 
 namespace mockhttp {
 
@@ -34,30 +35,33 @@ int MockServer::port() const { return core_->port(); }
 const std::string& MockServer::host() const { return core_->host(); }
 
 StubBuilder MockServer::when_requested_with(Request request) {
-  return StubBuilder(core_, std::move(request));
+  return StubBuilder(detail::MountTarget{core_, nullptr, nullptr}, std::move(request));
 }
 
 StubRef MockServer::add_stub(StubDefinition definition) {
-  if (definition.max_calls && *definition.max_calls < 0) {
-    throw StubError("max_calls must be >= 0, got " + std::to_string(*definition.max_calls));
-  }
-  std::string id = core_->stubs().add(std::move(definition));
-  return StubRef(std::move(id), core_);
+  return detail::mount_stub(detail::MountTarget{core_, nullptr, nullptr}, std::move(definition));
 }
 
 std::vector<StubInfo> MockServer::stubs() const { return core_->stubs().list(); }
 bool MockServer::remove_stub(const std::string& stub_id) { return core_->stubs().remove(stub_id); }
 
-std::vector<RecordedRequest> MockServer::requests() const {
-  std::vector<RecordedRequest> out;
-  for (const auto& entry : core_->journal().snapshot()) out.push_back(entry->request);
-  return out;
-}
+std::vector<RecordedRequest> MockServer::requests() const { return core_->requests(std::nullopt); }
 std::size_t MockServer::dropped_requests() const { return core_->journal().dropped(); }
 
 Verification MockServer::confirm_request(const Request& matcher, const Criteria& times) const {
-  return core_->confirm(matcher, times);
+  return core_->confirm(matcher, times, detail::kGlobalScope);
 }
+
+Scope MockServer::new_scope(const std::string& name) { return Scope(core_, core_->scopes().create(name)); }
+std::vector<std::string> MockServer::scopes() const { return core_->scopes().names(); }
+void MockServer::delete_scope(const std::string& name) { core_->delete_scope(name); }
+
+StubSession MockServer::new_session() {
+  return StubSession(detail::MountTarget{core_, nullptr, std::make_shared<detail::SessionLedger>()});
+}
+
+void MockServer::set_seed(std::uint64_t seed) { core_->set_seed(seed); }
+std::uint64_t MockServer::seed() const { return core_->seed(); }
 
 void MockServer::clear_requests() { core_->journal().clear(); }
 void MockServer::reset() {

@@ -55,7 +55,12 @@ Json RecordedRequest::to_json() const {
               {"host", host},
               {"received_at", iso8601(received_at)},
               {"matched_stub_id", matched_stub_id ? Json(*matched_stub_id) : Json(nullptr)},
-              {"path_params", path_params}};
+              {"path_params", path_params},
+              {"scope", scope ? Json(*scope) : Json(nullptr)}};
+  if (chaos) {
+    out["chaos"] = {{"delay_ms", chaos->delay_ms},
+                    {"fault", chaos->fault ? Json(fault_name(*chaos->fault)) : Json(nullptr)}};
+  }
   if (detail::is_valid_utf8(body)) {
     out["body"] = body;
   } else {

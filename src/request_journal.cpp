@@ -1,5 +1,7 @@
 #include "request_journal.hpp"
 
+#include <algorithm>
+
 namespace mockhttp::detail {
 
 void RequestJournal::append(std::shared_ptr<const JournalEntry> entry) {
@@ -11,9 +13,21 @@ void RequestJournal::append(std::shared_ptr<const JournalEntry> entry) {
   }
 }
 
-std::vector<std::shared_ptr<const JournalEntry>> RequestJournal::snapshot() const {
+std::vector<std::shared_ptr<const JournalEntry>> RequestJournal::snapshot(ScopeFilter filter) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return {entries_.begin(), entries_.end()};
+  if (!filter) return {entries_.begin(), entries_.end()};
+  std::vector<std::shared_ptr<const JournalEntry>> out;
+  for (const auto& entry : entries_) {
+    if (entry->scope_id == *filter) out.push_back(entry);
+  }
+  return out;
+}
+
+void RequestJournal::remove_scope(std::uint64_t scope_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [&](const auto& entry) { return entry->scope_id == scope_id; }),
+                 entries_.end());
 }
 
 std::size_t RequestJournal::dropped() const {

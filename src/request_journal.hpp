@@ -2,9 +2,11 @@
 // The request journal: every request the server received, oldest first, optionally capped.
 // Thread safety: every member is safe to call from any thread; readers get a snapshot.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <mockhttp/recorded_request.hpp>
@@ -17,14 +19,20 @@ struct JournalEntry {
   explicit JournalEntry(RecordedRequest r) : request(std::move(r)), subjects(request) {}
   RecordedRequest request;
   RequestSubjects subjects;  // kept so that verifications do not rebuild them
+  std::uint64_t scope_id = 0;  // ScopeRecord::id; 0: global
 };
+
+// Which entries a reader sees: every entry, or those of one scope (kGlobalScope: no scope).
+constexpr std::uint64_t kGlobalScope = 0;
+using ScopeFilter = std::optional<std::uint64_t>;
 
 class RequestJournal {
  public:
   explicit RequestJournal(std::size_t capacity) : capacity_(capacity) {}
 
   void append(std::shared_ptr<const JournalEntry> entry);
-  std::vector<std::shared_ptr<const JournalEntry>> snapshot() const;
+  std::vector<std::shared_ptr<const JournalEntry>> snapshot(ScopeFilter filter = std::nullopt) const;
+  void remove_scope(std::uint64_t scope_id);  // what a deleted scope recorded
   std::size_t dropped() const;
   void clear();
 

@@ -1,8 +1,11 @@
 #include "server_core.hpp"
 
+#include <random>
+
+#include "chaos_plan.hpp"
 #include "criteria/criteria_node.hpp"
-#include "criteria/unicode_text.hpp"
 #include "request_capture.hpp"
+#include "response_delivery.hpp"
 
 namespace mockhttp::detail {
 
@@ -14,12 +17,23 @@ constexpr std::size_t kNearMissesShown = 3;
 std::string times_phrase(const Criteria& times) {
   return times.is_literal() ? "exactly " + times.describe() + " time(s)" : times.describe() + " time(s)";
 }
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+void send_json(httplib::Response& response, int status, const json& body) {
+  response.status = status;
+  response.set_content(body.dump(2, ' ', false, json::error_handler_t::replace), "application/json");
+}
 }  // namespace
 
 ServerCore::ServerCore(const ServerOptions& options)
     : host_(options.host),
       requested_port_(options.port),
       worker_threads_(options.worker_threads == 0 ? 1 : options.worker_threads),
+      seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity) {}
 
 ServerCore::~ServerCore() { stop(); }
@@ -31,60 +45,108 @@ void ServerCore::start() {
 }
 
 void ServerCore::stop() {
+  {
+    std::lock_guard<std::mutex> lock(stopping_mutex_);
+    stopping_ = true;
+  }
+  stopping_signal_.notify_all();
   if (listener_) listener_->stop();
+}
+
+bool ServerCore::pause(std::chrono::milliseconds duration) {
+  std::unique_lock<std::mutex> lock(stopping_mutex_);
+  return !stopping_signal_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
+std::string ServerCore::seed_note() const {
+  if (!stubs_.any_chaos()) return "";
+  return "\n(chaos seed " + std::to_string(seed()) + ": MockServer::set_seed(" + std::to_string(seed()) +
+         ") replays these delays and faults)";
 }
 
 void ServerCore::handle(const httplib::Request& http_request, httplib::Response& http_response) {
   try {
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
-    auto selection = stubs_.select(entry->subjects);
+    const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
+    if (!resolution.collisions.empty()) {
+      send_json(http_response, 400,
+                {{"error", "SCOPE_COLLISION"},
+                 {"detail", "Multiple scope headers matched this request"},
+                 {"scopes", resolution.collisions},
+                 {"request", entry->request.to_json()}});
+      return;
+    }
+    if (resolution.scope) {
+      entry->scope_id = resolution.scope->id;
+      entry->request.scope = resolution.scope->name;
+    }
+
+    auto selection = stubs_.select(entry->subjects, entry->scope_id);
+    ChaosDecision decision;
     if (selection) {
-      entry->request.matched_stub_id = selection->stub->id;
+      const MountedStub& stub = *selection->stub;
+      entry->request.matched_stub_id = stub.id;
       entry->request.path_params = selection->path_params;
+      if (!stub.definition.chaos.empty()) {
+        decision = decide_chaos(stub.definition.chaos, seed(), stub.sequence, selection->call_number);
+        entry->request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
+      }
     }
     const RecordedRequest& recorded = entry->request;
     journal_.append(entry);
+    // A scope deleted while this request was in flight has swept its journal already.
+    if (resolution.scope && !resolution.scope->live.load()) journal_.remove_scope(resolution.scope->id);
 
     if (!selection) {
-      const auto misses = stubs_.closest(entry->subjects, kNearMissesShown);
+      const auto misses = stubs_.closest(entry->subjects, entry->scope_id, kNearMissesShown);
       json closest = json::array();
       for (const auto& miss : misses) closest.push_back(miss.to_json());
-      const std::string report = "No stub matched " + recorded.describe() + "\n" +
+      const std::string report = "No stub matched " + recorded.describe() +
+                                 (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") + "\n" +
                                  (misses.empty() ? "  (no stubs are mounted)\n"
                                                  : "Closest stubs:\n" + describe_near_misses(misses));
-      const json body = {{"error", "NO_STUB_MATCH_FOUND"},
-                         {"request", recorded.to_json()},
-                         {"closest_stubs", closest},
-                         {"report", report}};
-      http_response.status = 404;
-      http_response.set_content(body.dump(2, ' ', false, json::error_handler_t::replace), "application/json");
+      send_json(http_response, 404,
+                {{"error", "NO_STUB_MATCH_FOUND"},
+                 {"request", recorded.to_json()},
+                 {"closest_stubs", closest},
+                 {"report", report}});
       return;
     }
 
-    const Response& response = selection->stub->definition.response;
-    http_response.status = response.status();
-    std::string content_type;
-    for (const auto& [name, value] : response.headers()) {
-      if (ascii_lowercase(name) == "content-type") {
-        content_type = value;
-      } else {
-        http_response.set_header(name, value);
-      }
+    const auto pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
+    if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
+      send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
+      return;
     }
-    if (!content_type.empty()) {
-      http_response.set_content(response.body(), content_type);
-    } else {
-      http_response.body = response.body();
-    }
+    const StubDefinition& definition = selection->stub->definition;
+    deliver_response(definition.response, definition.chaos, decision, http_request, http_response,
+                     pause_unless_stopping);
   } catch (const std::exception& e) {
-    http_response.status = 500;
-    http_response.set_content(json{{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}}.dump(),
-                              "application/json");
+    send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
 }
 
-Verification ServerCore::confirm(const Request& matcher, const Criteria& times) const {
-  const auto entries = journal_.snapshot();
+std::vector<RecordedRequest> ServerCore::requests(ScopeFilter filter) const {
+  std::vector<RecordedRequest> out;
+  for (const auto& entry : journal_.snapshot(filter)) out.push_back(entry->request);
+  return out;
+}
+
+void ServerCore::forget_scope(const ScopeRecord& record) {
+  stubs_.remove_scope(record.id);
+  journal_.remove_scope(record.id);
+}
+
+void ServerCore::delete_scope(const std::string& name) { forget_scope(*scopes_.remove(name)); }
+
+bool ServerCore::delete_scope(const ScopeRecord& record) {
+  if (!scopes_.remove(record)) return false;
+  forget_scope(record);
+  return true;
+}
+
+Verification ServerCore::confirm(const Request& matcher, const Criteria& times, std::uint64_t scope_id) const {
+  const auto entries = journal_.snapshot(scope_id);
   std::size_t count = 0;
   for (const auto& entry : entries) {
     if (evaluate_request(matcher, entry->subjects, PathMode::literal, true).matched) ++count;
@@ -108,6 +170,7 @@ Verification ServerCore::confirm(const Request& matcher, const Criteria& times) 
   if (const auto dropped = journal_.dropped()) {
     report += "\n(" + std::to_string(dropped) + " older request(s) were dropped by journal_capacity)";
   }
+  report += seed_note();
   return Verification(false, count, std::move(report), std::move(closest));
 }
 

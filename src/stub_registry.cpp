@@ -19,10 +19,10 @@ std::string StubRegistry::new_id() {
   return text;
 }
 
-std::string StubRegistry::add(StubDefinition definition) {
+std::string StubRegistry::add(StubDefinition definition, StubScope scope) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string id = new_id();
-  stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), next_sequence_++));
+  stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++));
   return id;
 }
 
@@ -32,6 +32,13 @@ bool StubRegistry::remove(const std::string& id) {
   if (it == stubs_.end()) return false;
   stubs_.erase(it);
   return true;
+}
+
+void StubRegistry::remove_scope(std::uint64_t scope_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stubs_.erase(std::remove_if(stubs_.begin(), stubs_.end(),
+                              [&](const auto& stub) { return stub->scope.id == scope_id; }),
+               stubs_.end());
 }
 
 void StubRegistry::clear() {
@@ -44,10 +51,26 @@ std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
   return stubs_;
 }
 
-std::vector<StubInfo> StubRegistry::list() const {
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::visible_to(std::uint64_t scope_id) const {
+  std::vector<std::shared_ptr<MountedStub>> visible;
+  for (auto& stub : snapshot()) {
+    if (stub->scope.id == kGlobalScope || stub->scope.id == scope_id) visible.push_back(std::move(stub));
+  }
+  return visible;
+}
+
+std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
   std::vector<StubInfo> out;
-  for (const auto& stub : snapshot()) out.push_back({stub->id, stub->definition, stub->calls.load()});
+  for (const auto& stub : snapshot()) {
+    if (filter && stub->scope.id != *filter) continue;
+    out.push_back({stub->id, stub->definition, stub->calls.load(), stub->scope.name});
+  }
   return out;
+}
+
+bool StubRegistry::any_chaos() const {
+  const auto stubs = snapshot();
+  return std::any_of(stubs.begin(), stubs.end(), [](const auto& stub) { return !stub->definition.chaos.empty(); });
 }
 
 std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
@@ -57,22 +80,26 @@ std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
   return std::nullopt;
 }
 
-std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects) {
+std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id) {
   struct Candidate {
     std::shared_ptr<MountedStub> stub;
     RequestEvaluation evaluation;
+    int scope_specificity;
   };
   std::vector<Candidate> candidates;
-  for (auto& stub : snapshot()) {
+  for (auto& stub : visible_to(scope_id)) {
     if (stub->exhausted()) continue;
     RequestEvaluation evaluation =
         evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
-    if (evaluation.matched) candidates.push_back({std::move(stub), std::move(evaluation)});
+    if (!evaluation.matched) continue;
+    const int scope_specificity = scope_id != kGlobalScope && stub->scope.id == scope_id ? 1 : 0;
+    candidates.push_back({std::move(stub), std::move(evaluation), scope_specificity});
   }
-  // More matched fields, then heavier fields, then a more literal path, then the newest.
+  // More matched fields, then heavier fields, then the request's own scope, then a more
+  // literal path, then the newest.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     const auto rank = [](const Candidate& c) {
-      return std::make_tuple(c.evaluation.strength, c.evaluation.weight,
+      return std::make_tuple(c.evaluation.strength, c.evaluation.weight, c.scope_specificity,
                              c.evaluation.path_specificity, c.stub->sequence);
     };
     return rank(a) > rank(b);
@@ -85,14 +112,15 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
     while (!claimed && (!max_calls || seen < *max_calls)) {
       claimed = calls.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel);
     }
-    if (claimed) return StubSelection{candidate.stub, std::move(candidate.evaluation.path_params)};
+    if (claimed) return StubSelection{candidate.stub, std::move(candidate.evaluation.path_params), seen + 1};
   }
   return std::nullopt;
 }
 
-std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::size_t limit) const {
+std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::uint64_t scope_id,
+                                            std::size_t limit) const {
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
-  for (const auto& stub : snapshot()) {
+  for (const auto& stub : visible_to(scope_id)) {
     RequestEvaluation evaluation =
         evaluate_request(stub->definition.request, subjects, PathMode::pattern, false);
     NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);

@@ -16,14 +16,22 @@
 #include <mockhttp/stub.hpp>
 
 #include "request_evaluation.hpp"
+#include "request_journal.hpp"
 
 namespace mockhttp::detail {
 
+// The scope a stub belongs to: its id (kGlobalScope for none) and its name, for listings.
+struct StubScope {
+  std::uint64_t id = kGlobalScope;
+  std::optional<std::string> name;
+};
+
 struct MountedStub {
-  MountedStub(std::string id, StubDefinition definition, std::uint64_t sequence)
-      : id(std::move(id)), definition(std::move(definition)), sequence(sequence) {}
+  MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
+      : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence) {}
   const std::string id;
   const StubDefinition definition;
+  const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
   std::atomic<std::int64_t> calls{0};
 
@@ -35,23 +43,28 @@ struct MountedStub {
 struct StubSelection {
   std::shared_ptr<const MountedStub> stub;
   std::map<std::string, std::string> path_params;
+  std::int64_t call_number = 0;  // 1 for the stub's first answer, 2 for its second, ...
 };
 
 class StubRegistry {
  public:
-  std::string add(StubDefinition definition);
+  std::string add(StubDefinition definition, StubScope scope = {});
   bool remove(const std::string& id);
+  void remove_scope(std::uint64_t scope_id);
   void clear();
-  std::vector<StubInfo> list() const;
+  std::vector<StubInfo> list(ScopeFilter filter = std::nullopt) const;
   std::optional<std::int64_t> calls(const std::string& id) const;
+  bool any_chaos() const;  // whether a mounted stub has chaos, so reports print the seed
 
-  // The best-ranked stub that matches and still has calls left; its call is counted.
-  std::optional<StubSelection> select(const RequestSubjects& subjects);
-  // The stubs that came closest to matching, for the 404 report.
-  std::vector<NearMiss> closest(const RequestSubjects& subjects, std::size_t limit) const;
+  // The best-ranked stub that matches and still has calls left; its call is counted. A
+  // request of scope S sees S's stubs and the global ones; S's win ties on fields.
+  std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id);
+  // The stubs visible to the request that came closest to matching, for the 404 report.
+  std::vector<NearMiss> closest(const RequestSubjects& subjects, std::uint64_t scope_id, std::size_t limit) const;
 
  private:
   std::vector<std::shared_ptr<MountedStub>> snapshot() const;
+  std::vector<std::shared_ptr<MountedStub>> visible_to(std::uint64_t scope_id) const;
   std::string new_id();
 
   mutable std::mutex mutex_;

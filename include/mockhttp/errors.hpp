@@ -28,8 +28,16 @@ class CriteriaError : public Error {
   std::string problem_;
 };
 
-// A stub definition cannot be used as given (for example a negative max_calls).
+// A stub definition cannot be used as given (a negative max_calls, a latency below zero, a
+// fault probability outside [0, 1]); the message names the field.
 class StubError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A scope cannot be created, used or deleted as asked: a name that is taken or malformed, a
+// scope that no longer exists, a request naming two scopes at once.
+class ScopeError : public Error {
  public:
   using Error::Error;
 };

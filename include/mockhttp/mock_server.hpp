@@ -7,18 +7,27 @@
 //   ... the code under test calls server.url() + "/users/7" ...
 //   EXPECT_TRUE(server.confirm_request(Request{}.path("/users/7"), 1));
 //
+// Scopes (mockhttp/scope.hpp) let parallel tests share one server; stub sessions
+// (mockhttp/stub_session.hpp) remove their stubs when they end; chaos (mockhttp/chaos.hpp)
+// delays and breaks responses, with every random draw replayable from seed().
+//
 // Thread safety: every member function may be called from any thread while requests are being
 // served; stubs added before a request arrives are seen by it. The destructor stops the
-// server and waits for in-flight requests, so it must not run inside a stub's own request.
+// server: requests sleeping in a stub's latency are woken and closed, the others finish. It
+// must not run inside a stub's own request.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
+#include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
+#include <mockhttp/stub_session.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
@@ -30,6 +39,8 @@ struct ServerOptions {
   std::size_t worker_threads = 64;
   // Journal entries kept; the oldest are dropped beyond it (0 keeps all).
   std::size_t journal_capacity = 0;
+  // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
+  std::optional<std::uint64_t> seed;
 };
 
 class MockServer {
@@ -46,21 +57,35 @@ class MockServer {
   int port() const;
   const std::string& host() const;
 
-  // Stubs.
+  // Stubs. Those mounted here are global: every request may match them.
   StubBuilder when_requested_with(Request request);
   StubRef add_stub(StubDefinition definition);
-  std::vector<StubInfo> stubs() const;  // oldest first
+  std::vector<StubInfo> stubs() const;  // every stub, scoped ones included, oldest first
   bool remove_stub(const std::string& stub_id);
 
   // Journal and verification.
-  std::vector<RecordedRequest> requests() const;  // oldest first
+  std::vector<RecordedRequest> requests() const;  // every request, each with its scope
   std::size_t dropped_requests() const;  // entries dropped by journal_capacity so far
-  // `times` is an exact count (2) or a criteria on the count (between(1, 3)); at least once
-  // by default.
+  // Counts requests that belong to no scope, so a parallel test's scoped traffic never
+  // changes the count. `times` is an exact count (2) or a criteria on the count
+  // (between(1, 3)); at least once by default.
   Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
 
+  // Scopes. Names are 1-128 of [A-Za-z0-9_-], compared case-insensitively; throw ScopeError
+  // when the name is malformed or taken (new_scope) or unknown (delete_scope).
+  Scope new_scope(const std::string& name);
+  std::vector<std::string> scopes() const;  // live scope names, oldest first
+  void delete_scope(const std::string& name);
+
+  // A session of global stubs, removed when it ends.
+  StubSession new_session();
+
+  // Chaos draws: the same seed and the same test give the same delays and faults.
+  void set_seed(std::uint64_t seed);
+  std::uint64_t seed() const;
+
   void clear_requests();
-  void reset();  // removes every stub and clears the journal
+  void reset();  // removes every stub (scoped ones too) and clears the journal; scopes stay
   void stop();   // stops serving; later calls serve nothing but stay safe
 
  private:

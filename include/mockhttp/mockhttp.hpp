@@ -1,6 +1,7 @@
 #pragma once
 // The whole public API of mockhttp. Include <mockhttp/gtest.hpp> as well for GoogleTest
 // matchers and assertions.
+#include <mockhttp/chaos.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
@@ -8,5 +9,7 @@
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
+#include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
+#include <mockhttp/stub_session.hpp>
 #include <mockhttp/verification.hpp>

@@ -7,9 +7,16 @@
 #include <optional>
 #include <string>
 
+#include <mockhttp/chaos.hpp>
 #include <mockhttp/response.hpp>
 
 namespace mockhttp {
+
+// What chaos did to a request: the delay drawn and the fault that fired, if any.
+struct AppliedChaos {
+  std::int64_t delay_ms = 0;
+  std::optional<FaultKind> fault;
+};
 
 struct RecordedRequest {
   std::string method;                        // as sent, e.g. "GET"
@@ -21,6 +28,8 @@ struct RecordedRequest {
   std::chrono::system_clock::time_point received_at;
   std::optional<std::string> matched_stub_id;     // empty when no stub matched
   std::map<std::string, std::string> path_params;  // captured by the winning stub's pattern
+  std::optional<std::string> scope;                // the scope it belonged to; empty: global
+  std::optional<AppliedChaos> chaos;               // set when the winning stub has chaos
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

@@ -1,19 +1,33 @@
 #pragma once
-// Stubs: a request matcher and the response it earns. A StubRef names a mounted stub.
+// Stubs: a request matcher, the response it earns and the chaos on the way. A StubRef names a
+// mounted stub.
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include <mockhttp/chaos.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
 
 namespace mockhttp {
 
+class StubRef;
+
 namespace detail {
 class ServerCore;
-}
+struct ScopeRecord;
+class SessionLedger;
+
+// Where a builder mounts its stub: the server, the scope the stub belongs to (null: global)
+// and the session that removes it when the session ends (null: none).
+struct MountTarget {
+  std::shared_ptr<ServerCore> core;
+  std::shared_ptr<ScopeRecord> scope;
+  std::shared_ptr<SessionLedger> session;
+};
+}  // namespace detail
 
 struct StubDefinition {
   Request request;
@@ -21,8 +35,10 @@ struct StubDefinition {
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;
+  Chaos chaos;
 
-  // The wire form of POST /__mock__/stubs: {"request", "action": {"response"}, "max_calls"}.
+  // The wire form of POST /__mock__/stubs: {"request", "action": {"response"}, "max_calls",
+  // "chaos"}.
   nlohmann::json to_json() const;
 };
 
@@ -31,8 +47,10 @@ struct StubInfo {
   std::string id;
   StubDefinition definition;
   std::int64_t calls = 0;
+  std::optional<std::string> scope;  // the scope it belongs to; empty: global
 
-  nlohmann::json to_json() const;  // {"stub_id", "request", "action", "max_calls", "calls"}
+  // {"stub_id", "request", "action", "max_calls", "chaos", "scope", "calls"}
+  nlohmann::json to_json() const;
 };
 
 // A handle on a mounted stub. Copyable and cheap; it does not keep the server alive, and
@@ -51,24 +69,36 @@ class StubRef {
   std::weak_ptr<detail::ServerCore> core_;
 };
 
-// The fluent builder returned by MockServer::when_requested_with(). Nothing is mounted until a
-// respond_with*() call, which mounts the stub and returns its handle.
+// The fluent builder returned by when_requested_with() on a MockServer, a Scope or a
+// StubSession. Nothing is mounted until a respond_with*() call, which mounts the stub and
+// returns its handle. Chaos setters check their values at once and throw StubError.
 class StubBuilder {
  public:
-  StubBuilder(std::shared_ptr<detail::ServerCore> core, Request request)
-      : core_(std::move(core)) {
+  StubBuilder(detail::MountTarget target, Request request) : target_(std::move(target)) {
     definition_.request = std::move(request);
   }
 
   StubBuilder& max_calls(std::int64_t calls);  // throws StubError when negative
+
+  // Chaos (docs/chaos.md). Each may be combined with the others; a second call of the same
+  // setter replaces the first.
+  StubBuilder& with_latency(std::int64_t base_ms, std::int64_t jitter_ms = 0);
+  StubBuilder& with_connection_drop(double probability);
+  StubBuilder& with_fault(FaultKind kind, double probability = 1.0);
+  StubBuilder& with_dribble(int chunks, std::int64_t duration_ms);
 
   StubRef respond_with(Response response);
   StubRef respond_with(int status, std::string body = {}, Headers headers = {});
   StubRef respond_with_json(int status, const nlohmann::json& body, Headers headers = {});
 
  private:
-  std::shared_ptr<detail::ServerCore> core_;
+  detail::MountTarget target_;
   StubDefinition definition_;
 };
+
+namespace detail {
+// Validates and mounts a definition at a target: the one path every front end takes.
+StubRef mount_stub(const MountTarget& target, StubDefinition definition);
+}  // namespace detail
 
 }  // namespace mockhttp

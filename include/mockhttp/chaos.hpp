@@ -1,0 +1,70 @@
+#pragma once
+// Chaos: latency and transport faults on a stub, so a test can prove that the code under test
+// survives a slow or broken dependency.
+//
+//   server.when_requested_with(Request{}.path("/slow"))
+//         .with_latency(100, 50)              // 100..150 ms, uniform
+//         .with_connection_drop(0.35)         // 35% of matched requests break mid-body
+//         .respond_with(200, "ok");
+//
+// Every random decision is drawn from the server's seed (MockServer::set_seed), the stub's
+// mount order and the stub's call number, so the same test replays the same delays and drops
+// whatever the thread interleaving. docs/chaos.md lists each fault with the error a client sees.
+//
+// Thread safety: value types; build them on one thread and hand them to a stub.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace mockhttp {
+
+// A delay before the response: `base_ms` when `jitter_ms` is 0, else uniform in
+// [base_ms, base_ms + jitter_ms] (whole milliseconds, both ends included).
+struct Latency {
+  std::int64_t base_ms = 0;
+  std::int64_t jitter_ms = 0;
+};
+
+enum class FaultKind {
+  connection_drop,         // status line, headers and half the body, then the connection closes
+  empty_response,          // the connection closes before a single byte is sent
+  connection_reset,        // the connection is reset (TCP RST) before a byte is sent
+  malformed_chunk,         // a chunked response whose first chunk size is not hexadecimal
+  random_data_then_close,  // bytes that are not HTTP, then the connection closes
+};
+
+// The wire name of a fault ("connection_drop", ...) and back; nullopt for an unknown name.
+std::string fault_name(FaultKind kind);
+std::optional<FaultKind> fault_from_name(const std::string& name);
+
+// A fault fires on a matched request when a uniform draw in [0, 1) is below `probability`.
+struct Fault {
+  FaultKind kind = FaultKind::connection_drop;
+  double probability = 1.0;
+};
+
+// The body delivered in `chunks` pieces spread evenly over `duration_ms` (a slow network).
+struct Dribble {
+  int chunks = 1;
+  std::int64_t duration_ms = 0;
+};
+
+struct Chaos {
+  std::optional<Latency> latency;
+  std::optional<Fault> fault;
+  std::optional<Dribble> dribble;
+
+  bool empty() const { return !latency && !fault && !dribble; }
+
+  // Throws StubError naming the field ("chaos.latency.base_ms must be >= 0, got -1") for a
+  // negative or non-finite duration, a probability outside [0, 1] or NaN, or chunks < 1.
+  void validate() const;
+
+  // The wire form of assertive-mock-api's stub "chaos" object:
+  // {"latency": {"base_ms", "jitter_ms"}, "faults": {"connection_drop": {"probability"}}},
+  // plus mockhttp's other faults under "faults" and {"dribble": {"chunks", "duration_ms"}}.
+  nlohmann::json to_json() const;
+};
+
+}  // namespace mockhttp

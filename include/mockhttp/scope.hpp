@@ -1,0 +1,74 @@
+#pragma once
+// Scope: isolation for tests that share one server. A request belongs to scope "checkout" when
+// it carries a header named `checkout` (any value): it is answered by the scope's stubs first
+// and the global ones second, and only the scope's confirm_request() counts it.
+//
+//   MockServer server;                                   // shared by many tests
+//   Scope scope = server.new_scope("checkout");          // deleted when `scope` is destroyed
+//   scope.when_requested_with(Request{}.path("/pay")).respond_with(200, "ok");
+//   client.Post("/pay", {scope.header()}, ...);          // header "checkout: 1"
+//   EXPECT_TRUE(scope.confirm_request(Request{}.path("/pay"), 1));
+//
+// Deleting a scope (destruction, remove(), MockServer::delete_scope) removes its stubs and
+// its journal entries; a later scope of the same name starts empty.
+//
+// Thread safety: every member may be called from any thread, on many scopes at once; a
+// single Scope object must not be moved or destroyed while another thread uses it.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <mockhttp/criteria.hpp>
+#include <mockhttp/recorded_request.hpp>
+#include <mockhttp/request.hpp>
+#include <mockhttp/stub.hpp>
+#include <mockhttp/stub_session.hpp>
+#include <mockhttp/verification.hpp>
+
+namespace mockhttp {
+
+class Scope {
+ public:
+  ~Scope();  // deletes the scope if it still exists; never throws
+  Scope(Scope&& other) noexcept;
+  Scope& operator=(Scope&& other) noexcept;
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  const std::string& name() const;  // lowercase, as it must appear as a header name
+  // The header that puts a request in this scope: {name(), "1"}.
+  std::pair<std::string, std::string> header() const;
+  bool alive() const;  // false once deleted, by whatever means
+
+  // As on MockServer, but the stubs belong to the scope. Throw ScopeError once it is deleted.
+  StubBuilder when_requested_with(Request request);
+  StubRef add_stub(StubDefinition definition);
+  std::vector<StubInfo> stubs() const;             // the scope's own stubs, oldest first
+  std::vector<RecordedRequest> requests() const;   // the scope's requests, oldest first
+  // Counts only requests of this scope.
+  Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
+
+  // A session whose stubs belong to this scope and are removed when the session ends.
+  StubSession new_session();
+
+  // Deletes the scope now; throws ScopeError when it was already deleted.
+  void remove();
+
+  // Scopes do not nest: a request carries one scope header. Refused at compile time.
+  template <typename... Args>
+  void new_scope(Args&&...) {
+    static_assert(detail::refused_at_compile_time<Args...>,
+                  "Nested scopes are not supported: open each scope from the MockServer (server.new_scope)");
+  }
+
+ private:
+  friend class MockServer;
+  Scope(std::shared_ptr<detail::ServerCore> core, std::shared_ptr<detail::ScopeRecord> record);
+  detail::MountTarget target() const;
+
+  std::shared_ptr<detail::ServerCore> core_;
+  std::shared_ptr<detail::ScopeRecord> record_;
+};
+
+}  // namespace mockhttp

@@ -1,0 +1,22 @@
+#pragma once
+// Raw access to the TCP connection a request arrived on, for the faults that must break HTTP
+// itself (close before any byte, reset, bytes that are not HTTP). cpp-httplib does not hand
+// handlers their socket, so it is found by its address pair.
+#include <string>
+
+namespace mockhttp::detail {
+
+// The descriptor of the accepted socket whose local and peer ports are those given, or -1.
+// Safe to use until the handler returns: the calling worker thread holds the connection open.
+int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port);
+
+// Sends every byte, without SIGPIPE; false when the peer has gone.
+bool send_raw(int socket, const std::string& bytes);
+
+// Closes the connection for reading and writing: the client reads end-of-file.
+void end_connection(int socket);
+
+// Resets the connection: the client's next read fails with ECONNRESET.
+void reset_connection(int socket);
+
+}  // namespace mockhttp::detail
