@@ -37,3 +37,20 @@ else()
   pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
   set(MOCKHTTP_RE2_TARGET PkgConfig::RE2)
 endif()
+
+# valijson (header-only JSON Schema validation). Upstream and Debian install valijsonConfig.cmake;
+# elsewhere set MOCKHTTP_VALIJSON_INCLUDE_DIR to the folder that holds valijson/.
+set(MOCKHTTP_VALIJSON_INCLUDE_DIR "" CACHE PATH "Folder holding valijson/, when no valijson package is found")
+find_package(valijson CONFIG QUIET)
+if(TARGET valijson)
+  set(MOCKHTTP_VALIJSON_TARGET valijson)
+else()
+  find_path(MOCKHTTP_VALIJSON_FOUND_DIR valijson/validator.hpp HINTS ${MOCKHTTP_VALIJSON_INCLUDE_DIR})
+  if(NOT MOCKHTTP_VALIJSON_FOUND_DIR)
+    message(FATAL_ERROR "valijson not found: install libvalijson-dev, provide valijsonConfig.cmake through "
+                        "CMAKE_PREFIX_PATH, or set MOCKHTTP_VALIJSON_INCLUDE_DIR")
+  endif()
+  add_library(mockhttp_valijson INTERFACE)
+  target_include_directories(mockhttp_valijson SYSTEM INTERFACE ${MOCKHTTP_VALIJSON_FOUND_DIR})
+  set(MOCKHTTP_VALIJSON_TARGET mockhttp_valijson)
+endif()

@@ -1,8 +1,11 @@
 #include <mockhttp/chaos.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include <mockhttp/errors.hpp>
+
+#include "wire_object.hpp"
 
 namespace mockhttp {
 
@@ -68,6 +71,58 @@ Json Chaos::to_json() const {
   if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
   if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration_ms}};
   return out;
+}
+
+namespace {
+
+Latency latency_from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer, {"base_ms", "jitter_ms"}, "chaos.latency");
+  return Latency{fields.integer_or("base_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+}
+
+}  // namespace
+
+Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer,
+                                  {"latency", "faults", "dribble", "delay", "delay_ms", "jitter_ms", "connection_drop"},
+                                  "chaos");
+  if (fields.has("connection_drop")) {
+    fields.fail("connection_drop", "Use chaos.faults.connection_drop instead of chaos.connection_drop");
+  }
+  Chaos chaos;
+  if (fields.has("latency")) {
+    chaos.latency = latency_from_json(fields.at("latency"), fields.pointer("latency"));
+  } else if (fields.has("delay")) {
+    chaos.latency = latency_from_json(fields.at("delay"), fields.pointer("delay"));
+  } else if (fields.has("delay_ms") || fields.has("jitter_ms")) {
+    chaos.latency = Latency{fields.integer_or("delay_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+  }
+  if (fields.has("faults")) {
+    const auto& faults = fields.at("faults");
+    if (!faults.is_object()) fields.fail("faults", "faults must be an object, got " + detail::type_name(faults));
+    for (const auto& item : faults.items()) {
+      const std::string at = detail::pointer_append(fields.pointer("faults"), item.key());
+      const auto kind = fault_from_name(item.key());
+      if (!kind) {
+        detail::WireObject::fail_at(at, "unknown fault \"" + item.key() +
+                                            "\" (known: connection_drop, empty_response, connection_reset, "
+                                            "malformed_chunk, random_data_then_close)");
+      }
+      if (item.value().is_null()) continue;
+      if (chaos.fault) detail::WireObject::fail_at(at, "only one fault per stub");
+      const detail::WireObject fault(item.value(), at, {"probability"}, "a fault");
+      const double p = fault.number_or("probability", 1.0);
+      if (!(p >= 0.0 && p <= 1.0)) fault.fail("probability", "probability must be in [0, 1], got " + Json(p).dump());
+      chaos.fault = Fault{*kind, p};
+    }
+  }
+  if (fields.has("dribble")) {
+    const detail::WireObject dribble(fields.at("dribble"), fields.pointer("dribble"), {"chunks", "duration_ms"},
+                                     "chaos.dribble");
+    chaos.dribble = Dribble{static_cast<int>(std::min<std::int64_t>(dribble.integer("chunks", 1), 1 << 20)),
+                            dribble.integer_or("duration_ms", 0, 0)};
+  }
+  return chaos;
 }
 
 }  // namespace mockhttp

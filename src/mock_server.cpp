@@ -45,11 +45,11 @@ StubRef MockServer::add_stub(StubDefinition definition) {
 std::vector<StubInfo> MockServer::stubs() const { return core_->stubs().list(); }
 bool MockServer::remove_stub(const std::string& stub_id) { return core_->stubs().remove(stub_id); }
 
-std::vector<RecordedRequest> MockServer::requests() const { return core_->requests(std::nullopt); }
+std::vector<RecordedRequest> MockServer::requests() const { return core_->requests(detail::ScopeFilter::everything()); }
 std::size_t MockServer::dropped_requests() const { return core_->journal().dropped(); }
 
 Verification MockServer::confirm_request(const Request& matcher, const Criteria& times) const {
-  return core_->confirm(matcher, times, detail::kGlobalScope);
+  return core_->confirm(matcher, times, detail::ScopeFilter::only(detail::kGlobalScope));
 }
 
 Scope MockServer::new_scope(const std::string& name) { return Scope(core_, core_->scopes().create(name)); }

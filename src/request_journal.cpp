@@ -15,18 +15,17 @@ void RequestJournal::append(std::shared_ptr<const JournalEntry> entry) {
 
 std::vector<std::shared_ptr<const JournalEntry>> RequestJournal::snapshot(ScopeFilter filter) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!filter) return {entries_.begin(), entries_.end()};
   std::vector<std::shared_ptr<const JournalEntry>> out;
   for (const auto& entry : entries_) {
-    if (entry->scope_id == *filter) out.push_back(entry);
+    if (filter.admits(entry->scope_id)) out.push_back(entry);
   }
   return out;
 }
 
-void RequestJournal::remove_scope(std::uint64_t scope_id) {
+void RequestJournal::remove(ScopeFilter filter) {
   std::lock_guard<std::mutex> lock(mutex_);
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [&](const auto& entry) { return entry->scope_id == scope_id; }),
+                                [&](const auto& entry) { return filter.admits(entry->scope_id); }),
                  entries_.end());
 }
 

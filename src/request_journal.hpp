@@ -22,17 +22,34 @@ struct JournalEntry {
   std::uint64_t scope_id = 0;  // ScopeRecord::id; 0: global
 };
 
-// Which entries a reader sees: every entry, or those of one scope (kGlobalScope: no scope).
-constexpr std::uint64_t kGlobalScope = 0;
-using ScopeFilter = std::optional<std::uint64_t>;
+constexpr std::uint64_t kGlobalScope = 0;  // the scope id of requests and stubs in no scope
+
+// Which journal entries or stubs a reader sees, by scope id.
+class ScopeFilter {
+ public:
+  static ScopeFilter everything() { return ScopeFilter(true, kGlobalScope, false); }
+  static ScopeFilter only(std::uint64_t scope_id) { return ScopeFilter(false, scope_id, false); }
+  // assertive-mock-api's view from a scope: the scope's own and the global ones.
+  static ScopeFilter scope_and_global(std::uint64_t scope_id) { return ScopeFilter(false, scope_id, true); }
+
+  bool admits(std::uint64_t scope_id) const {
+    return all_ || scope_id == scope_ || (with_global_ && scope_id == kGlobalScope);
+  }
+
+ private:
+  ScopeFilter(bool all, std::uint64_t scope, bool with_global) : all_(all), scope_(scope), with_global_(with_global) {}
+  bool all_;
+  std::uint64_t scope_;
+  bool with_global_;
+};
 
 class RequestJournal {
  public:
   explicit RequestJournal(std::size_t capacity) : capacity_(capacity) {}
 
   void append(std::shared_ptr<const JournalEntry> entry);
-  std::vector<std::shared_ptr<const JournalEntry>> snapshot(ScopeFilter filter = std::nullopt) const;
-  void remove_scope(std::uint64_t scope_id);  // what a deleted scope recorded
+  std::vector<std::shared_ptr<const JournalEntry>> snapshot(ScopeFilter filter = ScopeFilter::everything()) const;
+  void remove(ScopeFilter filter);  // e.g. what a deleted scope recorded
   std::size_t dropped() const;
   void clear();
 

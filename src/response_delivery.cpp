@@ -101,7 +101,79 @@ void break_connection(FaultKind fault, const Response& response, const httplib::
   end_connection(socket);
 }
 
+// Python's str.splitlines separators, as UTF-8: \r\n, \n, \r, \v, \f, \x1c-\x1e, U+0085,
+// U+2028, U+2029.
+std::size_t line_break_length(const std::string& text, std::size_t at) {
+  const auto byte = static_cast<unsigned char>(text[at]);
+  if (byte == '\r') return at + 1 < text.size() && text[at + 1] == '\n' ? 2 : 1;
+  if (byte == '\n' || byte == 0x0b || byte == 0x0c || (byte >= 0x1c && byte <= 0x1e)) return 1;
+  if (byte == 0xc2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) == 0x85) return 2;
+  if (byte == 0xe2 && at + 2 < text.size() && static_cast<unsigned char>(text[at + 1]) == 0x80 &&
+      (static_cast<unsigned char>(text[at + 2]) == 0xa8 || static_cast<unsigned char>(text[at + 2]) == 0xa9)) {
+    return 3;
+  }
+  return 0;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0, at = 0;
+  while (at < text.size()) {
+    if (const std::size_t length = line_break_length(text, at)) {
+      lines.push_back(text.substr(start, at - start));
+      at += length;
+      start = at;
+    } else {
+      ++at;
+    }
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+void set_event_stream_head(httplib::Response& out) {
+  out.status = 200;
+  out.set_header("Cache-Control", "no-cache");
+  out.set_header("Connection", "keep-alive");
+}
+
 }  // namespace
+
+std::string sse_frame(const SseEvent& event) {
+  std::string frame;
+  if (event.id_value) frame += "id: " + *event.id_value + "\n";
+  if (event.event_name) frame += "event: " + *event.event_name + "\n";
+  if (event.retry_ms) frame += "retry: " + std::to_string(*event.retry_ms) + "\n";
+  const auto lines = split_lines(event.data);
+  if (lines.empty()) frame += "data: \n";
+  for (const auto& line : lines) frame += "data: " + line + "\n";
+  return frame + "\n";
+}
+
+void deliver_event_stream(std::vector<StreamedEvent> events, const ChaosDecision& decision,
+                          const httplib::Request& request, httplib::Response& out, const Pause& pause) {
+  if (decision.fault && decision.fault != FaultKind::connection_drop) {
+    break_connection(*decision.fault, Response(200).body(events.front().frame), request);
+    out.status = 500;  // never reaches the client
+    return;
+  }
+  set_event_stream_head(out);
+  const bool drop = decision.fault == FaultKind::connection_drop;
+  auto stream = std::make_shared<const std::vector<StreamedEvent>>(std::move(events));
+  out.set_chunked_content_provider(
+      "text/event-stream", [stream, drop, pause](std::size_t, httplib::DataSink& sink) {
+        for (const auto& event : *stream) {
+          if (!pause(std::chrono::milliseconds(event.delay_ms))) return false;
+          if (drop) {
+            sink.write(event.frame.data(), std::max<std::size_t>(1, event.frame.size() / 2));
+            return false;  // abandoned mid-event: the chunked body never ends
+          }
+          if (!sink.write(event.frame.data(), event.frame.size())) return false;
+        }
+        sink.done();
+        return true;
+      });
+}
 
 void deliver_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision,
                       const httplib::Request& request, httplib::Response& out, const Pause& pause) {

@@ -32,20 +32,20 @@ detail::MountTarget Scope::target() const { return {core_, record_, nullptr}; }
 
 StubBuilder Scope::when_requested_with(Request request) { return StubBuilder(target(), std::move(request)); }
 StubRef Scope::add_stub(StubDefinition definition) { return detail::mount_stub(target(), std::move(definition)); }
-std::vector<StubInfo> Scope::stubs() const { return core_->stubs().list(record_->id); }
-std::vector<RecordedRequest> Scope::requests() const { return core_->requests(record_->id); }
+std::vector<StubInfo> Scope::stubs() const { return core_->stubs().list(detail::ScopeFilter::only(record_->id)); }
+std::vector<RecordedRequest> Scope::requests() const { return core_->requests(detail::ScopeFilter::only(record_->id)); }
 
 Verification Scope::confirm_request(const Request& matcher, const Criteria& times) const {
-  return core_->confirm(matcher, times, record_->id);
+  return core_->confirm(matcher, times, detail::ScopeFilter::only(record_->id));
 }
 
 StubSession Scope::new_session() {
-  if (!alive()) throw ScopeError("scope '" + name() + "' was deleted; it cannot open a session");
+  if (!alive()) throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was deleted; it cannot open a session");
   return StubSession({core_, record_, std::make_shared<detail::SessionLedger>()});
 }
 
 void Scope::remove() {
-  if (!core_->delete_scope(*record_)) throw ScopeError("scope '" + name() + "' was already deleted");
+  if (!core_->delete_scope(*record_)) throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was already deleted");
 }
 
 }  // namespace mockhttp

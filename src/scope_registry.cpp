@@ -24,21 +24,21 @@ constexpr std::size_t kMaxScopeNameLength = 128;
 }  // namespace
 
 std::string normalize_scope_name(const std::string& name) {
-  if (name.empty()) throw ScopeError("scope name must not be empty");
+  if (name.empty()) throw ScopeError(ScopeError::Reason::malformed_name, "scope name must not be empty");
   if (name.size() > kMaxScopeNameLength) {
-    throw ScopeError("scope name must be at most " + std::to_string(kMaxScopeNameLength) + " characters, got " +
+    throw ScopeError(ScopeError::Reason::malformed_name, "scope name must be at most " + std::to_string(kMaxScopeNameLength) + " characters, got " +
                      std::to_string(name.size()));
   }
   const bool well_formed = std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '-';
   });
   if (!well_formed) {
-    throw ScopeError("scope name \"" + name + "\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
+    throw ScopeError(ScopeError::Reason::malformed_name, "scope name \"" + name + "\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
   }
   std::string lower = ascii_lowercase(name);
   for (const char* reserved : kReservedHeaderNames) {
     if (lower == reserved) {
-      throw ScopeError("scope name \"" + name + "\" is a standard request header: every request sending " +
+      throw ScopeError(ScopeError::Reason::malformed_name, "scope name \"" + name + "\" is a standard request header: every request sending " +
                        lower + " would fall into the scope");
     }
   }
@@ -48,7 +48,7 @@ std::string normalize_scope_name(const std::string& name) {
 std::shared_ptr<ScopeRecord> ScopeRegistry::create(const std::string& name) {
   std::string key = normalize_scope_name(name);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (by_name_.count(key) != 0) throw ScopeError("scope '" + name + "' already exists");
+  if (by_name_.count(key) != 0) throw ScopeError(ScopeError::Reason::already_exists, "scope '" + name + "' already exists");
   auto record = std::make_shared<ScopeRecord>(key, ++last_id_);
   by_name_.emplace(std::move(key), record);
   return record;
@@ -58,7 +58,7 @@ std::shared_ptr<ScopeRecord> ScopeRegistry::remove(const std::string& name) {
   const std::string key = ascii_lowercase(name);
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = by_name_.find(key);
-  if (it == by_name_.end()) throw ScopeError("scope '" + name + "' does not exist");
+  if (it == by_name_.end()) throw ScopeError(ScopeError::Reason::not_found, "scope '" + name + "' does not exist");
   auto record = it->second;
   record->live.store(false, std::memory_order_release);
   by_name_.erase(it);

@@ -25,7 +25,7 @@ struct ScopeRecord {
 
 // What the headers of a request say about its scope.
 struct ScopeResolution {
-  std::shared_ptr<const ScopeRecord> scope;  // null: global
+  std::shared_ptr<ScopeRecord> scope;  // null: global
   std::vector<std::string> collisions;       // two or more scope names: the request is refused
 };
 

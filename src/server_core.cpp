@@ -2,10 +2,13 @@
 
 #include <random>
 
-#include "chaos_plan.hpp"
+#include "admin_api.hpp"
 #include "criteria/criteria_node.hpp"
+#include "proxy_forwarding.hpp"
 #include "request_capture.hpp"
 #include "response_delivery.hpp"
+#include "session_ledger.hpp"
+#include "template_renderer.hpp"
 
 namespace mockhttp::detail {
 
@@ -66,6 +69,7 @@ std::string ServerCore::seed_note() const {
 
 void ServerCore::handle(const httplib::Request& http_request, httplib::Response& http_response) {
   try {
+    if (handle_admin_call(*this, http_request, http_response)) return;
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
     const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
     if (!resolution.collisions.empty()) {
@@ -95,7 +99,7 @@ void ServerCore::handle(const httplib::Request& http_request, httplib::Response&
     const RecordedRequest& recorded = entry->request;
     journal_.append(entry);
     // A scope deleted while this request was in flight has swept its journal already.
-    if (resolution.scope && !resolution.scope->live.load()) journal_.remove_scope(resolution.scope->id);
+    if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
 
     if (!selection) {
       const auto misses = stubs_.closest(entry->subjects, entry->scope_id, kNearMissesShown);
@@ -113,17 +117,57 @@ void ServerCore::handle(const httplib::Request& http_request, httplib::Response&
       return;
     }
 
-    const auto pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
     if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
       send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
       return;
     }
-    const StubDefinition& definition = selection->stub->definition;
-    deliver_response(definition.response, definition.chaos, decision, http_request, http_response,
-                     pause_unless_stopping);
+    try {
+      answer(*selection->stub, *entry, resolution.scope, decision, http_request, http_response);
+    } catch (const TemplateError& e) {
+      send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+    } catch (const ProxyFailure& e) {
+      send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+    }
   } catch (const std::exception& e) {
     send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
+}
+
+void ServerCore::answer(const MountedStub& stub, const JournalEntry& entry, const std::shared_ptr<ScopeRecord>& scope,
+                        const ChaosDecision& decision, const httplib::Request& http_request,
+                        httplib::Response& http_response) {
+  const StubDefinition& definition = stub.definition;
+  const TemplateContext context(entry.request);
+  const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
+  if (definition.sse) {
+    // Rendered up front: a template error is a clean 500, not a stream cut short.
+    std::vector<StreamedEvent> events;
+    for (SseEvent event : definition.sse->events) {
+      event.data = render_template(event.data, context);
+      if (event.id_value) event.id_value = render_template(*event.id_value, context);
+      if (event.event_name) event.event_name = render_template(*event.event_name, context);
+      events.push_back({sse_frame(event), event.delay.value_or(definition.sse->default_delay_ms)});
+    }
+    deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
+    return;
+  }
+  Response response = definition.proxy ? proxy(stub, entry.request, scope) : definition.response;
+  if (response.is_template()) response.body(render_template(response.body(), context));
+  deliver_response(response, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+}
+
+Response ServerCore::proxy(const MountedStub& stub, const RecordedRequest& request,
+                           const std::shared_ptr<ScopeRecord>& scope) {
+  Response upstream = forward_to_upstream(*stub.definition.proxy, request);
+  if (stub.definition.proxy->record && !stub.recorded.exchange(true)) {
+    // The recording lives where the proxy stub lives, and wins over it as the newer stub.
+    StubDefinition recording;
+    recording.request = stub.definition.request;
+    recording.response = upstream;
+    const bool scoped = stub.scope.id != kGlobalScope && scope && scope->id == stub.scope.id;
+    mount_stub(MountTarget{shared_from_this(), scoped ? scope : nullptr, nullptr}, std::move(recording));
+  }
+  return upstream;
 }
 
 std::vector<RecordedRequest> ServerCore::requests(ScopeFilter filter) const {
@@ -133,8 +177,8 @@ std::vector<RecordedRequest> ServerCore::requests(ScopeFilter filter) const {
 }
 
 void ServerCore::forget_scope(const ScopeRecord& record) {
-  stubs_.remove_scope(record.id);
-  journal_.remove_scope(record.id);
+  stubs_.remove(ScopeFilter::only(record.id));
+  journal_.remove(ScopeFilter::only(record.id));
 }
 
 void ServerCore::delete_scope(const std::string& name) { forget_scope(*scopes_.remove(name)); }
@@ -145,8 +189,8 @@ bool ServerCore::delete_scope(const ScopeRecord& record) {
   return true;
 }
 
-Verification ServerCore::confirm(const Request& matcher, const Criteria& times, std::uint64_t scope_id) const {
-  const auto entries = journal_.snapshot(scope_id);
+Verification ServerCore::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
+  const auto entries = journal_.snapshot(filter);
   std::size_t count = 0;
   for (const auto& entry : entries) {
     if (evaluate_request(matcher, entry->subjects, PathMode::literal, true).matched) ++count;

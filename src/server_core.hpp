@@ -14,6 +14,7 @@
 
 #include <mockhttp/mock_server.hpp>
 
+#include "chaos_plan.hpp"
 #include "http_listener.hpp"
 #include "request_journal.hpp"
 #include "scope_registry.hpp"
@@ -21,7 +22,7 @@
 
 namespace mockhttp::detail {
 
-class ServerCore {
+class ServerCore : public std::enable_shared_from_this<ServerCore> {
  public:
   explicit ServerCore(const ServerOptions& options);
   ~ServerCore();
@@ -36,7 +37,7 @@ class ServerCore {
   ScopeRegistry& scopes() { return scopes_; }
 
   std::vector<RecordedRequest> requests(ScopeFilter filter) const;
-  Verification confirm(const Request& matcher, const Criteria& times, std::uint64_t scope_id) const;
+  Verification confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const;
 
   // Deletes a scope with everything it made. By name: throws ScopeError when unknown. By
   // record: false when that scope is already gone (a later one may have its name).
@@ -48,6 +49,10 @@ class ServerCore {
 
  private:
   void handle(const httplib::Request& request, httplib::Response& response);
+  // Answers a matched request with the stub's action; throws TemplateError or ProxyFailure.
+  void answer(const MountedStub& stub, const JournalEntry& entry, const std::shared_ptr<ScopeRecord>& scope,
+              const ChaosDecision& decision, const httplib::Request& request, httplib::Response& response);
+  Response proxy(const MountedStub& stub, const RecordedRequest& request, const std::shared_ptr<ScopeRecord>& scope);
   void forget_scope(const ScopeRecord& record);
   // Sleeps unless the server is stopping; false when it is.
   bool pause(std::chrono::milliseconds duration);

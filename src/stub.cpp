@@ -5,16 +5,54 @@
 #include "scope_registry.hpp"
 #include "server_core.hpp"
 #include "session_ledger.hpp"
+#include "wire_object.hpp"
 
 namespace mockhttp {
 
 using Json = nlohmann::json;
 
 Json StubDefinition::to_json() const {
-  Json out = {{"request", request.to_json()}, {"action", {{"response", response.to_json()}}}};
+  Json action;
+  if (sse) {
+    action = {{"sse", sse->to_json()}};
+  } else if (proxy) {
+    action = {{"proxy", proxy->to_json()}};
+  } else {
+    action = {{"response", response.to_json()}};
+  }
+  Json out = {{"request", request.to_json()}, {"action", action}};
   if (max_calls) out["max_calls"] = *max_calls;
   if (!chaos.empty()) out["chaos"] = chaos.to_json();
   return out;
+}
+
+StubDefinition StubDefinition::from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer, {"request", "action", "max_calls", "chaos", "id", "stub_id"},
+                                  "a stub");
+  StubDefinition definition;
+  if (!fields.has("request")) fields.fail("request", "request is required (use {} to match every request)");
+  definition.request = Request::from_json(fields.at("request"), fields.pointer("request"));
+  if (!fields.has("action")) fields.fail("action", "action is required: one of response, sse, proxy");
+  const detail::WireObject action(fields.at("action"), fields.pointer("action"), {"response", "sse", "proxy"},
+                                  "action");
+  const int actions = (action.has("response") ? 1 : 0) + (action.has("sse") ? 1 : 0) + (action.has("proxy") ? 1 : 0);
+  if (actions != 1) {
+    detail::WireObject::fail_at(fields.pointer("action"), "Exactly one of response, proxy or sse must be provided.");
+  }
+  if (action.has("response")) definition.response = Response::from_json(action.at("response"), action.pointer("response"));
+  if (action.has("sse")) definition.sse = EventStream::from_json(action.at("sse"), action.pointer("sse"));
+  if (action.has("proxy")) definition.proxy = ProxyTarget::from_json(action.at("proxy"), action.pointer("proxy"));
+  if (fields.has("max_calls")) definition.max_calls = fields.integer("max_calls", 0);
+  if (fields.has("chaos")) definition.chaos = Chaos::from_json(fields.at("chaos"), fields.pointer("chaos"));
+  return definition;
+}
+
+void StubDefinition::validate() const {
+  if (max_calls && *max_calls < 0) throw StubError("max_calls must be >= 0, got " + std::to_string(*max_calls));
+  chaos.validate();
+  if (sse && proxy) throw StubError("a stub answers with one action: sse or proxy, not both");
+  if (sse) sse->validate();
+  if (proxy) proxy->validate();
 }
 
 Json StubInfo::to_json() const {
@@ -87,25 +125,38 @@ StubRef StubBuilder::respond_with_json(int status, const Json& body, Headers hea
   return respond_with(std::move(response.json_body(body)));
 }
 
+StubRef StubBuilder::respond_with_template(int status, std::string template_body, Headers headers) {
+  Response response(status);
+  for (auto& [name, value] : headers) response.header(std::move(name), std::move(value));
+  return respond_with(std::move(response.template_body(std::move(template_body))));
+}
+
+StubRef StubBuilder::respond_with_sse(EventStream stream) {
+  definition_.sse = std::move(stream);
+  return detail::mount_stub(target_, definition_);
+}
+
+StubRef StubBuilder::proxy_to(ProxyTarget target) {
+  definition_.proxy = std::move(target);
+  return detail::mount_stub(target_, definition_);
+}
+
 namespace detail {
 
 namespace {
 ScopeError deleted_scope(const ScopeRecord& scope) {
-  return ScopeError("scope '" + scope.name + "' was deleted; its stubs can no longer be added");
+  return ScopeError(ScopeError::Reason::deleted, "scope '" + scope.name + "' was deleted; its stubs can no longer be added");
 }
 }  // namespace
 
-StubRef mount_stub(const MountTarget& target, StubDefinition definition) {
-  if (definition.max_calls && *definition.max_calls < 0) {
-    throw StubError("max_calls must be >= 0, got " + std::to_string(*definition.max_calls));
-  }
-  definition.chaos.validate();
+StubRef mount_stub(const MountTarget& target, StubDefinition definition, std::optional<std::string> chosen_id) {
+  definition.validate();
   StubScope scope;
   if (target.scope) {
     if (!target.scope->live.load(std::memory_order_acquire)) throw deleted_scope(*target.scope);
     scope = StubScope{target.scope->id, target.scope->name};
   }
-  std::string id = target.core->stubs().add(std::move(definition), std::move(scope));
+  std::string id = target.core->stubs().add(std::move(definition), std::move(scope), std::move(chosen_id));
   // A scope deleted while we mounted has already swept its stubs: take ours back out.
   if (target.scope && !target.scope->live.load(std::memory_order_acquire)) {
     target.core->stubs().remove(id);

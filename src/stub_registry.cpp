@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include <mockhttp/errors.hpp>
+
 namespace mockhttp::detail {
 
 std::string StubRegistry::new_id() {
@@ -19,9 +21,12 @@ std::string StubRegistry::new_id() {
   return text;
 }
 
-std::string StubRegistry::add(StubDefinition definition, StubScope scope) {
+std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::optional<std::string> chosen_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::string id = new_id();
+  if (chosen_id && std::any_of(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == *chosen_id; })) {
+    throw StubError("a stub with id '" + *chosen_id + "' already exists");
+  }
+  std::string id = chosen_id ? *chosen_id : new_id();
   stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++));
   return id;
 }
@@ -34,11 +39,27 @@ bool StubRegistry::remove(const std::string& id) {
   return true;
 }
 
-void StubRegistry::remove_scope(std::uint64_t scope_id) {
+bool StubRegistry::remove(const std::string& id, ScopeFilter filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = std::find_if(stubs_.begin(), stubs_.end(),
+                               [&](const auto& s) { return s->id == id && filter.admits(s->scope.id); });
+  if (it == stubs_.end()) return false;
+  stubs_.erase(it);
+  return true;
+}
+
+void StubRegistry::remove(ScopeFilter filter) {
   std::lock_guard<std::mutex> lock(mutex_);
   stubs_.erase(std::remove_if(stubs_.begin(), stubs_.end(),
-                              [&](const auto& stub) { return stub->scope.id == scope_id; }),
+                              [&](const auto& stub) { return filter.admits(stub->scope.id); }),
                stubs_.end());
+}
+
+std::optional<StubInfo> StubRegistry::find(const std::string& id) const {
+  for (const auto& stub : snapshot()) {
+    if (stub->id == id) return StubInfo{stub->id, stub->definition, stub->calls.load(), stub->scope.name};
+  }
+  return std::nullopt;
 }
 
 void StubRegistry::clear() {
@@ -62,7 +83,7 @@ std::vector<std::shared_ptr<MountedStub>> StubRegistry::visible_to(std::uint64_t
 std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
   std::vector<StubInfo> out;
   for (const auto& stub : snapshot()) {
-    if (filter && stub->scope.id != *filter) continue;
+    if (!filter.admits(stub->scope.id)) continue;
     out.push_back({stub->id, stub->definition, stub->calls.load(), stub->scope.name});
   }
   return out;

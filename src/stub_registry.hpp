@@ -34,6 +34,7 @@ struct MountedStub {
   const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
   std::atomic<std::int64_t> calls{0};
+  mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
 
   bool exhausted() const {
     return definition.max_calls && calls.load(std::memory_order_acquire) >= *definition.max_calls;
@@ -48,11 +49,14 @@ struct StubSelection {
 
 class StubRegistry {
  public:
-  std::string add(StubDefinition definition, StubScope scope = {});
+  // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
+  std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt);
   bool remove(const std::string& id);
-  void remove_scope(std::uint64_t scope_id);
+  bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
+  void remove(ScopeFilter filter);
   void clear();
-  std::vector<StubInfo> list(ScopeFilter filter = std::nullopt) const;
+  std::vector<StubInfo> list(ScopeFilter filter = ScopeFilter::everything()) const;
+  std::optional<StubInfo> find(const std::string& id) const;
   std::optional<std::int64_t> calls(const std::string& id) const;
   bool any_chaos() const;  // whether a mounted stub has chaos, so reports print the seed
 

@@ -24,7 +24,8 @@ StubBuilder StubSession::when_requested_with(Request request) { return StubBuild
 StubRef StubSession::add_stub(StubDefinition definition) { return detail::mount_stub(target_, std::move(definition)); }
 
 Verification StubSession::confirm_request(const Request& matcher, const Criteria& times) const {
-  return target_.core->confirm(matcher, times, target_.scope ? target_.scope->id : detail::kGlobalScope);
+  return target_.core->confirm(matcher, times,
+                              detail::ScopeFilter::only(target_.scope ? target_.scope->id : detail::kGlobalScope));
 }
 
 std::vector<std::string> StubSession::stub_ids() const { return target_.session->ids(); }

@@ -65,6 +65,10 @@ struct Chaos {
   // {"latency": {"base_ms", "jitter_ms"}, "faults": {"connection_drop": {"probability"}}},
   // plus mockhttp's other faults under "faults" and {"dribble": {"chunks", "duration_ms"}}.
   nlohmann::json to_json() const;
+  // Reads that form, and assertive-mock-api's legacy spellings ("delay" for "latency",
+  // top-level "delay_ms"/"jitter_ms"); a top-level "connection_drop" is refused with a pointer
+  // to "faults". Throws DocumentError naming the field.
+  static Chaos from_json(const nlohmann::json& document, const std::string& pointer = "");
 };
 
 }  // namespace mockhttp

@@ -12,11 +12,11 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A criteria or request-matcher document (C++ builder argument or JSON on the wire) is
-// malformed. `path()` is a JSON Pointer (RFC 6901) to the offending value, "" for the root.
-class CriteriaError : public Error {
+// A JSON document (a stub payload, an assertion, a stub file) is malformed. `path()` is a JSON
+// Pointer (RFC 6901) to the offending value, "" for the root. Over HTTP it is a 422.
+class DocumentError : public Error {
  public:
-  CriteriaError(std::string path, std::string problem)
+  DocumentError(std::string path, std::string problem)
       : Error(path.empty() ? problem : "at " + path + ": " + problem),
         path_(std::move(path)),
         problem_(std::move(problem)) {}
@@ -28,6 +28,13 @@ class CriteriaError : public Error {
   std::string problem_;
 };
 
+// A criteria or request-matcher document (C++ builder argument or JSON on the wire) is
+// malformed.
+class CriteriaError : public DocumentError {
+ public:
+  using DocumentError::DocumentError;
+};
+
 // A stub definition cannot be used as given (a negative max_calls, a latency below zero, a
 // fault probability outside [0, 1]); the message names the field.
 class StubError : public Error {
@@ -35,11 +42,16 @@ class StubError : public Error {
   using Error::Error;
 };
 
-// A scope cannot be created, used or deleted as asked: a name that is taken or malformed, a
-// scope that no longer exists, a request naming two scopes at once.
+// A scope cannot be created, used or deleted as asked. `reason()` says which way, so the HTTP
+// API can answer 422, 409 or 404 as assertive-mock-api does.
 class ScopeError : public Error {
  public:
-  using Error::Error;
+  enum class Reason { malformed_name, already_exists, not_found, deleted };
+  ScopeError(Reason reason, const std::string& message) : Error(message), reason_(reason) {}
+  Reason reason() const noexcept { return reason_; }
+
+ private:
+  Reason reason_;
 };
 
 // The server could not start (address in use, bad host) or was used after stop().

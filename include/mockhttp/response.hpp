@@ -2,6 +2,10 @@
 // Response: what a stub answers. A value type; build it on any thread and hand it to a stub.
 //
 //   Response{}.status(201).header("location", "/users/7").json_body({{"id", 7}})
+//   Response{}.template_body(R"({"id": "{{ request.path_params.id }}"})")
+//
+// A template body is rendered against each request (docs/templates.md); a plain body is sent
+// as it is, `{{ }}` included.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -22,19 +26,27 @@ class Response {
   Response& body(std::string text);  // sent as-is; set a content-type header if it matters
   // Serialised compactly; adds `content-type: application/json` unless one is set.
   Response& json_body(const nlohmann::json& document);
+  // Rendered per request: {{ request.query.name }}, {{ request.headers['x-id'] }}, ...
+  Response& template_body(std::string text);
 
   int status() const { return status_; }
   const Headers& headers() const { return headers_; }
-  const std::string& body() const { return body_; }
+  const std::string& body() const { return body_; }  // the template, when is_template()
+  bool is_template() const { return is_template_; }
   bool has_header(const std::string& name) const;  // case-insensitive
 
-  // The wire form of assertive-mock-api's action.response: {status_code, headers, body}.
+  // The wire form of assertive-mock-api's action.response: {status_code, headers, body} or
+  // {status_code, headers, template_body}. from_json takes exactly one of body and
+  // template_body; an object or array body is sent as compact JSON with a JSON content type,
+  // any other scalar JSON-encoded. Throws DocumentError naming the field.
   nlohmann::json to_json() const;
+  static Response from_json(const nlohmann::json& document, const std::string& pointer = "");
 
  private:
   int status_ = 200;
   Headers headers_;
   std::string body_;
+  bool is_template_ = false;
 };
 
 }  // namespace mockhttp

@@ -8,6 +8,8 @@
 #include <string>
 
 #include <mockhttp/chaos.hpp>
+#include <mockhttp/event_stream.hpp>
+#include <mockhttp/proxy.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
 
@@ -31,15 +33,24 @@ struct MountTarget {
 
 struct StubDefinition {
   Request request;
+  // The action: `response` unless `sse` or `proxy` is set (at most one of those two).
   Response response;
+  std::optional<EventStream> sse;
+  std::optional<ProxyTarget> proxy;
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;
   Chaos chaos;
 
-  // The wire form of POST /__mock__/stubs: {"request", "action": {"response"}, "max_calls",
-  // "chaos"}.
+  // The wire form of POST /__mock__/stubs: {"request", "action": {"response" | "sse" |
+  // "proxy"}, "max_calls", "chaos"}.
   nlohmann::json to_json() const;
+  // Reads it; throws DocumentError (CriteriaError inside "request") with the JSON Pointer of
+  // the problem. Exactly one action is required; unknown fields are refused.
+  static StubDefinition from_json(const nlohmann::json& document, const std::string& pointer = "");
+  // Checks a definition built in C++: max_calls, chaos, the action. Throws StubError or
+  // DocumentError naming the field.
+  void validate() const;
 };
 
 // What stubs() lists: the definition, its id and how many requests it has answered.
@@ -90,6 +101,9 @@ class StubBuilder {
   StubRef respond_with(Response response);
   StubRef respond_with(int status, std::string body = {}, Headers headers = {});
   StubRef respond_with_json(int status, const nlohmann::json& body, Headers headers = {});
+  StubRef respond_with_template(int status, std::string template_body, Headers headers = {});
+  StubRef respond_with_sse(EventStream stream);
+  StubRef proxy_to(ProxyTarget target);
 
  private:
   detail::MountTarget target_;
@@ -97,8 +111,10 @@ class StubBuilder {
 };
 
 namespace detail {
-// Validates and mounts a definition at a target: the one path every front end takes.
-StubRef mount_stub(const MountTarget& target, StubDefinition definition);
+// Validates and mounts a definition at a target: the one path every front end takes. `id`: one
+// of the caller's choosing (stub files, the HTTP API), else a random UUID.
+StubRef mount_stub(const MountTarget& target, StubDefinition definition,
+                   std::optional<std::string> id = std::nullopt);
 }  // namespace detail
 
 }  // namespace mockhttp
