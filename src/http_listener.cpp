@@ -14,8 +14,9 @@
 namespace mockhttp::detail {
 
 HttpListener::HttpListener(const std::string& host, int port, std::size_t worker_threads,
-                           Handler handler)
+                           Handler handler, Logger logger)
     : handler_(std::move(handler)) {
+  if (logger) server_.set_logger(std::move(logger));
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
   // set_tcp_nodelay() covers platforms where cpp-httplib sets it per connection.

@@ -21,9 +21,11 @@ class TunableHttpServer : public httplib::Server {
 class HttpListener {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // Called after each response is written; may be empty.
+  using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
 
   // Binds and starts serving before returning; throws ServerError when it cannot bind.
-  HttpListener(const std::string& host, int port, std::size_t worker_threads, Handler handler);
+  HttpListener(const std::string& host, int port, std::size_t worker_threads, Handler handler, Logger logger = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;

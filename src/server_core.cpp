@@ -35,6 +35,7 @@ void send_json(httplib::Response& response, int status, const json& body) {
 ServerCore::ServerCore(const ServerOptions& options)
     : host_(options.host),
       requested_port_(options.port),
+      request_log_(options.request_log),
       worker_threads_(options.worker_threads == 0 ? 1 : options.worker_threads),
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity) {}
@@ -42,9 +43,16 @@ ServerCore::ServerCore(const ServerOptions& options)
 ServerCore::~ServerCore() { stop(); }
 
 void ServerCore::start() {
+  HttpListener::Logger logger;
+  if (request_log_) {
+    logger = [this](const httplib::Request& request, const httplib::Response& response) {
+      request_log_(request.method + " " + request.target + " -> " + std::to_string(response.status));
+    };
+  }
   listener_ = std::make_unique<HttpListener>(
       host_, requested_port_, worker_threads_,
-      [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); });
+      [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
+      std::move(logger));
 }
 
 void ServerCore::stop() {

@@ -60,6 +60,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
 
   std::string host_;
   int requested_port_;
+  std::function<void(const std::string&)> request_log_;
   std::size_t worker_threads_;
   std::atomic<std::uint64_t> seed_;
   StubRegistry stubs_;

@@ -17,6 +17,7 @@
 // must not run inside a stub's own request.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ struct ServerOptions {
   std::size_t journal_capacity = 0;
   // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
   std::optional<std::uint64_t> seed;
+  // Called once per answered request, mocked or admin, with one line such as
+  // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
+  std::function<void(const std::string& line)> request_log;
 };
 
 class MockServer {
@@ -60,6 +64,12 @@ class MockServer {
   // Stubs. Those mounted here are global: every request may match them.
   StubBuilder when_requested_with(Request request);
   StubRef add_stub(StubDefinition definition);
+  // Mounts the stubs of a stub file (schemas/stub-file.schema.json: a list of stubs, or
+  // {"stubs": [...]}, as assertive-mock-api's init file), or of every *.json file of a folder
+  // in name order. All or nothing: on any problem nothing is mounted and DocumentError's
+  // path() names the file and the JSON Pointer inside it ("stubs.json#/stubs/2/action").
+  // Returns the stubs mounted.
+  std::vector<StubRef> load_stubs(const std::string& file_or_folder);
   std::vector<StubInfo> stubs() const;  // every stub, scoped ones included, oldest first
   bool remove_stub(const std::string& stub_id);
 

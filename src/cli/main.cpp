@@ -1,0 +1,13 @@
+// The mockhttp command: `mockhttp serve ...` (and the case-file tools of docs/replay.md).
+#include <CLI/CLI.hpp>
+
+#include "serve_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mockhttp: a mock HTTP server for tests"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  mockhttp::cli::add_serve_command(app, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,94 @@
+#include "serve_command.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <mockhttp/mockhttp.hpp>
+
+namespace mockhttp::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8910;
+  std::vector<std::string> stub_files;
+  bool allow_remote = false;
+  bool quiet = false;
+  std::size_t journal_capacity = 10000;
+};
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+int serve(const ServeOptions& options) {
+  if (!is_loopback(options.host) && !options.allow_remote) {
+    std::cerr << "mockhttp: refusing to bind " << options.host
+              << ": the admin API has no authentication. Pass --allow-remote to serve beyond this machine.\n";
+    return 2;
+  }
+  // SIGINT and SIGTERM are taken by sigwait below, on this thread only; blocked before the
+  // server starts, so its threads inherit the mask and never receive them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto log_mutex = std::make_shared<std::mutex>();
+  ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.journal_capacity = options.journal_capacity;
+  if (!options.quiet) {
+    server_options.request_log = [log_mutex](const std::string& line) {
+      std::lock_guard<std::mutex> lock(*log_mutex);
+      std::cout << line << std::endl;
+    };
+  }
+  try {
+    MockServer server(server_options);
+    for (const auto& file : options.stub_files) {
+      const auto loaded = server.load_stubs(file);
+      std::cout << "mockhttp: loaded " << loaded.size() << " stub(s) from " << file << std::endl;
+    }
+    std::cout << "mockhttp: serving on " << server.url() << " (admin API at " << server.url() << "/__mock__)"
+              << std::endl;
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    std::cout << "mockhttp: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+    server.stop();
+    return 0;
+  } catch (const Error& e) {
+    std::cerr << "mockhttp: " << e.what() << std::endl;
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* command = app.add_subcommand("serve", "Run a mock server; drive it over HTTP at /__mock__");
+  command->add_option("--host", options->host, "Address to bind (loopback unless --allow-remote)")
+      ->capture_default_str();
+  command->add_option("--port", options->port, "Port to listen on; 0 picks a free one")
+      ->envname("MOCKHTTP_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command->add_option("--stubs", options->stub_files, "Stub file or folder of *.json stub files to load at start")
+      ->check(CLI::ExistingPath);
+  command->add_flag("--allow-remote", options->allow_remote, "Allow binding a non-loopback address");
+  command->add_flag("--quiet", options->quiet, "Do not log each request");
+  command->add_option("--journal-capacity", options->journal_capacity,
+                      "Requests kept in the journal; the oldest are dropped (0 keeps all)")
+      ->capture_default_str();
+  command->callback([options, &exit_code] { exit_code = serve(*options); });
+}
+
+}  // namespace mockhttp::cli
