@@ -127,8 +127,12 @@ void list_stubs(ServerCore& core, const AdminCall& call) {
   send(call.response, 200, {{"stubs", stubs}});
 }
 
+// With a scope header: that scope's stubs or global ones, as assertive-mock-api. Without one,
+// any stub: ids are random UUIDs, and the Python client's session deletes its scoped stubs
+// without the header (assertive-mock-api answers 404 there; mockhttp lets the client work).
 void delete_stub(ServerCore& core, const AdminCall& call, const std::string& id) {
-  if (core.stubs().remove(id, ScopeFilter::scope_and_global(call.scope_id()))) {
+  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::everything();
+  if (core.stubs().remove(id, filter)) {
     send(call.response, 200, {{"success", true}, {"stub_id", id}});
   } else {
     send_detail(call.response, 404, "Stub '" + id + "' was not found");

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""`mockhttp serve`: flags, stub files, the request log, and clean stops on SIGINT/SIGTERM.
+
+Usage: cli_serve_test.py MOCKHTTP_BINARY SHARED_DIR. Prints 'N passed, N failed'.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+binary, shared = sys.argv[1], sys.argv[2]
+init_stubs = os.path.join(shared, "compat", "assertive-mock-api", "init-stubs.json")
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, condition, detail=""):
+    if condition:
+        results["passed"] += 1
+    else:
+        results["failed"] += 1
+        print(f"FAIL: {name} {detail}")
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+def start(*args):
+    server = subprocess.Popen([binary, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = server.stdout.readline()
+        lines.append(line)
+        if "serving on " in line:
+            return server, line.split("serving on ")[1].split()[0], lines
+        if not line and server.poll() is not None:
+            break
+    server.kill()
+    raise SystemExit("mockhttp serve did not start: " + "".join(lines))
+
+
+def run(*args):
+    done = subprocess.run([binary, *args], capture_output=True, text=True, timeout=30)
+    return done.returncode, done.stdout + done.stderr
+
+
+# Loads the reference init stubs file, logs each request in one line, stops on SIGTERM.
+server, url, lines = start("--stubs", init_stubs)
+check("announces the stubs it loaded", any("loaded 3 stub(s) from " + init_stubs in l for l in lines), lines)
+check("binds loopback by default", url.startswith("http://127.0.0.1:"), url)
+status, body = get(url + "/example")
+check("init stub /example", status == 200 and json.loads(body) == {"hello": "world"}, body)
+status, body = get(url + "/user/5")
+check("init template stub /user/{id}", json.loads(body) == {"id": "5", "name": "Joe Bloggs"}, body)
+server.send_signal(signal.SIGTERM)
+output, _ = server.communicate(timeout=30)
+check("SIGTERM stops with status 0", server.returncode == 0, server.returncode)
+check("logs GET /example -> 200", "GET /example -> 200" in output, output)
+check("logs GET /user/5 -> 200", "GET /user/5 -> 200" in output, output)
+check("says why it stopped", "SIGTERM, stopping" in output, output)
+
+# SIGINT too, and --quiet silences the request log.
+server, url, _ = start("--quiet")
+get(url + "/__mock__")
+server.send_signal(signal.SIGINT)
+output, _ = server.communicate(timeout=30)
+check("SIGINT stops with status 0", server.returncode == 0, server.returncode)
+check("--quiet logs no requests", "GET /__mock__" not in output, output)
+
+# A folder of stub files.
+with tempfile.TemporaryDirectory() as folder:
+    with open(os.path.join(folder, "a.json"), "w") as f:
+        json.dump([{"request": {"path": "/a"}, "action": {"response": {"status_code": 200, "body": "from a"}}}], f)
+    with open(os.path.join(folder, "b.json"), "w") as f:
+        json.dump({"stubs": [{"request": {"path": "/b"}, "action": {"response": {"status_code": 200, "body": "from b"}}}]}, f)
+    server, url, _ = start("--stubs", folder)
+    check("folder of stub files", get(url + "/a")[1] == "from a" and get(url + "/b")[1] == "from b")
+    server.terminate()
+    server.wait(timeout=30)
+
+    # A bad stub file: exit 1 and the file, the JSON Pointer and the problem.
+    bad = os.path.join(folder, "bad.json")
+    with open(bad, "w") as f:
+        json.dump({"stubs": [{"request": {}, "action": {"response": {"status_code": 200}}}]}, f)
+    code, output = run("serve", "--port", "0", "--stubs", bad)
+    check("bad stub file exits 1", code == 1, code)
+    check("bad stub file names file, pointer and problem",
+          f"at {bad}#/stubs/0/action/response: Exactly one of body or template_body must be provided." in output, output)
+
+# Binding beyond loopback needs --allow-remote.
+code, output = run("serve", "--host", "0.0.0.0", "--port", "0")
+check("non-loopback host refused", code == 2 and "--allow-remote" in output, output)
+code, output = run("serve", "--port", "70000")
+check("port out of range refused", code != 0 and "--port" in output, output)
+code, output = run("serve", "--stubs", "/no/such/file.json")
+check("missing stub file refused", code != 0 and "/no/such/file.json" in output, output)
+code, output = run("serve", "--help")
+check("serve --help lists the flags", code == 0 and all(flag in output for flag in ("--host", "--port", "--stubs", "--allow-remote")), output)
+code, output = run()
+check("no subcommand is an error", code != 0, output)
+
+# A busy port is a clear error.
+server, url, _ = start()
+port = url.rsplit(":", 1)[1]
+code, output = run("serve", "--port", port)
+check("busy port exits 1 naming it", code == 1 and port in output, output)
+server.terminate()
+server.wait(timeout=30)
+
+print(f"{results['passed']} passed, {results['failed']} failed")
+sys.exit(1 if results["failed"] else 0)
