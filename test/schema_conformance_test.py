@@ -1,30 +1,40 @@
 #!/usr/bin/env python3
-"""schemas/criteria.schema.json accepts and rejects what the C++ reader does.
+"""The JSON Schemas in schemas/ accept and reject what the C++ readers and the server do.
 
-The same documents (test/data/criteria_documents.json) are read by Criteria::from_json in
-test/criteria_test.cpp; this test holds the schema to the same verdicts.
-Prints 'N passed, N failed' and exits non-zero on any disagreement.
+The same documents are read by Criteria::from_json in test/criteria_test.cpp
+(test/data/criteria_documents.json) and posted to the admin API in
+test/wire_conformance_test.cpp (test/data/wire_documents.json); this test holds the schemas to
+the same verdicts. Prints 'N passed, N failed' and exits non-zero on any disagreement.
 """
 import json
 import pathlib
 import sys
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 root = pathlib.Path(__file__).resolve().parent.parent
-schema = json.loads((root / "schemas" / "criteria.schema.json").read_text())
-Draft202012Validator.check_schema(schema)
-validator = Draft202012Validator(schema)
-documents = json.loads((root / "test" / "data" / "criteria_documents.json").read_text())
+schemas = {}
+for path in (root / "schemas").glob("*.schema.json"):
+    schema = json.loads(path.read_text())
+    Draft202012Validator.check_schema(schema)
+    schemas[path.name] = schema
+registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+
+fixtures = [("criteria.schema.json", json.loads((root / "test" / "data" / "criteria_documents.json").read_text()))]
+wire = json.loads((root / "test" / "data" / "wire_documents.json").read_text())
+fixtures += [(name, documents) for name, documents in wire.items() if name.endswith(".schema.json")]
 
 passed = failed = 0
-for expected_valid, key in ((True, "valid"), (False, "invalid")):
-    for document in documents[key]:
-        ok = validator.is_valid(document)
-        if ok == expected_valid:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL: schema says {'valid' if ok else 'invalid'} for {json.dumps(document)}")
+for schema_name, documents in fixtures:
+    validator = Draft202012Validator(schemas[schema_name], registry=registry)
+    for expected_valid, key in ((True, "valid"), (False, "invalid")):
+        for document in documents[key]:
+            ok = validator.is_valid(document)
+            if ok == expected_valid:
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL: {schema_name} says {'valid' if ok else 'invalid'} for {json.dumps(document)}")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
