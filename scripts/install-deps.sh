@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config curl
   libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
-  libvalijson-dev
+  libvalijson-dev chromium
   python3 python3-jsonschema
 )
 

@@ -12,7 +12,7 @@
 #include <valijson/validator.hpp>
 
 #include "criteria/json_pointer.hpp"
-#include "embedded_schemas.hpp"
+#include "embedded_files.hpp"
 
 namespace mockhttp::detail {
 

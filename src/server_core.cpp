@@ -3,6 +3,7 @@
 #include <random>
 
 #include "admin_api.hpp"
+#include "admin_ui.hpp"
 #include "criteria/criteria_node.hpp"
 #include "proxy_forwarding.hpp"
 #include "request_capture.hpp"
@@ -78,6 +79,7 @@ std::string ServerCore::seed_note() const {
 void ServerCore::handle(const httplib::Request& http_request, httplib::Response& http_response) {
   try {
     if (handle_admin_call(*this, http_request, http_response)) return;
+    if (handle_admin_ui(*this, http_request, http_response)) return;
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
     const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
     if (!resolution.collisions.empty()) {
