@@ -9,6 +9,7 @@
 
 #include "criteria/criteria_node.hpp"
 #include "criteria/unicode_text.hpp"
+#include "http_json.hpp"
 #include "request_capture.hpp"
 #include "schema_catalog.hpp"
 #include "server_core.hpp"
@@ -21,11 +22,6 @@ namespace {
 
 constexpr const char* kPrefix = "/__mock__";
 
-void send(httplib::Response& response, int status, const json& body) {
-  response.status = status;
-  response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
-}
-
 // FastAPI's 422 shape, which assertive-mock-api's clients see, plus the JSON Pointer.
 void send_invalid(httplib::Response& response, const std::string& pointer, const std::string& problem,
                   const json& document) {
@@ -35,7 +31,7 @@ void send_invalid(httplib::Response& response, const std::string& pointer, const
     location.insert(location.begin() + 1, step.back());
   }
   const json input = document.contains(at) ? document.at(at) : json();
-  send(response, 422,
+  send_json(response, 422,
        {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
         {"error", "INVALID_PAYLOAD"},
         {"path", pointer},
@@ -43,7 +39,7 @@ void send_invalid(httplib::Response& response, const std::string& pointer, const
 }
 
 void send_detail(httplib::Response& response, int status, const std::string& detail) {
-  send(response, status, {{"detail", detail}});
+  send_json(response, status, {{"detail", detail}});
 }
 
 // One admin call: the request, the scope its headers name, and its JSON body once read.
@@ -90,7 +86,7 @@ struct AdminCall {
 json stub_view(const StubInfo& stub) { return stub.to_json(); }
 
 void welcome(ServerCore&, const AdminCall& call) {
-  send(call.response, 200,
+  send_json(call.response, 200,
        {{"message", "Welcome to the Assertive Mock API Server! (mockhttp)"},
         {"available_endpoints", {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs",
                                  "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/requests",
@@ -110,7 +106,7 @@ void create_stub(ServerCore& core, const AdminCall& call) {
   if (!document) return;
   try {
     const StubRef stub = mount_stub(MountTarget{core.shared_from_this(), call.scope, nullptr}, std::move(*definition), id);
-    send(call.response, 200, {{"success", true}, {"stub_id", stub.id()}});
+    send_json(call.response, 200, {{"success", true}, {"stub_id", stub.id()}});
   } catch (const StubError& e) {
     send_detail(call.response, 409, e.what());
   } catch (const ScopeError& e) {
@@ -124,7 +120,7 @@ void list_stubs(ServerCore& core, const AdminCall& call) {
     for (const auto& stub : core.stubs().list(ScopeFilter::only(call.scope->id))) stubs.push_back(stub_view(stub));
   }
   for (const auto& stub : core.stubs().list(ScopeFilter::only(kGlobalScope))) stubs.push_back(stub_view(stub));
-  send(call.response, 200, {{"stubs", stubs}});
+  send_json(call.response, 200, {{"stubs", stubs}});
 }
 
 // With a scope header: that scope's stubs or global ones, as assertive-mock-api. Without one,
@@ -133,7 +129,7 @@ void list_stubs(ServerCore& core, const AdminCall& call) {
 void delete_stub(ServerCore& core, const AdminCall& call, const std::string& id) {
   const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::everything();
   if (core.stubs().remove(id, filter)) {
-    send(call.response, 200, {{"success", true}, {"stub_id", id}});
+    send_json(call.response, 200, {{"success", true}, {"stub_id", id}});
   } else {
     send_detail(call.response, 404, "Stub '" + id + "' was not found");
   }
@@ -170,7 +166,7 @@ void confirm(ServerCore& core, const AdminCall& call) {
     body["report"] = verification.report();
     body["closest_requests"] = closest;
   }
-  send(call.response, 200, body);
+  send_json(call.response, 200, body);
 }
 
 void create_scope(ServerCore& core, const AdminCall& call) {
@@ -188,7 +184,7 @@ void create_scope(ServerCore& core, const AdminCall& call) {
   if (!document) return;
   try {
     const auto record = core.scopes().create(name);
-    send(call.response, 201, {{"success", true}, {"name", record->name}});
+    send_json(call.response, 201, {{"success", true}, {"name", record->name}});
   } catch (const ScopeError& e) {
     if (e.reason() != ScopeError::Reason::already_exists) throw;
     send_detail(call.response, 409, "Scope '" + name + "' already exists");
@@ -196,7 +192,7 @@ void create_scope(ServerCore& core, const AdminCall& call) {
 }
 
 void list_scopes(ServerCore& core, const AdminCall& call) {
-  send(call.response, 200, {{"scopes", core.scopes().names()}});
+  send_json(call.response, 200, {{"scopes", core.scopes().names()}});
 }
 
 void delete_scope(ServerCore& core, const AdminCall& call, const std::string& name) {
@@ -208,7 +204,7 @@ void delete_scope(ServerCore& core, const AdminCall& call, const std::string& na
   }
   try {
     core.delete_scope(name);
-    send(call.response, 200, {{"success", true}, {"name", ascii_lowercase(name)}});
+    send_json(call.response, 200, {{"success", true}, {"name", ascii_lowercase(name)}});
   } catch (const ScopeError&) {
     send_detail(call.response, 404, "Scope '" + name + "' was not found");
   }
@@ -220,12 +216,12 @@ void list_requests(ServerCore& core, const AdminCall& call) {
     for (const auto& r : core.requests(ScopeFilter::only(call.scope->id))) requests.push_back(r.to_json());
   }
   for (const auto& r : core.requests(ScopeFilter::only(kGlobalScope))) requests.push_back(r.to_json());
-  send(call.response, 200, {{"requests", requests}});
+  send_json(call.response, 200, {{"requests", requests}});
 }
 
 void clear_requests(ServerCore& core, const AdminCall& call) {
   core.journal().remove(ScopeFilter::only(call.scope_id()));
-  send(call.response, 200, {{"success", true}});
+  send_json(call.response, 200, {{"success", true}});
 }
 
 void reset(ServerCore& core, const AdminCall& call) {
@@ -236,16 +232,7 @@ void reset(ServerCore& core, const AdminCall& call) {
     core.stubs().clear();
     core.journal().clear();
   }
-  send(call.response, 200, {{"success", true}});
-}
-
-// "/__mock__/stubs/abc" -> "abc" when `path` is `collection` + "/" + one segment.
-std::optional<std::string> member_of(const std::string& path, const std::string& collection) {
-  const std::string prefix = collection + "/";
-  if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return std::nullopt;
-  const std::string member = path.substr(prefix.size());
-  if (member.find('/') != std::string::npos) return std::nullopt;
-  return member;
+  send_json(call.response, 200, {{"success", true}});
 }
 
 }  // namespace
@@ -293,7 +280,7 @@ bool handle_admin_call(ServerCore& core, const httplib::Request& request, httpli
   if (scope_aware) {
     const ScopeResolution resolution = core.scopes().resolve(capture_request(request).headers_json());
     if (!resolution.collisions.empty()) {
-      send(response, 400,
+      send_json(response, 400,
            {{"detail", "Multiple scope headers matched this request"},
             {"error", "SCOPE_COLLISION"},
             {"scopes", resolution.collisions}});

@@ -7,6 +7,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "embedded_files.hpp"
+#include "http_json.hpp"
 #include "server_core.hpp"
 
 namespace mockhttp::detail {
@@ -17,24 +18,11 @@ namespace {
 
 constexpr std::size_t kRequestsShown = 100;
 
-void send_json(httplib::Response& response, int status, const json& body) {
-  response.status = status;
-  response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
-}
-
 void send_page(httplib::Response& response) {
   const auto& files = embedded_ui_files();
   response.status = 200;
   response.set_header("Cache-Control", "no-cache");
   response.set_content(std::string(files.at("admin.html")), "text/html; charset=utf-8");
-}
-
-std::optional<std::string> member_of(const std::string& path, const std::string& collection) {
-  const std::string prefix = collection + "/";
-  if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return std::nullopt;
-  const std::string member = path.substr(prefix.size());
-  if (member.find('/') != std::string::npos) return std::nullopt;
-  return member;
 }
 
 json overview(ServerCore& core) {

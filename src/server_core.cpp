@@ -5,6 +5,7 @@
 #include "admin_api.hpp"
 #include "admin_ui.hpp"
 #include "criteria/criteria_node.hpp"
+#include "http_json.hpp"
 #include "proxy_forwarding.hpp"
 #include "request_capture.hpp"
 #include "response_delivery.hpp"
@@ -27,10 +28,6 @@ std::uint64_t random_seed() {
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
 }
 
-void send_json(httplib::Response& response, int status, const json& body) {
-  response.status = status;
-  response.set_content(body.dump(2, ' ', false, json::error_handler_t::replace), "application/json");
-}
 }  // namespace
 
 ServerCore::ServerCore(const ServerOptions& options)
@@ -123,7 +120,8 @@ void ServerCore::handle(const httplib::Request& http_request, httplib::Response&
                 {{"error", "NO_STUB_MATCH_FOUND"},
                  {"request", recorded.to_json()},
                  {"closest_stubs", closest},
-                 {"report", report}});
+                 {"report", report}},
+                2);
       return;
     }
 

@@ -5,41 +5,23 @@
 Usage: admin_ui_test.py MOCKHTTP_BINARY. Prints 'N passed, N failed'.
 """
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from harness import Checks, http, start_server  # noqa: E402
 
 binary = sys.argv[1]
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL: {name} {str(detail)[:2000]}")
-
-
-def http(method, url, body=None, headers=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+check = Checks()
 
 
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
 if browser is None:
-    print("FAIL: chromium is not installed (scripts/install-deps.sh installs it)")
-    print("0 passed, 1 failed")
-    sys.exit(1)
+    check("chromium is installed (scripts/install-deps.sh installs it)", False)
+    check.finish()
 
 
 def rendered(url):
@@ -51,13 +33,7 @@ def rendered(url):
     return done.stdout
 
 
-server = subprocess.Popen([binary, "serve", "--port", "0", "--quiet"], stdout=subprocess.PIPE, text=True)
-base = None
-deadline = time.time() + 30
-while time.time() < deadline and base is None:
-    line = server.stdout.readline()
-    if "serving on " in line:
-        base = line.split("serving on ")[1].split()[0]
+server, base, _ = start_server(binary, "--quiet")
 try:
     http("POST", base + "/__mock__/scopes", {"name": "team_ui"})
     http("POST", base + "/__mock__/stubs", {"id": "hello-stub", "request": {"path": "/hello", "method": "GET"},
@@ -89,10 +65,10 @@ try:
     check("unknown stub detail is 404", http("GET", base + "/__admin__/stubs/nope")[0] == 404)
 
     # The delete actions the page's buttons call.
-    status, body = http("DELETE", base + "/__admin__/actions/stubs/hello-stub")
+    status, body, _ = http("DELETE", base + "/__admin__/actions/stubs/hello-stub")
     check("delete stub action", status == 200 and json.loads(body)["success"] is True, body)
     check("delete missing stub is 404", http("DELETE", base + "/__admin__/actions/stubs/hello-stub")[0] == 404)
-    status, body = http("DELETE", base + "/__admin__/actions/scopes/team_ui")
+    status, body, _ = http("DELETE", base + "/__admin__/actions/scopes/team_ui")
     check("delete scope action", status == 200, body)
     after = rendered(base + "/__admin__")
     check("dashboard after deletes", "Stubs (0)" in after and "No scopes." in after and "hello-stub" in after, after)
@@ -100,5 +76,4 @@ finally:
     server.terminate()
     server.wait(timeout=30)
 
-print(f"{results['passed']} passed, {results['failed']} failed")
-sys.exit(1 if results["failed"] else 0)
+check.finish()

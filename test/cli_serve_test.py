@@ -9,41 +9,22 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from harness import Checks, http, start_server  # noqa: E402
 
 binary, shared = sys.argv[1], sys.argv[2]
 init_stubs = os.path.join(shared, "compat", "assertive-mock-api", "init-stubs.json")
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL: {name} {detail}")
+check = Checks()
 
 
 def get(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, response.read().decode()
+    status, text, _ = http("GET", url)
+    return status, text
 
 
 def start(*args):
-    server = subprocess.Popen([binary, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    lines = []
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        line = server.stdout.readline()
-        lines.append(line)
-        if "serving on " in line:
-            return server, line.split("serving on ")[1].split()[0], lines
-        if not line and server.poll() is not None:
-            break
-    server.kill()
-    raise SystemExit("mockhttp serve did not start: " + "".join(lines))
+    return start_server(binary, *args)
 
 
 def run(*args):
@@ -114,5 +95,4 @@ check("busy port exits 1 naming it", code == 1 and port in output, output)
 server.terminate()
 server.wait(timeout=30)
 
-print(f"{results['passed']} passed, {results['failed']} failed")
-sys.exit(1 if results["failed"] else 0)
+check.finish()

@@ -7,36 +7,15 @@ raise_for_status on every call), with the standard library only, and checks the 
 client reads. Usage: client_compat_test.py MOCKHTTP_BINARY. Prints 'N passed, N failed'.
 """
 import json
-import socket
-import subprocess
+import os
 import sys
-import time
-import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from harness import Checks, http, start_server  # noqa: E402
+
 binary = sys.argv[1]
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL: {name} {detail}")
-
-
-def http(method, url, body=None, headers=None):
-    """One call as httpx makes it; returns (status, body text, headers)."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
+check = Checks()
 
 
 class MockApiClient:
@@ -104,19 +83,7 @@ def respond_with_json(request, status_code, body, headers=None, chaos=None, max_
     return payload
 
 
-def start_server():
-    server = subprocess.Popen([binary, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        line = server.stdout.readline()
-        if "serving on " in line:
-            return server, line.split("serving on ")[1].split()[0]
-    server.kill()
-    raise SystemExit("mockhttp serve did not start")
-
-
-server, base = start_server()
+server, base, _ = start_server(binary)
 try:
     client = MockApiClient(base)
 
@@ -206,5 +173,4 @@ finally:
     server.terminate()
     server.wait(timeout=30)
 
-print(f"{results['passed']} passed, {results['failed']} failed")
-sys.exit(1 if results["failed"] else 0)
+check.finish()
