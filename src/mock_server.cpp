@@ -60,6 +60,16 @@ StubSession MockServer::new_session() {
   return StubSession(detail::MountTarget{core_, nullptr, std::make_shared<detail::SessionLedger>()});
 }
 
+ReplaySession MockServer::start_session(ReplayMode mode) {
+  return ReplaySession(core_, core_->replay_sessions().create(mode), true);
+}
+
+ReplaySession MockServer::attach(const std::string& session_id) {
+  auto state = core_->replay_sessions().find(session_id);
+  if (!state) throw Error("no replay session '" + session_id + "' on " + url());
+  return ReplaySession(core_, std::move(state), false);
+}
+
 void MockServer::set_seed(std::uint64_t seed) { core_->set_seed(seed); }
 std::uint64_t MockServer::seed() const { return core_->seed(); }
 

@@ -19,6 +19,16 @@ RecordedRequest capture_request(const httplib::Request& request) {
   RecordedRequest recorded;
   recorded.method = request.method;
   recorded.path = request.path;
+  // An absolute-form target ("GET http://api.stripe.com/v1/x"), sent by a client whose
+  // HTTP_PROXY is mockhttp: the authority names the host, the rest is the path.
+  std::string authority;
+  for (const char* scheme : {"http://", "https://"}) {
+    if (recorded.path.rfind(scheme, 0) != 0) continue;
+    const std::string rest = recorded.path.substr(std::string(scheme).size());
+    const auto slash = rest.find('/');
+    authority = rest.substr(0, slash);
+    recorded.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  }
   // The query comes from the request target only: cpp-httplib also merges a form-encoded
   // body into `params`, and the body is not the query.
   if (const auto mark = request.target.find('?'); mark != std::string::npos) {
@@ -32,7 +42,7 @@ RecordedRequest capture_request(const httplib::Request& request) {
     recorded.headers.emplace_back(key, value);
   }
   recorded.body = request.body;
-  recorded.host = host_without_port(request.get_header_value("Host"));
+  recorded.host = host_without_port(authority.empty() ? request.get_header_value("Host") : authority);
   recorded.received_at = std::chrono::system_clock::now();
   return recorded;
 }

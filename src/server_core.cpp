@@ -5,6 +5,7 @@
 #include "admin_api.hpp"
 #include "admin_ui.hpp"
 #include "criteria/criteria_node.hpp"
+#include "criteria/unicode_text.hpp"
 #include "http_json.hpp"
 #include "proxy_forwarding.hpp"
 #include "request_capture.hpp"
@@ -78,6 +79,10 @@ void ServerCore::handle(const httplib::Request& http_request, httplib::Response&
     if (handle_admin_call(*this, http_request, http_response)) return;
     if (handle_admin_ui(*this, http_request, http_response)) return;
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
+    if (const auto session_id = entry->request.header(ReplaySession::kHeader)) {
+      answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);
+      return;
+    }
     const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
     if (!resolution.collisions.empty()) {
       send_json(http_response, 400,
@@ -176,6 +181,67 @@ Response ServerCore::proxy(const MountedStub& stub, const RecordedRequest& reque
     mount_stub(MountTarget{shared_from_this(), scoped ? scope : nullptr, nullptr}, std::move(recording));
   }
   return upstream;
+}
+
+void ServerCore::answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
+                                          const httplib::Request& http_request, httplib::Response& http_response) {
+  const auto session = replay_sessions_.find(session_id);
+  if (!session) {
+    journal_.append(entry);
+    send_json(http_response, 404,
+              {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
+    return;
+  }
+  RecordedRequest& recorded = entry->request;
+  RuleDecision decision = session->decide(entry->subjects, recorded);
+  if (!decision.rule_id.empty()) recorded.matched_stub_id = "rule:" + decision.rule_id;
+  journal_.append(entry);
+
+  // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
+  const std::string authority = recorded.header("host").value_or("");
+  const bool to_ourselves = (recorded.host == "127.0.0.1" || recorded.host == "localhost" || recorded.host == host_) &&
+                            authority.size() > recorded.host.size() &&
+                            authority.substr(authority.rfind(':') + 1) == std::to_string(port());
+  if (decision.kind == RuleDecision::Kind::forward && (authority.empty() || to_ourselves)) {
+    decision.kind = RuleDecision::Kind::refuse;
+    decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "
+                       "HTTP_PROXY pointing at mockhttp, or add a rule)";
+  }
+  switch (decision.kind) {
+    case RuleDecision::Kind::respond:
+      deliver_response(decision.response, Chaos{}, ChaosDecision{}, http_request, http_response, {});
+      return;
+    case RuleDecision::Kind::forward:
+      try {
+        // The session header is this server's control header, not the app's: it is not forwarded.
+        RecordedRequest outbound = recorded;
+        outbound.headers.erase(std::remove_if(outbound.headers.begin(), outbound.headers.end(),
+                                              [](const auto& h) { return ascii_lowercase(h.first) == ReplaySession::kHeader; }),
+                               outbound.headers.end());
+        deliver_response(forward_to_upstream(ProxyTarget{"http://" + authority + recorded.path, {}, 5}, outbound), Chaos{},
+                         ChaosDecision{}, http_request, http_response, {});
+      } catch (const ProxyFailure& e) {
+        send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+      }
+      return;
+    case RuleDecision::Kind::refuse: {
+      json closest = json::array();
+      for (const auto& miss : decision.closest_rules) closest.push_back(miss.to_json());
+      const std::string report = "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host +
+                                 recorded.path + ": " + decision.refusal +
+                                 (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
+                                                                 : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+      send_json(http_response, 502,
+                {{"error", "SOFTPROBE_NO_RULE_MATCH"},
+                 {"detail", decision.refusal},
+                 {"session_id", session_id},
+                 {"request", recorded.to_json()},
+                 {"closest_rules", closest},
+                 {"report", report}},
+                2);
+      return;
+    }
+  }
 }
 
 std::vector<RecordedRequest> ServerCore::requests(ScopeFilter filter) const {

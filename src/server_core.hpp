@@ -16,6 +16,7 @@
 
 #include "chaos_plan.hpp"
 #include "http_listener.hpp"
+#include "replay_sessions.hpp"
 #include "request_journal.hpp"
 #include "scope_registry.hpp"
 #include "stub_registry.hpp"
@@ -35,6 +36,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
   StubRegistry& stubs() { return stubs_; }
   RequestJournal& journal() { return journal_; }
   ScopeRegistry& scopes() { return scopes_; }
+  ReplaySessionRegistry& replay_sessions() { return replay_sessions_; }
 
   std::vector<RecordedRequest> requests(ScopeFilter filter) const;
   Verification confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const;
@@ -53,6 +55,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
   void answer(const MountedStub& stub, const JournalEntry& entry, const std::shared_ptr<ScopeRecord>& scope,
               const ChaosDecision& decision, const httplib::Request& request, httplib::Response& response);
   Response proxy(const MountedStub& stub, const RecordedRequest& request, const std::shared_ptr<ScopeRecord>& scope);
+  // A request carrying x-softprobe-session-id: the session's rules answer it.
+  void answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
+                                const httplib::Request& request, httplib::Response& response);
   void forget_scope(const ScopeRecord& record);
   // Sleeps unless the server is stopping; false when it is.
   bool pause(std::chrono::milliseconds duration);
@@ -65,6 +70,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
   std::atomic<std::uint64_t> seed_;
   StubRegistry stubs_;
   ScopeRegistry scopes_;
+  ReplaySessionRegistry replay_sessions_;
   RequestJournal journal_;
   std::mutex stopping_mutex_;
   std::condition_variable stopping_signal_;

@@ -3,6 +3,7 @@
 // failure reads as a diagnosis rather than a stack trace.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mockhttp {
 
@@ -52,6 +53,51 @@ class ScopeError : public Error {
 
  private:
   Reason reason_;
+};
+
+// A replay rule (case.rules[], mock_outbound, POST /v1/sessions/{id}/rules) is invalid.
+class RuleError : public DocumentError {
+ public:
+  using DocumentError::DocumentError;
+};
+
+// A case file cannot be loaded: unreadable, not JSON, or not a valid case. `file()` is the path
+// ("" for a document loaded from memory), `position()` the byte offset of a JSON syntax error
+// (0 otherwise) and `pointer()` the JSON Pointer of an invalid value ("" when not applicable).
+class CaseLoadError : public Error {
+ public:
+  CaseLoadError(std::string file, std::size_t position, std::string pointer, std::string reason)
+      : Error(describe(file, position, pointer, reason)),
+        file_(std::move(file)), position_(position), pointer_(std::move(pointer)), reason_(std::move(reason)) {}
+  const std::string& file() const noexcept { return file_; }
+  std::size_t position() const noexcept { return position_; }
+  const std::string& pointer() const noexcept { return pointer_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  static std::string describe(const std::string& file, std::size_t position, const std::string& pointer,
+                              const std::string& reason) {
+    std::string where = file.empty() ? "case" : file;
+    if (position > 0) where += " at byte " + std::to_string(position);
+    if (!pointer.empty()) where += " at " + pointer;
+    return "cannot load " + where + ": " + reason;
+  }
+  std::string file_;
+  std::size_t position_;
+  std::string pointer_;
+  std::string reason_;
+};
+
+// find_in_case() matched no span or more than one. `matches()` lists the span ids that did, so
+// the message helps narrow the predicate.
+class CaseLookupError : public Error {
+ public:
+  CaseLookupError(const std::string& message, std::vector<std::string> matches)
+      : Error(message), matches_(std::move(matches)) {}
+  const std::vector<std::string>& matches() const noexcept { return matches_; }
+
+ private:
+  std::vector<std::string> matches_;
 };
 
 // The server could not start (address in use, bad host) or was used after stop().

@@ -25,6 +25,7 @@
 
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/recorded_request.hpp>
+#include <mockhttp/replay_session.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
@@ -89,6 +90,13 @@ class MockServer {
 
   // A session of global stubs, removed when it ends.
   StubSession new_session();
+
+  // Softprobe replay sessions (docs/replay.md): requests carrying x-softprobe-session-id are
+  // answered by that session's rules. start_session's handle closes the session when it is
+  // destroyed; attach() binds to an existing one (ReplaySession::id()) without owning it, and
+  // throws Error when there is no such session.
+  ReplaySession start_session(ReplayMode mode = ReplayMode::replay);
+  ReplaySession attach(const std::string& session_id);
 
   // Chaos draws: the same seed and the same test give the same delays and faults.
   void set_seed(std::uint64_t seed);

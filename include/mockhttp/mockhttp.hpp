@@ -7,6 +7,9 @@
 #include <mockhttp/mock_server.hpp>
 #include <mockhttp/near_miss.hpp>
 #include <mockhttp/recorded_request.hpp>
+#include <mockhttp/replay_case.hpp>
+#include <mockhttp/replay_rule.hpp>
+#include <mockhttp/replay_session.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
 #include <mockhttp/scope.hpp>

@@ -1,0 +1,48 @@
+#pragma once
+// ReplayRule and ReplayPolicy: Softprobe's "when this request happens, do this", and what
+// happens to requests no rule matches (docs/replay.md). A rule's `when` compiles to the same
+// Request matcher and criteria that stubs use, and a mock rule's answer is a Response.
+// Thread safety: value types.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mockhttp/request.hpp>
+#include <mockhttp/response.hpp>
+
+namespace mockhttp {
+
+enum class RuleAction { mock, error, passthrough, capture_only, replay };
+
+struct ReplayRule {
+  std::string id;  // "id" or "name"; generated ("rule-N") when absent
+  std::int64_t priority = 0;
+  bool consume_once = false;
+  nlohmann::json when = nlohmann::json::object();  // as written: direction, host, hostSuffix, ...
+  RuleAction action = RuleAction::mock;
+  Response response;  // mock: then.response; error: then.error's status and body
+
+  // Reads Softprobe's rule document (schemas/softprobe/rule.schema.json, plus `id` and
+  // `hostSuffix`, which its documentation uses). Throws RuleError with the JSON Pointer.
+  static ReplayRule from_json(const nlohmann::json& document, const std::string& pointer = "");
+  nlohmann::json to_json() const;
+  // The request matcher `when` compiles to.
+  Request matcher() const;
+};
+
+struct ReplayPolicy {
+  bool strict_external_http = false;  // externalHttp: strict
+  bool passthrough_on_miss = true;    // defaultOnMiss: passthrough (else error)
+  std::vector<std::string> allow_hosts;
+  std::vector<std::string> block_hosts;
+
+  // {"externalHttp": "strict"|"allow", "defaultOnMiss": "error"|"passthrough", "allowHosts",
+  // "blockHosts"}; unknown keys are kept by Softprobe and ignored here. Throws RuleError.
+  static ReplayPolicy from_json(const nlohmann::json& document, const std::string& pointer = "");
+  nlohmann::json to_json() const;
+};
+
+}  // namespace mockhttp

@@ -1,0 +1,98 @@
+#pragma once
+// ReplaySession: a Softprobe replay session on a MockServer, mirroring the Python SDK
+// (start_session, attach, load_case_from_file, load_case, find_in_case, find_all_in_case,
+// mock_outbound, clear_rules, set_policy, fixtures, close). Requests that carry
+// `x-softprobe-session-id: <id>` are answered by the session's rules; others by stubs.
+//
+//   MockServer server;
+//   ReplaySession session = server.start_session(ReplayMode::replay);   // closed at scope exit
+//   session.load_case_from_file("cases/checkout-happy-path.case.json");
+//   auto hit = session.find_in_case({.direction = "outbound", .method = "POST",
+//                                    .host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"});
+//   session.mock_outbound({.host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"}, hit.response);
+//   session.set_policy(ReplayPolicy{.strict_external_http = true});
+//   // the app under test calls server.url() with session.header(), or uses HTTP_PROXY=server.url()
+//
+// Rules: the highest priority wins; on a tie session rules beat case-embedded rules; within a
+// layer the later rule wins (docs/replay.md).
+// Thread safety: every member may be called from any thread; one ReplaySession object must not
+// be moved or destroyed while another thread uses it.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mockhttp/replay_case.hpp>
+#include <mockhttp/replay_rule.hpp>
+
+namespace mockhttp {
+
+namespace detail {
+class ServerCore;
+class ReplaySessionState;
+}  // namespace detail
+
+enum class ReplayMode { capture, replay, generate };
+
+// How a mock_outbound() rule ranks and lasts.
+struct RuleOptions {
+  std::string id;              // generated ("mock-N") when empty
+  std::int64_t priority = 100;
+  bool consume_once = false;
+};
+
+class ReplaySession {
+ public:
+  static constexpr const char* kHeader = "x-softprobe-session-id";
+
+  ~ReplaySession();  // close() when this handle started the session; never throws
+  ReplaySession(ReplaySession&& other) noexcept;
+  ReplaySession& operator=(ReplaySession&& other) noexcept;
+  ReplaySession(const ReplaySession&) = delete;
+  ReplaySession& operator=(const ReplaySession&) = delete;
+
+  const std::string& id() const;
+  std::pair<std::string, std::string> header() const { return {kHeader, id()}; }
+  std::uint64_t revision() const;  // bumped by every change of case, rules, policy or fixtures
+
+  // All or nothing: a case that fails to load (CaseLoadError) leaves the session as it was.
+  void load_case_from_file(const std::string& path);
+  void load_case(const ReplayCase& loaded);
+  void load_case(const nlohmann::json& document);
+
+  // From the loaded case; CaseLookupError (no case loaded: zero matches).
+  CapturedExchange find_in_case(const CasePredicate& predicate) const;
+  std::vector<CapturedExchange> find_all_in_case(const CasePredicate& predicate) const;
+
+  // Adds a session rule answering `response` to requests matching `when` (a mock rule). Rules
+  // accumulate, as the SDK merges them on the client.
+  void mock_outbound(const CasePredicate& when, const CapturedResponse& response, RuleOptions options = {});
+  void add_rule(ReplayRule rule);  // any action: error, passthrough, ...
+  std::vector<ReplayRule> rules() const;  // the session layer
+  void clear_rules();                     // the session layer only; case rules stay
+
+  void set_policy(const ReplayPolicy& policy);
+  ReplayPolicy policy() const;
+
+  // case.fixtures[] by name, overlaid by set_fixture().
+  std::map<std::string, nlohmann::json> fixtures() const;
+  void set_fixture(const std::string& name, nlohmann::json value);
+
+  // Ends the session: its id is unknown from then on. Idempotent.
+  void close();
+  bool closed() const;
+
+ private:
+  friend class MockServer;
+  ReplaySession(std::shared_ptr<detail::ServerCore> core, std::shared_ptr<detail::ReplaySessionState> state, bool owner);
+
+  std::shared_ptr<detail::ServerCore> core_;
+  std::shared_ptr<detail::ReplaySessionState> state_;
+  bool owner_ = true;
+};
+
+}  // namespace mockhttp
