@@ -1,6 +1,8 @@
-// The mockhttp command: `mockhttp serve ...` (and the case-file tools of docs/replay.md).
+// The mockhttp command: `mockhttp serve`, and the case-file tools `mockhttp validate case` and
+// `mockhttp case merge-rules` (docs/replay.md).
 #include <CLI/CLI.hpp>
 
+#include "case_commands.hpp"
 #include "serve_command.hpp"
 
 int main(int argc, char** argv) {
@@ -8,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   mockhttp::cli::add_serve_command(app, exit_code);
+  mockhttp::cli::add_case_commands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
