@@ -10,13 +10,14 @@ variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan"}
 summary=()
 for variant in $variants; do
   case "$variant" in
-    plain) dir=build;      sanitize="" ;;
-    asan)  dir=build-asan; sanitize="address,undefined" ;;
-    tsan)  dir=build-tsan; sanitize="thread" ;;
+    plain) dir=build;      sanitize="";                  build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+    # -O1 with debug info: sanitizers' own advice, and half the build time of -O2.
+    asan)  dir=build-asan; sanitize="address,undefined"; build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
+    tsan)  dir=build-tsan; sanitize="thread";            build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
   echo "=== $variant: configure and build ($dir)"
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOCKHTTP_SANITIZE="$sanitize" \
+  cmake -S . -B "$dir" "${build_type[@]}" -DMOCKHTTP_SANITIZE="$sanitize" \
         -DMOCKHTTP_BUILD_TESTS=ON -DMOCKHTTP_BUILD_EXAMPLES=ON >/dev/null
   cmake --build "$dir" -j2
   echo "=== $variant: ctest"

@@ -7,6 +7,7 @@
 #include "criteria/criteria_node.hpp"
 #include "criteria/json_pointer.hpp"
 #include "criteria/unicode_text.hpp"
+#include "request_capture.hpp"
 #include "schema_catalog.hpp"
 
 namespace mockhttp {
@@ -67,12 +68,6 @@ std::string text_of(const Json& attributes, const char* key) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-std::string host_only(const std::string& host) {
-  const auto colon = host.rfind(':');
-  const bool has_port = colon != std::string::npos && host.find(']') == std::string::npos;
-  return detail::ascii_lowercase(has_port ? host.substr(0, colon) : host);
-}
-
 Headers headers_with_prefix(const Json& attributes, const std::string& prefix) {
   Headers headers;
   for (const auto& item : attributes.items()) {
@@ -100,7 +95,7 @@ CapturedExchange exchange_of(const Json& span, const std::string& resource_servi
   std::string host = text_of(attributes, "url.host");
   if (host.empty()) host = text_of(attributes, "http.request.header.:authority");
   if (host.empty()) host = text_of(attributes, "http.request.header.host");
-  request.host = host_only(host);
+  request.host = detail::host_without_port(host);
   request.path = text_of(attributes, "url.path");
   if (request.path.empty()) request.path = text_of(attributes, "http.request.header.:path");
   request.path = request.path.substr(0, request.path.find('?'));
@@ -140,7 +135,7 @@ bool CasePredicate::matches(const CapturedExchange& e) const {
   };
   if (direction && e.direction != *direction) return false;
   if (method && lower(e.request.method) != lower(*method)) return false;
-  if (host && e.request.host != host_only(*host)) return false;
+  if (host && e.request.host != detail::host_without_port(*host)) return false;
   if (host_suffix && !ends_with(e.request.host, lower(*host_suffix))) return false;
   if (path && e.request.path != *path) return false;
   if (path_prefix && e.request.path.rfind(*path_prefix, 0) != 0) return false;

@@ -6,6 +6,7 @@
 #include "criteria/criteria_node.hpp"
 #include "criteria/json_pointer.hpp"
 #include "criteria/unicode_text.hpp"
+#include "request_capture.hpp"
 
 namespace mockhttp {
 
@@ -25,12 +26,6 @@ const std::string& string_at(const Json& object, const char* key, const std::str
 }
 
 std::string quoted(const std::string& literal) { return RE2::QuoteMeta(literal); }
-
-std::string host_only(const std::string& host) {
-  const auto colon = host.rfind(':');
-  const std::string bare = colon == std::string::npos || host.find(']') != std::string::npos ? host : host.substr(0, colon);
-  return detail::ascii_lowercase(bare);
-}
 
 void check_when(const Json& when, const std::string& pointer) {
   if (!when.is_object()) fail(pointer, "when must be an object, got " + detail::type_name(when));
@@ -200,7 +195,7 @@ Request ReplayRule::matcher() const {
   Request request;
   if (when.contains("method")) request.method(when["method"].get<std::string>());
   std::vector<Criteria> host;
-  if (when.contains("host")) host.push_back(host_only(when["host"].get<std::string>()));
+  if (when.contains("host")) host.push_back(detail::host_without_port(when["host"].get<std::string>()));
   if (when.contains("hostSuffix")) host.push_back(regex(".*" + quoted(detail::ascii_lowercase(when["hostSuffix"].get<std::string>())) + "$"));
   if (when.contains("notHostSuffix")) {
     std::vector<Criteria> excluded;
@@ -260,7 +255,7 @@ ReplayPolicy ReplayPolicy::from_json(const Json& document, const std::string& po
     auto& target = std::string(key) == "allowHosts" ? policy.allow_hosts : policy.block_hosts;
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (!list[i].is_string()) fail(detail::pointer_append(detail::pointer_append(pointer, key), i), "a host must be a string");
-      target.push_back(host_only(list[i].get<std::string>()));
+      target.push_back(detail::host_without_port(list[i].get<std::string>()));
     }
   }
   return policy;

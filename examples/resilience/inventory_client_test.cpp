@@ -63,7 +63,7 @@ class SharedInventory : public ::testing::Test {
     return shared;
   }
   Scope scope = server().new_scope(::testing::UnitTest::GetInstance()->current_test_info()->name());
-  shop::InventoryClient client{server().url(), {3, std::chrono::milliseconds(1000), {scope.header()}}};
+  shop::InventoryClient client{server().url(), {3, std::chrono::milliseconds(10000), {scope.header()}}};
 };
 
 TEST_F(SharedInventory, SeesOnlyItsOwnStock) {
