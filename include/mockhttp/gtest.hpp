@@ -11,9 +11,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <mockhttp/mockhttp.hpp>
 
@@ -83,6 +89,47 @@ inline Criteria number_that(::testing::Matcher<double> matcher) {
   });
 }
 
+// One GoogleTest per case file: the files of `folder` whose names match `pattern` (fnmatch
+// wildcards, e.g. "checkout-*.case.json"), in name order, each with its caseId.
+//
+//   class CheckoutReplay : public ::testing::TestWithParam<CaseFile> {};
+//   TEST_P(CheckoutReplay, Pays) { session.load_case_from_file(GetParam().path); ... }
+//   INSTANTIATE_TEST_SUITE_P(Cases, CheckoutReplay,
+//                            ::testing::ValuesIn(case_files("cases", "checkout-*.case.json")), CaseIdName{});
+//
+// A file that does not load fails the test made for it (its case_id is then the file name).
+struct CaseFile {
+  std::string path;
+  std::string case_id;
+};
+
+inline std::vector<CaseFile> case_files(const std::string& folder, const std::string& pattern = "*.case.json") {
+  std::vector<CaseFile> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+    std::string case_id = name;
+    try {
+      case_id = ReplayCase::load_from_file(entry.path().string()).case_id();
+    } catch (const Error&) {
+      // kept: the test for this file reports the load error
+    }
+    files.push_back({entry.path().string(), case_id});
+  }
+  std::sort(files.begin(), files.end(), [](const CaseFile& a, const CaseFile& b) { return a.path < b.path; });
+  return files;
+}
+
+// Names each test after its caseId, as GoogleTest allows: letters, digits and '_'.
+struct CaseIdName {
+  std::string operator()(const ::testing::TestParamInfo<CaseFile>& info) const {
+    std::string name;
+    for (char c : info.param.case_id) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return name.empty() ? "case_" + std::to_string(info.index) : name;
+  }
+};
+
+inline void PrintTo(const CaseFile& file, std::ostream* os) { *os << file.case_id << " (" << file.path << ")"; }
 inline void PrintTo(const Verification& verification, std::ostream* os) { *os << verification.report(); }
 inline void PrintTo(const RecordedRequest& request, std::ostream* os) { *os << request.describe(); }
 inline void PrintTo(const Request& request, std::ostream* os) { *os << "{" << request.describe() << "}"; }
