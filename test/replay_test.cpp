@@ -86,6 +86,19 @@ TEST(ReplayCases, EveryCompatCaseFileLoadsAndValidates) {
   EXPECT_TRUE(minimal.exchanges().empty());
 }
 
+TEST(ReplayCases, AGeneratedCaseOfTenThousandSpansLoadsWhole) {
+  Json spans = Json::array();
+  for (int i = 0; i < 10000; ++i) {
+    spans.push_back({{"traceId", "t"}, {"spanId", "s" + std::to_string(i)},
+                     {"attributes", {{{"key", "url.path"}, {"value", {{"stringValue", "/items/" + std::to_string(i)}}}},
+                                     {{"key", "url.host"}, {"value", {{"stringValue", "api.example.com"}}}}}}});
+  }
+  const ReplayCase big = ReplayCase::from_json(
+      {{"version", "1"}, {"caseId", "big"}, {"traces", {{{"resourceSpans", {{{"scopeSpans", {{{"spans", spans}}}}}}}}}}});
+  ASSERT_EQ(big.exchanges().size(), 10000u);
+  EXPECT_EQ(big.find({.path = "/items/9999"}).span_id, "s9999");
+}
+
 TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
   const ReplayCase hello = ReplayCase::load_from_file(kCases + "/hello.case.json");
   const CapturedExchange& fragment = hello.find({.path = "/fragment"});
