@@ -4,6 +4,7 @@
 
 #include "admin_api.hpp"
 #include "admin_ui.hpp"
+#include "session_api.hpp"
 #include "criteria/criteria_node.hpp"
 #include "criteria/unicode_text.hpp"
 #include "http_json.hpp"
@@ -78,6 +79,7 @@ void ServerCore::handle(const httplib::Request& http_request, httplib::Response&
   try {
     if (handle_admin_call(*this, http_request, http_response)) return;
     if (handle_admin_ui(*this, http_request, http_response)) return;
+    if (handle_session_call(*this, http_request, http_response)) return;
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
     if (const auto session_id = entry->request.header(ReplaySession::kHeader)) {
       answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Softprobe's runtime control API on `mockhttp serve`: the flow a non-C++ test would drive,
+every response checked against Softprobe's session-*.response.schema.json files.
+
+Usage: session_api_test.py MOCKHTTP_BINARY SHARED_DIR. Prints 'N passed, N failed'.
+"""
+import glob
+import json
+import os
+import sys
+
+from jsonschema import Draft202012Validator, RefResolver
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from harness import Checks, http, start_server  # noqa: E402
+
+binary, shared = sys.argv[1], sys.argv[2]
+check = Checks()
+schemas = {}
+for path in glob.glob(os.path.join(shared, "compat", "softprobe", "schemas", "*.json")):
+    schema = json.load(open(path))
+    schemas[os.path.basename(path)] = schema
+store = {s["$id"]: s for s in schemas.values()}
+
+
+def conforms(name, document):
+    schema = schemas[name]
+    validator = Draft202012Validator(schema, resolver=RefResolver(schema["$id"], schema, store=store))
+    errors = [e.message for e in validator.iter_errors(document)]
+    check(f"{name} shape", not errors, (document, errors))
+
+
+server, base, _ = start_server(binary)
+try:
+    status, text, _ = http("POST", base + "/v1/sessions", {"mode": "replay"})
+    created = json.loads(text)
+    check("create session: 200", status == 200, text)
+    conforms("session-create.response.schema.json", created)
+    check("new sessions start at revision 0", created.get("sessionRevision") == 0, created)
+    sid = created["sessionId"]
+    session = base + "/v1/sessions/" + sid
+
+    case = json.load(open(os.path.join(shared, "compat", "softprobe", "cases", "hello.case.json")))
+    status, text, _ = http("POST", session + "/load-case", case)
+    conforms("session-load-case.response.schema.json", json.loads(text))
+    check("load-case bumps the revision", json.loads(text)["sessionRevision"] == 1, text)
+
+    rules = {"version": 1, "rules": [
+        {"name": "fragment", "priority": 100, "when": {"direction": "outbound", "host": "softprobe-proxy", "path": "/fragment"},
+         "then": {"action": "mock", "response": {"status": 200, "headers": {"content-type": "application/json"},
+                                                 "body": "{\"dep\":\"mocked\"}"}}}]}
+    status, text, _ = http("POST", session + "/rules", rules)
+    conforms("session-rules.response.schema.json", json.loads(text))
+    status, text, _ = http("POST", session + "/policy", {"externalHttp": "strict", "defaultOnMiss": "error"})
+    conforms("session-policy.response.schema.json", json.loads(text))
+    status, text, _ = http("POST", session + "/fixtures/auth", {"tokens": ["t0k"], "metadata": {"tenant": "acme"}})
+    conforms("session-fixtures-auth.response.schema.json", json.loads(text))
+    check("revisions count every change", json.loads(text)["sessionRevision"] == 4, text)
+
+    # The app's call, carrying the session header, is answered by the rule.
+    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    check("the session's rule answers", status == 200 and json.loads(text) == {"dep": "mocked"}, (status, text))
+    status, text, _ = http("GET", base + "/other", None, {"Host": "unknown.example", "x-softprobe-session-id": sid})
+    check("a strict miss is a visible error", status == 502 and "SOFTPROBE_NO_RULE_MATCH" in text, (status, text))
+
+    # Invalid bodies: 400 naming the problem; nothing changes.
+    status, text, _ = http("POST", session + "/rules", {"rules": [{"when": {"direction": "up"}, "then": {"action": "mock"}}]})
+    check("invalid rule is 400 with a path", status == 400 and json.loads(text)["error"].get("path") == "/rules/0/when/direction", text)
+    status, text, _ = http("POST", session + "/load-case", {"caseId": "x"})
+    check("invalid case is 400", status == 400 and json.loads(text)["error"]["code"] == "invalid_request", text)
+    status, text, _ = http("POST", base + "/v1/sessions", {"mode": "sideways"})
+    check("invalid mode is 400", status == 400, text)
+    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    check("the rules survived the bad calls", status == 200, (status, text))
+
+    status, text, _ = http("POST", session + "/close", {})
+    conforms("session-close.response.schema.json", json.loads(text))
+    status, text, _ = http("POST", session + "/rules", rules)
+    check("a closed session is unknown: 404", status == 404, text)
+    conforms("session-error.response.schema.json", json.loads(text))
+    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    check("requests naming it are 404 too", status == 404 and "unknown_session" in text, text)
+finally:
+    server.terminate()
+    server.wait(timeout=30)
+
+check.finish()
