@@ -1,13 +1,12 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/replay_case.hpp>
 
-#include <fstream>
-#include <sstream>
 
 #include "criteria/criteria_node.hpp"
 #include "criteria/json_pointer.hpp"
 #include "criteria/unicode_text.hpp"
 #include "request_capture.hpp"
+#include "json_file.hpp"
 #include "schema_catalog.hpp"
 
 namespace mockhttp {
@@ -183,17 +182,9 @@ Response CapturedResponse::to_response() const {
 }
 
 ReplayCase ReplayCase::load_from_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw CaseLoadError(path, 0, "", "the file cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  Json document;
-  try {
-    document = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    throw CaseLoadError(path, e.byte, "", std::string("invalid JSON: ") + e.what());
-  }
-  return from_json(document, path);
+  const detail::JsonFile file = detail::read_json_file(path);
+  if (!file.document) throw CaseLoadError(path, file.byte, "", file.problem);
+  return from_json(*file.document, path);
 }
 
 ReplayCase ReplayCase::from_json(const Json& document, const std::string& source) {

@@ -1,12 +1,11 @@
 // MockServer::load_stubs: stub files, as assertive-mock-api's init stubs file.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
 
+#include "json_file.hpp"
 #include "schema_catalog.hpp"
 #include "server_core.hpp"
 
@@ -27,16 +26,9 @@ DocumentError in_file(const std::string& file, const std::string& pointer, const
 }
 
 std::vector<FileStub> read_stub_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw in_file(file, "", "cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  Json document;
-  try {
-    document = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    throw in_file(file, "", "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
-  }
+  const detail::JsonFile read = detail::read_json_file(file);
+  if (!read.document) throw in_file(file, "", read.problem);
+  const Json& document = *read.document;
   const bool listed = document.is_object() && document.contains("stubs");
   const Json& entries = listed ? document["stubs"] : document;
   const std::string base = listed ? "/stubs" : "";

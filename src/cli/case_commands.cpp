@@ -10,6 +10,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "../json_file.hpp"
 #include "../schema_catalog.hpp"
 
 namespace mockhttp::cli {
@@ -25,19 +26,9 @@ struct Problem {
 
 // Reads a JSON file; on failure says why in `problems` and returns null.
 Json read_json(const std::string& file, std::vector<Problem>& problems) {
-  std::ifstream in(file);
-  if (!in) {
-    problems.push_back({"", "cannot be read"});
-    return nullptr;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    problems.push_back({"", "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what()});
-    return nullptr;
-  }
+  detail::JsonFile read = detail::read_json_file(file);
+  if (!read.document) problems.push_back({"", read.problem});
+  return read.document ? std::move(*read.document) : Json();
 }
 
 // Every problem of a case document: the case and trace schemas (valijson), then each rule and

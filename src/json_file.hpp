@@ -1,0 +1,31 @@
+#pragma once
+// Reading a JSON file whole, for stub files, case files and the CLI: the document, or why
+// there is none (the file cannot be read, or a syntax error and its byte).
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mockhttp::detail {
+
+struct JsonFile {
+  std::optional<nlohmann::json> document;
+  std::string problem;    // "cannot be read", "invalid JSON at byte 12: ..."
+  std::size_t byte = 0;   // of a syntax error
+};
+
+inline JsonFile read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return {std::nullopt, "cannot be read", 0};
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return {nlohmann::json::parse(text.str()), "", 0};
+  } catch (const nlohmann::json::parse_error& e) {
+    return {std::nullopt, "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what(), e.byte};
+  }
+}
+
+}  // namespace mockhttp::detail
