@@ -152,10 +152,10 @@ void ServerCore::answer(const MountedStub& stub, const JournalEntry& entry, cons
                         const ChaosDecision& decision, const httplib::Request& http_request,
                         httplib::Response& http_response) {
   const StubDefinition& definition = stub.definition;
-  const TemplateContext context(entry.request);
   const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
   if (definition.sse) {
     // Rendered up front: a template error is a clean 500, not a stream cut short.
+    const TemplateContext context(entry.request);
     std::vector<StreamedEvent> events;
     for (SseEvent event : definition.sse->events) {
       event.data = render_template(event.data, context);
@@ -166,9 +166,17 @@ void ServerCore::answer(const MountedStub& stub, const JournalEntry& entry, cons
     deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
     return;
   }
-  Response response = definition.proxy ? proxy(stub, entry.request, scope) : definition.response;
-  if (response.is_template()) response.body(render_template(response.body(), context));
-  deliver_response(response, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+  if (definition.proxy) {
+    deliver_response(proxy(stub, entry.request, scope), definition.chaos, decision, http_request, http_response,
+                     pause_unless_stopping);
+  } else if (definition.response.is_template()) {
+    // The template context is built only for templated stubs: a static answer costs no copies.
+    Response rendered = definition.response;
+    rendered.body(render_template(rendered.body(), TemplateContext(entry.request)));
+    deliver_response(rendered, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+  } else {
+    deliver_response(definition.response, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+  }
 }
 
 Response ServerCore::proxy(const MountedStub& stub, const RecordedRequest& request,
