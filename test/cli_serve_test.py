@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`mockhttp serve`: flags, stub files, the request log, and clean stops on SIGINT/SIGTERM.
 
-Usage: cli_serve_test.py MOCKHTTP_BINARY SHARED_DIR. Prints 'N passed, N failed'.
+Usage: cli_serve_test.py MOCKHTTP_BINARY TEST_DATA_DIR [COMPAT_DIR]. Prints 'N passed, N failed'.
 """
 import json
 import os
@@ -11,10 +11,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
-from harness import Checks, http, start_server  # noqa: E402
+from harness import Checks, compat_dir, http, start_server  # noqa: E402
 
-binary, shared = sys.argv[1], sys.argv[2]
-init_stubs = os.path.join(shared, "compat", "assertive-mock-api", "init-stubs.json")
+binary, data = sys.argv[1], sys.argv[2]
+compat = compat_dir(sys.argv[3] if len(sys.argv) > 3 else "")
+init_stubs = os.path.join(data, "stubs", "startup-stubs.json")
 check = Checks()
 
 
@@ -32,19 +33,19 @@ def run(*args):
     return done.returncode, done.stdout + done.stderr
 
 
-# Loads the reference init stubs file, logs each request in one line, stops on SIGTERM.
+# Loads an init stubs file, logs each request in one line, stops on SIGTERM.
 server, url, lines = start("--stubs", init_stubs)
 check("announces the stubs it loaded", any("loaded 3 stub(s) from " + init_stubs in l for l in lines), lines)
 check("binds loopback by default", url.startswith("http://127.0.0.1:"), url)
-status, body = get(url + "/example")
-check("init stub /example", status == 200 and json.loads(body) == {"hello": "world"}, body)
-status, body = get(url + "/user/5")
-check("init template stub /user/{id}", json.loads(body) == {"id": "5", "name": "Joe Bloggs"}, body)
+status, body = get(url + "/greeting")
+check("init stub /greeting", status == 200 and json.loads(body) == {"greeting": "hello"}, body)
+status, body = get(url + "/orders/5")
+check("init template stub /orders/{order}", json.loads(body) == {"order": "5", "state": "shipped"}, body)
 server.send_signal(signal.SIGTERM)
 output, _ = server.communicate(timeout=30)
 check("SIGTERM stops with status 0", server.returncode == 0, server.returncode)
-check("logs GET /example -> 200", "GET /example -> 200" in output, output)
-check("logs GET /user/5 -> 200", "GET /user/5 -> 200" in output, output)
+check("logs GET /greeting -> 200", "GET /greeting -> 200" in output, output)
+check("logs GET /orders/5 -> 200", "GET /orders/5 -> 200" in output, output)
 check("says why it stopped", "SIGTERM, stopping" in output, output)
 
 # SIGINT too, and --quiet silences the request log.
@@ -94,5 +95,20 @@ code, output = run("serve", "--port", port)
 check("busy port exits 1 naming it", code == 1 and port in output, output)
 server.terminate()
 server.wait(timeout=30)
+
+# Conformance with the peer's own file, when ../shared/compat is there.
+reference = os.path.join(compat, "assertive-mock-api", "init-stubs.json") if compat else None
+if reference and os.path.isfile(reference):
+    server, url, lines = start("--stubs", reference, "--quiet")
+    try:
+        status, body = get(url + "/example")
+        check("compat: assertive-mock-api's init-stubs.json serves /example", status == 200 and json.loads(body) == {"hello": "world"}, body)
+        status, body = get(url + "/user/5")
+        check("compat: its template stub answers", status == 200 and json.loads(body).get("id") == "5", body)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+else:
+    check.skip("compat: assertive-mock-api's init-stubs.json serves", "no compat dir")
 
 check.finish()

@@ -1,4 +1,4 @@
-// Case-file replay: the Softprobe case files of ../shared/compat load; find_in_case; rule
+// Case-file replay: case files written for this suite (test/data/cases) load; find_in_case; rule
 // layers and priority through real requests with the session header; consume once; policy;
 // fixtures; bad cases leave the session as it was; the server as the app's HTTP proxy.
 #include <gtest/gtest.h>
@@ -16,9 +16,9 @@ using Json = nlohmann::json;
 
 namespace {
 
-const std::string kCases = std::string(MOCKHTTP_SHARED_DIR) + "/compat/softprobe/cases";
+const std::string kCases = std::string(MOCKHTTP_TEST_DATA_DIR) + "/cases";
 
-std::vector<std::string> compat_case_files() {
+std::vector<std::string> suite_case_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(kCases)) {
     if (entry.path().string().size() > 10 && entry.path().string().rfind(".case.json") == entry.path().string().size() - 10) {
@@ -70,19 +70,19 @@ class Replay : public ::testing::Test {
   }
 };
 
-TEST(ReplayCases, EveryCompatCaseFileLoadsAndValidates) {
-  const auto files = compat_case_files();
-  ASSERT_GE(files.size(), 4u);
+TEST(ReplayCases, EverySuiteCaseFileLoadsAndValidates) {
+  const auto files = suite_case_files();
+  ASSERT_GE(files.size(), 3u);
   for (const auto& file : files) {
     SCOPED_TRACE(file);
     const ReplayCase loaded = ReplayCase::load_from_file(file);
     EXPECT_FALSE(loaded.case_id().empty());
     EXPECT_FALSE(loaded.version().empty());
   }
-  const ReplayCase hello = ReplayCase::load_from_file(kCases + "/hello.case.json");
-  EXPECT_EQ(hello.case_id(), ReplayCase::load_from_file(kCases + "/hello.case.json").document()["caseId"]);
-  ASSERT_EQ(hello.exchanges().size(), 2u);
-  const ReplayCase minimal = ReplayCase::load_from_file(kCases + "/minimal.case.json");
+  const ReplayCase storefront = ReplayCase::load_from_file(kCases + "/storefront.case.json");
+  EXPECT_EQ(storefront.case_id(), "sess_storefront_k7Q2");
+  ASSERT_EQ(storefront.exchanges().size(), 2u);
+  const ReplayCase minimal = ReplayCase::load_from_file(kCases + "/nothing-captured.case.json");
   EXPECT_TRUE(minimal.exchanges().empty());
 }
 
@@ -100,15 +100,15 @@ TEST(ReplayCases, AGeneratedCaseOfTenThousandSpansLoadsWhole) {
 }
 
 TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
-  const ReplayCase hello = ReplayCase::load_from_file(kCases + "/hello.case.json");
-  const CapturedExchange& fragment = hello.find({.path = "/fragment"});
+  const ReplayCase storefront = ReplayCase::load_from_file(kCases + "/storefront.case.json");
+  const CapturedExchange& fragment = storefront.find({.path = "/banner"});
   EXPECT_EQ(fragment.direction, "outbound");
-  EXPECT_EQ(fragment.service, "checkout");
+  EXPECT_EQ(fragment.service, "storefront");
   EXPECT_EQ(fragment.span_type, "extract");
   EXPECT_EQ(fragment.request.method, "GET") << "from the :method pseudo-header";
-  EXPECT_EQ(fragment.request.host, "softprobe-proxy") << "url.host without its port";
+  EXPECT_EQ(fragment.request.host, "edge-proxy") << "url.host without its port";
   EXPECT_EQ(fragment.response.status, 200) << "intValue travels as a string in OTLP JSON";
-  EXPECT_EQ(fragment.response.body, "{\"dep\":\"ok\"}\n");
+  EXPECT_EQ(fragment.response.body, "{\"banner\":\"autumn sale\"}\n");
   bool has_content_type = false;
   for (const auto& [name, value] : fragment.response.headers) has_content_type |= name == "content-type" && value == "application/json";
   EXPECT_TRUE(has_content_type);
@@ -116,44 +116,45 @@ TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
   EXPECT_EQ(fragment.attributes["http.request.header.x-sp-num"], "1") << "every attribute is kept";
   EXPECT_EQ(fragment.attributes["http.response.status_code"], 200);
 
-  const ReplayCase checkout = ReplayCase::load_from_file(kCases + "/checkout-happy-path.case.json");
-  const auto& stripe = checkout.find({.direction = "outbound", .method = "post", .host_suffix = "STRIPE.com",
-                                      .path_prefix = "/v1/payment_intents"});
-  EXPECT_EQ(stripe.span_id, "051581bf3cb55c13");
-  EXPECT_EQ(stripe.request.body, R"({"amount":1000,"currency":"usd"})");
-  EXPECT_EQ(stripe.service, "api") << "from the resource when the span does not say";
+  const ReplayCase refund = ReplayCase::load_from_file(kCases + "/refund-issued.case.json");
+  const auto& payments = refund.find({.direction = "outbound", .method = "post", .host_suffix = "PAYMENTS.example",
+                                      .path_prefix = "/v2/ref"});
+  EXPECT_EQ(payments.span_id, "7e1d3c5b9a2f4e6d");
+  EXPECT_EQ(payments.request.body, R"({"charge":"ch_81","amount":2500})");
+  EXPECT_EQ(payments.response.status, 201);
+  EXPECT_EQ(payments.service, "billing") << "from the resource when the span does not say";
 }
 
 TEST(ReplayCases, FindInCaseNeedsExactlyOneMatchAndSaysWhichMatched) {
-  const ReplayCase hello = ReplayCase::load_from_file(kCases + "/hello.case.json");
+  const ReplayCase hello = ReplayCase::load_from_file(kCases + "/storefront.case.json");
   try {
     hello.find({.direction = "outbound"});
     FAIL() << "two spans matched";
   } catch (const CaseLookupError& e) {
-    EXPECT_EQ(e.matches(), (std::vector<std::string>{"GKjqBXrASP4=", "GKjqBXpZZx4="}));
+    EXPECT_EQ(e.matches(), (std::vector<std::string>{"U3RvcmVBAAE=", "U3RvcmVCAAI="}));
     EXPECT_NE(std::string(e.what()).find("narrow the predicate or use find_all_in_case"), std::string::npos) << e.what();
   }
   try {
-    hello.find({.host_suffix = "stripe.com"});
+    hello.find({.host_suffix = "payments.example"});
     FAIL() << "nothing matched";
   } catch (const CaseLookupError& e) {
     EXPECT_TRUE(e.matches().empty());
     EXPECT_NE(std::string(e.what()).find("matched no span"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("GKjqBXrASP4= (outbound GET softprobe-proxy/fragment)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("U3RvcmVBAAE= (outbound GET edge-proxy/banner)"), std::string::npos) << e.what();
   }
   EXPECT_EQ(hello.find_all({.direction = "outbound"}).size(), 2u);
   EXPECT_EQ(hello.find_all({.method = "DELETE"}).size(), 0u);
-  EXPECT_EQ(hello.find({.headers = {{"x-request-id", "249e280b-c786-4f03-88a3-09b0ebdf976c"}}}).request.path, "/hello");
+  EXPECT_EQ(hello.find({.headers = {{"x-request-id", "9c41d2e0-6b7a-4f15-8e3d-5a0c1b2f4e68"}}}).request.path, "/greeting");
 }
 
 TEST_F(Replay, TheSeedsFlowMocksTheCapturedResponse) {
-  session.load_case_from_file(kCases + "/hello.case.json");
-  const CapturedExchange hit = session.find_in_case({.direction = "outbound", .method = "GET", .path = "/fragment"});
-  session.mock_outbound({.direction = "outbound", .host = "softprobe-proxy", .path = "/fragment"}, hit.response);
-  auto res = call("softprobe-proxy:8084", "/fragment", session.id());
+  session.load_case_from_file(kCases + "/storefront.case.json");
+  const CapturedExchange hit = session.find_in_case({.direction = "outbound", .method = "GET", .path = "/banner"});
+  session.mock_outbound({.direction = "outbound", .host = "edge-proxy", .path = "/banner"}, hit.response);
+  auto res = call("edge-proxy:9090", "/banner", session.id());
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(res->body, "{\"dep\":\"ok\"}\n");
+  EXPECT_EQ(res->body, "{\"banner\":\"autumn sale\"}\n");
   EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
   const auto journal = server.requests();
   ASSERT_EQ(journal.size(), 1u);

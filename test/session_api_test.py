@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Softprobe's runtime control API on `mockhttp serve`: the flow a non-C++ test would drive,
-every response checked against Softprobe's session-*.response.schema.json files.
+every response checked for the fields Softprobe's clients read and, when ../shared/compat is
+there, against Softprobe's own session-*.response.schema.json files.
 
-Usage: session_api_test.py MOCKHTTP_BINARY SHARED_DIR. Prints 'N passed, N failed'.
+Usage: session_api_test.py MOCKHTTP_BINARY TEST_DATA_DIR [COMPAT_DIR]. Prints 'N passed, N failed'.
 """
 import glob
 import json
@@ -12,18 +13,37 @@ import sys
 from jsonschema import Draft202012Validator, RefResolver
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
-from harness import Checks, http, start_server  # noqa: E402
+from harness import Checks, compat_dir, http, start_server  # noqa: E402
 
-binary, shared = sys.argv[1], sys.argv[2]
+binary, data = sys.argv[1], sys.argv[2]
+compat = compat_dir(sys.argv[3] if len(sys.argv) > 3 else "")
 check = Checks()
 schemas = {}
-for path in glob.glob(os.path.join(shared, "compat", "softprobe", "schemas", "*.json")):
+for path in glob.glob(os.path.join(compat or "/nonexistent", "softprobe", "schemas", "*.json")):
     schema = json.load(open(path))
     schemas[os.path.basename(path)] = schema
 store = {s["$id"]: s for s in schemas.values()}
 
+# The fields each answer must carry, as Softprobe's protocol describes them (our own reading).
+REQUIRED_FIELDS = {
+    "session-create.response.schema.json": {"sessionId": str, "sessionRevision": int},
+    "session-load-case.response.schema.json": {"sessionId": str, "sessionRevision": int},
+    "session-rules.response.schema.json": {"sessionId": str, "sessionRevision": int},
+    "session-policy.response.schema.json": {"sessionId": str, "sessionRevision": int},
+    "session-fixtures-auth.response.schema.json": {"sessionId": str, "sessionRevision": int},
+    "session-close.response.schema.json": {"sessionId": str, "closed": bool},
+    "session-error.response.schema.json": {"error": dict},
+}
+
 
 def conforms(name, document):
+    fields = REQUIRED_FIELDS[name]
+    check(f"{name}: fields", isinstance(document, dict) and all(
+        isinstance(document.get(key), kind) and not (kind is int and isinstance(document.get(key), bool))
+        for key, kind in fields.items()), document)
+    if name not in schemas:
+        check.skip(f"compat: {name} shape", "no compat dir")
+        return
     schema = schemas[name]
     validator = Draft202012Validator(schema, resolver=RefResolver(schema["$id"], schema, store=store))
     errors = [e.message for e in validator.iter_errors(document)]
@@ -40,13 +60,13 @@ try:
     sid = created["sessionId"]
     session = base + "/v1/sessions/" + sid
 
-    case = json.load(open(os.path.join(shared, "compat", "softprobe", "cases", "hello.case.json")))
+    case = json.load(open(os.path.join(data, "cases", "storefront.case.json")))
     status, text, _ = http("POST", session + "/load-case", case)
     conforms("session-load-case.response.schema.json", json.loads(text))
     check("load-case bumps the revision", json.loads(text)["sessionRevision"] == 1, text)
 
     rules = {"version": 1, "rules": [
-        {"name": "fragment", "priority": 100, "when": {"direction": "outbound", "host": "softprobe-proxy", "path": "/fragment"},
+        {"name": "banner", "priority": 100, "when": {"direction": "outbound", "host": "edge-proxy", "path": "/banner"},
          "then": {"action": "mock", "response": {"status": 200, "headers": {"content-type": "application/json"},
                                                  "body": "{\"dep\":\"mocked\"}"}}}]}
     status, text, _ = http("POST", session + "/rules", rules)
@@ -58,7 +78,7 @@ try:
     check("revisions count every change", json.loads(text)["sessionRevision"] == 4, text)
 
     # The app's call, carrying the session header, is answered by the rule.
-    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    status, text, _ = http("GET", base + "/banner", None, {"Host": "edge-proxy:9090", "x-softprobe-session-id": sid})
     check("the session's rule answers", status == 200 and json.loads(text) == {"dep": "mocked"}, (status, text))
     status, text, _ = http("GET", base + "/other", None, {"Host": "unknown.example", "x-softprobe-session-id": sid})
     check("a strict miss is a visible error", status == 502 and "SOFTPROBE_NO_RULE_MATCH" in text, (status, text))
@@ -70,7 +90,7 @@ try:
     check("invalid case is 400", status == 400 and json.loads(text)["error"]["code"] == "invalid_request", text)
     status, text, _ = http("POST", base + "/v1/sessions", {"mode": "sideways"})
     check("invalid mode is 400", status == 400, text)
-    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    status, text, _ = http("GET", base + "/banner", None, {"Host": "edge-proxy:9090", "x-softprobe-session-id": sid})
     check("the rules survived the bad calls", status == 200, (status, text))
 
     status, text, _ = http("POST", session + "/close", {})
@@ -78,7 +98,7 @@ try:
     status, text, _ = http("POST", session + "/rules", rules)
     check("a closed session is unknown: 404", status == 404, text)
     conforms("session-error.response.schema.json", json.loads(text))
-    status, text, _ = http("GET", base + "/fragment", None, {"Host": "softprobe-proxy:8084", "x-softprobe-session-id": sid})
+    status, text, _ = http("GET", base + "/banner", None, {"Host": "edge-proxy:9090", "x-softprobe-session-id": sid})
     check("requests naming it are 404 too", status == 404 and "unknown_session" in text, text)
 finally:
     server.terminate()

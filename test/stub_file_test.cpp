@@ -1,4 +1,4 @@
-// Stub files: assertive-mock-api's init stubs file from ../shared/compat loads and serves, and
+// Stub files: an init stubs file in assertive-mock-api's format (test/data/stubs) loads and serves, and
 // a bad file mounts nothing and says where it is wrong.
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ using mockhttp::test::curl_request;
 
 namespace {
 
-const std::string kInitStubs = std::string(MOCKHTTP_SHARED_DIR) + "/compat/assertive-mock-api/init-stubs.json";
+const std::string kInitStubs = std::string(MOCKHTTP_TEST_DATA_DIR) + "/stubs/startup-stubs.json";
 
 class StubFiles : public ::testing::Test {
  protected:
@@ -40,12 +40,13 @@ class StubFiles : public ::testing::Test {
   }
 };
 
-TEST_F(StubFiles, TheReferenceInitStubsFileLoadsAndServes) {
+TEST_F(StubFiles, AnInitStubsFileLoadsAndServes) {
   const auto loaded = server.load_stubs(kInitStubs);
   ASSERT_EQ(loaded.size(), 3u);
-  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/example").body), (Json{{"hello", "world"}}));
-  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/example/earth").body), (Json{{"hello", "earth"}}));
-  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/user/12").body), (Json{{"id", "12"}, {"name", "Joe Bloggs"}}));
+  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/greeting").body), (Json{{"greeting", "hello"}}));
+  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/greeting/formal").body), (Json{{"greeting", "good day"}}));
+  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/orders/A-17").body),
+            (Json{{"order", "A-17"}, {"state", "shipped"}}));
 }
 
 TEST_F(StubFiles, AListAFolderAndChosenIdsAllLoad) {

@@ -8,11 +8,17 @@ import urllib.request
 
 
 class Checks:
-    """Counts checks and ends with the 'N passed, N failed' line CI reads."""
+    """Counts checks and ends with the 'N passed, N failed, N skipped' line CI reads."""
 
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.skipped = []
+
+    def skip(self, name, why):
+        """A check that cannot run here (e.g. the peers' compat files are absent), named."""
+        self.skipped.append(name)
+        print(f"SKIPPED: {name} ({why})")
 
     def __call__(self, name, condition, detail=""):
         if condition:
@@ -22,8 +28,14 @@ class Checks:
             print(f"FAIL: {name} {str(detail)[:2000]}")
 
     def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed")
+        print(f"{self.passed} passed, {self.failed} failed, {len(self.skipped)} skipped")
         sys.exit(1 if self.failed else 0)
+
+
+def compat_dir(argument):
+    """The peers' data files (../shared/compat), or None when the suite runs without them."""
+    import os
+    return argument if argument and os.path.isdir(argument) else None
 
 
 def http(method, url, body=None, headers=None):
