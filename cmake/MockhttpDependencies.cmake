@@ -38,8 +38,13 @@ else()
   set(MOCKHTTP_RE2_TARGET PkgConfig::RE2)
 endif()
 
-# valijson (header-only JSON Schema validation). Upstream and Debian install valijsonConfig.cmake;
-# elsewhere set MOCKHTTP_VALIJSON_INCLUDE_DIR to the folder that holds valijson/.
+# GoogleTest/GoogleMock, for the mockhttp::gtest glue (and the tests), when it is there.
+find_package(GTest QUIET)
+
+# valijson (header-only JSON Schema validation), for mockhttp::control only.
+# Upstream and Debian install valijsonConfig.cmake; elsewhere set MOCKHTTP_VALIJSON_INCLUDE_DIR
+# to the folder that holds valijson/.
+if(MOCKHTTP_BUILD_CONTROL)
 set(MOCKHTTP_VALIJSON_INCLUDE_DIR "" CACHE PATH "Folder holding valijson/, when no valijson package is found")
 find_package(valijson CONFIG QUIET)
 if(TARGET valijson)
@@ -53,4 +58,5 @@ else()
   add_library(mockhttp_valijson INTERFACE)
   target_include_directories(mockhttp_valijson SYSTEM INTERFACE ${MOCKHTTP_VALIJSON_FOUND_DIR})
   set(MOCKHTTP_VALIJSON_TARGET mockhttp_valijson)
+endif()
 endif()

@@ -4,6 +4,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 
 using namespace mockhttp;
@@ -15,7 +16,7 @@ namespace {
 
 class AdminApi : public ::testing::Test {
  protected:
-  MockServer server;
+  MockServer server{test::with_control_surfaces()};
 
   CurlResult call(const std::string& method, const std::string& path, const std::string& body = "",
                   std::vector<std::string> headers = {}) {

@@ -126,7 +126,7 @@ TEST_F(Scopes, ARecreatedScopeStartsEmpty) {
 TEST_F(Scopes, CreatingAnExistingScopeOrDeletingAMissingOneIsAClearError) {
   Scope scope = server.new_scope("dup");
   try {
-    server.new_scope("DUP");
+    (void)server.new_scope("DUP");
     FAIL() << "a second scope named dup";
   } catch (const ScopeError& e) {
     EXPECT_STREQ(e.what(), "scope 'DUP' already exists");
@@ -157,7 +157,7 @@ TEST_F(Scopes, CreatingAnExistingScopeOrDeletingAMissingOneIsAClearError) {
 TEST_F(Scopes, MalformedOrCapturingNamesAreRefused) {
   const auto error_of = [&](const std::string& name) -> std::string {
     try {
-      server.new_scope(name);
+      (void)server.new_scope(name);
     } catch (const ScopeError& e) {
       return e.what();
     }

@@ -8,6 +8,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 
 using namespace mockhttp;
@@ -61,7 +62,7 @@ TEST(EventStreams, DelaysAreHonouredInOrder) {
 }
 
 TEST(EventStreams, IdEventAndDataAreTemplatesRenderedAgainstTheRequest) {
-  MockServer server;
+  MockServer server(test::with_control_surfaces());
   const auto created = curl_request("POST", server.url() + "/__mock__/stubs", R"({
       "request": {"path": "/feed/{user}"},
       "action": {"sse": {"events": [{"id": "{{ request.path_params.user }}-1", "event": "{{ request.query.kind }}",
@@ -95,7 +96,7 @@ TEST(EventStreams, AStreamWithoutEventsIsRefused) {
 class Proxying : public ::testing::Test {
  protected:
   MockServer upstream;
-  MockServer server;
+  MockServer server{test::with_control_surfaces()};
 };
 
 TEST_F(Proxying, AMatchedRequestIsForwardedAndTheUpstreamAnswerReturned) {

@@ -5,6 +5,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 
 using namespace mockhttp;
@@ -15,7 +16,7 @@ namespace {
 
 class Templates : public ::testing::Test {
  protected:
-  MockServer server;
+  MockServer server{test::with_control_surfaces()};
   httplib::Client client{server.host(), server.port()};
 };
 

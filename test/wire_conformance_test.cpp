@@ -8,6 +8,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 
 using namespace mockhttp;
@@ -26,12 +27,12 @@ TEST_P(WireConformance, TheServerAcceptsAndRejectsWhatTheSchemaDoes) {
   const Json documents = fixtures().at(GetParam());
   const std::string route = documents["route"];
   for (const Json& doc : documents["valid"]) {
-    MockServer server;
+    MockServer server(test::with_control_surfaces());
     const auto res = test::curl_request("POST", server.url() + route, doc.dump(), {"Content-Type: application/json"});
     EXPECT_TRUE(res.status == 200 || res.status == 201) << doc << " -> " << res.status << " " << res.body;
   }
   for (const Json& doc : documents["invalid"]) {
-    MockServer server;
+    MockServer server(test::with_control_surfaces());
     const auto res = test::curl_request("POST", server.url() + route, doc.dump(), {"Content-Type: application/json"});
     EXPECT_EQ(res.status, 422) << doc << " -> " << res.body;
     const Json body = Json::parse(res.body, nullptr, false);

@@ -22,9 +22,8 @@
 
 namespace mockhttp {
 
-namespace detail {
-class CriteriaNode;
-}
+class CriteriaNode;    // one operator's implementation, inside the library
+class CriteriaAccess;  // the library's way to a criteria's node
 
 // The outcome of applying a criteria to a subject: `reason` explains a non-match.
 struct MatchResult {
@@ -76,11 +75,12 @@ class Criteria {
   friend Criteria operator^(Criteria a, Criteria b) { return exactly_one_of(std::move(a), std::move(b)); }
   friend Criteria operator!(Criteria a) { return is_not(std::move(a)); }
 
-  explicit Criteria(std::shared_ptr<const detail::CriteriaNode> node);
-  const detail::CriteriaNode& node() const { return *node_; }
-
+  // Criteria is a value type: copies share one immutable node.
  private:
-  std::shared_ptr<const detail::CriteriaNode> node_;
+  friend class CriteriaAccess;
+  explicit Criteria(std::shared_ptr<const CriteriaNode> node);
+
+  std::shared_ptr<const CriteriaNode> node_;
 };
 
 using CriteriaMap = std::map<std::string, Criteria>;
@@ -100,9 +100,9 @@ Criteria any_of(std::vector<Criteria> items);
 Criteria exactly_one_of(Criteria left, Criteria right);  // $xor
 Criteria is_not(Criteria inner);
 
-// Text. `json` parses a string subject as JSON and applies `inner` to the result (a plain
+// Text. `json_body` ($json) parses a string subject as JSON and applies `inner` to the result (a plain
 // value in `inner` means exact equality of the parsed document).
-Criteria json(Criteria inner);
+Criteria json_body(Criteria inner);
 Criteria regex(const std::string& pattern);  // RE2 syntax, anchored at the start only
 Criteria ignore_case(const std::string& value);
 

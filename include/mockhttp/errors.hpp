@@ -100,6 +100,20 @@ class CaseLookupError : public Error {
   std::vector<std::string> matches_;
 };
 
+// A templated body (respond_with_template, `template_body`) cannot be rendered for a request:
+// an unknown lookup, an unsupported tag. Over HTTP it is a 500 TEMPLATE_RENDER_ERROR.
+class TemplateError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A proxy stub or a passthrough rule could not reach its upstream, or it did not answer in
+// time. Over HTTP it is a 502 PROXY_ERROR.
+class ProxyFailure : public Error {
+ public:
+  using Error::Error;
+};
+
 // The server could not start (address in use, bad host) or was used after stop().
 class ServerError : public Error {
  public:

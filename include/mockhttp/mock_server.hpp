@@ -7,8 +7,8 @@
 //   ... the code under test calls server.url() + "/users/7" ...
 //   EXPECT_TRUE(server.confirm_request(Request{}.path("/users/7"), 1));
 //
-// Scopes (mockhttp/scope.hpp) let parallel tests share one server; stub sessions
-// (mockhttp/stub_session.hpp) remove their stubs when they end; chaos (mockhttp/chaos.hpp)
+// Scopes (mockhttp/scope.hpp) let parallel tests share one server; stub groups
+// (mockhttp/stub_group.hpp) remove their stubs when they end; chaos (mockhttp/chaos.hpp)
 // delays and breaks responses, with every random draw replayable from seed().
 //
 // Thread safety: every member function may be called from any thread while requests are being
@@ -23,13 +23,14 @@
 #include <string>
 #include <vector>
 
+#include <mockhttp/control_surface.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/replay_session.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
-#include <mockhttp/stub_session.hpp>
+#include <mockhttp/stub_group.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
@@ -46,6 +47,9 @@ struct ServerOptions {
   // Called once per answered request, mocked or admin, with one line such as
   // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
   std::function<void(const std::string& line)> request_log;
+  // HTTP control surfaces answered before the stubs (mockhttp/control_surface.hpp). Empty by
+  // default: every path, /__mock__, /__admin__ and /v1/sessions included, is the stubs'.
+  std::vector<std::shared_ptr<const ControlSurface>> control_surfaces;
 };
 
 class MockServer {
@@ -80,7 +84,7 @@ class MockServer {
   // Counts requests that belong to no scope, so a parallel test's scoped traffic never
   // changes the count. `times` is an exact count (2) or a criteria on the count
   // (between(1, 3)); at least once by default.
-  Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
+  [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
 
   // Scopes. Names are 1-128 of [A-Za-z0-9_-], compared case-insensitively; throw ScopeError
   // when the name is malformed or taken (new_scope) or unknown (delete_scope).
@@ -88,15 +92,17 @@ class MockServer {
   std::vector<std::string> scopes() const;  // live scope names, oldest first
   void delete_scope(const std::string& name);
 
-  // A session of global stubs, removed when it ends.
-  StubSession new_session();
+  // A group of global stubs, removed when it ends.
+  StubGroup new_group();
+  [[deprecated("renamed new_group(); start_session() starts a Softprobe replay session")]]
+  StubGroup new_session() { return new_group(); }
 
   // Softprobe replay sessions (docs/replay.md): requests carrying x-softprobe-session-id are
   // answered by that session's rules. start_session's handle closes the session when it is
   // destroyed; attach() binds to an existing one (ReplaySession::id()) without owning it, and
   // throws Error when there is no such session.
-  ReplaySession start_session(ReplayMode mode = ReplayMode::replay);
-  ReplaySession attach(const std::string& session_id);
+  [[nodiscard]] ReplaySession start_session(ReplayMode mode = ReplayMode::replay);
+  [[nodiscard]] ReplaySession attach(const std::string& session_id);
 
   // Chaos draws: the same seed and the same test give the same delays and faults.
   void set_seed(std::uint64_t seed);
@@ -107,7 +113,7 @@ class MockServer {
   void stop();   // stops serving; later calls serve nothing but stay safe
 
  private:
-  std::shared_ptr<detail::ServerCore> core_;
+  std::shared_ptr<Engine> engine_;
 };
 
 }  // namespace mockhttp

@@ -2,6 +2,7 @@
 // The whole public API of mockhttp. Include <mockhttp/gtest.hpp> as well for GoogleTest
 // matchers and assertions.
 #include <mockhttp/chaos.hpp>
+#include <mockhttp/control_surface.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
@@ -14,5 +15,5 @@
 #include <mockhttp/response.hpp>
 #include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
-#include <mockhttp/stub_session.hpp>
+#include <mockhttp/stub_group.hpp>
 #include <mockhttp/verification.hpp>

@@ -31,10 +31,8 @@
 
 namespace mockhttp {
 
-namespace detail {
-class ServerCore;
-class ReplaySessionState;
-}  // namespace detail
+class Engine;              // the engine behind a MockServer, inside the library
+class ReplaySessionState;  // a session's case, rules, policy and fixtures, inside the library
 
 enum class ReplayMode { capture, replay, generate };
 
@@ -88,10 +86,10 @@ class ReplaySession {
 
  private:
   friend class MockServer;
-  ReplaySession(std::shared_ptr<detail::ServerCore> core, std::shared_ptr<detail::ReplaySessionState> state, bool owner);
+  ReplaySession(std::shared_ptr<Engine> core, std::shared_ptr<ReplaySessionState> state, bool owner);
 
-  std::shared_ptr<detail::ServerCore> core_;
-  std::shared_ptr<detail::ReplaySessionState> state_;
+  std::shared_ptr<Engine> core_;
+  std::shared_ptr<ReplaySessionState> state_;
   bool owner_ = true;
 };
 

@@ -5,7 +5,7 @@
 //   Request{}.method("POST").path("/users/{id}")
 //            .header("authorization", regex("^Bearer "))
 //            .query("page", "2")
-//            .body(json(key_values({{"amount", gt(0)}})));
+//            .body(json_body(key_values({{"amount", gt(0)}})));
 //
 // Paths: in a stub, a string path is a pattern whose `{name}` segments capture one segment each
 // (same number of segments, literal segments case-sensitive, trailing slash ignored); in

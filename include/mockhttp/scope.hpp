@@ -23,12 +23,12 @@
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/stub.hpp>
-#include <mockhttp/stub_session.hpp>
+#include <mockhttp/stub_group.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
 
-class Scope {
+class [[nodiscard]] Scope {
  public:
   ~Scope();  // deletes the scope if it still exists; never throws
   Scope(Scope&& other) noexcept;
@@ -47,10 +47,11 @@ class Scope {
   std::vector<StubInfo> stubs() const;             // the scope's own stubs, oldest first
   std::vector<RecordedRequest> requests() const;   // the scope's requests, oldest first
   // Counts only requests of this scope.
-  Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
+  [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
 
-  // A session whose stubs belong to this scope and are removed when the session ends.
-  StubSession new_session();
+  // A group whose stubs belong to this scope and are removed when the group ends.
+  StubGroup new_group();
+  [[deprecated("renamed new_group()")]] StubGroup new_session() { return new_group(); }
 
   // Deletes the scope now; throws ScopeError when it was already deleted.
   void remove();
@@ -58,17 +59,18 @@ class Scope {
   // Scopes do not nest: a request carries one scope header. Refused at compile time.
   template <typename... Args>
   void new_scope(Args&&...) {
-    static_assert(detail::refused_at_compile_time<Args...>,
+    static_assert(refused_at_compile_time<Args...>,
                   "Nested scopes are not supported: open each scope from the MockServer (server.new_scope)");
   }
 
  private:
   friend class MockServer;
-  Scope(std::shared_ptr<detail::ServerCore> core, std::shared_ptr<detail::ScopeRecord> record);
-  detail::MountTarget target() const;
+  template <typename...>
+  static constexpr bool refused_at_compile_time = false;
+  Scope(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement);
 
-  std::shared_ptr<detail::ServerCore> core_;
-  std::shared_ptr<detail::ScopeRecord> record_;
+  std::shared_ptr<Engine> engine_;
+  std::shared_ptr<const StubPlacement> placement_;  // the scope's, in no group
 };
 
 }  // namespace mockhttp

@@ -1,6 +1,7 @@
 #pragma once
 // Stubs: a request matcher, the response it earns and the chaos on the way. A StubRef names a
 // mounted stub.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,21 +16,8 @@
 
 namespace mockhttp {
 
-class StubRef;
-
-namespace detail {
-class ServerCore;
-struct ScopeRecord;
-class SessionLedger;
-
-// Where a builder mounts its stub: the server, the scope the stub belongs to (null: global)
-// and the session that removes it when the session ends (null: none).
-struct MountTarget {
-  std::shared_ptr<ServerCore> core;
-  std::shared_ptr<ScopeRecord> scope;
-  std::shared_ptr<SessionLedger> session;
-};
-}  // namespace detail
+class Engine;         // the engine behind a MockServer, inside the library
+class StubPlacement;  // where a builder mounts: globally, in a scope, in a stub group
 
 struct StubDefinition {
   Request request;
@@ -66,37 +54,44 @@ struct StubInfo {
 
 // A handle on a mounted stub. Copyable and cheap; it does not keep the server alive, and
 // every call on it after the server is gone answers as for a removed stub.
+// Dropping it is fine: the stub stays mounted (unlike a dropped StubBuilder, which mounts
+// nothing, or a dropped Scope or StubGroup, which removes its stubs at once).
 // Thread safety: all members may be called from any thread.
 class StubRef {
  public:
-  StubRef(std::string id, std::weak_ptr<detail::ServerCore> core)
-      : id_(std::move(id)), core_(std::move(core)) {}
   const std::string& id() const noexcept { return id_; }
   std::int64_t calls() const;  // requests this stub has answered; 0 once removed
   bool remove() const;         // false when it was already gone
 
  private:
+  friend class Engine;
+  StubRef(std::string id, std::weak_ptr<Engine> engine) : id_(std::move(id)), engine_(std::move(engine)) {}
+
   std::string id_;
-  std::weak_ptr<detail::ServerCore> core_;
+  std::weak_ptr<Engine> engine_;
 };
 
 // The fluent builder returned by when_requested_with() on a MockServer, a Scope or a
-// StubSession. Nothing is mounted until a respond_with*() call, which mounts the stub and
+// StubGroup. Nothing is mounted until a respond_with*() call, which mounts the stub and
 // returns its handle. Chaos setters check their values at once and throw StubError.
-class StubBuilder {
+// Thread safety: build on one thread; the mounted stub is then safe from any thread.
+class [[nodiscard]] StubBuilder {
  public:
-  StubBuilder(detail::MountTarget target, Request request) : target_(std::move(target)) {
-    definition_.request = std::move(request);
-  }
-
   StubBuilder& max_calls(std::int64_t calls);  // throws StubError when negative
 
   // Chaos (docs/chaos.md). Each may be combined with the others; a second call of the same
-  // setter replaces the first.
-  StubBuilder& with_latency(std::int64_t base_ms, std::int64_t jitter_ms = 0);
+  // setter replaces the first. Durations take any std::chrono duration (whole milliseconds
+  // are kept); the integer overloads are milliseconds.
+  StubBuilder& with_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter = {});
+  StubBuilder& with_latency(std::int64_t base_ms, std::int64_t jitter_ms = 0) {
+    return with_latency(std::chrono::milliseconds(base_ms), std::chrono::milliseconds(jitter_ms));
+  }
   StubBuilder& with_connection_drop(double probability);
   StubBuilder& with_fault(FaultKind kind, double probability = 1.0);
-  StubBuilder& with_dribble(int chunks, std::int64_t duration_ms);
+  StubBuilder& with_dribble(int chunks, std::chrono::milliseconds duration);
+  StubBuilder& with_dribble(int chunks, std::int64_t duration_ms) {
+    return with_dribble(chunks, std::chrono::milliseconds(duration_ms));
+  }
 
   StubRef respond_with(Response response);
   StubRef respond_with(int status, std::string body = {}, Headers headers = {});
@@ -106,15 +101,18 @@ class StubBuilder {
   StubRef proxy_to(ProxyTarget target);
 
  private:
-  detail::MountTarget target_;
+  friend class MockServer;
+  friend class Scope;
+  friend class StubGroup;
+  StubBuilder(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement, Request request)
+      : engine_(std::move(engine)), placement_(std::move(placement)) {
+    definition_.request = std::move(request);
+  }
+  StubRef mount();
+
+  std::shared_ptr<Engine> engine_;
+  std::shared_ptr<const StubPlacement> placement_;
   StubDefinition definition_;
 };
-
-namespace detail {
-// Validates and mounts a definition at a target: the one path every front end takes. `id`: one
-// of the caller's choosing (stub files, the HTTP API), else a random UUID.
-StubRef mount_stub(const MountTarget& target, StubDefinition definition,
-                   std::optional<std::string> id = std::nullopt);
-}  // namespace detail
 
 }  // namespace mockhttp

@@ -15,12 +15,10 @@
 
 namespace mockhttp {
 
-class Verification {
+class Engine;
+
+class [[nodiscard]] Verification {
  public:
-  Verification(bool passed, std::size_t matching, std::string report,
-               std::vector<NearMiss> closest)
-      : passed_(passed), matching_(matching), report_(std::move(report)),
-        closest_(std::move(closest)) {}
 
   explicit operator bool() const noexcept { return passed_; }
   bool passed() const noexcept { return passed_; }
@@ -34,6 +32,10 @@ class Verification {
   }
 
  private:
+  friend class Engine;
+  Verification(bool passed, std::size_t matching, std::string report, std::vector<NearMiss> closest)
+      : passed_(passed), matching_(matching), report_(std::move(report)), closest_(std::move(closest)) {}
+
   bool passed_;
   std::size_t matching_;
   std::string report_;

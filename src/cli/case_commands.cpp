@@ -1,4 +1,4 @@
-#include "case_commands.hpp"
+#include "cli/case_commands.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -10,8 +10,8 @@
 
 #include <mockhttp/mockhttp.hpp>
 
-#include "../json_file.hpp"
-#include "../schema_catalog.hpp"
+#include "wire/json_file.hpp"
+#include "control/schema_catalog.hpp"
 
 namespace mockhttp::cli {
 

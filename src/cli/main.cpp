@@ -2,8 +2,8 @@
 // `mockhttp case merge-rules` (docs/replay.md).
 #include <CLI/CLI.hpp>
 
-#include "case_commands.hpp"
-#include "serve_command.hpp"
+#include "cli/case_commands.hpp"
+#include "cli/serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"mockhttp: a mock HTTP server for tests"};

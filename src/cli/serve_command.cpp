@@ -1,4 +1,4 @@
-#include "serve_command.hpp"
+#include "cli/serve_command.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <mockhttp/control.hpp>
 #include <mockhttp/mockhttp.hpp>
 
 namespace mockhttp::cli {
@@ -45,6 +46,8 @@ int serve(const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.journal_capacity = options.journal_capacity;
+  // A standalone server is driven over HTTP: every control surface is on.
+  server_options.control_surfaces = all_control_surfaces();
   if (!options.quiet) {
     server_options.request_log = [log_mutex](const std::string& line) {
       std::lock_guard<std::mutex> lock(*log_mutex);

@@ -2,8 +2,8 @@
 // characters, arrays of elements, objects of keys, as Python iterates them.
 #include <optional>
 
-#include "criteria_nodes.hpp"
-#include "unicode_text.hpp"
+#include "criteria/criteria_nodes.hpp"
+#include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
 

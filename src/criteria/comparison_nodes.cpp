@@ -1,7 +1,7 @@
 // $gt $gte $lt $lte $between: ordering of two numbers, or of two strings by code point.
 #include <optional>
 
-#include "criteria_nodes.hpp"
+#include "criteria/criteria_nodes.hpp"
 
 namespace mockhttp::detail {
 

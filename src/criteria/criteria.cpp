@@ -3,7 +3,7 @@
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/errors.hpp>
 
-#include "criteria_nodes.hpp"
+#include "criteria/criteria_nodes.hpp"
 
 namespace mockhttp {
 
@@ -56,7 +56,7 @@ Criteria exactly_one_of(Criteria left, Criteria right) {
 }
 Criteria is_not(Criteria inner) { return make_criteria<NotNode>(std::move(inner)); }
 
-Criteria json(Criteria inner) { return make_criteria<JsonNode>(std::move(inner)); }
+Criteria json_body(Criteria inner) { return make_criteria<JsonNode>(std::move(inner)); }
 Criteria regex(const std::string& pattern) { return make_criteria<RegexNode>(pattern, ""); }
 Criteria ignore_case(const std::string& value) { return make_criteria<IgnoreCaseNode>(value); }
 
@@ -81,15 +81,15 @@ Criteria satisfies(std::string description, std::function<MatchResult(const Json
   return make_criteria<PredicateNode>(std::move(description), std::move(predicate));
 }
 
-namespace detail {
-
 const Json& CriteriaNode::literal() const {
   static const Json null_value;
   return null_value;
 }
 
-const CriteriaNode& node_of(const Criteria& c) { return c.node(); }
-Outcome evaluate(const Criteria& c, const Json& subject) { return c.node().evaluate(subject); }
+namespace detail {
+
+const CriteriaNode& node_of(const Criteria& c) { return CriteriaAccess::node(c); }
+Outcome evaluate(const Criteria& c, const Json& subject) { return CriteriaAccess::node(c).evaluate(subject); }
 
 std::string preview(const Json& value) {
   std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -6,6 +6,33 @@
 
 #include <mockhttp/criteria.hpp>
 
+namespace mockhttp {
+namespace detail {
+struct Outcome;
+}
+
+class CriteriaNode {
+ public:
+  virtual ~CriteriaNode() = default;
+  virtual detail::Outcome evaluate(const nlohmann::json& subject) const = 0;
+  // The `{"$op": {...}}` wire form.
+  virtual nlohmann::json to_json() const = 0;
+  // The form inside a plain object or array pattern: literals write their bare value.
+  virtual nlohmann::json pattern_json() const { return to_json(); }
+  virtual std::string describe() const = 0;
+  virtual bool is_literal() const { return false; }
+  // For pure literals, the value; null otherwise.
+  virtual const nlohmann::json& literal() const;
+};
+
+class CriteriaAccess {
+ public:
+  static Criteria make(std::shared_ptr<const CriteriaNode> node) { return Criteria(std::move(node)); }
+  static const CriteriaNode& node(const Criteria& criteria) { return *criteria.node_; }
+};
+
+}  // namespace mockhttp
+
 namespace mockhttp::detail {
 
 // Python's assertive raises TypeError when an operator cannot apply to its subject; mockhttp
@@ -22,20 +49,6 @@ struct Outcome {
   bool matched() const { return kind == Kind::match; }
 };
 
-class CriteriaNode {
- public:
-  virtual ~CriteriaNode() = default;
-  virtual Outcome evaluate(const nlohmann::json& subject) const = 0;
-  // The `{"$op": {...}}` wire form.
-  virtual nlohmann::json to_json() const = 0;
-  // The form inside a plain object or array pattern: literals write their bare value.
-  virtual nlohmann::json pattern_json() const { return to_json(); }
-  virtual std::string describe() const = 0;
-  virtual bool is_literal() const { return false; }
-  // For pure literals, the value; null otherwise.
-  virtual const nlohmann::json& literal() const;
-};
-
 const CriteriaNode& node_of(const Criteria& c);
 Outcome evaluate(const Criteria& c, const nlohmann::json& subject);
 
@@ -48,7 +61,7 @@ Outcome expected(const CriteriaNode& what, const nlohmann::json& subject);
 
 template <typename Node, typename... Args>
 Criteria make_criteria(Args&&... args) {
-  return Criteria(std::make_shared<const Node>(std::forward<Args>(args)...));
+  return CriteriaAccess::make(std::make_shared<const Node>(std::forward<Args>(args)...));
 }
 
 }  // namespace mockhttp::detail

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "criteria_node.hpp"
+#include "criteria/criteria_node.hpp"
 
 namespace re2 {
 class RE2;

@@ -7,8 +7,8 @@
 
 #include <mockhttp/errors.hpp>
 
-#include "criteria_nodes.hpp"
-#include "json_pointer.hpp"
+#include "criteria/criteria_nodes.hpp"
+#include "encoding/json_pointer.hpp"
 
 namespace mockhttp {
 
@@ -118,7 +118,7 @@ const std::map<std::string, OperatorReader>& operator_readers() {
        }},
       {"$json", [](const Json& a, const std::string& p) {
          arguments(a, p, "$json", {"inner_criteria"});
-         return mockhttp::json(read(a["inner_criteria"], pointer_append(p, "inner_criteria")));
+         return mockhttp::json_body(read(a["inner_criteria"], pointer_append(p, "inner_criteria")));
        }},
       {"$contains", [](const Json& a, const std::string& p) {
          arguments(a, p, "$contains", {"items"});

@@ -1,6 +1,6 @@
 // $eq: plain values, and plain objects or arrays that hold criteria somewhere inside (which
 // Python's assertive compares element by element, with the same key set).
-#include "criteria_nodes.hpp"
+#include "criteria/criteria_nodes.hpp"
 
 namespace mockhttp::detail {
 
@@ -33,7 +33,7 @@ Outcome ObjectPatternNode::evaluate(const json& subject) const {
 }
 json ObjectPatternNode::pattern_json() const {
   json out = json::object();
-  for (const auto& [key, criteria] : fields_) out[key] = criteria.node().pattern_json();
+  for (const auto& [key, criteria] : fields_) out[key] = node_of(criteria).pattern_json();
   return out;
 }
 json ObjectPatternNode::to_json() const { return operator_json("$eq", {{"value", pattern_json()}}); }
@@ -59,7 +59,7 @@ Outcome ArrayPatternNode::evaluate(const json& subject) const {
 }
 json ArrayPatternNode::pattern_json() const {
   json out = json::array();
-  for (const auto& element : elements_) out.push_back(element.node().pattern_json());
+  for (const auto& element : elements_) out.push_back(node_of(element).pattern_json());
   return out;
 }
 json ArrayPatternNode::to_json() const { return operator_json("$eq", {{"value", pattern_json()}}); }

@@ -1,6 +1,6 @@
 // $and $or $xor $not $neq. Evaluation order and short-circuits follow Python's, so a criteria
 // that cannot apply stops the evaluation exactly where Python would have raised.
-#include "criteria_nodes.hpp"
+#include "criteria/criteria_nodes.hpp"
 
 namespace mockhttp::detail {
 
@@ -60,7 +60,7 @@ Outcome NeqNode::evaluate(const json& subject) const {
   return detail::evaluate(value_, subject).matched() ? expected(*this, subject) : Outcome::match();
 }
 json NeqNode::to_json() const {
-  return operator_json("$neq", {{"value", value_.node().pattern_json()}});
+  return operator_json("$neq", {{"value", node_of(value_).pattern_json()}});
 }
 std::string NeqNode::describe() const { return "!= " + value_.describe(); }
 

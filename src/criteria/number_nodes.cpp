@@ -2,7 +2,7 @@
 // in-process predicates.
 #include <cmath>
 
-#include "criteria_nodes.hpp"
+#include "criteria/criteria_nodes.hpp"
 
 namespace mockhttp::detail {
 

@@ -3,8 +3,8 @@
 
 #include <mockhttp/errors.hpp>
 
-#include "criteria_nodes.hpp"
-#include "unicode_text.hpp"
+#include "criteria/criteria_nodes.hpp"
+#include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
 

@@ -2,6 +2,6 @@
 #include <mockhttp/mockhttp.hpp>
 
 void open_nested_session(mockhttp::MockServer& server) {
-  mockhttp::StubSession session = server.new_session();
-  session.new_session();
+  mockhttp::StubGroup session = server.new_group();
+  session.new_group();
 }

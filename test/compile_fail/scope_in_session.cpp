@@ -2,6 +2,6 @@
 #include <mockhttp/mockhttp.hpp>
 
 void open_scope_in_session(mockhttp::MockServer& server) {
-  mockhttp::StubSession session = server.new_session();
+  mockhttp::StubGroup session = server.new_group();
   session.new_scope("inner");
 }

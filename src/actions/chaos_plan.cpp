@@ -1,0 +1,38 @@
+#include "actions/chaos_plan.hpp"
+
+#include <random>
+
+namespace mockhttp::detail {
+
+namespace {
+
+// SplitMix64's finaliser: spreads every input bit over the output, so neighbouring call
+// numbers give unrelated streams.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+ChaosDecision decide_chaos(const Chaos& chaos, std::uint64_t seed, std::uint64_t stub_sequence,
+                           std::int64_t call_number) {
+  ChaosDecision decision;
+  std::mt19937_64 random(mix(mix(mix(seed) + stub_sequence) + static_cast<std::uint64_t>(call_number)));
+  if (chaos.latency) {
+    decision.delay_ms = chaos.latency->base_ms;
+    if (chaos.latency->jitter_ms > 0) {
+      decision.delay_ms += std::uniform_int_distribution<std::int64_t>(0, chaos.latency->jitter_ms)(random);
+    }
+  }
+  if (chaos.fault) {
+    // random() < p, as assertive-mock-api decides: p = 0 never fires, p = 1 always does.
+    const double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random);
+    if (draw < chaos.fault->probability) decision.fault = chaos.fault->kind;
+  }
+  return decision;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,73 @@
+#include "actions/proxy_forwarding.hpp"
+
+#include <array>
+
+#include <httplib.h>
+
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp::detail {
+
+namespace {
+
+bool is_hop_header(const std::string& name) {
+  static constexpr std::array<const char*, 12> kDropped = {
+      "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+      "trailer", "transfer-encoding", "upgrade", "host", "content-length", "content-encoding"};
+  const std::string lower = ascii_lowercase(name);
+  for (const char* dropped : kDropped) {
+    if (lower == dropped) return true;
+  }
+  return false;
+}
+
+struct UpstreamUrl {
+  std::string origin;  // "http://host:port"
+  std::string target;  // "/path?query", at least "/"
+};
+
+UpstreamUrl split_url(const std::string& url) {
+  const auto path_start = url.find('/', url.find("://") + 3);
+  if (path_start == std::string::npos) return {url, "/"};
+  return {url.substr(0, path_start), url.substr(path_start)};
+}
+
+}  // namespace
+
+Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& request) {
+  const UpstreamUrl url = split_url(target.url);
+  httplib::Client client(url.origin);
+  client.set_connection_timeout(static_cast<time_t>(target.timeout), 0);
+  client.set_read_timeout(static_cast<time_t>(target.timeout), 0);
+  client.set_write_timeout(static_cast<time_t>(target.timeout), 0);
+  client.set_tcp_nodelay(true);
+
+  httplib::Request forwarded;
+  forwarded.method = request.method;
+  httplib::Params query(request.query.begin(), request.query.end());
+  forwarded.path = query.empty() ? url.target : httplib::append_query_params(url.target, query);
+  for (const auto& [name, value] : request.headers) {
+    if (is_hop_header(name)) continue;
+    bool overridden = false;
+    for (const auto& [set_name, set_value] : target.headers) overridden = overridden || ascii_lowercase(set_name) == ascii_lowercase(name);
+    if (!overridden) forwarded.headers.emplace(name, value);
+  }
+  for (const auto& [name, value] : target.headers) forwarded.headers.emplace(name, value);
+  forwarded.body = request.body;
+  if (!request.body.empty() && !forwarded.has_header("Content-Type")) {
+    forwarded.headers.emplace("Content-Type", "application/octet-stream");
+  }
+
+  auto answer = client.send(forwarded);
+  if (!answer) {
+    throw ProxyFailure("the upstream " + target.url + " did not answer: " + httplib::to_string(answer.error()));
+  }
+  Response response(answer->status);
+  for (const auto& [name, value] : answer->headers) {
+    if (!is_hop_header(name)) response.header(name, value);
+  }
+  response.body(answer->body);
+  return response;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,192 @@
+#include "actions/template_renderer.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp::detail {
+
+using nlohmann::json;
+
+namespace {
+
+bool is_json_media_type(std::string content_type) {
+  content_type = ascii_lowercase(content_type.substr(0, content_type.find(';')));
+  while (!content_type.empty() && content_type.back() == ' ') content_type.pop_back();
+  const std::string suffix = "+json";
+  return content_type == "application/json" ||
+         (content_type.size() > suffix.size() &&
+          content_type.compare(content_type.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
+
+// One step of a lookup: `.name`, `['name']` or `[0]`.
+struct Step {
+  std::string key;
+  bool is_index = false;
+};
+
+class ExpressionReader {
+ public:
+  explicit ExpressionReader(const std::string& text) : text_(text) {}
+
+  std::vector<Step> read() {
+    std::vector<Step> steps;
+    skip_spaces();
+    steps.push_back({identifier(), false});
+    while (true) {
+      skip_spaces();
+      if (at_end()) break;
+      if (text_[pos_] == '.') {
+        ++pos_;
+        skip_spaces();
+        std::string key = identifier_or_digits();
+        steps.push_back({key, false});
+      } else if (text_[pos_] == '[') {
+        ++pos_;
+        skip_spaces();
+        steps.push_back(subscript());
+        skip_spaces();
+        expect(']');
+      } else {
+        fail("unexpected '" + std::string(1, text_[pos_]) + "'" +
+             (text_[pos_] == '|' ? ": filters are not supported" : ""));
+      }
+    }
+    return steps;
+  }
+
+ private:
+  bool at_end() const { return pos_ >= text_.size(); }
+  void skip_spaces() {
+    while (!at_end() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  [[noreturn]] void fail(const std::string& problem) const {
+    throw TemplateError("cannot read the expression \"" + text_ + "\": " + problem);
+  }
+  void expect(char c) {
+    if (at_end() || text_[pos_] != c) fail(std::string("expected '") + c + "'");
+    ++pos_;
+  }
+  std::string identifier() {
+    const std::size_t start = pos_;
+    while (!at_end() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+    if (pos_ == start) fail("expected a name");
+    if (std::isdigit(static_cast<unsigned char>(text_[start]))) fail("a name cannot start with a digit");
+    return text_.substr(start, pos_ - start);
+  }
+  std::string identifier_or_digits() {
+    const std::size_t start = pos_;
+    while (!at_end() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+    if (pos_ == start) fail("expected a name after '.'");
+    return text_.substr(start, pos_ - start);
+  }
+  Step subscript() {
+    if (at_end()) fail("unclosed '['");
+    const char quote = text_[pos_];
+    if (quote == '\'' || quote == '"') {
+      ++pos_;
+      std::string key;
+      while (!at_end() && text_[pos_] != quote) {
+        if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+        key += text_[pos_++];
+      }
+      expect(quote);
+      return {key, false};
+    }
+    const std::size_t start = pos_;
+    while (!at_end() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    if (pos_ == start) fail("a subscript must be a quoted key or a whole number");
+    return {text_.substr(start, pos_ - start), true};
+  }
+
+  const std::string& text_;
+  std::size_t pos_ = 0;
+};
+
+std::string render_value(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TemplateContext::TemplateContext(const RecordedRequest& request) : source_(request) {
+  request_ = {{"method", request.method},
+              {"path", request.path},
+              {"path_params", request.path_params},
+              {"query", request.query_json()},
+              {"headers", request.headers_json()},
+              {"host", request.host},
+              {"scope", request.scope ? json(*request.scope) : json(nullptr)}};
+}
+
+const json& TemplateContext::body() const {
+  if (!body_) {
+    if (is_json_media_type(source_.header("content-type").value_or(""))) {
+      json parsed = json::parse(source_.body, nullptr, false);
+      if (parsed.is_discarded()) throw TemplateError("Invalid JSON request body for JSON content-type");
+      body_ = std::move(parsed);
+    } else {
+      body_ = json(source_.body);
+    }
+  }
+  return *body_;
+}
+
+json TemplateContext::lookup(const std::string& expression) const {
+  const std::vector<Step> steps = ExpressionReader(expression).read();
+  if (steps[0].key != "request") {
+    throw TemplateError("'" + steps[0].key + "' is undefined: templates can read request.* only");
+  }
+  std::string walked = "request";
+  const json* current = &request_;
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    if (i == 1 && step.key == "body" && !step.is_index) {
+      current = &body();
+    } else if (current->is_object() && !step.is_index && current->contains(step.key)) {
+      current = &current->at(step.key);
+    } else if (current->is_array() && std::all_of(step.key.begin(), step.key.end(), ::isdigit) &&
+               std::stoul(step.key) < current->size()) {
+      current = &current->at(std::stoul(step.key));
+    } else {
+      throw TemplateError("'" + walked + "' has no " + (step.is_index ? "item " : "key ") + "'" + step.key +
+                          "' (in {{" + expression + "}})");
+    }
+    walked += "." + step.key;
+  }
+  return *current;
+}
+
+std::string render_template(const std::string& text, const TemplateContext& context) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t open = text.find('{', pos);
+    if (open == std::string::npos || open + 1 >= text.size()) {
+      out.append(text, pos, std::string::npos);
+      break;
+    }
+    const char kind = text[open + 1];
+    if (kind != '{' && kind != '%' && kind != '#') {
+      out.append(text, pos, open + 1 - pos);
+      pos = open + 1;
+      continue;
+    }
+    out.append(text, pos, open - pos);
+    const std::string closing = kind == '{' ? "}}" : std::string(1, kind) + "}";
+    const std::size_t close = text.find(closing, open + 2);
+    if (close == std::string::npos) {
+      throw TemplateError("unclosed '{" + std::string(1, kind) + "' at offset " + std::to_string(open));
+    }
+    if (kind == '%') {
+      throw TemplateError("template tags ({% ... %}) are not supported; only {{ request.* }} lookups are");
+    }
+    if (kind == '{') out += render_value(context.lookup(text.substr(open + 2, close - open - 2)));
+    pos = close + 2;  // a {# comment #} renders as nothing
+  }
+  return out;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,80 @@
+#include <mockhttp/errors.hpp>
+#include <mockhttp/mock_server.hpp>
+
+#include "core/engine.hpp"
+
+namespace mockhttp {
+
+using detail::ScopeFilter;
+
+MockServer::MockServer() : MockServer(ServerOptions{}) {}
+
+MockServer::MockServer(ServerOptions options) : engine_(std::make_shared<Engine>(options)) { engine_->start(); }
+
+MockServer::~MockServer() {
+  if (engine_) engine_->stop();
+}
+
+MockServer::MockServer(MockServer&&) noexcept = default;
+MockServer& MockServer::operator=(MockServer&& other) noexcept {
+  if (this != &other) {
+    if (engine_) engine_->stop();
+    engine_ = std::move(other.engine_);
+  }
+  return *this;
+}
+
+std::string MockServer::url() const {
+  const std::string& host = engine_->host();
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(engine_->port());
+}
+int MockServer::port() const { return engine_->port(); }
+const std::string& MockServer::host() const { return engine_->host(); }
+
+StubBuilder MockServer::when_requested_with(Request request) {
+  return StubBuilder(engine_, StubPlacement::global(), std::move(request));
+}
+
+StubRef MockServer::add_stub(StubDefinition definition) {
+  return engine_->mount(std::move(definition), StubPlacement{});
+}
+
+std::vector<StubInfo> MockServer::stubs() const { return engine_->stubs(); }
+bool MockServer::remove_stub(const std::string& stub_id) { return engine_->remove_stub(stub_id); }
+
+std::vector<RecordedRequest> MockServer::requests() const { return engine_->requests(ScopeFilter::everything()); }
+std::size_t MockServer::dropped_requests() const { return engine_->dropped_requests(); }
+
+Verification MockServer::confirm_request(const Request& matcher, const Criteria& times) const {
+  return engine_->confirm(matcher, times, ScopeFilter::only(detail::kGlobalScope));
+}
+
+Scope MockServer::new_scope(const std::string& name) {
+  return Scope(engine_, StubPlacement::in(engine_->create_scope(name), nullptr));
+}
+std::vector<std::string> MockServer::scopes() const { return engine_->scope_names(); }
+void MockServer::delete_scope(const std::string& name) { engine_->delete_scope(name); }
+
+StubGroup MockServer::new_group() {
+  return StubGroup(engine_, StubPlacement::in(nullptr, std::make_shared<detail::SessionLedger>()));
+}
+
+ReplaySession MockServer::start_session(ReplayMode mode) {
+  return ReplaySession(engine_, engine_->replay_sessions().create(mode), true);
+}
+
+ReplaySession MockServer::attach(const std::string& session_id) {
+  auto state = engine_->replay_sessions().find(session_id);
+  if (!state) throw Error("no replay session '" + session_id + "' on " + url());
+  return ReplaySession(engine_, std::move(state), false);
+}
+
+void MockServer::set_seed(std::uint64_t seed) { engine_->set_seed(seed); }
+std::uint64_t MockServer::seed() const { return engine_->seed(); }
+
+void MockServer::clear_requests() { engine_->clear_requests(ScopeFilter::everything()); }
+void MockServer::reset() { engine_->forget(ScopeFilter::everything()); }
+void MockServer::stop() { engine_->stop(); }
+
+}  // namespace mockhttp

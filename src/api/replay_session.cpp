@@ -1,0 +1,83 @@
+#include <mockhttp/errors.hpp>
+#include <mockhttp/replay_session.hpp>
+
+#include "replay/replay_sessions.hpp"
+#include "core/engine.hpp"
+
+namespace mockhttp {
+
+ReplaySession::ReplaySession(std::shared_ptr<Engine> core,
+                             std::shared_ptr<ReplaySessionState> state, bool owner)
+    : core_(std::move(core)), state_(std::move(state)), owner_(owner) {}
+
+ReplaySession::~ReplaySession() {
+  if (state_ && owner_) close();
+}
+
+ReplaySession::ReplaySession(ReplaySession&& other) noexcept = default;
+
+ReplaySession& ReplaySession::operator=(ReplaySession&& other) noexcept {
+  if (this != &other) {
+    if (state_ && owner_) close();
+    core_ = std::move(other.core_);
+    state_ = std::move(other.state_);
+    owner_ = other.owner_;
+  }
+  return *this;
+}
+
+const std::string& ReplaySession::id() const { return state_->id(); }
+std::uint64_t ReplaySession::revision() const { return state_->revision(); }
+
+void ReplaySession::load_case_from_file(const std::string& path) { load_case(ReplayCase::load_from_file(path)); }
+void ReplaySession::load_case(const ReplayCase& loaded) { state_->load_case(loaded); }
+void ReplaySession::load_case(const nlohmann::json& document) { load_case(ReplayCase::from_json(document)); }
+
+CapturedExchange ReplaySession::find_in_case(const CasePredicate& predicate) const {
+  const auto loaded = state_->loaded_case();
+  if (!loaded) throw CaseLookupError("find_in_case: no case is loaded in session " + id(), {});
+  return loaded->find(predicate);
+}
+
+std::vector<CapturedExchange> ReplaySession::find_all_in_case(const CasePredicate& predicate) const {
+  const auto loaded = state_->loaded_case();
+  return loaded ? loaded->find_all(predicate) : std::vector<CapturedExchange>{};
+}
+
+void ReplaySession::mock_outbound(const CasePredicate& when, const CapturedResponse& response, RuleOptions options) {
+  nlohmann::json predicates = nlohmann::json::object();
+  if (when.direction) predicates["direction"] = *when.direction;
+  if (when.method) predicates["method"] = *when.method;
+  if (when.host) predicates["host"] = *when.host;
+  if (when.host_suffix) predicates["hostSuffix"] = *when.host_suffix;
+  if (when.path) predicates["path"] = *when.path;
+  if (when.path_prefix) predicates["pathPrefix"] = *when.path_prefix;
+  if (!when.headers.empty()) predicates["headers"] = when.headers;
+  nlohmann::json document = {{"priority", options.priority},
+                             {"when", predicates},
+                             {"then", {{"action", "mock"}, {"response", nlohmann::json::object()}}}};
+  if (!options.id.empty()) document["id"] = options.id;
+  if (options.consume_once) document["consume"] = "once";
+  ReplayRule rule = ReplayRule::from_json(document);  // the same checks as a rule from a file
+  rule.response = response.to_response();
+  state_->add_rule(std::move(rule));
+}
+
+void ReplaySession::add_rule(ReplayRule rule) {
+  ReplayRule::from_json(rule.to_json());  // refuses what a rule document could not say
+  state_->add_rule(std::move(rule));
+}
+
+std::vector<ReplayRule> ReplaySession::rules() const { return state_->rules(); }
+void ReplaySession::clear_rules() { state_->replace_rules({}); }
+void ReplaySession::set_policy(const ReplayPolicy& policy) { state_->set_policy(policy); }
+ReplayPolicy ReplaySession::policy() const { return state_->policy(); }
+std::map<std::string, nlohmann::json> ReplaySession::fixtures() const { return state_->fixtures(); }
+void ReplaySession::set_fixture(const std::string& name, nlohmann::json value) {
+  state_->set_fixture(name, std::move(value));
+}
+
+void ReplaySession::close() { core_->replay_sessions().close(state_->id()); }
+bool ReplaySession::closed() const { return state_->closed(); }
+
+}  // namespace mockhttp

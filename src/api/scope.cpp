@@ -1,0 +1,52 @@
+#include <mockhttp/errors.hpp>
+#include <mockhttp/scope.hpp>
+
+#include "core/engine.hpp"
+
+namespace mockhttp {
+
+using detail::ScopeFilter;
+
+Scope::Scope(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement)
+    : engine_(std::move(engine)), placement_(std::move(placement)) {}
+
+Scope::~Scope() {
+  if (placement_) engine_->delete_scope(*placement_->scope);
+}
+
+Scope::Scope(Scope&& other) noexcept = default;
+
+Scope& Scope::operator=(Scope&& other) noexcept {
+  if (this != &other) {
+    if (placement_) engine_->delete_scope(*placement_->scope);
+    engine_ = std::move(other.engine_);
+    placement_ = std::move(other.placement_);
+  }
+  return *this;
+}
+
+const std::string& Scope::name() const { return placement_->scope->name; }
+std::pair<std::string, std::string> Scope::header() const { return {name(), "1"}; }
+bool Scope::alive() const { return placement_->scope->live.load(); }
+
+StubBuilder Scope::when_requested_with(Request request) { return StubBuilder(engine_, placement_, std::move(request)); }
+StubRef Scope::add_stub(StubDefinition definition) { return engine_->mount(std::move(definition), *placement_); }
+std::vector<StubInfo> Scope::stubs() const { return engine_->stubs(ScopeFilter::only(placement_->scope->id)); }
+std::vector<RecordedRequest> Scope::requests() const { return engine_->requests(ScopeFilter::only(placement_->scope->id)); }
+
+Verification Scope::confirm_request(const Request& matcher, const Criteria& times) const {
+  return engine_->confirm(matcher, times, ScopeFilter::only(placement_->scope->id));
+}
+
+StubGroup Scope::new_group() {
+  if (!alive()) throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was deleted; it cannot open a stub group");
+  return StubGroup(engine_, StubPlacement::in(placement_->scope, std::make_shared<detail::SessionLedger>()));
+}
+
+void Scope::remove() {
+  if (!engine_->delete_scope(*placement_->scope)) {
+    throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was already deleted");
+  }
+}
+
+}  // namespace mockhttp

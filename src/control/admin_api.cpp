@@ -1,0 +1,303 @@
+#include "control/admin_api.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mockhttp/errors.hpp>
+
+#include "criteria/criteria_node.hpp"
+#include "encoding/unicode_text.hpp"
+#include "transport/http_json.hpp"
+#include "transport/request_capture.hpp"
+#include "control/schema_catalog.hpp"
+#include "core/engine.hpp"
+
+namespace mockhttp::detail {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kPrefix = "/__mock__";
+
+// FastAPI's 422 shape, which assertive-mock-api's clients see, plus the JSON Pointer.
+void send_invalid(httplib::Response& response, const std::string& pointer, const std::string& problem,
+                  const json& document) {
+  json location = json::array({"body"});
+  const json::json_pointer at(pointer);
+  for (json::json_pointer step = at; !step.empty(); step = step.parent_pointer()) {
+    location.insert(location.begin() + 1, step.back());
+  }
+  const json input = document.contains(at) ? document.at(at) : json();
+  send_json(response, 422,
+       {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
+        {"error", "INVALID_PAYLOAD"},
+        {"path", pointer},
+        {"problem", problem}});
+}
+
+void send_detail(httplib::Response& response, int status, const std::string& detail) {
+  send_json(response, status, {{"detail", detail}});
+}
+
+// One admin call: the request, the scope its headers name, and its JSON body once read.
+struct AdminCall {
+  const httplib::Request& request;
+  httplib::Response& response;
+  std::shared_ptr<ScopeRecord> scope;  // null: global
+
+  std::uint64_t scope_id() const { return scope ? scope->id : kGlobalScope; }
+
+  // Reads the body as JSON and checks it against `schema`; on failure the 422 is sent and
+  // nullopt returned. The reader's message wins when it names the problem too: it is the
+  // more precise of the two. Any Content-Type is accepted (`curl -d` sends a form type) as
+  // long as the body is JSON.
+  std::optional<json> payload(const std::string& schema, const std::function<void(const json&)>& read) const {
+    json document;
+    try {
+      document = json::parse(request.body);
+    } catch (const json::parse_error& e) {
+      send_invalid(response, "", request.body.empty() ? "a JSON body is required"
+                                                      : "the body is not valid JSON at byte " +
+                                                            std::to_string(e.byte) + ": " + e.what(),
+                   json());
+      return std::nullopt;
+    }
+    const auto schema_problem = first_schema_problem(schema, document);
+    try {
+      read(document);
+    } catch (const DocumentError& e) {
+      send_invalid(response, e.path(), e.problem(), document);
+      return std::nullopt;
+    } catch (const Error& e) {
+      send_invalid(response, "", e.what(), document);
+      return std::nullopt;
+    }
+    if (schema_problem) {
+      send_invalid(response, schema_problem->pointer, schema_problem->message, document);
+      return std::nullopt;
+    }
+    return document;
+  }
+};
+
+// assertive-mock-api's stub view: every field present, null where unset, so that clients can
+// read any of them without checking first.
+json stub_view(const StubInfo& stub) {
+  json view = stub.to_json();
+  const auto fill = [](json& object, std::initializer_list<const char*> fields) {
+    for (const char* field : fields) {
+      if (!object.contains(field)) object[field] = nullptr;
+    }
+  };
+  fill(view["request"], {"method", "path", "headers", "query", "host", "body"});
+  fill(view["action"], {"response", "proxy", "sse"});
+  if (view["action"]["response"].is_object()) fill(view["action"]["response"], {"body", "template_body"});
+  fill(view, {"max_calls", "chaos", "scope"});
+  return view;
+}
+
+void welcome(Engine&, const AdminCall& call) {
+  send_json(call.response, 200,
+       {{"message", "Welcome to the Assertive Mock API Server! (mockhttp)"},
+        {"available_endpoints", {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs",
+                                 "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/requests",
+                                 "/__mock__/reset", "/__admin__"}}});
+}
+
+void create_stub(Engine& core, const AdminCall& call) {
+  std::optional<StubDefinition> definition;
+  std::optional<std::string> id;
+  const auto document = call.payload("stub.schema.json", [&](const json& doc) {
+    definition = StubDefinition::from_json(doc);
+    definition->validate();
+    for (const char* key : {"id", "stub_id"}) {
+      if (doc.is_object() && doc.contains(key) && doc[key].is_string()) id = doc[key].get<std::string>();
+    }
+  });
+  if (!document) return;
+  try {
+    const StubRef stub = core.mount(std::move(*definition), *StubPlacement::in(call.scope, nullptr), id);
+    send_json(call.response, 200, {{"success", true}, {"stub_id", stub.id()}});
+  } catch (const StubError& e) {
+    send_detail(call.response, 409, e.what());
+  } catch (const ScopeError& e) {
+    send_detail(call.response, 404, e.what());
+  }
+}
+
+void list_stubs(Engine& core, const AdminCall& call) {
+  json stubs = json::array();
+  if (call.scope) {
+    for (const auto& stub : core.stubs(ScopeFilter::only(call.scope->id))) stubs.push_back(stub_view(stub));
+  }
+  for (const auto& stub : core.stubs(ScopeFilter::only(kGlobalScope))) stubs.push_back(stub_view(stub));
+  send_json(call.response, 200, {{"stubs", stubs}});
+}
+
+// With a scope header: that scope's stubs or global ones, as assertive-mock-api. Without one,
+// any stub: ids are random UUIDs, and the Python client's session deletes its scoped stubs
+// without the header (assertive-mock-api answers 404 there; mockhttp lets the client work).
+void delete_stub(Engine& core, const AdminCall& call, const std::string& id) {
+  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::everything();
+  if (core.remove_stub(id, filter)) {
+    send_json(call.response, 200, {{"success", true}, {"stub_id", id}});
+  } else {
+    send_detail(call.response, 404, "Stub '" + id + "' was not found");
+  }
+}
+
+void confirm(Engine& core, const AdminCall& call) {
+  std::optional<Request> matcher;
+  Criteria times = gte(1);
+  const auto document = call.payload("assert.schema.json", [&](const json& doc) {
+    if (!doc.is_object()) throw DocumentError("", "an assertion must be an object, got " + type_name(doc));
+    json fields = doc;
+    if (fields.contains("times")) {
+      const json& given = fields["times"];
+      if (given.is_number_integer()) {
+        if (given.get<std::int64_t>() < 0) throw DocumentError("/times", "times must be >= 0, got " + given.dump());
+        times = Criteria(given);
+      } else if (given.is_object()) {
+        times = Criteria::from_json(given, "/times");
+      } else if (!given.is_null()) {
+        throw DocumentError("/times", "times must be a whole number or a criteria object, got " + type_name(given));
+      }
+      fields.erase("times");
+    }
+    matcher = Request::from_json(fields);
+  });
+  if (!document) return;
+  // As assertive-mock-api: a scoped assertion counts the scope's requests and the global ones.
+  const Verification verification =
+      core.confirm(*matcher, times, call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope));
+  json body = {{"result", verification.passed()}, {"matching_requests", verification.matching_requests()}};
+  if (!verification.passed()) {
+    json closest = json::array();
+    for (const auto& miss : verification.closest_requests()) closest.push_back(miss.to_json());
+    body["report"] = verification.report();
+    body["closest_requests"] = closest;
+  }
+  send_json(call.response, 200, body);
+}
+
+void create_scope(Engine& core, const AdminCall& call) {
+  std::string name;
+  const auto document = call.payload("scope.schema.json", [&](const json& doc) {
+    if (!doc.is_object() || !doc.contains("name")) throw DocumentError("/name", "name is required");
+    if (!doc["name"].is_string()) throw DocumentError("/name", "name must be a string, got " + type_name(doc["name"]));
+    name = doc["name"].get<std::string>();
+    try {
+      normalize_scope_name(name);
+    } catch (const ScopeError& e) {
+      throw DocumentError("/name", e.what());
+    }
+  });
+  if (!document) return;
+  try {
+    const auto record = core.create_scope(name);
+    send_json(call.response, 201, {{"success", true}, {"name", record->name}});
+  } catch (const ScopeError& e) {
+    if (e.reason() != ScopeError::Reason::already_exists) throw;
+    send_detail(call.response, 409, "Scope '" + name + "' already exists");
+  }
+}
+
+void list_scopes(Engine& core, const AdminCall& call) {
+  send_json(call.response, 200, {{"scopes", core.scope_names()}});
+}
+
+void delete_scope(Engine& core, const AdminCall& call, const std::string& name) {
+  try {
+    normalize_scope_name(name);
+  } catch (const ScopeError& e) {
+    send_invalid(call.response, "/name", e.what(), json());
+    return;
+  }
+  try {
+    core.delete_scope(name);
+    send_json(call.response, 200, {{"success", true}, {"name", ascii_lowercase(name)}});
+  } catch (const ScopeError&) {
+    send_detail(call.response, 404, "Scope '" + name + "' was not found");
+  }
+}
+
+void list_requests(Engine& core, const AdminCall& call) {
+  json requests = json::array();
+  if (call.scope) {
+    for (const auto& r : core.requests(ScopeFilter::only(call.scope->id))) requests.push_back(r.to_json());
+  }
+  for (const auto& r : core.requests(ScopeFilter::only(kGlobalScope))) requests.push_back(r.to_json());
+  send_json(call.response, 200, {{"requests", requests}});
+}
+
+void clear_requests(Engine& core, const AdminCall& call) {
+  core.clear_requests(ScopeFilter::only(call.scope_id()));
+  send_json(call.response, 200, {{"success", true}});
+}
+
+void reset(Engine& core, const AdminCall& call) {
+  core.forget(call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything());
+  send_json(call.response, 200, {{"success", true}});
+}
+
+}  // namespace
+
+bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
+  const std::string& path = request.path;
+  const std::string& method = request.method;
+  if (path.rfind(kPrefix, 0) != 0) return false;
+
+  const std::string stubs = std::string(kPrefix) + "/stubs", scopes = std::string(kPrefix) + "/scopes";
+  using Action = std::function<void(Engine&, const AdminCall&)>;
+  Action action;
+  bool scope_aware = true;
+  if (path == kPrefix) {
+    action = welcome;
+    scope_aware = false;
+  } else if (path == stubs && method == "POST") {
+    action = create_stub;
+  } else if (path == stubs && method == "GET") {
+    action = list_stubs;
+  } else if (const auto id = member_of(path, stubs); id && method == "DELETE") {
+    action = [id](Engine& c, const AdminCall& call) { delete_stub(c, call, *id); };
+  } else if (path == std::string(kPrefix) + "/assert" && method == "POST") {
+    action = confirm;
+  } else if (path == scopes && method == "POST") {
+    action = create_scope;
+    scope_aware = false;
+  } else if (path == scopes && method == "GET") {
+    action = list_scopes;
+    scope_aware = false;
+  } else if (const auto name = member_of(path, scopes); name && method == "DELETE") {
+    action = [name](Engine& c, const AdminCall& call) { delete_scope(c, call, *name); };
+    scope_aware = false;
+  } else if (path == std::string(kPrefix) + "/requests" && method == "GET") {
+    action = list_requests;
+  } else if (path == std::string(kPrefix) + "/requests" && method == "DELETE") {
+    action = clear_requests;
+  } else if (path == std::string(kPrefix) + "/reset" && method == "POST") {
+    action = reset;
+  } else {
+    return false;
+  }
+
+  AdminCall call{request, response, nullptr};
+  if (scope_aware) {
+    const ScopeResolution resolution = core.resolve_scope(capture_request(request).headers_json());
+    if (!resolution.collisions.empty()) {
+      send_json(response, 400,
+           {{"detail", "Multiple scope headers matched this request"},
+            {"error", "SCOPE_COLLISION"},
+            {"scopes", resolution.collisions}});
+      return true;
+    }
+    call.scope = resolution.scope;
+  }
+  action(core, call);
+  return true;
+}
+
+}  // namespace mockhttp::detail

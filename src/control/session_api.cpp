@@ -1,0 +1,130 @@
+#include "control/session_api.hpp"
+
+#include <mockhttp/errors.hpp>
+
+#include "transport/http_json.hpp"
+#include "control/schema_catalog.hpp"
+#include "core/engine.hpp"
+
+namespace mockhttp::detail {
+
+using nlohmann::json;
+
+namespace {
+
+json operation(const ReplaySessionState& session) {
+  return {{"sessionId", session.id()}, {"sessionRevision", session.revision()}};
+}
+
+// Softprobe's session-error shape for unknown sessions; the same shape, with other codes and
+// the JSON Pointer, for invalid bodies.
+void send_error(httplib::Response& response, int status, const std::string& code, const std::string& message,
+                const std::string& pointer = "") {
+  json error = {{"code", code}, {"message", message}};
+  if (!pointer.empty()) error["path"] = pointer;
+  send_json(response, status, {{"error", error}});
+}
+
+// The body as JSON, checked against `schema`; nullopt (and the 400 sent) when it is not.
+std::optional<json> body_of(const httplib::Request& request, httplib::Response& response, const std::string& schema) {
+  json document = json::object();
+  if (!request.body.empty()) {
+    try {
+      document = json::parse(request.body);
+    } catch (const json::parse_error& e) {
+      send_error(response, 400, "invalid_request", "the body is not valid JSON at byte " + std::to_string(e.byte));
+      return std::nullopt;
+    }
+  }
+  if (const auto problem = first_schema_problem(schema, document)) {
+    send_error(response, 400, "invalid_request", problem->message, problem->pointer);
+    return std::nullopt;
+  }
+  return document;
+}
+
+ReplayMode mode_of(const std::string& name) {
+  if (name == "capture") return ReplayMode::capture;
+  if (name == "generate") return ReplayMode::generate;
+  return ReplayMode::replay;
+}
+
+}  // namespace
+
+bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
+  const std::string& path = request.path;
+  const std::string prefix = "/v1/sessions";
+  if (request.method != "POST" || path.rfind(prefix, 0) != 0) return false;
+
+  if (path == prefix) {
+    const auto body = body_of(request, response, "session-create.request.schema.json");
+    if (!body) return true;
+    ReplayPolicy policy;
+    if (body->contains("policy")) {
+      try {
+        policy = ReplayPolicy::from_json((*body)["policy"], "/policy");
+      } catch (const RuleError& e) {
+        send_error(response, 400, "invalid_request", e.problem(), e.path());
+        return true;
+      }
+    }
+    const auto session = core.replay_sessions().create(mode_of((*body)["mode"].get<std::string>()));
+    if (body->contains("policy")) session->set_policy(policy);
+    send_json(response, 200, {{"sessionId", session->id()}, {"sessionRevision", 0}});
+    return true;
+  }
+
+  // /v1/sessions/{id}/{operation}[/...]
+  const std::string rest = path.substr(prefix.size());
+  if (rest.size() < 2 || rest[0] != '/') return false;
+  const auto slash = rest.find('/', 1);
+  if (slash == std::string::npos) return false;
+  const std::string id = rest.substr(1, slash - 1);
+  const std::string what = rest.substr(slash + 1);
+  if (what != "load-case" && what != "policy" && what != "rules" && what != "fixtures/auth" && what != "close") return false;
+
+  const auto session = core.replay_sessions().find(id);
+  if (!session) {
+    send_error(response, 404, "unknown_session", "no replay session '" + id + "' (closed, or never started)");
+    return true;
+  }
+  try {
+    if (what == "load-case") {
+      const auto body = body_of(request, response, "session-load-case.request.schema.json");
+      if (!body) return true;
+      session->load_case(ReplayCase::from_json(*body));
+    } else if (what == "policy") {
+      const auto body = body_of(request, response, "session-policy.request.schema.json");
+      if (!body) return true;
+      session->set_policy(ReplayPolicy::from_json(*body));
+    } else if (what == "rules") {
+      const auto body = body_of(request, response, "session-rules.request.schema.json");
+      if (!body) return true;
+      std::vector<ReplayRule> rules;
+      for (std::size_t i = 0; i < (*body)["rules"].size(); ++i) {
+        rules.push_back(ReplayRule::from_json((*body)["rules"][i], "/rules/" + std::to_string(i)));
+      }
+      session->replace_rules(std::move(rules));
+    } else if (what == "fixtures/auth") {
+      const auto body = body_of(request, response, "session-fixtures-auth.request.schema.json");
+      if (!body) return true;
+      session->set_fixture("auth", *body);
+    } else {
+      const auto body = body_of(request, response, "session-close.request.schema.json");
+      if (!body) return true;
+      core.replay_sessions().close(id);
+      send_json(response, 200, {{"sessionId", id}, {"closed", true}});
+      return true;
+    }
+  } catch (const RuleError& e) {
+    send_error(response, 400, "invalid_rule", e.problem(), e.path());
+    return true;
+  } catch (const CaseLoadError& e) {
+    send_error(response, 400, "invalid_case", e.reason(), e.pointer());
+    return true;
+  }
+  send_json(response, 200, operation(*session));
+  return true;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,18 @@
+#pragma once
+// Softprobe's runtime control API (protocol/http-control-api.md) on every MockServer, so tests in
+// any language can drive replay sessions: POST /v1/sessions, /v1/sessions/{id}/load-case,
+// /rules, /policy, /fixtures/auth and /close. Request and response bodies follow Softprobe's
+// session-*.schema.json files (schemas/softprobe/); requests are validated against them.
+// Thread safety: handle_session_call() runs on worker threads, any number at once.
+#include <httplib.h>
+
+namespace mockhttp {
+class Engine;
+}
+
+namespace mockhttp::detail {
+
+// True when `request` is a control call; `response` then holds the answer.
+bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response);
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,354 @@
+#include "core/engine.hpp"
+
+#include <random>
+
+#include <mockhttp/errors.hpp>
+
+#include "criteria/criteria_node.hpp"
+#include "encoding/unicode_text.hpp"
+#include "transport/http_json.hpp"
+#include "actions/proxy_forwarding.hpp"
+#include "transport/request_capture.hpp"
+#include "actions/response_delivery.hpp"
+#include "core/session_ledger.hpp"
+#include "actions/template_renderer.hpp"
+
+namespace mockhttp {
+
+using nlohmann::json;
+using namespace detail;
+
+namespace {
+constexpr std::size_t kNearMissesShown = 3;
+
+std::string times_phrase(const Criteria& times) {
+  return times.is_literal() ? "exactly " + times.describe() + " time(s)" : times.describe() + " time(s)";
+}
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+}  // namespace
+
+Engine::Engine(const ServerOptions& options)
+    : host_(options.host),
+      requested_port_(options.port),
+      request_log_(options.request_log),
+      worker_threads_(options.worker_threads == 0 ? 1 : options.worker_threads),
+      seed_(options.seed.value_or(random_seed())),
+      journal_(options.journal_capacity) {
+  for (const auto& surface : options.control_surfaces) {
+    auto router = std::dynamic_pointer_cast<const ControlRouter>(surface);
+    if (!router) {
+      throw ServerError("ServerOptions::control_surfaces: " + (surface ? "'" + surface->name() + "'" : std::string("a null entry")) +
+                        " is not a surface made by mockhttp/control.hpp");
+    }
+    routers_.push_back(std::move(router));
+  }
+}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+  HttpListener::Logger logger;
+  if (request_log_) {
+    logger = [this](const httplib::Request& request, const httplib::Response& response) {
+      request_log_(request.method + " " + request.target + " -> " + std::to_string(response.status));
+    };
+  }
+  listener_ = std::make_unique<HttpListener>(
+      host_, requested_port_, worker_threads_,
+      [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
+      std::move(logger));
+}
+
+void Engine::stop() {
+  {
+    std::lock_guard<std::mutex> lock(stopping_mutex_);
+    stopping_ = true;
+  }
+  stopping_signal_.notify_all();
+  if (listener_) listener_->stop();
+}
+
+bool Engine::pause(std::chrono::milliseconds duration) {
+  std::unique_lock<std::mutex> lock(stopping_mutex_);
+  return !stopping_signal_.wait_for(lock, duration, [this] { return stopping_; });
+}
+
+std::string Engine::seed_note() const {
+  if (!stubs_.any_chaos()) return "";
+  return "\n(chaos seed " + std::to_string(seed()) + ": MockServer::set_seed(" + std::to_string(seed()) +
+         ") replays these delays and faults)";
+}
+
+void Engine::handle(const httplib::Request& http_request, httplib::Response& http_response) {
+  try {
+    for (const auto& router : routers_) {
+      if (router->route(*this, http_request, http_response)) return;
+    }
+    auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
+    if (const auto session_id = entry->request.header(ReplaySession::kHeader)) {
+      answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);
+      return;
+    }
+    const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
+    if (!resolution.collisions.empty()) {
+      send_json(http_response, 400,
+                {{"error", "SCOPE_COLLISION"},
+                 {"detail", "Multiple scope headers matched this request"},
+                 {"scopes", resolution.collisions},
+                 {"request", entry->request.to_json()}});
+      return;
+    }
+    if (resolution.scope) {
+      entry->scope_id = resolution.scope->id;
+      entry->request.scope = resolution.scope->name;
+    }
+
+    auto selection = stubs_.select(entry->subjects, entry->scope_id);
+    ChaosDecision decision;
+    if (selection) {
+      const MountedStub& stub = *selection->stub;
+      entry->request.matched_stub_id = stub.id;
+      entry->request.path_params = selection->path_params;
+      if (!stub.definition.chaos.empty()) {
+        decision = decide_chaos(stub.definition.chaos, seed(), stub.sequence, selection->call_number);
+        entry->request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
+      }
+    }
+    const RecordedRequest& recorded = entry->request;
+    journal_.append(entry);
+    // A scope deleted while this request was in flight has swept its journal already.
+    if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
+
+    if (!selection) {
+      const auto misses = stubs_.closest(entry->subjects, entry->scope_id, kNearMissesShown);
+      json closest = json::array();
+      for (const auto& miss : misses) closest.push_back(miss.to_json());
+      const std::string report = "No stub matched " + recorded.describe() +
+                                 (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") + "\n" +
+                                 (misses.empty() ? "  (no stubs are mounted)\n"
+                                                 : "Closest stubs:\n" + describe_near_misses(misses));
+      send_json(http_response, 404,
+                {{"error", "NO_STUB_MATCH_FOUND"},
+                 {"request", recorded.to_json()},
+                 {"closest_stubs", closest},
+                 {"report", report}},
+                2);
+      return;
+    }
+
+    if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
+      send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
+      return;
+    }
+    try {
+      answer(*selection->stub, *entry, resolution.scope, decision, http_request, http_response);
+    } catch (const TemplateError& e) {
+      send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+    } catch (const ProxyFailure& e) {
+      send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+    }
+  } catch (const std::exception& e) {
+    send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
+  }
+}
+
+void Engine::answer(const MountedStub& stub, const JournalEntry& entry, const std::shared_ptr<ScopeRecord>& scope,
+                        const ChaosDecision& decision, const httplib::Request& http_request,
+                        httplib::Response& http_response) {
+  const StubDefinition& definition = stub.definition;
+  const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
+  if (definition.sse) {
+    // Rendered up front: a template error is a clean 500, not a stream cut short.
+    const TemplateContext context(entry.request);
+    std::vector<StreamedEvent> events;
+    for (SseEvent event : definition.sse->events) {
+      event.data = render_template(event.data, context);
+      if (event.id_value) event.id_value = render_template(*event.id_value, context);
+      if (event.event_name) event.event_name = render_template(*event.event_name, context);
+      events.push_back({sse_frame(event), event.delay.value_or(definition.sse->default_delay_ms)});
+    }
+    deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
+    return;
+  }
+  if (definition.proxy) {
+    deliver_response(proxy(stub, entry.request, scope), definition.chaos, decision, http_request, http_response,
+                     pause_unless_stopping);
+  } else if (definition.response.is_template()) {
+    // The template context is built only for templated stubs: a static answer costs no copies.
+    Response rendered = definition.response;
+    rendered.body(render_template(rendered.body(), TemplateContext(entry.request)));
+    deliver_response(rendered, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+  } else {
+    deliver_response(definition.response, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+  }
+}
+
+Response Engine::proxy(const MountedStub& stub, const RecordedRequest& request,
+                           const std::shared_ptr<ScopeRecord>& scope) {
+  Response upstream = forward_to_upstream(*stub.definition.proxy, request);
+  if (stub.definition.proxy->record && !stub.recorded.exchange(true)) {
+    // The recording lives where the proxy stub lives, and wins over it as the newer stub.
+    StubDefinition recording;
+    recording.request = stub.definition.request;
+    recording.response = upstream;
+    const bool scoped = stub.scope.id != kGlobalScope && scope && scope->id == stub.scope.id;
+    (void)mount(std::move(recording), *StubPlacement::in(scoped ? scope : nullptr, nullptr));
+  }
+  return upstream;
+}
+
+void Engine::answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
+                                          const httplib::Request& http_request, httplib::Response& http_response) {
+  const auto session = replay_sessions_.find(session_id);
+  if (!session) {
+    journal_.append(entry);
+    send_json(http_response, 404,
+              {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
+    return;
+  }
+  RecordedRequest& recorded = entry->request;
+  RuleDecision decision = session->decide(entry->subjects, recorded);
+  if (!decision.rule_id.empty()) recorded.matched_stub_id = "rule:" + decision.rule_id;
+  journal_.append(entry);
+
+  // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
+  const std::string authority = recorded.header("host").value_or("");
+  const bool to_ourselves = (recorded.host == "127.0.0.1" || recorded.host == "localhost" || recorded.host == host_) &&
+                            authority.size() > recorded.host.size() &&
+                            authority.substr(authority.rfind(':') + 1) == std::to_string(port());
+  if (decision.kind == RuleDecision::Kind::forward && (authority.empty() || to_ourselves)) {
+    decision.kind = RuleDecision::Kind::refuse;
+    decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "
+                       "HTTP_PROXY pointing at mockhttp, or add a rule)";
+  }
+  switch (decision.kind) {
+    case RuleDecision::Kind::respond:
+      deliver_response(decision.response, Chaos{}, ChaosDecision{}, http_request, http_response, {});
+      return;
+    case RuleDecision::Kind::forward:
+      try {
+        // The session header is this server's control header, not the app's: it is not forwarded.
+        RecordedRequest outbound = recorded;
+        outbound.headers.erase(std::remove_if(outbound.headers.begin(), outbound.headers.end(),
+                                              [](const auto& h) { return ascii_lowercase(h.first) == ReplaySession::kHeader; }),
+                               outbound.headers.end());
+        deliver_response(forward_to_upstream(ProxyTarget{"http://" + authority + recorded.path, {}, 5}, outbound), Chaos{},
+                         ChaosDecision{}, http_request, http_response, {});
+      } catch (const ProxyFailure& e) {
+        send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+      }
+      return;
+    case RuleDecision::Kind::refuse: {
+      json closest = json::array();
+      for (const auto& miss : decision.closest_rules) closest.push_back(miss.to_json());
+      const std::string report = "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host +
+                                 recorded.path + ": " + decision.refusal +
+                                 (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
+                                                                 : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+      send_json(http_response, 502,
+                {{"error", "SOFTPROBE_NO_RULE_MATCH"},
+                 {"detail", decision.refusal},
+                 {"session_id", session_id},
+                 {"request", recorded.to_json()},
+                 {"closest_rules", closest},
+                 {"report", report}},
+                2);
+      return;
+    }
+  }
+}
+
+std::vector<RecordedRequest> Engine::requests(ScopeFilter filter) const {
+  std::vector<RecordedRequest> out;
+  for (const auto& entry : journal_.snapshot(filter)) out.push_back(entry->request);
+  return out;
+}
+
+void Engine::forget(ScopeFilter filter) {
+  stubs_.remove(filter);
+  clear_requests(filter);
+}
+
+void Engine::clear_requests(ScopeFilter filter) {
+  // Clearing everything also restarts the count of entries dropped by journal_capacity.
+  if (filter.admits_everything()) {
+    journal_.clear();
+  } else {
+    journal_.remove(filter);
+  }
+}
+
+void Engine::delete_scope(const std::string& name) { forget(ScopeFilter::only(scopes_.remove(name)->id)); }
+
+bool Engine::delete_scope(const ScopeRecord& record) {
+  if (!scopes_.remove(record)) return false;
+  forget(ScopeFilter::only(record.id));
+  return true;
+}
+
+namespace {
+ScopeError deleted_scope(const ScopeRecord& scope) {
+  return ScopeError(ScopeError::Reason::deleted, "scope '" + scope.name + "' was deleted; its stubs can no longer be added");
+}
+}  // namespace
+
+StubRef Engine::mount(StubDefinition definition, const StubPlacement& placement, std::optional<std::string> chosen_id) {
+  definition.validate();
+  StubScope scope;
+  if (placement.scope) {
+    if (!placement.scope->live.load(std::memory_order_acquire)) throw deleted_scope(*placement.scope);
+    scope = StubScope{placement.scope->id, placement.scope->name};
+  }
+  std::string id = stubs_.add(std::move(definition), std::move(scope), std::move(chosen_id));
+  // A scope deleted while we mounted has already swept its stubs: take ours back out.
+  if (placement.scope && !placement.scope->live.load(std::memory_order_acquire)) {
+    stubs_.remove(id);
+    throw deleted_scope(*placement.scope);
+  }
+  if (placement.group && !placement.group->record(id)) {
+    stubs_.remove(id);
+    throw StubError("the stub group was closed; open a new one to add stubs");
+  }
+  return StubRef(std::move(id), weak_from_this());
+}
+
+bool Engine::remove_stub(const std::string& id, ScopeFilter filter) { return stubs_.remove(id, filter); }
+std::vector<StubInfo> Engine::stubs(ScopeFilter filter) const { return stubs_.list(filter); }
+std::optional<StubInfo> Engine::stub(const std::string& id) const { return stubs_.find(id); }
+std::optional<std::int64_t> Engine::stub_calls(const std::string& id) const { return stubs_.calls(id); }
+
+Verification Engine::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
+  const auto entries = journal_.snapshot(filter);
+  std::size_t count = 0;
+  for (const auto& entry : entries) {
+    if (evaluate_request(matcher, entry->subjects, PathMode::literal, true).matched) ++count;
+  }
+  const MatchResult verdict = times.evaluate(json(count));
+  std::string report = "Expected " + times_phrase(times) + " a request matching {" + matcher.describe() +
+                       "}; " + std::to_string(count) + " of " + std::to_string(entries.size()) +
+                       " journaled request(s) matched.";
+  if (verdict.matched) return Verification(true, count, std::move(report), {});
+
+  if (!verdict.reason.empty()) report += " (" + verdict.reason + ")";
+  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    RequestEvaluation evaluation = evaluate_request(matcher, entries[i]->subjects, PathMode::literal, false);
+    if (evaluation.matched) continue;
+    NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), entries[i]->request.describe(), evaluation);
+    candidates.emplace_back(std::move(evaluation), std::move(miss));
+  }
+  std::vector<NearMiss> closest = closest_near_misses(std::move(candidates), kNearMissesShown);
+  if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);
+  if (const auto dropped = journal_.dropped()) {
+    report += "\n(" + std::to_string(dropped) + " older request(s) were dropped by journal_capacity)";
+  }
+  report += seed_note();
+  return Verification(false, count, std::move(report), std::move(closest));
+}
+
+}  // namespace mockhttp

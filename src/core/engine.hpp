@@ -1,0 +1,105 @@
+#pragma once
+// The engine behind a MockServer: one request goes select → act → journal. It owns the stubs,
+// scopes, journal, replay sessions and the HTTP listener, and offers the operations every front
+// end (the C++ API, the admin API, the admin UI, Softprobe's control API, the CLI) is built
+// on. It knows nothing of those front ends: control surfaces reach it as ControlRouters handed
+// in through ServerOptions::control_surfaces, asked first for every request.
+// Thread safety: every member is safe from any thread; requests are handled on worker threads.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mockhttp/mock_server.hpp>
+
+#include "actions/chaos_plan.hpp"
+#include "core/control_router.hpp"
+#include "core/request_journal.hpp"
+#include "core/scope_registry.hpp"
+#include "core/stub_placement.hpp"
+#include "core/stub_registry.hpp"
+#include "replay/replay_sessions.hpp"
+#include "transport/http_listener.hpp"
+
+namespace mockhttp {
+
+class Engine : public std::enable_shared_from_this<Engine> {
+ public:
+  explicit Engine(const ServerOptions& options);
+  ~Engine();
+
+  void start();  // binds and serves; separate from construction so handlers see a whole object
+  void stop();   // wakes requests sleeping in chaos, then stops the listener
+  int port() const { return listener_ ? listener_->port() : 0; }
+  const std::string& host() const { return host_; }
+
+  // Stubs. mount() validates and mounts at a placement (global, a scope, a group); `id`: one
+  // of the caller's choosing (stub files, the HTTP API), else a random UUID. Throws StubError,
+  // DocumentError or ScopeError.
+  StubRef mount(StubDefinition definition, const StubPlacement& placement,
+                std::optional<std::string> id = std::nullopt);
+  bool remove_stub(const std::string& id, detail::ScopeFilter filter = detail::ScopeFilter::everything());
+  std::vector<StubInfo> stubs(detail::ScopeFilter filter = detail::ScopeFilter::everything()) const;
+  std::optional<StubInfo> stub(const std::string& id) const;
+  std::optional<std::int64_t> stub_calls(const std::string& id) const;
+
+  // The journal and verification.
+  std::vector<RecordedRequest> requests(detail::ScopeFilter filter) const;
+  std::size_t dropped_requests() const { return journal_.dropped(); }
+  void clear_requests(detail::ScopeFilter filter);
+  Verification confirm(const Request& matcher, const Criteria& times, detail::ScopeFilter filter) const;
+  // Removes the stubs and journal entries the filter admits: what reset and scope deletion do.
+  void forget(detail::ScopeFilter filter);
+
+  // Scopes.
+  std::shared_ptr<detail::ScopeRecord> create_scope(const std::string& name) { return scopes_.create(name); }
+  std::vector<std::string> scope_names() const { return scopes_.names(); }
+  detail::ScopeResolution resolve_scope(const nlohmann::json& headers) const { return scopes_.resolve(headers); }
+  // Deletes a scope with everything it made. By name: throws ScopeError when unknown. By
+  // record: false when that scope is already gone (a later one may have its name).
+  void delete_scope(const std::string& name);
+  bool delete_scope(const detail::ScopeRecord& record);
+
+  // Replay sessions.
+  detail::ReplaySessionRegistry& replay_sessions() { return replay_sessions_; }
+
+  void set_seed(std::uint64_t seed) { seed_.store(seed); }
+  std::uint64_t seed() const { return seed_.load(); }
+
+ private:
+  void handle(const httplib::Request& request, httplib::Response& response);
+  // Answers a matched request with the stub's action; throws TemplateError or ProxyFailure.
+  void answer(const detail::MountedStub& stub, const detail::JournalEntry& entry,
+              const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
+              const httplib::Request& request, httplib::Response& response);
+  Response proxy(const detail::MountedStub& stub, const RecordedRequest& request,
+                 const std::shared_ptr<detail::ScopeRecord>& scope);
+  // A request carrying x-softprobe-session-id: the session's rules answer it.
+  void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,
+                                const httplib::Request& request, httplib::Response& response);
+  // Sleeps unless the server is stopping; false when it is.
+  bool pause(std::chrono::milliseconds duration);
+  std::string seed_note() const;
+
+  std::string host_;
+  int requested_port_;
+  std::function<void(const std::string&)> request_log_;
+  std::size_t worker_threads_;
+  std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
+  std::atomic<std::uint64_t> seed_;
+  detail::StubRegistry stubs_;
+  detail::ScopeRegistry scopes_;
+  detail::ReplaySessionRegistry replay_sessions_;
+  detail::RequestJournal journal_;
+  std::mutex stopping_mutex_;
+  std::condition_variable stopping_signal_;
+  bool stopping_ = false;
+  std::unique_ptr<detail::HttpListener> listener_;
+};
+
+}  // namespace mockhttp

@@ -1,0 +1,158 @@
+#include "core/stub_registry.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include <mockhttp/errors.hpp>
+
+namespace mockhttp::detail {
+
+std::string StubRegistry::new_id() {
+  // A random (version 4) UUID, the id format assertive-mock-api hands out.
+  std::uniform_int_distribution<std::uint64_t> bits;
+  std::uint64_t high = bits(id_generator_), low = bits(id_generator_);
+  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
+                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  return text;
+}
+
+std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::optional<std::string> chosen_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (chosen_id && std::any_of(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == *chosen_id; })) {
+    throw StubError("a stub with id '" + *chosen_id + "' already exists");
+  }
+  std::string id = chosen_id ? *chosen_id : new_id();
+  stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++));
+  return id;
+}
+
+bool StubRegistry::remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = std::find_if(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == id; });
+  if (it == stubs_.end()) return false;
+  stubs_.erase(it);
+  return true;
+}
+
+bool StubRegistry::remove(const std::string& id, ScopeFilter filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = std::find_if(stubs_.begin(), stubs_.end(),
+                               [&](const auto& s) { return s->id == id && filter.admits(s->scope.id); });
+  if (it == stubs_.end()) return false;
+  stubs_.erase(it);
+  return true;
+}
+
+void StubRegistry::remove(ScopeFilter filter) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stubs_.erase(std::remove_if(stubs_.begin(), stubs_.end(),
+                              [&](const auto& stub) { return filter.admits(stub->scope.id); }),
+               stubs_.end());
+}
+
+std::optional<StubInfo> StubRegistry::find(const std::string& id) const {
+  for (const auto& stub : snapshot()) {
+    if (stub->id == id) return StubInfo{stub->id, stub->definition, stub->calls.load(), stub->scope.name};
+  }
+  return std::nullopt;
+}
+
+void StubRegistry::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stubs_.clear();
+}
+
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stubs_;
+}
+
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::visible_to(std::uint64_t scope_id) const {
+  std::vector<std::shared_ptr<MountedStub>> visible;
+  for (auto& stub : snapshot()) {
+    if (stub->scope.id == kGlobalScope || stub->scope.id == scope_id) visible.push_back(std::move(stub));
+  }
+  return visible;
+}
+
+std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
+  std::vector<StubInfo> out;
+  for (const auto& stub : snapshot()) {
+    if (!filter.admits(stub->scope.id)) continue;
+    out.push_back({stub->id, stub->definition, stub->calls.load(), stub->scope.name});
+  }
+  return out;
+}
+
+bool StubRegistry::any_chaos() const {
+  const auto stubs = snapshot();
+  return std::any_of(stubs.begin(), stubs.end(), [](const auto& stub) { return !stub->definition.chaos.empty(); });
+}
+
+std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
+  for (const auto& stub : snapshot()) {
+    if (stub->id == id) return stub->calls.load();
+  }
+  return std::nullopt;
+}
+
+std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id) {
+  struct Candidate {
+    std::shared_ptr<MountedStub> stub;
+    RequestEvaluation evaluation;
+    int scope_specificity;
+  };
+  std::vector<Candidate> candidates;
+  for (auto& stub : visible_to(scope_id)) {
+    if (stub->exhausted()) continue;
+    RequestEvaluation evaluation =
+        evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
+    if (!evaluation.matched) continue;
+    const int scope_specificity = scope_id != kGlobalScope && stub->scope.id == scope_id ? 1 : 0;
+    candidates.push_back({std::move(stub), std::move(evaluation), scope_specificity});
+  }
+  // More matched fields, then heavier fields, then the request's own scope, then a more
+  // literal path, then the newest.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    const auto rank = [](const Candidate& c) {
+      return std::make_tuple(c.evaluation.strength, c.evaluation.weight, c.scope_specificity,
+                             c.evaluation.path_specificity, c.stub->sequence);
+    };
+    return rank(a) > rank(b);
+  });
+  for (auto& candidate : candidates) {
+    auto& calls = candidate.stub->calls;
+    const auto& max_calls = candidate.stub->definition.max_calls;
+    std::int64_t seen = calls.load(std::memory_order_acquire);
+    bool claimed = false;
+    while (!claimed && (!max_calls || seen < *max_calls)) {
+      claimed = calls.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel);
+    }
+    if (claimed) return StubSelection{candidate.stub, std::move(candidate.evaluation.path_params), seen + 1};
+  }
+  return std::nullopt;
+}
+
+std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::uint64_t scope_id,
+                                            std::size_t limit) const {
+  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
+  for (const auto& stub : visible_to(scope_id)) {
+    RequestEvaluation evaluation =
+        evaluate_request(stub->definition.request, subjects, PathMode::pattern, false);
+    NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
+    if (stub->exhausted()) {
+      miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),
+                                 "already answered " + std::to_string(stub->calls.load()) +
+                                     " of max_calls " + std::to_string(*stub->definition.max_calls)});
+    }
+    candidates.emplace_back(std::move(evaluation), std::move(miss));
+  }
+  return closest_near_misses(std::move(candidates), limit);
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,80 @@
+#pragma once
+// The mounted stubs, and the choice of which one answers a request.
+// Thread safety: every member is safe to call from any thread. Matching runs on a snapshot,
+// outside the lock; the winner's call is claimed atomically, so a max_calls(1) stub answers
+// exactly one of many concurrent requests.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <mockhttp/stub.hpp>
+
+#include "matching/request_evaluation.hpp"
+#include "core/request_journal.hpp"
+
+namespace mockhttp::detail {
+
+// The scope a stub belongs to: its id (kGlobalScope for none) and its name, for listings.
+struct StubScope {
+  std::uint64_t id = kGlobalScope;
+  std::optional<std::string> name;
+};
+
+struct MountedStub {
+  MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
+      : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence) {}
+  const std::string id;
+  const StubDefinition definition;
+  const StubScope scope;
+  const std::uint64_t sequence;  // mount order: the newest wins a full tie
+  std::atomic<std::int64_t> calls{0};
+  mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
+
+  bool exhausted() const {
+    return definition.max_calls && calls.load(std::memory_order_acquire) >= *definition.max_calls;
+  }
+};
+
+struct StubSelection {
+  std::shared_ptr<const MountedStub> stub;
+  std::map<std::string, std::string> path_params;
+  std::int64_t call_number = 0;  // 1 for the stub's first answer, 2 for its second, ...
+};
+
+class StubRegistry {
+ public:
+  // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
+  std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt);
+  bool remove(const std::string& id);
+  bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
+  void remove(ScopeFilter filter);
+  void clear();
+  std::vector<StubInfo> list(ScopeFilter filter = ScopeFilter::everything()) const;
+  std::optional<StubInfo> find(const std::string& id) const;
+  std::optional<std::int64_t> calls(const std::string& id) const;
+  bool any_chaos() const;  // whether a mounted stub has chaos, so reports print the seed
+
+  // The best-ranked stub that matches and still has calls left; its call is counted. A
+  // request of scope S sees S's stubs and the global ones; S's win ties on fields.
+  std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id);
+  // The stubs visible to the request that came closest to matching, for the 404 report.
+  std::vector<NearMiss> closest(const RequestSubjects& subjects, std::uint64_t scope_id, std::size_t limit) const;
+
+ private:
+  std::vector<std::shared_ptr<MountedStub>> snapshot() const;
+  std::vector<std::shared_ptr<MountedStub>> visible_to(std::uint64_t scope_id) const;
+  std::string new_id();
+
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<MountedStub>> stubs_;
+  std::uint64_t next_sequence_ = 0;
+  std::mt19937_64 id_generator_{std::random_device{}()};
+};
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,83 @@
+#include <mockhttp/recorded_request.hpp>
+
+#include <ctime>
+
+#include "encoding/base64.hpp"
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp {
+
+using Json = nlohmann::json;
+
+std::optional<std::string> RecordedRequest::header(const std::string& name) const {
+  const std::string wanted = detail::ascii_lowercase(name);
+  for (const auto& [key, value] : headers) {
+    if (detail::ascii_lowercase(key) == wanted) return value;
+  }
+  return std::nullopt;
+}
+
+Json RecordedRequest::headers_json() const {
+  Json out = Json::object();
+  for (const auto& [key, value] : headers) {
+    const std::string lower = detail::ascii_lowercase(key);
+    if (!out.contains(lower)) out[lower] = value;  // the first of repeated headers wins
+  }
+  return out;
+}
+
+Json RecordedRequest::query_json() const {
+  Json out = Json::object();
+  for (const auto& [key, value] : query) out[key] = value;
+  return out;
+}
+
+namespace {
+std::string iso8601(std::chrono::system_clock::time_point at) {
+  const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(at);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(at - seconds).count();
+  const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+}  // namespace
+
+Json RecordedRequest::to_json() const {
+  Json out = {{"method", method},
+              {"path", path},
+              {"query", query_json()},
+              {"headers", headers_json()},
+              {"host", host},
+              {"received_at", iso8601(received_at)},
+              {"matched_stub_id", matched_stub_id ? Json(*matched_stub_id) : Json(nullptr)},
+              {"path_params", path_params},
+              {"scope", scope ? Json(*scope) : Json(nullptr)}};
+  if (chaos) {
+    out["chaos"] = {{"delay_ms", chaos->delay_ms},
+                    {"fault", chaos->fault ? Json(fault_name(*chaos->fault)) : Json(nullptr)}};
+  }
+  if (detail::is_valid_utf8(body)) {
+    out["body"] = body;
+  } else {
+    out["body"] = nullptr;
+    out["body_base64"] = detail::base64_encode(body);
+  }
+  return out;
+}
+
+std::string RecordedRequest::describe() const {
+  std::string out = method + " " + path;
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    out += separator + key + "=" + value;
+    separator = '&';
+  }
+  return out;
+}
+
+}  // namespace mockhttp

@@ -1,0 +1,166 @@
+// The Request matcher builder and its wire form.
+#include <cctype>
+
+#include <mockhttp/errors.hpp>
+#include <mockhttp/request.hpp>
+
+#include "criteria/criteria_node.hpp"
+#include "encoding/json_pointer.hpp"
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp {
+
+using Json = nlohmann::json;
+using detail::pointer_append;
+
+namespace {
+
+// Criteria on a whole object combined with per-key criteria, as one criteria.
+std::optional<Criteria> combine(const std::optional<Criteria>& whole, const CriteriaMap& values) {
+  if (values.empty()) return whole;
+  if (!whole) return key_values(values);
+  return all_of({*whole, key_values(values)});
+}
+
+// The form the Python client sends: plain values bare, criteria as `{"$op": ...}`.
+Json wire_value(const Criteria& c) { return detail::node_of(c).pattern_json(); }
+
+Json wire_map(const std::optional<Criteria>& whole, const CriteriaMap& values) {
+  if (whole && values.empty()) return whole->to_json();
+  Json out = Json::object();
+  for (const auto& [name, criteria] : values) out[name] = wire_value(criteria);
+  if (whole) return all_of({*whole, key_values(values)}).to_json();
+  return out;
+}
+
+}  // namespace
+
+Request& Request::method(Criteria method) {
+  // Methods compare case-insensitively: a plain name is kept upper-case, as servers see it.
+  if (method.is_literal() && method.literal().is_string()) {
+    std::string name = method.literal().get<std::string>();
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    method = Criteria(name);
+  }
+  method_ = std::move(method);
+  return *this;
+}
+Request& Request::path(std::string pattern) {
+  path_pattern_ = std::move(pattern);
+  path_criteria_.reset();
+  return *this;
+}
+Request& Request::path(Criteria criteria) {
+  if (criteria.is_literal() && criteria.literal().is_string()) {
+    return path(criteria.literal().get<std::string>());
+  }
+  path_criteria_ = std::move(criteria);
+  path_pattern_.reset();
+  return *this;
+}
+Request& Request::header(const std::string& name, Criteria value) {
+  header_values_.insert_or_assign(detail::ascii_lowercase(name), std::move(value));
+  headers_ = combine(headers_whole_, header_values_);
+  return *this;
+}
+Request& Request::headers(Criteria on_all_headers) {
+  headers_whole_ = std::move(on_all_headers);
+  headers_ = combine(headers_whole_, header_values_);
+  return *this;
+}
+Request& Request::query(const std::string& name, Criteria value) {
+  query_values_.insert_or_assign(name, std::move(value));
+  query_ = combine(query_whole_, query_values_);
+  return *this;
+}
+Request& Request::query(Criteria on_all_parameters) {
+  query_whole_ = std::move(on_all_parameters);
+  query_ = combine(query_whole_, query_values_);
+  return *this;
+}
+Request& Request::host(Criteria host) {
+  host_ = std::move(host);
+  return *this;
+}
+Request& Request::body(Criteria body) {
+  body_ = std::move(body);
+  return *this;
+}
+Request& Request::json_body(const Json& exact) { return body(mockhttp::json_body(Criteria(exact))); }
+
+Json Request::to_json() const {
+  Json out = Json::object();
+  if (method_) out["method"] = wire_value(*method_);
+  if (path_pattern_) out["path"] = *path_pattern_;
+  if (path_criteria_) out["path"] = path_criteria_->to_json();
+  if (headers_) out["headers"] = wire_map(headers_whole_, header_values_);
+  if (query_) out["query"] = wire_map(query_whole_, query_values_);
+  if (host_) out["host"] = wire_value(*host_);
+  if (body_) out["body"] = wire_value(*body_);
+  return out;
+}
+
+Request Request::from_json(const Json& document, const std::string& pointer) {
+  if (!document.is_object()) {
+    throw CriteriaError(pointer, "a request matcher must be an object, got " + detail::type_name(document));
+  }
+  Request request;
+  for (const auto& item : document.items()) {
+    const std::string& field = item.key();
+    const Json& value = item.value();
+    const std::string at = pointer_append(pointer, field);
+    if (value.is_null()) continue;  // the Python client's "not set"
+    if (field == "method" || field == "host") {
+      if (!value.is_string() && !value.is_object()) {
+        throw CriteriaError(at, field + " must be a string or a criteria object, got " + detail::type_name(value));
+      }
+      Criteria c = Criteria::from_json(value, at);
+      field == "method" ? request.method(std::move(c)) : request.host(std::move(c));
+    } else if (field == "path") {
+      if (value.is_string()) {
+        request.path(value.get<std::string>());
+      } else if (value.is_object()) {
+        request.path_criteria_ = Criteria::from_json(value, at);
+      } else {
+        throw CriteriaError(at, "path must be a string pattern or a criteria object, got " + detail::type_name(value));
+      }
+    } else if (field == "headers" || field == "query") {
+      if (!value.is_object()) {
+        throw CriteriaError(at, field + " must be an object, got " + detail::type_name(value));
+      }
+      const bool is_operator = value.size() == 1 && value.begin().key().rfind('$', 0) == 0;
+      if (is_operator) {
+        Criteria whole = Criteria::from_json(value, at);
+        field == "headers" ? request.headers(std::move(whole)) : request.query(std::move(whole));
+      } else {
+        for (const auto& entry : value.items()) {
+          Criteria c = Criteria::from_json(entry.value(), pointer_append(at, entry.key()));
+          field == "headers" ? request.header(entry.key(), std::move(c)) : request.query(entry.key(), std::move(c));
+        }
+      }
+    } else if (field == "body") {
+      request.body(Criteria::from_json(value, at));
+    } else {
+      throw CriteriaError(at, "unknown request field \"" + field +
+                                  "\" (known: method, path, headers, query, host, body)");
+    }
+  }
+  return request;
+}
+
+std::string Request::describe() const {
+  std::string out;
+  const auto add = [&](const char* field, const std::string& text) {
+    out += (out.empty() ? "" : ", ") + std::string(field) + " " + text;
+  };
+  if (method_) add("method", method_->describe());
+  if (path_pattern_) add("path", Json(*path_pattern_).dump());
+  if (path_criteria_) add("path", path_criteria_->describe());
+  if (headers_) add("headers", headers_->describe());
+  if (query_) add("query", query_->describe());
+  if (host_) add("host", host_->describe());
+  if (body_) add("body", body_->describe());
+  return out.empty() ? "any request" : out;
+}
+
+}  // namespace mockhttp

@@ -1,0 +1,214 @@
+#include "replay/replay_sessions.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include <mockhttp/errors.hpp>
+
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp {
+
+using namespace detail;
+
+using nlohmann::json;
+
+namespace {
+constexpr std::size_t kClosestRulesShown = 3;
+
+bool lists_host(const std::vector<std::string>& hosts, const std::string& host) {
+  return std::any_of(hosts.begin(), hosts.end(), [&](const std::string& listed) {
+    // "stripe.com" lists api.stripe.com too, as an allow list of domains should.
+    return host == listed || (host.size() > listed.size() && host.compare(host.size() - listed.size(), listed.size(), listed) == 0 &&
+                              host[host.size() - listed.size() - 1] == '.');
+  });
+}
+}  // namespace
+
+void ReplaySessionState::load_case(ReplayCase loaded) {
+  std::vector<CompiledRule> compiled;
+  for (const auto& rule : loaded.rules()) compiled.push_back(compile(rule));
+  std::lock_guard<std::mutex> lock(mutex_);
+  case_rules_ = std::move(compiled);
+  case_ = std::make_shared<const ReplayCase>(std::move(loaded));
+  ++revision_;
+}
+
+std::shared_ptr<const ReplayCase> ReplaySessionState::loaded_case() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return case_;
+}
+
+void ReplaySessionState::add_rule(ReplayRule rule) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (rule.id.empty()) rule.id = "mock-" + std::to_string(++generated_ids_);
+  session_rules_.push_back(compile(std::move(rule)));
+  ++revision_;
+}
+
+void ReplaySessionState::replace_rules(std::vector<ReplayRule> rules) {
+  std::vector<CompiledRule> compiled;
+  for (auto& rule : rules) compiled.push_back(compile(std::move(rule)));
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& rule : compiled) {
+    if (rule.rule.id.empty()) rule.rule.id = "rule-" + std::to_string(++generated_ids_);
+  }
+  session_rules_ = std::move(compiled);
+  ++revision_;
+}
+
+std::vector<ReplayRule> ReplaySessionState::rules() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<ReplayRule> out;
+  for (const auto& rule : session_rules_) out.push_back(rule.rule);
+  return out;
+}
+
+void ReplaySessionState::set_policy(ReplayPolicy policy) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  policy_ = std::move(policy);
+  ++revision_;
+}
+
+ReplayPolicy ReplaySessionState::policy() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return policy_;
+}
+
+std::map<std::string, json> ReplaySessionState::fixtures() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, json> out;
+  if (case_) {
+    for (const auto& fixture : case_->fixtures()) out[fixture.name] = fixture.value;
+  }
+  for (const auto& [name, value] : fixtures_) out[name] = value;
+  return out;
+}
+
+void ReplaySessionState::set_fixture(const std::string& name, json value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  fixtures_[name] = std::move(value);
+  ++revision_;
+}
+
+std::uint64_t ReplaySessionState::revision() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return revision_;
+}
+
+void ReplaySessionState::close() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  closed_ = true;
+}
+
+bool ReplaySessionState::closed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return closed_;
+}
+
+RuleDecision ReplaySessionState::refuse(std::string why, const RequestSubjects& subjects) const {
+  RuleDecision decision;
+  decision.kind = RuleDecision::Kind::refuse;
+  decision.refusal = std::move(why);
+  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
+  for (const auto* layer : {&session_rules_, &case_rules_}) {
+    for (const auto& compiled : *layer) {
+      RequestEvaluation evaluation = evaluate_request(compiled.matcher, subjects, PathMode::literal, false);
+      candidates.emplace_back(evaluation, to_near_miss(compiled.rule.id, compiled.matcher.describe(), evaluation));
+    }
+  }
+  decision.closest_rules = closest_near_misses(std::move(candidates), kClosestRulesShown);
+  return decision;
+}
+
+RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const RecordedRequest& request) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Highest priority, then the later layer (session over case), then the later rule.
+  CompiledRule* best = nullptr;
+  std::tuple<std::int64_t, int, std::size_t> best_rank{};
+  int layer_rank = 0;
+  for (auto* layer : {&case_rules_, &session_rules_}) {
+    ++layer_rank;
+    for (std::size_t i = 0; i < layer->size(); ++i) {
+      CompiledRule& compiled = (*layer)[i];
+      if (compiled.consumed || compiled.rule.when.value("direction", "outbound") != "outbound") continue;
+      if (!evaluate_request(compiled.matcher, subjects, PathMode::literal, true).matched) continue;
+      const auto rank = std::make_tuple(compiled.rule.priority, layer_rank, i);
+      if (!best || rank > best_rank) {
+        best = &compiled;
+        best_rank = rank;
+      }
+    }
+  }
+  if (best) {
+    if (best->rule.consume_once) best->consumed = true;
+    RuleDecision decision;
+    decision.rule_id = best->rule.id;
+    switch (best->rule.action) {
+      case RuleAction::mock:
+      case RuleAction::error:
+        decision.kind = RuleDecision::Kind::respond;
+        decision.response = best->rule.response;
+        return decision;
+      case RuleAction::passthrough:
+      case RuleAction::capture_only:
+        decision.kind = RuleDecision::Kind::forward;
+        return decision;
+      case RuleAction::replay: {
+        CasePredicate same{std::string("outbound"), request.method, request.host, std::nullopt, request.path, std::nullopt, {}};
+        const auto captured = case_ ? case_->find_all(same) : std::vector<CapturedExchange>{};
+        if (captured.empty()) {
+          return refuse("replay rule '" + best->rule.id + "' found no captured exchange for " + request.method + " " +
+                            request.host + request.path,
+                        subjects);
+        }
+        decision.kind = RuleDecision::Kind::respond;
+        decision.response = captured.front().response.to_response();
+        return decision;
+      }
+    }
+  }
+  // A miss: the policy decides.
+  if (lists_host(policy_.block_hosts, request.host)) {
+    return refuse("no rule matched and the policy blocks host " + request.host, subjects);
+  }
+  if (policy_.strict_external_http && !lists_host(policy_.allow_hosts, request.host)) {
+    return refuse("no rule matched and the policy is strict (externalHttp: strict; " + request.host +
+                      " is not in allowHosts)",
+                  subjects);
+  }
+  if (!policy_.passthrough_on_miss) return refuse("no rule matched (defaultOnMiss: error)", subjects);
+  RuleDecision decision;
+  decision.kind = RuleDecision::Kind::forward;
+  return decision;
+}
+
+std::shared_ptr<ReplaySessionState> detail::ReplaySessionRegistry::create(ReplayMode mode) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  char id[32];
+  std::snprintf(id, sizeof id, "sess_%016llx", static_cast<unsigned long long>(ids_()));
+  auto state = std::make_shared<ReplaySessionState>(id, mode);
+  sessions_[id] = state;
+  return state;
+}
+
+std::shared_ptr<ReplaySessionState> detail::ReplaySessionRegistry::find(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+bool detail::ReplaySessionRegistry::close(const std::string& id) {
+  std::shared_ptr<ReplaySessionState> state;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = sessions_.find(id);
+    if (it == sessions_.end()) return false;
+    state = it->second;
+    sessions_.erase(it);
+  }
+  state->close();
+  return true;
+}
+
+}  // namespace mockhttp

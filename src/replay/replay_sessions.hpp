@@ -1,0 +1,96 @@
+#pragma once
+// The server side of replay sessions: each session's case, rule layers, policy and fixtures,
+// and the decision for one request that carries its id.
+// Thread safety: every member is safe from any thread; a session's state has its own lock.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <mockhttp/near_miss.hpp>
+#include <mockhttp/replay_session.hpp>
+
+#include "matching/request_evaluation.hpp"
+
+namespace mockhttp::detail {
+
+// What a session does with one request.
+struct RuleDecision {
+  enum class Kind { respond, forward, refuse } kind = Kind::refuse;
+  Response response;           // respond
+  std::string rule_id;         // the rule that decided; empty on a miss
+  std::string refusal;         // refuse: why, in one sentence
+  std::vector<NearMiss> closest_rules;  // refuse: the rules that came closest
+};
+
+}  // namespace mockhttp::detail
+
+namespace mockhttp {
+
+class ReplaySessionState {
+ public:
+  ReplaySessionState(std::string id, ReplayMode mode) : id_(std::move(id)), mode_(mode) {}
+  const std::string& id() const { return id_; }
+  ReplayMode mode() const { return mode_; }
+
+  void load_case(ReplayCase loaded);
+  std::shared_ptr<const ReplayCase> loaded_case() const;
+  void add_rule(ReplayRule rule);
+  void replace_rules(std::vector<ReplayRule> rules);  // the wire's POST .../rules
+  std::vector<ReplayRule> rules() const;
+  void set_policy(ReplayPolicy policy);
+  ReplayPolicy policy() const;
+  std::map<std::string, nlohmann::json> fixtures() const;
+  void set_fixture(const std::string& name, nlohmann::json value);
+  std::uint64_t revision() const;
+  void close();
+  bool closed() const;
+
+  detail::RuleDecision decide(const detail::RequestSubjects& subjects, const RecordedRequest& request);
+
+ private:
+  struct CompiledRule {
+    ReplayRule rule;
+    Request matcher;
+    bool consumed = false;
+  };
+  static CompiledRule compile(ReplayRule rule) {
+    Request matcher = rule.matcher();
+    return {std::move(rule), std::move(matcher), false};
+  }
+  detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects) const;  // lock held
+
+  const std::string id_;
+  const ReplayMode mode_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const ReplayCase> case_;
+  std::vector<CompiledRule> case_rules_;
+  std::vector<CompiledRule> session_rules_;
+  ReplayPolicy policy_;
+  std::map<std::string, nlohmann::json> fixtures_;
+  std::uint64_t revision_ = 0;
+  std::uint64_t generated_ids_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace mockhttp
+
+namespace mockhttp::detail {
+
+class ReplaySessionRegistry {
+ public:
+  std::shared_ptr<ReplaySessionState> create(ReplayMode mode);
+  std::shared_ptr<ReplaySessionState> find(const std::string& id) const;  // null when unknown or closed
+  bool close(const std::string& id);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<ReplaySessionState>> sessions_;
+  std::mt19937_64 ids_{std::random_device{}()};
+};
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,128 @@
+#include <mockhttp/chaos.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include <mockhttp/errors.hpp>
+
+#include "wire/wire_object.hpp"
+
+namespace mockhttp {
+
+using Json = nlohmann::json;
+
+namespace {
+
+struct FaultNaming {
+  FaultKind kind;
+  const char* name;
+};
+constexpr FaultNaming kFaultNames[] = {
+    {FaultKind::connection_drop, "connection_drop"},
+    {FaultKind::empty_response, "empty_response"},
+    {FaultKind::connection_reset, "connection_reset"},
+    {FaultKind::malformed_chunk, "malformed_chunk"},
+    {FaultKind::random_data_then_close, "random_data_then_close"},
+};
+
+void require_non_negative(std::int64_t value, const char* field) {
+  if (value < 0) throw StubError(std::string(field) + " must be >= 0, got " + std::to_string(value));
+}
+
+}  // namespace
+
+std::string fault_name(FaultKind kind) {
+  for (const auto& naming : kFaultNames) {
+    if (naming.kind == kind) return naming.name;
+  }
+  return "unknown";
+}
+
+std::optional<FaultKind> fault_from_name(const std::string& name) {
+  for (const auto& naming : kFaultNames) {
+    if (name == naming.name) return naming.kind;
+  }
+  return std::nullopt;
+}
+
+void Chaos::validate() const {
+  if (latency) {
+    require_non_negative(latency->base_ms, "chaos.latency.base_ms");
+    require_non_negative(latency->jitter_ms, "chaos.latency.jitter_ms");
+  }
+  if (fault) {
+    const double p = fault->probability;
+    if (std::isnan(p) || p < 0.0 || p > 1.0) {
+      throw StubError("chaos.faults." + fault_name(fault->kind) + ".probability must be in [0, 1], got " +
+                      (std::isnan(p) ? std::string("NaN") : Json(p).dump()));
+    }
+  }
+  if (dribble) {
+    if (dribble->chunks < 1) {
+      throw StubError("chaos.dribble.chunks must be >= 1, got " + std::to_string(dribble->chunks));
+    }
+    require_non_negative(dribble->duration_ms, "chaos.dribble.duration_ms");
+  }
+}
+
+Json Chaos::to_json() const {
+  Json out = Json::object();
+  if (latency) out["latency"] = {{"base_ms", latency->base_ms}, {"jitter_ms", latency->jitter_ms}};
+  if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
+  if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration_ms}};
+  return out;
+}
+
+namespace {
+
+Latency latency_from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer, {"base_ms", "jitter_ms"}, "chaos.latency");
+  return Latency{fields.integer_or("base_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+}
+
+}  // namespace
+
+Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer,
+                                  {"latency", "faults", "dribble", "delay", "delay_ms", "jitter_ms", "connection_drop"},
+                                  "chaos");
+  if (fields.has("connection_drop")) {
+    fields.fail("connection_drop", "Use chaos.faults.connection_drop instead of chaos.connection_drop");
+  }
+  Chaos chaos;
+  if (fields.has("latency")) {
+    chaos.latency = latency_from_json(fields.at("latency"), fields.pointer("latency"));
+  } else if (fields.has("delay")) {
+    chaos.latency = latency_from_json(fields.at("delay"), fields.pointer("delay"));
+  } else if (fields.has("delay_ms") || fields.has("jitter_ms")) {
+    chaos.latency = Latency{fields.integer_or("delay_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+  }
+  if (fields.has("faults")) {
+    const auto& faults = fields.at("faults");
+    if (!faults.is_object()) fields.fail("faults", "faults must be an object, got " + detail::type_name(faults));
+    for (const auto& item : faults.items()) {
+      const std::string at = detail::pointer_append(fields.pointer("faults"), item.key());
+      const auto kind = fault_from_name(item.key());
+      if (!kind) {
+        detail::WireObject::fail_at(at, "unknown fault \"" + item.key() +
+                                            "\" (known: connection_drop, empty_response, connection_reset, "
+                                            "malformed_chunk, random_data_then_close)");
+      }
+      if (item.value().is_null()) continue;
+      if (chaos.fault) detail::WireObject::fail_at(at, "only one fault per stub");
+      const detail::WireObject fault(item.value(), at, {"probability"}, "a fault");
+      const double p = fault.number_or("probability", 1.0);
+      if (!(p >= 0.0 && p <= 1.0)) fault.fail("probability", "probability must be in [0, 1], got " + Json(p).dump());
+      chaos.fault = Fault{*kind, p};
+    }
+  }
+  if (fields.has("dribble")) {
+    const detail::WireObject dribble(fields.at("dribble"), fields.pointer("dribble"), {"chunks", "duration_ms"},
+                                     "chaos.dribble");
+    chaos.dribble = Dribble{static_cast<int>(std::min<std::int64_t>(dribble.integer("chunks", 1), 1 << 20)),
+                            dribble.integer_or("duration_ms", 0, 0)};
+  }
+  return chaos;
+}
+
+}  // namespace mockhttp

@@ -1,0 +1,35 @@
+#include <mockhttp/proxy.hpp>
+
+#include "wire/wire_object.hpp"
+
+namespace mockhttp {
+
+using Json = nlohmann::json;
+
+void ProxyTarget::validate() const {
+  if (url.rfind("http://", 0) != 0 || url.size() <= 7) {
+    throw DocumentError("/action/proxy/url", "url must be an absolute http:// URL, got \"" + url + "\"");
+  }
+  if (timeout < 1) throw DocumentError("/action/proxy/timeout", "timeout must be >= 1 second, got " + std::to_string(timeout));
+}
+
+Json ProxyTarget::to_json() const {
+  Json header_object = Json::object();
+  for (const auto& [name, value] : headers) header_object[name] = value;
+  return {{"url", url}, {"headers", header_object}, {"timeout", timeout}, {"record", record}};
+}
+
+ProxyTarget ProxyTarget::from_json(const Json& document, const std::string& pointer) {
+  const detail::WireObject fields(document, pointer, {"url", "headers", "timeout", "record"}, "action.proxy");
+  ProxyTarget target;
+  target.url = fields.string("url");
+  target.headers = fields.string_map_or_empty("headers");
+  target.timeout = fields.integer_or("timeout", 5, 1);
+  target.record = fields.boolean_or("record", false);
+  if (target.url.rfind("http://", 0) != 0) {
+    fields.fail("url", "url must be an absolute http:// URL, got \"" + target.url + "\"");
+  }
+  return target;
+}
+
+}  // namespace mockhttp
