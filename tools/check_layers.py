@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Fails when a lower layer of src/ includes a higher one (docs/architecture.md).
+
+Each folder of src/ is one layer; a file may include headers of its own folder and of the
+layers below it, never of a layer above it nor of another layer at its own level. Public
+headers (include/mockhttp/) are the API every layer may use, and must not include src/.
+
+Usage: check_layers.py SOURCE_ROOT. Prints every violation and 'N passed, N failed'.
+"""
+import os
+import re
+import sys
+
+# Lowest first. Layers on one line share a level and must not include each other.
+LEVELS = [
+    ["encoding"],
+    ["criteria"],
+    ["matching"],
+    ["wire", "transport"],
+    ["actions", "replay"],
+    ["core"],
+    ["api", "control"],
+    ["cli"],
+]
+LEVEL_OF = {layer: level for level, layers in enumerate(LEVELS) for layer in layers}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+
+if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+    # The check itself is checked: an upward include in a tree made here must fail it.
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tree:
+        for layer, text in [("criteria/node.hpp", '#include "core/engine.hpp"\n'), ("core/engine.hpp", "")]:
+            os.makedirs(os.path.join(tree, "src", os.path.dirname(layer)), exist_ok=True)
+            with open(os.path.join(tree, "src", layer), "w") as f:
+                f.write(text)
+        os.makedirs(os.path.join(tree, "include", "mockhttp"))
+        done = subprocess.run([sys.executable, __file__, tree], capture_output=True, text=True)
+    caught = done.returncode == 1 and "src/criteria/node.hpp (criteria, level 1) includes \"core/engine.hpp\"" in done.stdout
+    print("\n".join("  in the test tree: " + line for line in done.stdout.strip().splitlines()))
+    print(f"{1 if caught else 0} passed, {0 if caught else 1} failed")
+    sys.exit(0 if caught else 1)
+
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+src = os.path.join(root, "src")
+passed, failed = 0, 0
+
+
+def report(problem):
+    global failed
+    failed += 1
+    print("LAYER VIOLATION: " + problem)
+
+
+for folder, _, files in os.walk(src):
+    for name in files:
+        if not name.endswith((".cpp", ".hpp", ".in")):
+            continue
+        path = os.path.join(folder, name)
+        relative = os.path.relpath(path, src)
+        layer = relative.split(os.sep)[0]
+        if layer not in LEVEL_OF:
+            report(f"src/{relative} is in no layer (known: {', '.join(LEVEL_OF)}); place it in one")
+            continue
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for included in INCLUDE.findall(text):
+            target = included.split("/")[0]
+            if target not in LEVEL_OF:
+                report(f"src/{relative} includes \"{included}\": not a path from src/ (write \"<layer>/<file>\")")
+            elif target != layer and LEVEL_OF[target] >= LEVEL_OF[layer]:
+                report(f"src/{relative} ({layer}, level {LEVEL_OF[layer]}) includes \"{included}\" "
+                       f"({target}, level {LEVEL_OF[target]}): a layer includes only layers below it")
+            else:
+                passed += 1
+
+include_dir = os.path.join(root, "include", "mockhttp")
+for name in sorted(os.listdir(include_dir)):
+    with open(os.path.join(include_dir, name), encoding="utf-8") as f:
+        text = f.read()
+    for included in INCLUDE.findall(text):
+        report(f"include/mockhttp/{name} includes \"{included}\": public headers include only <...> headers")
+    if re.search(r"\bdetail::", text):
+        report(f"include/mockhttp/{name} names a detail:: type or function: public headers hold the public API only")
+    else:
+        passed += 1
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
