@@ -108,7 +108,9 @@ TEST(ChaosLatency, StoppingTheServerWakesARequestSleepingInItsLatency) {
   server.reset();  // would wait ten minutes if the sleep were not interrupted
   client.join();
   EXPECT_NE(result.body, "never");
-  if (result.code == CURLE_OK) EXPECT_EQ(result.status, 503);
+  if (result.code == CURLE_OK) {
+    EXPECT_EQ(result.status, 503);
+  }
 }
 
 TEST(ChaosValidation, OutOfRangeValuesAreRejectedAtStubCreationNamingTheField) {

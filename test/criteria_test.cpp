@@ -85,6 +85,28 @@ INSTANTIATE_TEST_SUITE_P(
         OperatorCase{"ignore_case", ignore_case("AbC"), Json::parse(R"({"$ignore_case":{"value":"AbC"}})"), "aBc", "abd"}),
     [](const ::testing::TestParamInfo<OperatorCase>& info) { return std::string(info.param.name); });
 
+TEST(CriteriaAffixes, StartsWithEndsWithAndExistsAreCriteriaOnTheWireToo) {
+  EXPECT_TRUE(starts_with("/v1/").matches("/v1/charges"));
+  EXPECT_FALSE(starts_with("/v1/").matches("/v2/v1/"));
+  EXPECT_TRUE(ends_with(".stripe.com").matches("api.stripe.com"));
+  EXPECT_FALSE(ends_with(".stripe.com").matches("stripe.com.evil"));
+  EXPECT_FALSE(ends_with("x").matches(5)) << "a number is no string";
+  EXPECT_EQ(ends_with("x").evaluate(5).reason.empty(), false);
+  EXPECT_TRUE(exists().matches(nullptr));
+  EXPECT_TRUE(key_values({{"id", exists()}}).matches(Json{{"id", 0}}));
+  EXPECT_FALSE(key_values({{"id", exists()}}).matches(Json{{"name", "x"}}));
+  for (const Criteria& c : {starts_with("a{b"), ends_with("."), exists()}) {
+    const Criteria back = Criteria::from_json(c.to_json());
+    EXPECT_EQ(back.to_json(), c.to_json());
+    EXPECT_EQ(back.matches("a{b."), c.matches("a{b."));
+  }
+  EXPECT_EQ(starts_with("/a").to_json(), (Json{{"$starts_with", {{"value", "/a"}}}}));
+  EXPECT_EQ(exists().to_json(), (Json{{"$exists", Json::object()}}));
+  EXPECT_EQ(starts_with("/a").describe(), "starts with \"/a\"");
+  EXPECT_THROW(Criteria::from_json(Json{{"$ends_with", {{"value", 3}}}}), CriteriaError);
+  EXPECT_THROW(Criteria::from_json(Json{{"$exists", {{"x", 1}}}}), CriteriaError);
+}
+
 TEST(Equality, FollowsPythonWhereItIsSemanticsAndNotWhereItIsAnAccident) {
   EXPECT_TRUE(eq(1).matches(1.0));             // 1 == 1.0
   EXPECT_FALSE(eq(1).matches(true));           // true == 1 is not copied

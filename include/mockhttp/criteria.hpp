@@ -105,6 +105,10 @@ Criteria is_not(Criteria inner);
 Criteria json_body(Criteria inner);
 Criteria regex(const std::string& pattern);  // RE2 syntax, anchored at the start only
 Criteria ignore_case(const std::string& value);
+Criteria starts_with(const std::string& prefix);  // $starts_with, case-sensitive
+Criteria ends_with(const std::string& suffix);    // $ends_with, case-sensitive
+// $exists: matches any subject; in key_values({{"k", exists()}}) it means "key k is present".
+Criteria exists();
 
 // Collections: strings (by character), arrays (by element), objects (by key).
 Criteria contains(std::vector<Criteria> items);

@@ -59,6 +59,9 @@ Criteria is_not(Criteria inner) { return make_criteria<NotNode>(std::move(inner)
 Criteria json_body(Criteria inner) { return make_criteria<JsonNode>(std::move(inner)); }
 Criteria regex(const std::string& pattern) { return make_criteria<RegexNode>(pattern, ""); }
 Criteria ignore_case(const std::string& value) { return make_criteria<IgnoreCaseNode>(value); }
+Criteria starts_with(const std::string& prefix) { return make_criteria<AffixNode>(AffixNode::Side::start, prefix); }
+Criteria ends_with(const std::string& suffix) { return make_criteria<AffixNode>(AffixNode::Side::end, suffix); }
+Criteria exists() { return make_criteria<ExistsNode>(); }
 
 Criteria contains(std::vector<Criteria> items) {
   return make_criteria<ContainsNode>(std::move(items), false);

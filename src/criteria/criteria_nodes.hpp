@@ -173,6 +173,28 @@ class IgnoreCaseNode final : public CriteriaNode {
   std::string lowered_;
 };
 
+// $starts_with and $ends_with: a string subject begins or ends with `value` (case-sensitive).
+class AffixNode final : public CriteriaNode {
+ public:
+  enum class Side { start, end };
+  AffixNode(Side side, std::string value) : side_(side), value_(std::move(value)) {}
+  Outcome evaluate(const nlohmann::json& subject) const override;
+  nlohmann::json to_json() const override;
+  std::string describe() const override;
+
+ private:
+  Side side_;
+  std::string value_;
+};
+
+// $exists: any subject that is there at all; inside $key_values, "the key is present".
+class ExistsNode final : public CriteriaNode {
+ public:
+  Outcome evaluate(const nlohmann::json&) const override { return Outcome::match(); }
+  nlohmann::json to_json() const override;
+  std::string describe() const override { return "present"; }
+};
+
 // --- collection_nodes.cpp: $contains $contains_exactly $length $key_values $exact_key_values
 class ContainsNode final : public CriteriaNode {
  public:

@@ -149,6 +149,24 @@ const std::map<std::string, OperatorReader>& operator_readers() {
        }},
       {"$even", [](const Json& a, const std::string& p) { arguments(a, p, "$even", {}); return even(); }},
       {"$odd", [](const Json& a, const std::string& p) { arguments(a, p, "$odd", {}); return odd(); }},
+      {"$starts_with", [](const Json& a, const std::string& p) {
+         arguments(a, p, "$starts_with", {"value"});
+         if (!a["value"].is_string()) {
+           throw CriteriaError(pointer_append(p, "value"), "$starts_with value must be a string");
+         }
+         return starts_with(a["value"].get<std::string>());
+       }},
+      {"$ends_with", [](const Json& a, const std::string& p) {
+         arguments(a, p, "$ends_with", {"value"});
+         if (!a["value"].is_string()) {
+           throw CriteriaError(pointer_append(p, "value"), "$ends_with value must be a string");
+         }
+         return ends_with(a["value"].get<std::string>());
+       }},
+      {"$exists", [](const Json& a, const std::string& p) {
+         arguments(a, p, "$exists", {});
+         return exists();
+       }},
       {"$ignore_case", [](const Json& a, const std::string& p) {
          arguments(a, p, "$ignore_case", {"value"});
          if (!a["value"].is_string()) {

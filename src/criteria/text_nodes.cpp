@@ -68,4 +68,22 @@ std::string IgnoreCaseNode::describe() const {
   return json(value_).dump(-1, ' ', false, json::error_handler_t::replace) + " ignoring case";
 }
 
+Outcome AffixNode::evaluate(const json& subject) const {
+  const char* name = side_ == Side::start ? "$starts_with" : "$ends_with";
+  if (!subject.is_string()) return needs_string(name, subject);
+  const std::string& text = subject.get_ref<const std::string&>();
+  const bool found = text.size() >= value_.size() &&
+                     text.compare(side_ == Side::start ? 0 : text.size() - value_.size(), value_.size(), value_) == 0;
+  return found ? Outcome::match() : expected(*this, subject);
+}
+json AffixNode::to_json() const {
+  return operator_json(side_ == Side::start ? "$starts_with" : "$ends_with", {{"value", value_}});
+}
+std::string AffixNode::describe() const {
+  return std::string(side_ == Side::start ? "starts with " : "ends with ") +
+         json(value_).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json ExistsNode::to_json() const { return operator_json("$exists", json::object()); }
+
 }  // namespace mockhttp::detail

@@ -92,7 +92,7 @@ Criteria body_has_path(const std::string& json_path) {
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  Criteria inner = is_not(any_of({}));  // anything at all
+  Criteria inner = exists();
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) inner = key_values({{*it, inner}});
   return json_body(inner);
 }
@@ -196,18 +196,19 @@ Request ReplayRule::matcher() const {
   if (when.contains("method")) request.method(when["method"].get<std::string>());
   std::vector<Criteria> host;
   if (when.contains("host")) host.push_back(detail::host_without_port(when["host"].get<std::string>()));
-  if (when.contains("hostSuffix")) host.push_back(regex(".*" + quoted(detail::ascii_lowercase(when["hostSuffix"].get<std::string>())) + "$"));
+  if (when.contains("hostSuffix")) host.push_back(ends_with(detail::ascii_lowercase(when["hostSuffix"].get<std::string>())));
   if (when.contains("notHostSuffix")) {
     std::vector<Criteria> excluded;
-    for (const auto& suffix : when["notHostSuffix"]) excluded.push_back(regex(".*" + quoted(detail::ascii_lowercase(suffix.get<std::string>())) + "$"));
+    for (const auto& suffix : when["notHostSuffix"]) excluded.push_back(ends_with(detail::ascii_lowercase(suffix.get<std::string>())));
     host.push_back(is_not(any_of(std::move(excluded))));
   }
   if (host.size() == 1) request.host(host.front());
   if (host.size() > 1) request.host(all_of(std::move(host)));
-  if (when.contains("path")) request.path(regex(quoted(when["path"].get<std::string>()) + "$"));
+  // Rule paths are literal (a `{` in one is a character, not a template): plain criteria.
+  if (when.contains("path")) request.path(eq(when["path"].get<std::string>()));
   if (when.contains("pathPrefix")) {
-    const Criteria prefix = regex(quoted(when["pathPrefix"].get<std::string>()));
-    request.path(when.contains("path") ? all_of({regex(quoted(when["path"].get<std::string>()) + "$"), prefix}) : prefix);
+    const Criteria prefix = starts_with(when["pathPrefix"].get<std::string>());
+    request.path(when.contains("path") ? all_of({eq(when["path"].get<std::string>()), prefix}) : prefix);
   }
   if (when.contains("headers")) {
     for (const auto& item : when["headers"].items()) {
