@@ -21,6 +21,8 @@
 
 namespace mockhttp {
 
+class RequestFields;
+
 class Request {
  public:
   Request& method(Criteria method);
@@ -43,16 +45,9 @@ class Request {
   // One line, for reports: `POST /payment headers{authorization: matches regex "^Bearer "}`.
   std::string describe() const;
 
-  // Which fields are set. Used by the matcher and reports.
-  const std::optional<Criteria>& method_criteria() const { return method_; }
-  const std::optional<std::string>& path_pattern() const { return path_pattern_; }
-  const std::optional<Criteria>& path_criteria() const { return path_criteria_; }
-  const std::optional<Criteria>& headers_criteria() const { return headers_; }
-  const std::optional<Criteria>& query_criteria() const { return query_; }
-  const std::optional<Criteria>& host_criteria() const { return host_; }
-  const std::optional<Criteria>& body_criteria() const { return body_; }
-
  private:
+  friend class RequestFields;  // the matcher's view of the fields, inside the library
+
   std::optional<Criteria> method_;
   std::optional<std::string> path_pattern_;
   std::optional<Criteria> path_criteria_;

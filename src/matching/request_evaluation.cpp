@@ -1,4 +1,5 @@
 #include "matching/request_evaluation.hpp"
+#include "matching/request_fields.hpp"
 
 #include <algorithm>
 
@@ -46,7 +47,7 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
     return record(field, weight, outcome.matched, criteria->describe(), std::move(outcome.reason));
   };
 
-  if (const auto& pattern = matcher.path_pattern()) {
+  if (const auto& pattern = RequestFields::path_pattern(matcher)) {
     const std::string& path = subjects.path.get_ref<const std::string&>();
     bool matched = false;
     if (mode == PathMode::pattern) {
@@ -62,12 +63,12 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
       return result;
     }
   }
-  if (!check("path", FieldWeights::path, matcher.path_criteria(), subjects.path)) return result;
-  if (!check("method", FieldWeights::method, matcher.method_criteria(), subjects.method)) return result;
-  if (!check("headers", FieldWeights::headers, matcher.headers_criteria(), subjects.headers)) return result;
-  if (!check("body", FieldWeights::body, matcher.body_criteria(), subjects.body)) return result;
-  if (!check("host", FieldWeights::host, matcher.host_criteria(), subjects.host)) return result;
-  if (!check("query", FieldWeights::query, matcher.query_criteria(), subjects.query)) return result;
+  if (!check("path", FieldWeights::path, RequestFields::path(matcher), subjects.path)) return result;
+  if (!check("method", FieldWeights::method, RequestFields::method(matcher), subjects.method)) return result;
+  if (!check("headers", FieldWeights::headers, RequestFields::headers(matcher), subjects.headers)) return result;
+  if (!check("body", FieldWeights::body, RequestFields::body(matcher), subjects.body)) return result;
+  if (!check("host", FieldWeights::host, RequestFields::host(matcher), subjects.host)) return result;
+  if (!check("query", FieldWeights::query, RequestFields::query(matcher), subjects.query)) return result;
 
   if (result.fields.empty()) {  // a catch-all: it matches, and loses to any real match
     result.strength = 1;

@@ -1,0 +1,23 @@
+#pragma once
+// The matcher's view of a Request: which fields are set, and to what. Request keeps them
+// private so that its public surface is the builder and the wire form only.
+// Thread safety: reads a value type.
+#include <optional>
+#include <string>
+
+#include <mockhttp/request.hpp>
+
+namespace mockhttp {
+
+class RequestFields {
+ public:
+  static const std::optional<Criteria>& method(const Request& r) { return r.method_; }
+  static const std::optional<std::string>& path_pattern(const Request& r) { return r.path_pattern_; }
+  static const std::optional<Criteria>& path(const Request& r) { return r.path_criteria_; }
+  static const std::optional<Criteria>& headers(const Request& r) { return r.headers_; }
+  static const std::optional<Criteria>& query(const Request& r) { return r.query_; }
+  static const std::optional<Criteria>& host(const Request& r) { return r.host_; }
+  static const std::optional<Criteria>& body(const Request& r) { return r.body_; }
+};
+
+}  // namespace mockhttp
