@@ -375,4 +375,75 @@ TEST_F(Replay, BodyHeaderAndBaggagePredicatesMatch) {
   EXPECT_EQ(source({{"x-env", "prod"}, {"baggage", "tenant=other"}}, R"({"user": {}})"), "miss");
 }
 
+TEST_F(Replay, AConsumeOnceRuleAnswersExactlyOneOfManyConcurrentRequests) {
+  Json once = mock_rule("once", 200, "once");
+  once["consume"] = "once";
+  session.load_case(case_with({once, mock_rule("steady", 100, "steady")}));
+  constexpr int kThreads = 8;
+  std::vector<std::string> sources(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] { sources[i] = source_of("partner.example.com", "/items"); });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(std::count(sources.begin(), sources.end(), "once"), 1) << "the call budget of a stub's max_calls(1)";
+  EXPECT_EQ(std::count(sources.begin(), sources.end(), "steady"), kThreads - 1);
+  std::size_t by_once = 0;
+  for (const auto& request : server.requests()) by_once += request.matched_stub_id == std::optional<std::string>("rule:once");
+  EXPECT_EQ(by_once, 1u) << "rules are journaled by id, as stubs are";
+}
+
+TEST_F(Replay, AConsumedRuleSaysSoInTheNearMissReport) {
+  Json once = mock_rule("once", 200, "once");
+  once["consume"] = "once";
+  session.load_case(case_with({once}));
+  session.set_policy(ReplayPolicy{.strict_external_http = true});
+  EXPECT_EQ(source_of("partner.example.com", "/items"), "once");
+  auto refused = call("partner.example.com", "/items", session.id());
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 502);
+  EXPECT_NE(refused->body.find("already answered once (consume: once)"), std::string::npos) << refused->body;
+}
+
+TEST_F(Replay, EveryTraceTagOfARuleMustBeInTheBaggage) {
+  session.load_case(case_with({mock_rule("tagged", 100, "tagged", {{"traceTags", {{"tenant", "acme"}, {"plan", "pro"}}}})}));
+  session.set_policy(ReplayPolicy{.passthrough_on_miss = false});
+  httplib::Client client(server.host(), server.port());
+  const auto status_with = [&](const std::string& baggage) {
+    auto res = client.Get("/any", {{"baggage", baggage}, {ReplaySession::kHeader, session.id()}});
+    return res ? res->status : -1;
+  };
+  EXPECT_EQ(status_with("tenant=acme, plan=pro"), 200);
+  EXPECT_EQ(status_with("plan=pro"), 502) << "one tag is not both";
+  EXPECT_EQ(status_with("tenant=acme"), 502);
+}
+
+TEST_F(Replay, MockOutboundChecksItsPredicateAsARuleDocumentWould) {
+  CasePredicate wrong;
+  wrong.direction = "sideways";
+  try {
+    session.mock_outbound(wrong, CapturedResponse{200, {}, "{}"});
+    FAIL() << "accepted";
+  } catch (const RuleError& e) {
+    EXPECT_EQ(e.path(), "/when/direction");
+  }
+  EXPECT_TRUE(session.rules().empty()) << "nothing half-added";
+  CasePredicate when;
+  when.host_suffix = "Example.COM";
+  when.path_prefix = "/it";
+  session.mock_outbound(when, CapturedResponse{200, {}, R"({"source":"mocked"})"}, {"mine", 5, false});
+  ASSERT_EQ(session.rules().size(), 1u);
+  EXPECT_EQ(session.rules()[0].to_json()["when"], (Json{{"hostSuffix", "Example.COM"}, {"pathPrefix", "/it"}}));
+  EXPECT_EQ(source_of("partner.example.com", "/items"), "mocked") << "host suffixes compare case-insensitively";
+}
+
+TEST(PathCriteria, AnEqCriteriaOnThePathIsLiteralAndAStringIsATemplate) {
+  MockServer server;
+  server.when_requested_with(Request{}.path(eq("/a/{b}"))).respond_with(200, "literal");
+  server.when_requested_with(Request{}.path("/t/{b}")).respond_with(200, "template");
+  EXPECT_EQ(test::curl_request("GET", server.url() + "/a/7").status, 404) << "eq is not a template";
+  EXPECT_EQ(test::curl_request("GET", server.url() + "/a/%7Bb%7D").body, "literal");
+  EXPECT_EQ(test::curl_request("GET", server.url() + "/t/7").body, "template");
+}
+
 }  // namespace

@@ -10,7 +10,8 @@
 // Paths: in a stub, a string path is a pattern whose `{name}` segments capture one segment each
 // (same number of segments, literal segments case-sensitive, trailing slash ignored); in
 // confirm_request() a string path is compared literally, as assertive-mock-api does. Pass a
-// Criteria (e.g. regex("^/api/")) to match the path string any other way.
+// Criteria to match the path string any other way: regex("^/api/"), starts_with("/v1/"), or
+// eq("/a/{b}") for literal equality (a criteria is never a template).
 // Header names are case-insensitive. Query values are strings (the last of repeated keys).
 //
 // Thread safety: a value type. Build it on one thread; once handed to the server it is copied.

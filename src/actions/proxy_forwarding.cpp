@@ -11,9 +11,12 @@ namespace mockhttp::detail {
 namespace {
 
 bool is_hop_header(const std::string& name) {
-  static constexpr std::array<const char*, 12> kDropped = {
+  // Hop-by-hop headers, the ones that describe one hop's bytes, and mockhttp's own routing
+  // header for replay sessions, which is this server's control and not the app's.
+  static constexpr std::array<const char*, 13> kDropped = {
       "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-      "trailer", "transfer-encoding", "upgrade", "host", "content-length", "content-encoding"};
+      "trailer", "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
+      "x-softprobe-session-id"};
   const std::string lower = ascii_lowercase(name);
   for (const char* dropped : kDropped) {
     if (lower == dropped) return true;

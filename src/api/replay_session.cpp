@@ -45,28 +45,20 @@ std::vector<CapturedExchange> ReplaySession::find_all_in_case(const CasePredicat
 }
 
 void ReplaySession::mock_outbound(const CasePredicate& when, const CapturedResponse& response, RuleOptions options) {
-  nlohmann::json predicates = nlohmann::json::object();
-  if (when.direction) predicates["direction"] = *when.direction;
-  if (when.method) predicates["method"] = *when.method;
-  if (when.host) predicates["host"] = *when.host;
-  if (when.host_suffix) predicates["hostSuffix"] = *when.host_suffix;
-  if (when.path) predicates["path"] = *when.path;
-  if (when.path_prefix) predicates["pathPrefix"] = *when.path_prefix;
-  if (!when.headers.empty()) predicates["headers"] = when.headers;
-  nlohmann::json document = {{"priority", options.priority},
-                             {"when", predicates},
-                             {"then", {{"action", "mock"}, {"response", nlohmann::json::object()}}}};
-  if (!options.id.empty()) document["id"] = options.id;
-  if (options.consume_once) document["consume"] = "once";
-  ReplayRule rule = ReplayRule::from_json(document);  // the same checks as a rule from a file
+  // The predicate is compiled straight into the session's matcher; `when` keeps its wire form
+  // for rules() and GET listings.
+  const detail::RulePredicate predicate = detail::RulePredicate::from(when);
+  ReplayRule rule;
+  rule.id = options.id;
+  rule.priority = options.priority;
+  rule.consume_once = options.consume_once;
+  rule.when = predicate.to_json();
+  rule.action = RuleAction::mock;
   rule.response = response.to_response();
-  state_->add_rule(std::move(rule));
+  state_->add_rule(std::move(rule), predicate);
 }
 
-void ReplaySession::add_rule(ReplayRule rule) {
-  ReplayRule::from_json(rule.to_json());  // refuses what a rule document could not say
-  state_->add_rule(std::move(rule));
-}
+void ReplaySession::add_rule(ReplayRule rule) { state_->add_rule(std::move(rule)); }
 
 std::vector<ReplayRule> ReplaySession::rules() const { return state_->rules(); }
 void ReplaySession::clear_rules() { state_->replace_rules({}); }

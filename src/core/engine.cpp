@@ -112,19 +112,18 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     ChaosDecision decision;
     if (selection) {
       const MountedStub& stub = *selection->stub;
-      entry->request.matched_stub_id = stub.id;
       entry->request.path_params = selection->path_params;
       if (!stub.definition.chaos.empty()) {
         decision = decide_chaos(stub.definition.chaos, seed(), stub.sequence, selection->call_number);
         entry->request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
       }
     }
-    const RecordedRequest& recorded = entry->request;
-    journal_.append(entry);
+    journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
     // A scope deleted while this request was in flight has swept its journal already.
     if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
 
     if (!selection) {
+      const RecordedRequest& recorded = entry->request;
       const auto misses = stubs_.closest(entry->subjects, entry->scope_id, kNearMissesShown);
       json closest = json::array();
       for (const auto& miss : misses) closest.push_back(miss.to_json());
@@ -140,81 +139,89 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
                 2);
       return;
     }
-
-    if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
-      send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
-      return;
-    }
-    try {
-      answer(*selection->stub, *entry, resolution.scope, decision, http_request, http_response);
-    } catch (const TemplateError& e) {
-      send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
-    } catch (const ProxyFailure& e) {
-      send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
-    }
+    answer(selection->stub->definition, selection->stub.get(), *entry, resolution.scope, decision, http_request,
+           http_response);
   } catch (const std::exception& e) {
     send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
 }
 
-void Engine::answer(const MountedStub& stub, const JournalEntry& entry, const std::shared_ptr<ScopeRecord>& scope,
-                        const ChaosDecision& decision, const httplib::Request& http_request,
-                        httplib::Response& http_response) {
-  const StubDefinition& definition = stub.definition;
+void Engine::journal(const std::shared_ptr<JournalEntry>& entry, std::optional<std::string> answered_by) {
+  entry->request.matched_stub_id = std::move(answered_by);
+  journal_.append(entry);
+}
+
+void Engine::answer(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
+                    const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
+                    const httplib::Request& http_request, httplib::Response& http_response) {
+  if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
+    send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
+    return;
+  }
+  try {
+    deliver(action, stub, entry, scope, decision, http_request, http_response);
+  } catch (const TemplateError& e) {
+    send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+  } catch (const ProxyFailure& e) {
+    send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+  }
+}
+
+void Engine::deliver(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
+                     const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
+                     const httplib::Request& http_request, httplib::Response& http_response) {
   const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
-  if (definition.sse) {
+  if (action.sse) {
     // Rendered up front: a template error is a clean 500, not a stream cut short.
     const TemplateContext context(entry.request);
     std::vector<StreamedEvent> events;
-    for (SseEvent event : definition.sse->events) {
+    for (SseEvent event : action.sse->events) {
       event.data = render_template(event.data, context);
       if (event.id_value) event.id_value = render_template(*event.id_value, context);
       if (event.event_name) event.event_name = render_template(*event.event_name, context);
-      events.push_back({sse_frame(event), event.delay.value_or(definition.sse->default_delay_ms)});
+      events.push_back({sse_frame(event), event.delay.value_or(action.sse->default_delay_ms)});
     }
     deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
     return;
   }
-  if (definition.proxy) {
-    deliver_response(proxy(stub, entry.request, scope), definition.chaos, decision, http_request, http_response,
+  if (action.proxy) {
+    deliver_response(proxy(action, stub, entry.request, scope), action.chaos, decision, http_request, http_response,
                      pause_unless_stopping);
-  } else if (definition.response.is_template()) {
+  } else if (action.response.is_template()) {
     // The template context is built only for templated stubs: a static answer costs no copies.
-    Response rendered = definition.response;
+    Response rendered = action.response;
     rendered.body(render_template(rendered.body(), TemplateContext(entry.request)));
-    deliver_response(rendered, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+    deliver_response(rendered, action.chaos, decision, http_request, http_response, pause_unless_stopping);
   } else {
-    deliver_response(definition.response, definition.chaos, decision, http_request, http_response, pause_unless_stopping);
+    deliver_response(action.response, action.chaos, decision, http_request, http_response, pause_unless_stopping);
   }
 }
 
-Response Engine::proxy(const MountedStub& stub, const RecordedRequest& request,
-                           const std::shared_ptr<ScopeRecord>& scope) {
-  Response upstream = forward_to_upstream(*stub.definition.proxy, request);
-  if (stub.definition.proxy->record && !stub.recorded.exchange(true)) {
+Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, const RecordedRequest& request,
+                       const std::shared_ptr<ScopeRecord>& scope) {
+  Response upstream = forward_to_upstream(*action.proxy, request);
+  if (stub && action.proxy->record && !stub->recorded.exchange(true)) {
     // The recording lives where the proxy stub lives, and wins over it as the newer stub.
     StubDefinition recording;
-    recording.request = stub.definition.request;
+    recording.request = action.request;
     recording.response = upstream;
-    const bool scoped = stub.scope.id != kGlobalScope && scope && scope->id == stub.scope.id;
+    const bool scoped = stub->scope.id != kGlobalScope && scope && scope->id == stub->scope.id;
     (void)mount(std::move(recording), *StubPlacement::in(scoped ? scope : nullptr, nullptr));
   }
   return upstream;
 }
 
 void Engine::answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
-                                          const httplib::Request& http_request, httplib::Response& http_response) {
+                                      const httplib::Request& http_request, httplib::Response& http_response) {
   const auto session = replay_sessions_.find(session_id);
   if (!session) {
-    journal_.append(entry);
+    journal(entry, std::nullopt);
     send_json(http_response, 404,
               {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
     return;
   }
-  RecordedRequest& recorded = entry->request;
+  const RecordedRequest& recorded = entry->request;
   RuleDecision decision = session->decide(entry->subjects, recorded);
-  if (!decision.rule_id.empty()) recorded.matched_stub_id = "rule:" + decision.rule_id;
-  journal_.append(entry);
 
   // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
   const std::string authority = recorded.header("host").value_or("");
@@ -226,41 +233,34 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
     decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "
                        "HTTP_PROXY pointing at mockhttp, or add a rule)";
   }
-  switch (decision.kind) {
-    case RuleDecision::Kind::respond:
-      deliver_response(decision.response, Chaos{}, ChaosDecision{}, http_request, http_response, {});
-      return;
-    case RuleDecision::Kind::forward:
-      try {
-        // The session header is this server's control header, not the app's: it is not forwarded.
-        RecordedRequest outbound = recorded;
-        outbound.headers.erase(std::remove_if(outbound.headers.begin(), outbound.headers.end(),
-                                              [](const auto& h) { return ascii_lowercase(h.first) == ReplaySession::kHeader; }),
-                               outbound.headers.end());
-        deliver_response(forward_to_upstream(ProxyTarget{"http://" + authority + recorded.path, {}, 5}, outbound), Chaos{},
-                         ChaosDecision{}, http_request, http_response, {});
-      } catch (const ProxyFailure& e) {
-        send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
-      }
-      return;
-    case RuleDecision::Kind::refuse: {
-      json closest = json::array();
-      for (const auto& miss : decision.closest_rules) closest.push_back(miss.to_json());
-      const std::string report = "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host +
-                                 recorded.path + ": " + decision.refusal +
-                                 (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
-                                                                 : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
-      send_json(http_response, 502,
-                {{"error", "SOFTPROBE_NO_RULE_MATCH"},
-                 {"detail", decision.refusal},
-                 {"session_id", session_id},
-                 {"request", recorded.to_json()},
-                 {"closest_rules", closest},
-                 {"report", report}},
-                2);
-      return;
-    }
+  // Rules and stubs are journaled alike: what answered, by id (a rule's as "rule:<id>").
+  journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));
+
+  if (decision.kind == RuleDecision::Kind::refuse) {
+    json closest = json::array();
+    for (const auto& miss : decision.closest_rules) closest.push_back(miss.to_json());
+    const std::string report = "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host +
+                               recorded.path + ": " + decision.refusal +
+                               (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
+                                                               : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+    send_json(http_response, 502,
+              {{"error", "SOFTPROBE_NO_RULE_MATCH"},
+               {"detail", decision.refusal},
+               {"session_id", session_id},
+               {"request", recorded.to_json()},
+               {"closest_rules", closest},
+               {"report", report}},
+              2);
+    return;
   }
+  // A rule's answer is a stub's action: a response, or a proxy to the host the request named.
+  StubDefinition action;
+  if (decision.kind == RuleDecision::Kind::respond) {
+    action.response = std::move(decision.response);
+  } else {
+    action.proxy = ProxyTarget{"http://" + authority + recorded.path, {}, 5, false};
+  }
+  answer(action, nullptr, *entry, nullptr, ChaosDecision{}, http_request, http_response);
 }
 
 std::vector<RecordedRequest> Engine::requests(ScopeFilter filter) const {

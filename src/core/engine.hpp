@@ -73,11 +73,18 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
  private:
   void handle(const httplib::Request& request, httplib::Response& response);
-  // Answers a matched request with the stub's action; throws TemplateError or ProxyFailure.
-  void answer(const detail::MountedStub& stub, const detail::JournalEntry& entry,
+  // Journals a request with what answered it: a stub id, "rule:<id>", or nothing.
+  void journal(const std::shared_ptr<detail::JournalEntry>& entry, std::optional<std::string> answered_by);
+  // The one delivery path of stubs and replay rules: waits the chaos delay, then delivers the
+  // action, turning a TemplateError into a 500 and a ProxyFailure into a 502. `stub` is the
+  // stub that answers (null for a rule): a recording proxy keeps its answer there.
+  void answer(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
               const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
               const httplib::Request& request, httplib::Response& response);
-  Response proxy(const detail::MountedStub& stub, const RecordedRequest& request,
+  void deliver(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
+               const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
+               const httplib::Request& request, httplib::Response& response);
+  Response proxy(const StubDefinition& action, const detail::MountedStub* stub, const RecordedRequest& request,
                  const std::shared_ptr<detail::ScopeRecord>& scope);
   // A request carrying x-softprobe-session-id: the session's rules answer it.
   void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,

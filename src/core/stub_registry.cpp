@@ -5,6 +5,8 @@
 
 #include <mockhttp/errors.hpp>
 
+#include "matching/selection.hpp"
+
 namespace mockhttp::detail {
 
 std::string StubRegistry::new_id() {
@@ -57,7 +59,7 @@ void StubRegistry::remove(ScopeFilter filter) {
 
 std::optional<StubInfo> StubRegistry::find(const std::string& id) const {
   for (const auto& stub : snapshot()) {
-    if (stub->id == id) return StubInfo{stub->id, stub->definition, stub->calls.load(), stub->scope.name};
+    if (stub->id == id) return StubInfo{stub->id, stub->definition, stub->budget.used(), stub->scope.name};
   }
   return std::nullopt;
 }
@@ -84,7 +86,7 @@ std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
   std::vector<StubInfo> out;
   for (const auto& stub : snapshot()) {
     if (!filter.admits(stub->scope.id)) continue;
-    out.push_back({stub->id, stub->definition, stub->calls.load(), stub->scope.name});
+    out.push_back({stub->id, stub->definition, stub->budget.used(), stub->scope.name});
   }
   return out;
 }
@@ -96,46 +98,28 @@ bool StubRegistry::any_chaos() const {
 
 std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
   for (const auto& stub : snapshot()) {
-    if (stub->id == id) return stub->calls.load();
+    if (stub->id == id) return stub->budget.used();
   }
   return std::nullopt;
 }
 
 std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id) {
-  struct Candidate {
-    std::shared_ptr<MountedStub> stub;
-    RequestEvaluation evaluation;
-    int scope_specificity;
-  };
-  std::vector<Candidate> candidates;
+  // assertive-mock-api's ranking: more matched fields, then heavier fields, then the request's
+  // own scope, then a more literal path, then the newest.
+  using Rank = std::tuple<int, int, int, int, std::uint64_t>;
+  std::vector<Contender<std::shared_ptr<MountedStub>, Rank>> contenders;
   for (auto& stub : visible_to(scope_id)) {
-    if (stub->exhausted()) continue;
-    RequestEvaluation evaluation =
-        evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
+    if (stub->budget.exhausted()) continue;
+    RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
     if (!evaluation.matched) continue;
     const int scope_specificity = scope_id != kGlobalScope && stub->scope.id == scope_id ? 1 : 0;
-    candidates.push_back({std::move(stub), std::move(evaluation), scope_specificity});
+    const Rank rank{evaluation.strength, evaluation.weight, scope_specificity, evaluation.path_specificity, stub->sequence};
+    CallBudget* budget = &stub->budget;
+    contenders.push_back({std::move(stub), budget, std::move(evaluation), rank});
   }
-  // More matched fields, then heavier fields, then the request's own scope, then a more
-  // literal path, then the newest.
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    const auto rank = [](const Candidate& c) {
-      return std::make_tuple(c.evaluation.strength, c.evaluation.weight, c.scope_specificity,
-                             c.evaluation.path_specificity, c.stub->sequence);
-    };
-    return rank(a) > rank(b);
-  });
-  for (auto& candidate : candidates) {
-    auto& calls = candidate.stub->calls;
-    const auto& max_calls = candidate.stub->definition.max_calls;
-    std::int64_t seen = calls.load(std::memory_order_acquire);
-    bool claimed = false;
-    while (!claimed && (!max_calls || seen < *max_calls)) {
-      claimed = calls.compare_exchange_weak(seen, seen + 1, std::memory_order_acq_rel);
-    }
-    if (claimed) return StubSelection{candidate.stub, std::move(candidate.evaluation.path_params), seen + 1};
-  }
-  return std::nullopt;
+  auto choice = choose(std::move(contenders));
+  if (!choice) return std::nullopt;
+  return StubSelection{std::move(choice->candidate), std::move(choice->evaluation.path_params), choice->call_number};
 }
 
 std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::uint64_t scope_id,
@@ -145,9 +129,9 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
     RequestEvaluation evaluation =
         evaluate_request(stub->definition.request, subjects, PathMode::pattern, false);
     NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
-    if (stub->exhausted()) {
+    if (stub->budget.exhausted()) {
       miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),
-                                 "already answered " + std::to_string(stub->calls.load()) +
+                                 "already answered " + std::to_string(stub->budget.used()) +
                                      " of max_calls " + std::to_string(*stub->definition.max_calls)});
     }
     candidates.emplace_back(std::move(evaluation), std::move(miss));

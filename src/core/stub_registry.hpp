@@ -15,6 +15,7 @@
 
 #include <mockhttp/stub.hpp>
 
+#include "matching/call_budget.hpp"
 #include "matching/request_evaluation.hpp"
 #include "core/request_journal.hpp"
 
@@ -28,17 +29,14 @@ struct StubScope {
 
 struct MountedStub {
   MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
-      : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence) {}
+      : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence),
+        budget(this->definition.max_calls) {}
   const std::string id;
   const StubDefinition definition;
   const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
-  std::atomic<std::int64_t> calls{0};
+  CallBudget budget;             // max_calls
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
-
-  bool exhausted() const {
-    return definition.max_calls && calls.load(std::memory_order_acquire) >= *definition.max_calls;
-  }
 };
 
 struct StubSelection {

@@ -51,9 +51,8 @@ Request& Request::path(std::string pattern) {
   return *this;
 }
 Request& Request::path(Criteria criteria) {
-  if (criteria.is_literal() && criteria.literal().is_string()) {
-    return path(criteria.literal().get<std::string>());
-  }
+  // A criteria is what it says: path(eq("/a/{b}")) is literal equality; a template is a string,
+  // path("/a/{b}").
   path_criteria_ = std::move(criteria);
   path_pattern_.reset();
   return *this;

@@ -8,6 +8,7 @@
 #include "transport/request_capture.hpp"
 #include "wire/json_file.hpp"
 #include "replay/case_shape.hpp"
+#include "replay/rule_predicate.hpp"
 
 namespace mockhttp {
 
@@ -128,22 +129,7 @@ std::string describe_exchange(const CapturedExchange& e) {
 }  // namespace
 
 bool CasePredicate::matches(const CapturedExchange& e) const {
-  const auto lower = [](const std::string& s) { return detail::ascii_lowercase(s); };
-  const auto ends_with = [](const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (direction && e.direction != *direction) return false;
-  if (method && lower(e.request.method) != lower(*method)) return false;
-  if (host && e.request.host != detail::host_without_port(*host)) return false;
-  if (host_suffix && !ends_with(e.request.host, lower(*host_suffix))) return false;
-  if (path && e.request.path != *path) return false;
-  if (path_prefix && e.request.path.rfind(*path_prefix, 0) != 0) return false;
-  for (const auto& [name, value] : headers) {
-    bool found = false;
-    for (const auto& [key, actual] : e.request.headers) found = found || (lower(key) == lower(name) && actual == value);
-    if (!found) return false;
-  }
-  return true;
+  return detail::CompiledPredicate::compile(detail::RulePredicate::from(*this)).matches(e);
 }
 
 std::string CasePredicate::describe() const {
@@ -235,17 +221,20 @@ ReplayCase ReplayCase::from_json(const Json& document, const std::string& source
 }
 
 std::vector<CapturedExchange> ReplayCase::find_all(const CasePredicate& predicate) const {
+  // Compiled once, into the matcher rules and stubs use.
+  const auto compiled = detail::CompiledPredicate::compile(detail::RulePredicate::from(predicate));
   std::vector<CapturedExchange> found;
   for (const auto& exchange : exchanges_) {
-    if (predicate.matches(exchange)) found.push_back(exchange);
+    if (compiled.matches(exchange)) found.push_back(exchange);
   }
   return found;
 }
 
 const CapturedExchange& ReplayCase::find(const CasePredicate& predicate) const {
+  const auto compiled = detail::CompiledPredicate::compile(detail::RulePredicate::from(predicate));
   std::vector<const CapturedExchange*> found;
   for (const auto& exchange : exchanges_) {
-    if (predicate.matches(exchange)) found.push_back(&exchange);
+    if (compiled.matches(exchange)) found.push_back(&exchange);
   }
   if (found.size() == 1) return *found.front();
   std::vector<std::string> ids;

@@ -1,9 +1,8 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/replay_rule.hpp>
 
-#include <re2/re2.h>
-
 #include "criteria/criteria_node.hpp"
+#include "replay/rule_predicate.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
 #include "transport/request_capture.hpp"
@@ -14,87 +13,12 @@ using Json = nlohmann::json;
 
 namespace {
 
-constexpr const char* kWhenFields[] = {"direction", "service", "host", "hostSuffix", "notHostSuffix", "method",
-                                       "path", "pathPrefix", "headers", "bodyJsonPath", "traceTags"};
-
 [[noreturn]] void fail(const std::string& pointer, const std::string& problem) { throw RuleError(pointer, problem); }
 
 const std::string& string_at(const Json& object, const char* key, const std::string& pointer) {
   const Json& value = object.at(key);
   if (!value.is_string()) fail(detail::pointer_append(pointer, key), std::string(key) + " must be a string, got " + detail::type_name(value));
   return value.get_ref<const std::string&>();
-}
-
-std::string quoted(const std::string& literal) { return RE2::QuoteMeta(literal); }
-
-void check_when(const Json& when, const std::string& pointer) {
-  if (!when.is_object()) fail(pointer, "when must be an object, got " + detail::type_name(when));
-  for (const auto& item : when.items()) {
-    bool known = false;
-    for (const char* field : kWhenFields) known = known || item.key() == field;
-    if (!known) {
-      fail(detail::pointer_append(pointer, item.key()),
-           "unknown predicate \"" + item.key() +
-               "\" (known: direction, service, host, hostSuffix, notHostSuffix, method, path, pathPrefix, headers, "
-               "bodyJsonPath, traceTags)");
-    }
-  }
-  for (const char* key : {"service", "host", "hostSuffix", "method", "path", "pathPrefix", "bodyJsonPath"}) {
-    if (when.contains(key)) string_at(when, key, pointer);
-  }
-  if (when.contains("direction")) {
-    const std::string& direction = string_at(when, "direction", pointer);
-    if (direction != "inbound" && direction != "outbound") {
-      fail(pointer + "/direction", "direction must be \"inbound\" or \"outbound\", got \"" + direction + "\"");
-    }
-  }
-  if (when.contains("notHostSuffix")) {
-    const Json& list = when["notHostSuffix"];
-    if (!list.is_array() || list.empty()) fail(pointer + "/notHostSuffix", "notHostSuffix must be a non-empty list of strings");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_string()) fail(detail::pointer_append(pointer + "/notHostSuffix", i), "must be a string");
-    }
-  }
-  if (when.contains("headers")) {
-    const Json& headers = when["headers"];
-    if (!headers.is_object()) fail(pointer + "/headers", "headers must be an object of name: value or [values]");
-    for (const auto& item : headers.items()) {
-      const Json& v = item.value();
-      const bool ok = v.is_string() || (v.is_array() && !v.empty() &&
-                                        std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_string(); }));
-      if (!ok) fail(detail::pointer_append(pointer + "/headers", item.key()), "a header must be a string or a non-empty list of strings");
-    }
-  }
-  if (when.contains("bodyJsonPath")) {
-    const std::string& path = when["bodyJsonPath"].get_ref<const std::string&>();
-    if (path.rfind("$.", 0) != 0 || path.size() < 3) {
-      fail(pointer + "/bodyJsonPath", "bodyJsonPath must be a dotted JSONPath such as $.user.id, got \"" + path + "\"");
-    }
-  }
-  if (when.contains("traceTags")) {
-    const Json& tags = when["traceTags"];
-    if (!tags.is_object()) fail(pointer + "/traceTags", "traceTags must be an object");
-    for (const auto& item : tags.items()) {
-      if (!item.value().is_primitive() || item.value().is_null()) {
-        fail(detail::pointer_append(pointer + "/traceTags", item.key()), "a trace tag must be a string, number or boolean");
-      }
-    }
-  }
-}
-
-// "$.user.id" -> $json with nested $key_values down to a value that merely exists.
-Criteria body_has_path(const std::string& json_path) {
-  std::vector<std::string> keys;
-  std::size_t start = 2;
-  while (start <= json_path.size()) {
-    const auto dot = json_path.find('.', start);
-    keys.push_back(json_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  Criteria inner = exists();
-  for (auto it = keys.rbegin(); it != keys.rend(); ++it) inner = key_values({{*it, inner}});
-  return json_body(inner);
 }
 
 Json response_to_json(const Response& response) {
@@ -147,7 +71,7 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
     rule.consume_once = consume == "once";
   }
   if (!document.contains("when")) fail(pointer + "/when", "when is required (use {} to match every request)");
-  check_when(document["when"], pointer + "/when");
+  detail::RulePredicate::from_json(document["when"], pointer + "/when");  // refuses a bad when now
   rule.when = document["when"];
   if (!document.contains("then")) fail(pointer + "/then", "then is required");
   const Json& then = document["then"];
@@ -192,46 +116,7 @@ Json ReplayRule::to_json() const {
 }
 
 Request ReplayRule::matcher() const {
-  Request request;
-  if (when.contains("method")) request.method(when["method"].get<std::string>());
-  std::vector<Criteria> host;
-  if (when.contains("host")) host.push_back(detail::host_without_port(when["host"].get<std::string>()));
-  if (when.contains("hostSuffix")) host.push_back(ends_with(detail::ascii_lowercase(when["hostSuffix"].get<std::string>())));
-  if (when.contains("notHostSuffix")) {
-    std::vector<Criteria> excluded;
-    for (const auto& suffix : when["notHostSuffix"]) excluded.push_back(ends_with(detail::ascii_lowercase(suffix.get<std::string>())));
-    host.push_back(is_not(any_of(std::move(excluded))));
-  }
-  if (host.size() == 1) request.host(host.front());
-  if (host.size() > 1) request.host(all_of(std::move(host)));
-  // Rule paths are literal (a `{` in one is a character, not a template): plain criteria.
-  if (when.contains("path")) request.path(eq(when["path"].get<std::string>()));
-  if (when.contains("pathPrefix")) {
-    const Criteria prefix = starts_with(when["pathPrefix"].get<std::string>());
-    request.path(when.contains("path") ? all_of({eq(when["path"].get<std::string>()), prefix}) : prefix);
-  }
-  if (when.contains("headers")) {
-    for (const auto& item : when["headers"].items()) {
-      if (item.value().is_string()) {
-        request.header(item.key(), item.value().get<std::string>());
-      } else {
-        std::vector<Criteria> values;
-        for (const auto& v : item.value()) values.push_back(v.get<std::string>());
-        request.header(item.key(), any_of(std::move(values)));
-      }
-    }
-  }
-  // The service a request comes from is not on the wire; callers name it in this header.
-  if (when.contains("service")) request.header("x-softprobe-service", when["service"].get<std::string>());
-  // Trace tags travel as W3C baggage entries: "key=value" in the baggage header.
-  if (when.contains("traceTags")) {
-    for (const auto& item : when["traceTags"].items()) {
-      const std::string value = item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
-      request.header("baggage", regex("(?:.*,)?\\s*" + quoted(item.key()) + "\\s*=\\s*" + quoted(value) + "\\s*(?:[,;].*)?$"));
-    }
-  }
-  if (when.contains("bodyJsonPath")) request.body(body_has_path(when["bodyJsonPath"].get<std::string>()));
-  return request;
+  return detail::CompiledPredicate::compile(detail::RulePredicate::from_json(when, "/when")).matcher;
 }
 
 ReplayPolicy ReplayPolicy::from_json(const Json& document, const std::string& pointer) {

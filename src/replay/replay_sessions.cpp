@@ -6,6 +6,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "encoding/unicode_text.hpp"
+#include "matching/selection.hpp"
 
 namespace mockhttp {
 
@@ -25,8 +26,13 @@ bool lists_host(const std::vector<std::string>& hosts, const std::string& host) 
 }
 }  // namespace
 
+std::shared_ptr<ReplaySessionState::CompiledRule> ReplaySessionState::compile(ReplayRule rule) {
+  CompiledPredicate when = CompiledPredicate::compile(RulePredicate::from_json(rule.when, "/when"));
+  return std::make_shared<CompiledRule>(std::move(rule), std::move(when));
+}
+
 void ReplaySessionState::load_case(ReplayCase loaded) {
-  std::vector<CompiledRule> compiled;
+  Rules compiled;
   for (const auto& rule : loaded.rules()) compiled.push_back(compile(rule));
   std::lock_guard<std::mutex> lock(mutex_);
   case_rules_ = std::move(compiled);
@@ -40,18 +46,24 @@ std::shared_ptr<const ReplayCase> ReplaySessionState::loaded_case() const {
 }
 
 void ReplaySessionState::add_rule(ReplayRule rule) {
+  const RulePredicate predicate = RulePredicate::from_json(rule.when, "/when");
+  add_rule(std::move(rule), predicate);
+}
+
+void ReplaySessionState::add_rule(ReplayRule rule, const RulePredicate& predicate) {
+  CompiledPredicate when = CompiledPredicate::compile(predicate);
   std::lock_guard<std::mutex> lock(mutex_);
   if (rule.id.empty()) rule.id = "mock-" + std::to_string(++generated_ids_);
-  session_rules_.push_back(compile(std::move(rule)));
+  session_rules_.push_back(std::make_shared<CompiledRule>(std::move(rule), std::move(when)));
   ++revision_;
 }
 
 void ReplaySessionState::replace_rules(std::vector<ReplayRule> rules) {
-  std::vector<CompiledRule> compiled;
-  for (auto& rule : rules) compiled.push_back(compile(std::move(rule)));
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& rule : compiled) {
-    if (rule.rule.id.empty()) rule.rule.id = "rule-" + std::to_string(++generated_ids_);
+  Rules compiled;
+  for (auto& rule : rules) {
+    if (rule.id.empty()) rule.id = "rule-" + std::to_string(++generated_ids_);
+    compiled.push_back(compile(std::move(rule)));
   }
   session_rules_ = std::move(compiled);
   ++revision_;
@@ -60,7 +72,7 @@ void ReplaySessionState::replace_rules(std::vector<ReplayRule> rules) {
 std::vector<ReplayRule> ReplaySessionState::rules() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<ReplayRule> out;
-  for (const auto& rule : session_rules_) out.push_back(rule.rule);
+  for (const auto& rule : session_rules_) out.push_back(rule->rule);
   return out;
 }
 
@@ -113,8 +125,12 @@ RuleDecision ReplaySessionState::refuse(std::string why, const RequestSubjects& 
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
   for (const auto* layer : {&session_rules_, &case_rules_}) {
     for (const auto& compiled : *layer) {
-      RequestEvaluation evaluation = evaluate_request(compiled.matcher, subjects, PathMode::literal, false);
-      candidates.emplace_back(evaluation, to_near_miss(compiled.rule.id, compiled.matcher.describe(), evaluation));
+      RequestEvaluation evaluation = evaluate_request(compiled->when.matcher, subjects, PathMode::literal, false);
+      NearMiss miss = to_near_miss(compiled->rule.id, compiled->when.matcher.describe(), evaluation);
+      if (compiled->budget.exhausted()) {
+        miss.mismatches.push_back({"consume", "once", "already answered once (consume: once)"});
+      }
+      candidates.emplace_back(std::move(evaluation), std::move(miss));
     }
   }
   decision.closest_rules = closest_near_misses(std::move(candidates), kClosestRulesShown);
@@ -123,25 +139,24 @@ RuleDecision ReplaySessionState::refuse(std::string why, const RequestSubjects& 
 
 RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const RecordedRequest& request) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // Highest priority, then the later layer (session over case), then the later rule.
-  CompiledRule* best = nullptr;
-  std::tuple<std::int64_t, int, std::size_t> best_rank{};
+  // Rule precedence: the highest priority, then the later layer (session over case), then the
+  // later rule. Only outbound rules answer live requests.
+  using Rank = std::tuple<std::int64_t, int, std::size_t>;
+  std::vector<Contender<CompiledRule*, Rank>> contenders;
   int layer_rank = 0;
-  for (auto* layer : {&case_rules_, &session_rules_}) {
+  for (const Rules* layer : {&case_rules_, &session_rules_}) {
     ++layer_rank;
     for (std::size_t i = 0; i < layer->size(); ++i) {
-      CompiledRule& compiled = (*layer)[i];
-      if (compiled.consumed || compiled.rule.when.value("direction", "outbound") != "outbound") continue;
-      if (!evaluate_request(compiled.matcher, subjects, PathMode::literal, true).matched) continue;
-      const auto rank = std::make_tuple(compiled.rule.priority, layer_rank, i);
-      if (!best || rank > best_rank) {
-        best = &compiled;
-        best_rank = rank;
-      }
+      CompiledRule& compiled = *(*layer)[i];
+      if (compiled.budget.exhausted() || compiled.when.direction.value_or("outbound") != "outbound") continue;
+      RequestEvaluation evaluation = evaluate_request(compiled.when.matcher, subjects, PathMode::literal, true);
+      if (!evaluation.matched) continue;
+      contenders.push_back({&compiled, &compiled.budget, std::move(evaluation), Rank{compiled.rule.priority, layer_rank, i}});
     }
   }
+  const auto choice = choose(std::move(contenders));
+  CompiledRule* best = choice ? choice->candidate : nullptr;
   if (best) {
-    if (best->rule.consume_once) best->consumed = true;
     RuleDecision decision;
     decision.rule_id = best->rule.id;
     switch (best->rule.action) {

@@ -14,7 +14,9 @@
 #include <mockhttp/near_miss.hpp>
 #include <mockhttp/replay_session.hpp>
 
+#include "matching/call_budget.hpp"
 #include "matching/request_evaluation.hpp"
+#include "replay/rule_predicate.hpp"
 
 namespace mockhttp::detail {
 
@@ -39,7 +41,9 @@ class ReplaySessionState {
 
   void load_case(ReplayCase loaded);
   std::shared_ptr<const ReplayCase> loaded_case() const;
-  void add_rule(ReplayRule rule);
+  void add_rule(ReplayRule rule);  // compiles rule.when; throws RuleError
+  // A rule whose `when` is already read (mock_outbound): compiled from `predicate`, not re-read.
+  void add_rule(ReplayRule rule, const detail::RulePredicate& predicate);
   void replace_rules(std::vector<ReplayRule> rules);  // the wire's POST .../rules
   std::vector<ReplayRule> rules() const;
   void set_policy(ReplayPolicy policy);
@@ -53,23 +57,26 @@ class ReplaySessionState {
   detail::RuleDecision decide(const detail::RequestSubjects& subjects, const RecordedRequest& request);
 
  private:
+  // A rule compiled once: the matcher stubs use, its direction, and `consume: once` as a
+  // call budget of one (the mechanism behind a stub's max_calls).
   struct CompiledRule {
-    ReplayRule rule;
-    Request matcher;
-    bool consumed = false;
+    CompiledRule(ReplayRule definition, detail::CompiledPredicate compiled)
+        : rule(std::move(definition)), when(std::move(compiled)),
+          budget(rule.consume_once ? std::optional<std::int64_t>(1) : std::nullopt) {}
+    const ReplayRule rule;
+    const detail::CompiledPredicate when;
+    detail::CallBudget budget;
   };
-  static CompiledRule compile(ReplayRule rule) {
-    Request matcher = rule.matcher();
-    return {std::move(rule), std::move(matcher), false};
-  }
+  using Rules = std::vector<std::shared_ptr<CompiledRule>>;
+  static std::shared_ptr<CompiledRule> compile(ReplayRule rule);
   detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects) const;  // lock held
 
   const std::string id_;
   const ReplayMode mode_;
   mutable std::mutex mutex_;
   std::shared_ptr<const ReplayCase> case_;
-  std::vector<CompiledRule> case_rules_;
-  std::vector<CompiledRule> session_rules_;
+  Rules case_rules_;
+  Rules session_rules_;
   ReplayPolicy policy_;
   std::map<std::string, nlohmann::json> fixtures_;
   std::uint64_t revision_ = 0;
