@@ -333,8 +333,37 @@ TEST_F(Replay, ClosedAndUnknownSessionsAreA404) {
   auto res = call("partner.example.com", "/items", id);
   EXPECT_EQ(res->status, 404);
   EXPECT_EQ(Json::parse(res->body)["error"]["code"], "unknown_session");
-  EXPECT_THROW(server.attach(id), Error);
+  try {
+    (void)server.attach(id);
+    FAIL() << "attached to a closed session";
+  } catch (const SessionError& e) {
+    EXPECT_EQ(e.reason(), SessionError::Reason::not_found);
+    EXPECT_NE(std::string(e.what()).find(id), std::string::npos) << e.what();
+  }
   EXPECT_EQ(call("partner.example.com", "/items", "sess_nope")->status, 404);
+}
+
+TEST_F(Replay, AClosedSessionRefusesChangesAsADeletedScopeRefusesStubs) {
+  session.close();
+  try {
+    session.mock_outbound(CasePredicate{}, CapturedResponse{});
+    FAIL() << "changed a closed session";
+  } catch (const SessionError& e) {
+    EXPECT_EQ(e.reason(), SessionError::Reason::closed);
+    EXPECT_EQ(std::string(e.what()), "replay session '" + session.id() + "' was closed; mock_outbound can no longer change it");
+  }
+  EXPECT_THROW(session.set_policy(ReplayPolicy{}), SessionError);
+  EXPECT_THROW(session.clear_rules(), SessionError);
+  EXPECT_THROW(session.load_case(case_with(Json::array())), SessionError);
+  Scope scope = server.new_scope("gone");
+  scope.remove();
+  try {
+    scope.add_stub(StubDefinition{});
+    FAIL() << "added to a deleted scope";
+  } catch (const ScopeError& e) {
+    EXPECT_EQ(e.reason(), ScopeError::Reason::deleted);
+    EXPECT_NE(std::string(e.what()).find("scope 'gone' was deleted"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(Replay, InvalidRulesAreRuleErrorsWithTheirPointer) {

@@ -22,7 +22,7 @@ TEST(EventStreams, EventsArriveInOrderWithTheSseFramingAndHeaders) {
   server.when_requested_with(Request{}.path("/events"))
       .respond_with_sse(EventStream{}
                             .event(SseEvent{"first"}.id("1").event("message"))
-                            .event(SseEvent{"two\nlines"}.id("2").retry(3000).delay_ms(30))
+                            .event(SseEvent{"two\nlines"}.id("2").retry(std::chrono::seconds(3)).delay(30))
                             .event(SseEvent{""}));
   httplib::Client client(server.host(), server.port());
   std::vector<std::string> reads;

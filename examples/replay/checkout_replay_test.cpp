@@ -16,9 +16,9 @@ TEST(CheckoutReplay, ChargesTheCapturedCard) {
   session.load_case_from_file(kCases + "/checkout-paid.case.json");
 
   const CapturedExchange hit = session.find_in_case(
-      {.direction = "outbound", .method = "POST", .host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"});
-  session.mock_outbound({.host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"}, hit.response);
-  session.set_policy(ReplayPolicy{.strict_external_http = true});
+      CasePredicate::outbound().with_method("POST").with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"));
+  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"), hit.response);
+  session.set_policy(ReplayPolicy::strict());
 
   shop::Checkout checkout(server.url(), {session.header()});
   EXPECT_EQ(checkout.pay(1000), "paid");
@@ -29,10 +29,10 @@ TEST(CheckoutReplay, AnEditedCaptureDrivesTheOtherBranch) {
   MockServer server;
   ReplaySession session = server.start_session();
   session.load_case_from_file(kCases + "/checkout-paid.case.json");
-  CapturedExchange hit = session.find_in_case({.host_suffix = "stripe.com"});
+  CapturedExchange hit = session.find_in_case(CasePredicate{}.with_host_suffix("stripe.com"));
   nlohmann::json body = hit.response.json_body();
   body["status"] = "requires_action";
-  session.mock_outbound({.host_suffix = "stripe.com"}, hit.response.with_json_body(body));
+  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com"), hit.response.with_json_body(body));
 
   shop::Checkout checkout(server.url(), {session.header()});
   EXPECT_EQ(checkout.pay(1000), R"(error: {"id":"pi_123","status":"requires_action"})");
@@ -41,7 +41,7 @@ TEST(CheckoutReplay, AnEditedCaptureDrivesTheOtherBranch) {
 TEST(CheckoutReplay, StrictPolicyMakesAForgottenMockFailLoudly) {
   MockServer server;
   ReplaySession session = server.start_session();
-  session.set_policy(ReplayPolicy{.strict_external_http = true});
+  session.set_policy(ReplayPolicy::strict());
   shop::Checkout checkout(server.url(), {session.header()});
   EXPECT_EQ(checkout.pay(1000), "error: status 502");
 }
@@ -53,8 +53,8 @@ TEST_P(EveryCase, TheCheckoutAnswersAsTheCaptureSays) {
   MockServer server;
   ReplaySession session = server.start_session();
   session.load_case_from_file(GetParam().path);
-  const CapturedExchange hit = session.find_in_case({.host_suffix = "stripe.com"});
-  session.mock_outbound({.host_suffix = "stripe.com"}, hit.response);
+  const CapturedExchange hit = session.find_in_case(CasePredicate{}.with_host_suffix("stripe.com"));
+  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com"), hit.response);
   shop::Checkout checkout(server.url(), {session.header()});
   EXPECT_EQ(checkout.pay(1000), hit.response.status == 200 ? "paid" : "declined");
 }

@@ -55,6 +55,18 @@ class ScopeError : public Error {
   Reason reason_;
 };
 
+// A replay session cannot be used as asked: unknown (attach()), or closed. Reported as a
+// deleted scope is: `reason()` says which way, the message names the session and the call.
+class SessionError : public Error {
+ public:
+  enum class Reason { not_found, closed };
+  SessionError(Reason reason, const std::string& message) : Error(message), reason_(reason) {}
+  Reason reason() const noexcept { return reason_; }
+
+ private:
+  Reason reason_;
+};
+
 // A replay rule (case.rules[], mock_outbound, POST /v1/sessions/{id}/rules) is invalid.
 class RuleError : public DocumentError {
  public:

@@ -3,8 +3,8 @@
 // case-embedded rules and fixtures — and the HTTP exchanges read from its spans.
 //
 //   ReplayCase c = ReplayCase::load_from_file("cases/checkout-happy-path.case.json");
-//   CapturedExchange hit = c.find({.direction = "outbound", .method = "POST",
-//                                  .host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"});
+//   CapturedExchange hit = c.find(CasePredicate::outbound().with_method("POST")
+//                                      .with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"));
 //
 // Span attributes map to exchanges as docs/replay.md says (`url.host`, `url.path`,
 // `http.request.method`, `http.request.header.<name>`, `http.response.status_code`, ...);
@@ -66,6 +66,20 @@ struct CasePredicate {
   std::optional<std::string> path;
   std::optional<std::string> path_prefix;
   std::map<std::string, std::string> headers;
+
+  // Chaining, for C++17 (C++20 may use designated initializers on the fields above).
+  static CasePredicate outbound() { return CasePredicate{}.with_direction("outbound"); }
+  static CasePredicate inbound() { return CasePredicate{}.with_direction("inbound"); }
+  CasePredicate& with_direction(std::string value) { direction = std::move(value); return *this; }
+  CasePredicate& with_method(std::string value) { method = std::move(value); return *this; }
+  CasePredicate& with_host(std::string value) { host = std::move(value); return *this; }
+  CasePredicate& with_host_suffix(std::string value) { host_suffix = std::move(value); return *this; }
+  CasePredicate& with_path(std::string value) { path = std::move(value); return *this; }
+  CasePredicate& with_path_prefix(std::string value) { path_prefix = std::move(value); return *this; }
+  CasePredicate& with_header(const std::string& name, std::string value) {
+    headers[name] = std::move(value);
+    return *this;
+  }
 
   bool matches(const CapturedExchange& exchange) const;
   std::string describe() const;

@@ -39,6 +39,15 @@ struct ReplayPolicy {
   std::vector<std::string> allow_hosts;
   std::vector<std::string> block_hosts;
 
+  // externalHttp: strict — a request no rule matches fails unless its host is allowed.
+  static ReplayPolicy strict() {
+    ReplayPolicy policy;
+    policy.strict_external_http = true;
+    return policy;
+  }
+  ReplayPolicy& allow_host(std::string host) { allow_hosts.push_back(std::move(host)); return *this; }
+  ReplayPolicy& block_host(std::string host) { block_hosts.push_back(std::move(host)); return *this; }
+
   // {"externalHttp": "strict"|"allow", "defaultOnMiss": "error"|"passthrough", "allowHosts",
   // "blockHosts"}; unknown keys are kept by Softprobe and ignored here. Throws RuleError.
   static ReplayPolicy from_json(const nlohmann::json& document, const std::string& pointer = "");

@@ -7,10 +7,11 @@
 //   MockServer server;
 //   ReplaySession session = server.start_session(ReplayMode::replay);   // closed at scope exit
 //   session.load_case_from_file("cases/checkout-happy-path.case.json");
-//   auto hit = session.find_in_case({.direction = "outbound", .method = "POST",
-//                                    .host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"});
-//   session.mock_outbound({.host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"}, hit.response);
-//   session.set_policy(ReplayPolicy{.strict_external_http = true});
+//   auto hit = session.find_in_case(CasePredicate::outbound().with_method("POST")
+//                                       .with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"));
+//   session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"),
+//                         hit.response);
+//   session.set_policy(ReplayPolicy::strict());
 //   // the app under test calls server.url() with session.header(), or uses HTTP_PROXY=server.url()
 //
 // Rules: the highest priority wins; on a tie session rules beat case-embedded rules; within a

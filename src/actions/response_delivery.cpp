@@ -141,10 +141,10 @@ void set_event_stream_head(httplib::Response& out) {
 
 std::string sse_frame(const SseEvent& event) {
   std::string frame;
-  if (event.id_value) frame += "id: " + *event.id_value + "\n";
-  if (event.event_name) frame += "event: " + *event.event_name + "\n";
-  if (event.retry_ms) frame += "retry: " + std::to_string(*event.retry_ms) + "\n";
-  const auto lines = split_lines(event.data);
+  if (event.id()) frame += "id: " + *event.id() + "\n";
+  if (event.event()) frame += "event: " + *event.event() + "\n";
+  if (event.retry()) frame += "retry: " + std::to_string(event.retry()->count()) + "\n";
+  const auto lines = split_lines(event.data());
   if (lines.empty()) frame += "data: \n";
   for (const auto& line : lines) frame += "data: " + line + "\n";
   return frame + "\n";

@@ -66,7 +66,10 @@ ReplaySession MockServer::start_session(ReplayMode mode) {
 
 ReplaySession MockServer::attach(const std::string& session_id) {
   auto state = engine_->replay_sessions().find(session_id);
-  if (!state) throw Error("no replay session '" + session_id + "' on " + url());
+  if (!state) {
+    throw SessionError(SessionError::Reason::not_found, "no replay session '" + session_id + "' on " + url() +
+                                                            " (closed, or never started)");
+  }
   return ReplaySession(engine_, std::move(state), false);
 }
 

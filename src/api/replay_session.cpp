@@ -26,11 +26,24 @@ ReplaySession& ReplaySession::operator=(ReplaySession&& other) noexcept {
   return *this;
 }
 
+namespace {
+// As a deleted scope refuses new stubs, a closed session refuses every change.
+void refuse_when_closed(const ReplaySessionState& state, const char* call) {
+  if (state.closed()) {
+    throw SessionError(SessionError::Reason::closed,
+                       "replay session '" + state.id() + "' was closed; " + call + " can no longer change it");
+  }
+}
+}  // namespace
+
 const std::string& ReplaySession::id() const { return state_->id(); }
 std::uint64_t ReplaySession::revision() const { return state_->revision(); }
 
 void ReplaySession::load_case_from_file(const std::string& path) { load_case(ReplayCase::load_from_file(path)); }
-void ReplaySession::load_case(const ReplayCase& loaded) { state_->load_case(loaded); }
+void ReplaySession::load_case(const ReplayCase& loaded) {
+  refuse_when_closed(*state_, "load_case");
+  state_->load_case(loaded);
+}
 void ReplaySession::load_case(const nlohmann::json& document) { load_case(ReplayCase::from_json(document)); }
 
 CapturedExchange ReplaySession::find_in_case(const CasePredicate& predicate) const {
@@ -47,6 +60,7 @@ std::vector<CapturedExchange> ReplaySession::find_all_in_case(const CasePredicat
 void ReplaySession::mock_outbound(const CasePredicate& when, const CapturedResponse& response, RuleOptions options) {
   // The predicate is compiled straight into the session's matcher; `when` keeps its wire form
   // for rules() and GET listings.
+  refuse_when_closed(*state_, "mock_outbound");
   const detail::RulePredicate predicate = detail::RulePredicate::from(when);
   ReplayRule rule;
   rule.id = options.id;
@@ -58,14 +72,24 @@ void ReplaySession::mock_outbound(const CasePredicate& when, const CapturedRespo
   state_->add_rule(std::move(rule), predicate);
 }
 
-void ReplaySession::add_rule(ReplayRule rule) { state_->add_rule(std::move(rule)); }
+void ReplaySession::add_rule(ReplayRule rule) {
+  refuse_when_closed(*state_, "add_rule");
+  state_->add_rule(std::move(rule));
+}
 
 std::vector<ReplayRule> ReplaySession::rules() const { return state_->rules(); }
-void ReplaySession::clear_rules() { state_->replace_rules({}); }
-void ReplaySession::set_policy(const ReplayPolicy& policy) { state_->set_policy(policy); }
+void ReplaySession::clear_rules() {
+  refuse_when_closed(*state_, "clear_rules");
+  state_->replace_rules({});
+}
+void ReplaySession::set_policy(const ReplayPolicy& policy) {
+  refuse_when_closed(*state_, "set_policy");
+  state_->set_policy(policy);
+}
 ReplayPolicy ReplaySession::policy() const { return state_->policy(); }
 std::map<std::string, nlohmann::json> ReplaySession::fixtures() const { return state_->fixtures(); }
 void ReplaySession::set_fixture(const std::string& name, nlohmann::json value) {
+  refuse_when_closed(*state_, "set_fixture");
   state_->set_fixture(name, std::move(value));
 }
 

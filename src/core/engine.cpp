@@ -175,11 +175,11 @@ void Engine::deliver(const StubDefinition& action, const MountedStub* stub, cons
     // Rendered up front: a template error is a clean 500, not a stream cut short.
     const TemplateContext context(entry.request);
     std::vector<StreamedEvent> events;
-    for (SseEvent event : action.sse->events) {
-      event.data = render_template(event.data, context);
-      if (event.id_value) event.id_value = render_template(*event.id_value, context);
-      if (event.event_name) event.event_name = render_template(*event.event_name, context);
-      events.push_back({sse_frame(event), event.delay.value_or(action.sse->default_delay_ms)});
+    for (SseEvent event : action.sse->events()) {
+      event.data(render_template(event.data(), context));
+      if (event.id()) event.id(render_template(*event.id(), context));
+      if (event.event()) event.event(render_template(*event.event(), context));
+      events.push_back({sse_frame(event), event.delay().value_or(action.sse->default_delay()).count()});
     }
     deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
     return;
