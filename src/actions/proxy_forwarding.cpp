@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
@@ -24,22 +25,12 @@ bool is_hop_header(const std::string& name) {
   return false;
 }
 
-struct UpstreamUrl {
-  std::string origin;  // "http://host:port"
-  std::string target;  // "/path?query", at least "/"
-};
-
-UpstreamUrl split_url(const std::string& url) {
-  const auto path_start = url.find('/', url.find("://") + 3);
-  if (path_start == std::string::npos) return {url, "/"};
-  return {url.substr(0, path_start), url.substr(path_start)};
-}
-
 }  // namespace
 
 Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& request) {
-  const UpstreamUrl url = split_url(target.url);
-  httplib::Client client(url.origin);
+  const auto url = parse_http_url(target.url);
+  if (!url) throw ProxyFailure("the upstream URL " + target.url + " is not an absolute http:// URL");
+  httplib::Client client(url->origin());
   client.set_connection_timeout(static_cast<time_t>(target.timeout), 0);
   client.set_read_timeout(static_cast<time_t>(target.timeout), 0);
   client.set_write_timeout(static_cast<time_t>(target.timeout), 0);
@@ -48,7 +39,7 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
   httplib::Request forwarded;
   forwarded.method = request.method;
   httplib::Params query(request.query.begin(), request.query.end());
-  forwarded.path = query.empty() ? url.target : httplib::append_query_params(url.target, query);
+  forwarded.path = query.empty() ? url->target : httplib::append_query_params(url->target, query);
   for (const auto& [name, value] : request.headers) {
     if (is_hop_header(name)) continue;
     bool overridden = false;

@@ -5,6 +5,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "criteria/criteria_node.hpp"
+#include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 #include "transport/http_json.hpp"
 #include "actions/proxy_forwarding.hpp"
@@ -225,9 +226,9 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
 
   // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
   const std::string authority = recorded.header("host").value_or("");
-  const bool to_ourselves = (recorded.host == "127.0.0.1" || recorded.host == "localhost" || recorded.host == host_) &&
-                            authority.size() > recorded.host.size() &&
-                            authority.substr(authority.rfind(':') + 1) == std::to_string(port());
+  const Authority named = parse_authority(authority);
+  const bool to_ourselves = (named.host == "127.0.0.1" || named.host == "localhost" || named.host == host_) &&
+                            named.port == port();
   if (decision.kind == RuleDecision::Kind::forward && (authority.empty() || to_ourselves)) {
     decision.kind = RuleDecision::Kind::refuse;
     decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "

@@ -1,19 +1,11 @@
 #include "transport/request_capture.hpp"
 
+#include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
 
-std::string host_without_port(const std::string& host_header) {
-  std::string host = host_header;
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    host = close == std::string::npos ? host.substr(1) : host.substr(1, close - 1);
-  } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
-    host = host.substr(0, colon);
-  }
-  return ascii_lowercase(host);
-}
+std::string host_without_port(const std::string& host_header) { return parse_authority(host_header).host; }
 
 RecordedRequest capture_request(const httplib::Request& request) {
   RecordedRequest recorded;
@@ -22,12 +14,9 @@ RecordedRequest capture_request(const httplib::Request& request) {
   // An absolute-form target ("GET http://api.stripe.com/v1/x"), sent by a client whose
   // HTTP_PROXY is mockhttp: the authority names the host, the rest is the path.
   std::string authority;
-  for (const char* scheme : {"http://", "https://"}) {
-    if (recorded.path.rfind(scheme, 0) != 0) continue;
-    const std::string rest = recorded.path.substr(std::string(scheme).size());
-    const auto slash = rest.find('/');
-    authority = rest.substr(0, slash);
-    recorded.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (const auto absolute = parse_http_url(recorded.path)) {
+    authority = absolute->authority;
+    recorded.path = absolute->target.substr(0, absolute->target.find('?'));
   }
   // The query comes from the request target only: cpp-httplib also merges a form-encoded
   // body into `params`, and the body is not the query.

@@ -1,5 +1,6 @@
 #include <mockhttp/proxy.hpp>
 
+#include "encoding/http_url.hpp"
 #include "wire/wire_object.hpp"
 
 namespace mockhttp {
@@ -7,7 +8,8 @@ namespace mockhttp {
 using Json = nlohmann::json;
 
 void ProxyTarget::validate() const {
-  if (url.rfind("http://", 0) != 0 || url.size() <= 7) {
+  const auto parsed = detail::parse_http_url(url);
+  if (!parsed || parsed->scheme != "http") {
     throw DocumentError("/action/proxy/url", "url must be an absolute http:// URL, got \"" + url + "\"");
   }
   if (timeout < 1) throw DocumentError("/action/proxy/timeout", "timeout must be >= 1 second, got " + std::to_string(timeout));
@@ -26,7 +28,8 @@ ProxyTarget ProxyTarget::from_json(const Json& document, const std::string& poin
   target.headers = fields.string_map_or_empty("headers");
   target.timeout = fields.integer_or("timeout", 5, 1);
   target.record = fields.boolean_or("record", false);
-  if (target.url.rfind("http://", 0) != 0) {
+  const auto parsed = detail::parse_http_url(target.url);
+  if (!parsed || parsed->scheme != "http") {
     fields.fail("url", "url must be an absolute http:// URL, got \"" + target.url + "\"");
   }
   return target;
