@@ -42,6 +42,13 @@ struct ServerOptions {
   std::size_t worker_threads = 64;
   // Journal entries kept; the oldest are dropped beyond it (0 keeps all).
   std::size_t journal_capacity = 0;
+  // The bodies and headers the journal keeps, in bytes; the oldest entries are dropped beyond
+  // it, counted as journal_capacity's are (0: no bound).
+  std::size_t journal_max_bytes = 256u * 1024 * 1024;
+  // Limits on one request (docs/security.md). A larger body is answered 413 without being kept;
+  // more header fields, 431. Every JSON document mockhttp reads is nested at most 512 levels.
+  std::size_t max_body_bytes = 64u * 1024 * 1024;
+  std::size_t max_header_count = 100;
   // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
   std::optional<std::uint64_t> seed;
   // Called once per answered request, mocked or admin, with one line such as

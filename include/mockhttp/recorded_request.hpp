@@ -39,7 +39,9 @@ struct RecordedRequest {
   nlohmann::json query_json() const;
 
   // The journal's wire form (GET /__mock__/requests). Bodies that are not UTF-8 are sent as
-  // "body_base64" instead of "body", so one odd request never breaks a listing.
+  // "body_base64" instead of "body", so one odd request never breaks a listing. A body over
+  // kBodyShownInListings bytes is cut there, with "body_truncated": true and "body_size".
+  static constexpr std::size_t kBodyShownInListings = 64 * 1024;
   nlohmann::json to_json() const;
   std::string describe() const;  // "POST /payment?x=1"
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
@@ -10,6 +11,17 @@ namespace mockhttp::detail {
 using nlohmann::json;
 
 namespace {
+
+// "12" -> 12; "", "-1", "1x" or a number no array can reach -> nullopt (never an exception).
+std::optional<std::size_t> array_index(const std::string& key) {
+  if (key.empty() || key.size() > 9) return std::nullopt;
+  std::size_t index = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return index;
+}
 
 bool is_json_media_type(std::string content_type) {
   content_type = ascii_lowercase(content_type.substr(0, content_type.find(';')));
@@ -124,9 +136,13 @@ TemplateContext::TemplateContext(const RecordedRequest& request) : source_(reque
 const json& TemplateContext::body() const {
   if (!body_) {
     if (is_json_media_type(source_.header("content-type").value_or(""))) {
-      json parsed = json::parse(source_.body, nullptr, false);
-      if (parsed.is_discarded()) throw TemplateError("Invalid JSON request body for JSON content-type");
-      body_ = std::move(parsed);
+      try {
+        body_ = parse_bounded_json(source_.body);
+      } catch (const JsonTooDeep& e) {
+        throw TemplateError(std::string("the JSON request body was not read: ") + e.what());
+      } catch (const json::exception&) {
+        throw TemplateError("Invalid JSON request body for JSON content-type");
+      }
     } else {
       body_ = json(source_.body);
     }
@@ -147,9 +163,8 @@ json TemplateContext::lookup(const std::string& expression) const {
       current = &body();
     } else if (current->is_object() && !step.is_index && current->contains(step.key)) {
       current = &current->at(step.key);
-    } else if (current->is_array() && std::all_of(step.key.begin(), step.key.end(), ::isdigit) &&
-               std::stoul(step.key) < current->size()) {
-      current = &current->at(std::stoul(step.key));
+    } else if (const auto index = array_index(step.key); current->is_array() && index && *index < current->size()) {
+      current = &current->at(*index);
     } else {
       throw TemplateError("'" + walked + "' has no " + (step.is_index ? "item " : "key ") + "'" + step.key +
                           "' (in {{" + expression + "}})");

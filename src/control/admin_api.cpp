@@ -8,6 +8,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "criteria/criteria_node.hpp"
+#include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 #include "transport/http_json.hpp"
 #include "transport/request_capture.hpp"
@@ -57,7 +58,13 @@ struct AdminCall {
   std::optional<json> payload(const std::string& schema, const std::function<void(const json&)>& read) const {
     json document;
     try {
-      document = json::parse(request.body);
+      document = parse_bounded_json(request.body);
+    } catch (const JsonTooDeep& e) {
+      send_invalid(response, "", e.what(), json());
+      return std::nullopt;
+    } catch (const json::out_of_range& e) {
+      send_invalid(response, "", std::string("the body is not valid JSON: ") + e.what(), json());
+      return std::nullopt;
     } catch (const json::parse_error& e) {
       send_invalid(response, "", request.body.empty() ? "a JSON body is required"
                                                       : "the body is not valid JSON at byte " +

@@ -4,6 +4,7 @@
 
 #include "transport/http_json.hpp"
 #include "control/schema_catalog.hpp"
+#include "encoding/bounded_json.hpp"
 #include "core/engine.hpp"
 
 namespace mockhttp::detail {
@@ -30,9 +31,15 @@ std::optional<json> body_of(const httplib::Request& request, httplib::Response& 
   json document = json::object();
   if (!request.body.empty()) {
     try {
-      document = json::parse(request.body);
+      document = parse_bounded_json(request.body);
+    } catch (const JsonTooDeep& e) {
+      send_error(response, 400, "invalid_request", e.what());
+      return std::nullopt;
     } catch (const json::parse_error& e) {
       send_error(response, 400, "invalid_request", "the body is not valid JSON at byte " + std::to_string(e.byte));
+      return std::nullopt;
+    } catch (const json::exception& e) {
+      send_error(response, 400, "invalid_request", std::string("the body is not valid JSON: ") + e.what());
       return std::nullopt;
     }
   }

@@ -38,8 +38,9 @@ Engine::Engine(const ServerOptions& options)
       requested_port_(options.port),
       request_log_(options.request_log),
       worker_threads_(options.worker_threads == 0 ? 1 : options.worker_threads),
+      limits_{options.max_body_bytes, options.max_header_count},
       seed_(options.seed.value_or(random_seed())),
-      journal_(options.journal_capacity) {
+      journal_(options.journal_capacity, options.journal_max_bytes) {
   for (const auto& surface : options.control_surfaces) {
     auto router = std::dynamic_pointer_cast<const ControlRouter>(surface);
     if (!router) {
@@ -60,7 +61,7 @@ void Engine::start() {
     };
   }
   listener_ = std::make_unique<HttpListener>(
-      host_, requested_port_, worker_threads_,
+      host_, requested_port_, worker_threads_, limits_,
       [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
       std::move(logger));
 }

@@ -97,6 +97,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   int requested_port_;
   std::function<void(const std::string&)> request_log_;
   std::size_t worker_threads_;
+  detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;

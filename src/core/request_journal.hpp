@@ -46,7 +46,9 @@ class ScopeFilter {
 
 class RequestJournal {
  public:
-  explicit RequestJournal(std::size_t capacity) : capacity_(capacity) {}
+  // `capacity`: entries kept (0: any number); `max_bytes`: their bodies and headers together
+  // (0: any size). Past either, the oldest entries are dropped and counted.
+  explicit RequestJournal(std::size_t capacity, std::size_t max_bytes = 0) : capacity_(capacity), max_bytes_(max_bytes) {}
 
   void append(std::shared_ptr<const JournalEntry> entry);
   std::vector<std::shared_ptr<const JournalEntry>> snapshot(ScopeFilter filter = ScopeFilter::everything()) const;
@@ -58,6 +60,8 @@ class RequestJournal {
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<const JournalEntry>> entries_;
   std::size_t capacity_;  // 0: unbounded
+  std::size_t max_bytes_;  // 0: unbounded
+  std::size_t bytes_ = 0;
   std::size_t dropped_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "criteria/criteria_nodes.hpp"
+#include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
@@ -21,8 +22,11 @@ Outcome JsonNode::evaluate(const json& subject) const {
   if (!subject.is_string()) return needs_string("$json", subject);
   json parsed;
   try {
-    parsed = json::parse(subject.get_ref<const std::string&>());
-  } catch (const json::parse_error& e) {
+    parsed = parse_bounded_json(subject.get_ref<const std::string&>());
+  } catch (const JsonTooDeep& e) {
+    return Outcome::inapplicable(std::string("not read: ") + e.what());
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number no double holds (1e400).
     return Outcome::inapplicable("not valid JSON (" + std::string(e.what()) + ")");
   }
   Outcome inner = detail::evaluate(inner_, parsed);

@@ -61,11 +61,24 @@ Json RecordedRequest::to_json() const {
     out["chaos"] = {{"delay_ms", chaos->delay_ms},
                     {"fault", chaos->fault ? Json(fault_name(*chaos->fault)) : Json(nullptr)}};
   }
-  if (detail::is_valid_utf8(body)) {
-    out["body"] = body;
+  // Listings and reports show a large body's head only, and say so: one big upload never makes
+  // a listing or a 404 report copy megabytes.
+  std::string shown = body.size() > kBodyShownInListings ? body.substr(0, kBodyShownInListings) : body;
+  const bool truncated = shown.size() < body.size();
+  if (truncated) {
+    // Cut at a character boundary, so a UTF-8 body stays UTF-8.
+    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+  }
+  if (detail::is_valid_utf8(shown)) {
+    out["body"] = shown;
   } else {
     out["body"] = nullptr;
-    out["body_base64"] = detail::base64_encode(body);
+    out["body_base64"] = detail::base64_encode(shown);
+  }
+  if (truncated) {
+    out["body_truncated"] = true;
+    out["body_size"] = body.size();
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include "encoding/unicode_text.hpp"
 #include "transport/request_capture.hpp"
 #include "wire/json_file.hpp"
+#include "encoding/bounded_json.hpp"
 #include "replay/case_shape.hpp"
 #include "replay/rule_predicate.hpp"
 
@@ -145,9 +146,13 @@ std::string CasePredicate::describe() const {
 }
 
 Json CapturedResponse::json_body() const {
-  Json parsed = Json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) throw DocumentError("/body", "the captured response body is not JSON");
-  return parsed;
+  try {
+    return detail::parse_bounded_json(body);
+  } catch (const detail::JsonTooDeep& e) {
+    throw DocumentError("/body", std::string("the captured response body was not read: ") + e.what());
+  } catch (const Json::exception&) {
+    throw DocumentError("/body", "the captured response body is not JSON");
+  }
 }
 
 CapturedResponse CapturedResponse::with_json_body(const Json& document) const {
@@ -174,6 +179,10 @@ ReplayCase ReplayCase::load_from_file(const std::string& path) {
 }
 
 ReplayCase ReplayCase::from_json(const Json& document, const std::string& source) {
+  if (detail::json_depth(document) > detail::kMaxJsonDepth) {
+    invalid(source, "", "the case is nested deeper than " + std::to_string(detail::kMaxJsonDepth) +
+                            " levels; mockhttp reads documents up to that depth");
+  }
   if (const auto problem = detail::first_case_shape_problem(document)) {
     invalid(source, problem->pointer, problem->message);
   }

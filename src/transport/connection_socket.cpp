@@ -76,6 +76,12 @@ bool send_raw(int socket, const std::string& bytes) {
 
 void end_connection(int socket) { ::shutdown(socket, SHUT_RDWR); }
 
+void discard_unread(int socket) {
+  char discarded[4096];
+  while (::recv(socket, discarded, sizeof discarded, MSG_DONTWAIT) > 0) {
+  }
+}
+
 void reset_connection(int socket) {
   // An abortive close without closing the descriptor, which cpp-httplib still owns:
   // disconnecting a TCP socket (connect to AF_UNSPEC) sends RST on Linux. SO_LINGER 0 makes

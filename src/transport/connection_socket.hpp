@@ -16,6 +16,10 @@ bool send_raw(int socket, const std::string& bytes);
 // Closes the connection for reading and writing: the client reads end-of-file.
 void end_connection(int socket);
 
+// Reads and drops what has arrived and not been read: closing a socket with unread bytes
+// resets it, which can destroy an answer still in flight to the client.
+void discard_unread(int socket);
+
 // Resets the connection: the client's next read fails with ECONNRESET.
 void reset_connection(int socket);
 

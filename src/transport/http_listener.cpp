@@ -1,21 +1,79 @@
 #include "transport/http_listener.hpp"
 
+#include "transport/connection_socket.hpp"
+
 #include <csignal>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include <mockhttp/errors.hpp>
 
 namespace mockhttp::detail {
 
-HttpListener::HttpListener(const std::string& host, int port, std::size_t worker_threads,
+namespace {
+
+void refuse(const httplib::Request& request, httplib::Response& response, int status, const char* error,
+            const std::string& detail) {
+  response.status = status;
+  // The connection is not reused: after a malformed head the next bytes cannot be trusted (a
+  // lying Content-Length would smuggle them in as another request). cpp-httplib decides to keep
+  // a connection before routing; a content provider that reports failure after writing the
+  // whole answer makes it close the connection instead.
+  response.set_header("Connection", "close");
+  const int socket = find_connection_socket(request.local_port, request.remote_addr, request.remote_port);
+  if (socket >= 0) discard_unread(socket);
+  auto body = std::make_shared<std::string>(nlohmann::json{{"error", error}, {"detail", detail}}.dump());
+  response.set_content_provider(body->size(), "application/json",
+                                [body](std::size_t, std::size_t, httplib::DataSink& sink) {
+                                  sink.write(body->data(), body->size());
+                                  return false;  // written whole; now end the connection
+                                });
+}
+
+bool all_digits(const std::string& text) {
+  return !text.empty() && text.size() <= 19 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Response& response) const {
+  if (limits_.max_header_count != 0 && request.headers.size() > limits_.max_header_count + 4) {
+    // cpp-httplib adds REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR and LOCAL_PORT itself.
+    refuse(request, response, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE",
+           std::to_string(request.headers.size() - 4) + " header fields; this server takes at most " +
+               std::to_string(limits_.max_header_count) + " (ServerOptions::max_header_count, serve --max-header-count)");
+    return true;
+  }
+  // RFC 9112 §6.3: differing Content-Length values, or one that is not a number, make the
+  // message's framing unknowable; the server must refuse it.
+  const auto lengths = request.headers.equal_range("Content-Length");
+  std::string first;
+  for (auto it = lengths.first; it != lengths.second; ++it) {
+    if (!all_digits(it->second)) {
+      refuse(request, response, 400, "BAD_CONTENT_LENGTH", "Content-Length \"" + it->second + "\" is not a number");
+      return true;
+    }
+    if (!first.empty() && it->second != first) {
+      refuse(request, response, 400, "BAD_CONTENT_LENGTH", "two different Content-Length headers (" + first + ", " + it->second + ")");
+      return true;
+    }
+    first = it->second;
+  }
+  return false;
+}
+
+HttpListener::HttpListener(const std::string& host, int port, std::size_t worker_threads, RequestLimits limits,
                            Handler handler, Logger logger)
-    : handler_(std::move(handler)) {
+    : limits_(limits), handler_(std::move(handler)) {
   if (logger) server_.set_logger(std::move(logger));
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
@@ -29,10 +87,18 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t worker
   server_.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server_.set_keep_alive_timeout(5);
   server_.new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  if (limits_.max_body_bytes != 0) server_.set_payload_max_length(limits_.max_body_bytes);
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
-  const auto route = [this](const httplib::Request& req, httplib::Response& res) { handler_(req, res); };
+  const auto route = [this](const httplib::Request& req, httplib::Response& res) {
+    if (refuse_malformed(req, res)) return;
+    // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
+    // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).
+    // The request object is cpp-httplib's own, not const; it reads `ranges` after this handler.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    handler_(req, res);
+  };
   server_.Get(".*", route);
   server_.Post(".*", route);
   server_.Put(".*", route);

@@ -18,6 +18,12 @@ class TunableHttpServer : public httplib::Server {
   socket_t listening_socket() const { return svr_sock_; }
 };
 
+// What one request may carry; beyond it the listener answers itself, before any handler.
+struct RequestLimits {
+  std::size_t max_body_bytes = 0;    // 413 (cpp-httplib skips the body without keeping it)
+  std::size_t max_header_count = 0;  // 431
+};
+
 class HttpListener {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
@@ -25,7 +31,8 @@ class HttpListener {
   using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
 
   // Binds and starts serving before returning; throws ServerError when it cannot bind.
-  HttpListener(const std::string& host, int port, std::size_t worker_threads, Handler handler, Logger logger = {});
+  HttpListener(const std::string& host, int port, std::size_t worker_threads, RequestLimits limits, Handler handler,
+               Logger logger = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -34,7 +41,12 @@ class HttpListener {
   void stop();
 
  private:
+  // Answers a request the HTTP layer must refuse (too many headers, a bad Content-Length);
+  // true when it did.
+  bool refuse_malformed(const httplib::Request& request, httplib::Response& response) const;
+
   TunableHttpServer server_;
+  RequestLimits limits_;
   Handler handler_;
   int port_ = 0;
   std::thread thread_;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "encoding/bounded_json.hpp"
+
 namespace mockhttp::detail {
 
 struct JsonFile {
@@ -22,9 +24,13 @@ inline JsonFile read_json_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   try {
-    return {nlohmann::json::parse(text.str()), "", 0};
+    return {parse_bounded_json(text.str()), "", 0};
+  } catch (const JsonTooDeep& e) {
+    return {std::nullopt, e.what(), e.byte()};
   } catch (const nlohmann::json::parse_error& e) {
     return {std::nullopt, "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what(), e.byte};
+  } catch (const nlohmann::json::exception& e) {
+    return {std::nullopt, std::string("invalid JSON: ") + e.what(), 0};
   }
 }
 

@@ -1,5 +1,6 @@
 #include <mockhttp/response.hpp>
 
+#include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 #include "wire/wire_object.hpp"
 
@@ -21,6 +22,11 @@ Response& Response::body(std::string text) {
   return *this;
 }
 Response& Response::json_body(const Json& document) {
+  // dump() recurses once per level: a document deeper than a stack is refused, not dumped.
+  if (detail::json_depth(document) > detail::kMaxJsonDepth) {
+    throw DocumentError("/body", "the JSON body is nested deeper than " + std::to_string(detail::kMaxJsonDepth) +
+                                     " levels; mockhttp writes documents up to that depth");
+  }
   body(document.dump(-1, ' ', false, Json::error_handler_t::replace));
   if (!has_header("content-type")) header("Content-Type", "application/json");
   return *this;
