@@ -53,6 +53,29 @@ TEST(HostileJson, AnAdminPayloadNestedTooDeepIsA422NamingTheLimit) {
   EXPECT_TRUE(server.stubs().empty());
 }
 
+TEST(HostileJson, DeepCriteriaWithinTheLimitAreCheckedWholeByTheReader) {
+  ServerOptions options;
+  options.control_surfaces = {admin_api()};
+  MockServer server(options);
+  const auto stub_with_body = [](const std::string& criteria) {
+    return R"({"request": {"body": )" + criteria + R"(}, "action": {"response": {"status_code": 200, "body": "x"}}})";
+  };
+  std::string valid = R"({"$eq": {"value": 1}})", invalid = R"({"$bogus": {}})";
+  std::string pointer = "/request/body";
+  for (int i = 0; i < 200; ++i) {
+    valid = R"({"$not": {"value": )" + valid + "}}";
+    invalid = R"({"$not": {"value": )" + invalid + "}}";
+    pointer += "/$not/value";
+  }
+  EXPECT_EQ(curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(valid), {"Content-Type: application/json"}).status,
+            200);
+  const auto refused =
+      curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(invalid), {"Content-Type: application/json"});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(Json::parse(refused.body)["path"], pointer + "/$bogus") << refused.body.substr(0, 500);
+  EXPECT_EQ(server.stubs().size(), 1u);
+}
+
 TEST(HostileJson, ANumberNoDoubleHoldsIsANonMatchAndThePlainStubStillAnswers) {
   MockServer server;
   server.when_requested_with(Request{}.path("/n")).respond_with(200, "plain");
