@@ -79,12 +79,29 @@ with tempfile.TemporaryDirectory() as folder:
 # Binding beyond loopback needs --allow-remote.
 code, output = run("serve", "--host", "0.0.0.0", "--port", "0")
 check("non-loopback host refused", code == 2 and "--allow-remote" in output, output)
+code, output = run("serve", "--host", "127.evil.example", "--port", "0")
+check("a name that merely starts with 127. is not loopback", code == 2 and "--allow-remote" in output, output)
+server, url, _ = start("--host", "localhost", "--quiet")
+check("localhost resolves to loopback and binds", url.startswith("http://localhost:"), url)
+server.terminate()
+server.wait(timeout=30)
 code, output = run("serve", "--port", "70000")
 check("port out of range refused", code != 0 and "--port" in output, output)
 code, output = run("serve", "--stubs", "/no/such/file.json")
 check("missing stub file refused", code != 0 and "/no/such/file.json" in output, output)
 code, output = run("serve", "--help")
-check("serve --help lists the flags", code == 0 and all(flag in output for flag in ("--host", "--port", "--stubs", "--allow-remote")), output)
+check("serve --help lists the flags", code == 0 and all(flag in output for flag in ("--host", "--port", "--stubs", "--allow-remote",
+                                                                        "--max-body-bytes", "--max-header-count",
+                                                                        "--journal-max-bytes")), output)
+
+# The request limits are flags too.
+server, url, _ = start("--max-body-bytes", "100", "--max-header-count", "5", "--quiet")
+status, text, _ = http("POST", url + "/x", {"pad": "y" * 200})
+check("--max-body-bytes: a larger body is a 413", status == 413, (status, text))
+status, text, _ = http("GET", url + "/x", None, {f"X-H{i}": "v" for i in range(10)})
+check("--max-header-count: more fields are a 431", status == 431 and "max_header_count" in text, (status, text))
+server.terminate()
+server.wait(timeout=30)
 code, output = run()
 check("no subcommand is an error", code != 0, output)
 

@@ -1,5 +1,9 @@
 #include "cli/serve_command.hpp"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -21,10 +25,33 @@ struct ServeOptions {
   bool allow_remote = false;
   bool quiet = false;
   std::size_t journal_capacity = 10000;
+  std::size_t journal_max_bytes = ServerOptions{}.journal_max_bytes;
+  std::size_t max_body_bytes = ServerOptions{}.max_body_bytes;
+  std::size_t max_header_count = ServerOptions{}.max_header_count;
 };
 
+// True when every address the name resolves to is a loopback one. The address is checked, not
+// the name: "127.evil.example" is a name like any other.
 bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
+  bool loopback = true;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      loopback = loopback && (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      loopback = loopback && IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    } else {
+      loopback = false;
+    }
+  }
+  ::freeaddrinfo(found);
+  return loopback;
 }
 
 int serve(const ServeOptions& options) {
@@ -46,6 +73,9 @@ int serve(const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.journal_capacity = options.journal_capacity;
+  server_options.journal_max_bytes = options.journal_max_bytes;
+  server_options.max_body_bytes = options.max_body_bytes;
+  server_options.max_header_count = options.max_header_count;
   // A standalone server is driven over HTTP: every control surface is on.
   server_options.control_surfaces = all_control_surfaces();
   if (!options.quiet) {
@@ -90,6 +120,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_flag("--quiet", options->quiet, "Do not log each request");
   command->add_option("--journal-capacity", options->journal_capacity,
                       "Requests kept in the journal; the oldest are dropped (0 keeps all)")
+      ->capture_default_str();
+  command->add_option("--journal-max-bytes", options->journal_max_bytes,
+                      "Bytes of bodies and headers the journal keeps; the oldest are dropped (0: no bound)")
+      ->capture_default_str();
+  command->add_option("--max-body-bytes", options->max_body_bytes, "Largest request body; a larger one is a 413")
+      ->capture_default_str();
+  command->add_option("--max-header-count", options->max_header_count,
+                      "Most header fields in a request; more is a 431")
       ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = serve(*options); });
 }
