@@ -91,8 +91,19 @@ code, output = run("serve", "--stubs", "/no/such/file.json")
 check("missing stub file refused", code != 0 and "/no/such/file.json" in output, output)
 code, output = run("serve", "--help")
 check("serve --help lists the flags", code == 0 and all(flag in output for flag in ("--host", "--port", "--stubs", "--allow-remote",
-                                                                        "--max-body-bytes", "--max-header-count",
+                                                                        "--max-body-bytes", "--max-header-count", "--token", "--allow-host",
                                                                         "--journal-max-bytes")), output)
+
+# A token guards every control call; --allow-host names another way in.
+server, url, _ = start("--token", "t0k", "--allow-host", "mock.internal", "--quiet")
+status, text, _ = http("GET", url + "/__mock__/stubs")
+check("--token: an anonymous control call is a 401", status == 401, (status, text))
+status, text, _ = http("GET", url + "/__mock__/stubs", None, {"Authorization": "Bearer t0k", "Host": "mock.internal"})
+check("--token and --allow-host: the token and the allowed name pass", status == 200, (status, text))
+status, text, _ = http("GET", url + "/__mock__/stubs", None, {"Authorization": "Bearer t0k", "Host": "rebound.example"})
+check("another name is a 403", status == 403 and "FORBIDDEN_HOST" in text, (status, text))
+server.terminate()
+server.wait(timeout=30)
 
 # The request limits are flags too.
 server, url, _ = start("--max-body-bytes", "100", "--max-header-count", "5", "--quiet")

@@ -66,7 +66,8 @@ TEST(EventStreams, IdEventAndDataAreTemplatesRenderedAgainstTheRequest) {
   const auto created = curl_request("POST", server.url() + "/__mock__/stubs", R"({
       "request": {"path": "/feed/{user}"},
       "action": {"sse": {"events": [{"id": "{{ request.path_params.user }}-1", "event": "{{ request.query.kind }}",
-                                     "data": "hello {{ request.path_params.user }}"}], "default_delay_ms": 0}}})");
+                                     "data": "hello {{ request.path_params.user }}"}], "default_delay_ms": 0}}})",
+                                    {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(curl_request("GET", server.url() + "/feed/ada?kind=greeting").body,
             "id: ada-1\nevent: greeting\ndata: hello ada\n\n");
@@ -155,7 +156,8 @@ TEST_F(Proxying, ProxyStubsComeOverHttpToo) {
   upstream.when_requested_with(Request{}.path("/up")).respond_with(200, "from upstream");
   const auto created = curl_request("POST", server.url() + "/__mock__/stubs",
                                     R"({"request": {"path": "/down"}, "action": {"proxy": {"url": ")" + upstream.url() +
-                                        R"(/up", "headers": {}, "timeout": 5}}})");
+                                        R"(/up", "headers": {}, "timeout": 5}}})",
+                                    {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(curl_request("GET", server.url() + "/down").body, "from upstream");
   EXPECT_THROW(server.when_requested_with(Request{}.path("/bad")).proxy_to(ProxyTarget{"not a url"}), DocumentError);

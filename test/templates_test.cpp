@@ -89,7 +89,8 @@ TEST_F(Templates, TheInitStubsTemplateWorksOverHttp) {
   const auto created = curl_request("POST", server.url() + "/__mock__/stubs",
                                     R"({"request": {"path": "/user/{id}"}, "action": {"response": {"status_code": 200,
                                         "headers": {"Content-Type": "application/json"},
-                                        "template_body": "{\"id\":\"{{ request.path_params.id }}\",\"name\":\"Joe Bloggs\"}"}}})");
+                                        "template_body": "{\"id\":\"{{ request.path_params.id }}\",\"name\":\"Joe Bloggs\"}"}}})",
+                                    {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   const auto res = curl_request("GET", server.url() + "/user/31");
   EXPECT_EQ(Json::parse(res.body), (Json{{"id", "31"}, {"name", "Joe Bloggs"}}));

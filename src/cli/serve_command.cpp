@@ -28,6 +28,8 @@ struct ServeOptions {
   std::size_t journal_max_bytes = ServerOptions{}.journal_max_bytes;
   std::size_t max_body_bytes = ServerOptions{}.max_body_bytes;
   std::size_t max_header_count = ServerOptions{}.max_header_count;
+  std::vector<std::string> allowed_hosts;
+  std::string token;
 };
 
 // True when every address the name resolves to is a loopback one. The address is checked, not
@@ -77,7 +79,11 @@ int serve(const ServeOptions& options) {
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
   // A standalone server is driven over HTTP: every control surface is on.
-  server_options.control_surfaces = all_control_surfaces();
+  ControlOptions control;
+  control.allowed_hosts = options.allowed_hosts;
+  if (options.allow_remote) control.allowed_hosts.push_back("*");  // reached by whatever name
+  control.token = options.token;
+  server_options.control_surfaces = all_control_surfaces(control);
   if (!options.quiet) {
     server_options.request_log = [log_mutex](const std::string& line) {
       std::lock_guard<std::mutex> lock(*log_mutex);
@@ -118,6 +124,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingPath);
   command->add_flag("--allow-remote", options->allow_remote, "Allow binding a non-loopback address");
   command->add_flag("--quiet", options->quiet, "Do not log each request");
+  command->add_option("--allow-host", options->allowed_hosts,
+                      "A name control calls may use in Host and Origin besides loopback ones; repeatable");
+  command->add_option("--token", options->token,
+                      "Require Authorization: Bearer <token> on every control call (the admin page: ?token=)")
+      ->envname("MOCKHTTP_TOKEN");
   command->add_option("--journal-capacity", options->journal_capacity,
                       "Requests kept in the journal; the oldest are dropped (0 keeps all)")
       ->capture_default_str();

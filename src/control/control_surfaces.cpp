@@ -1,10 +1,17 @@
-// The control surfaces as routers the engine asks before its stubs.
+// The control surfaces as routers the engine asks before its stubs. Each owns a few path
+// prefixes; a call under them is checked (control/call_guard) before the surface sees it.
 #include <mockhttp/control.hpp>
+
+#include <initializer_list>
+#include <vector>
 
 #include "control/admin_api.hpp"
 #include "control/admin_ui.hpp"
+#include "control/call_guard.hpp"
 #include "control/session_api.hpp"
 #include "core/control_router.hpp"
+#include "core/engine.hpp"
+#include "transport/http_json.hpp"
 
 namespace mockhttp {
 
@@ -12,32 +19,72 @@ namespace {
 
 using RouteFunction = bool (*)(Engine&, const httplib::Request&, httplib::Response&);
 
-class FunctionRouter final : public detail::ControlRouter {
+// How a surface's refusals look: assertive-mock-api's {"error", "detail"}, or Softprobe's
+// {"error": {"code", "message"}}.
+enum class ErrorShape { assertive, softprobe };
+
+class GuardedRouter final : public detail::ControlRouter {
  public:
-  FunctionRouter(const char* name, RouteFunction route) : name_(name), route_(route) {}
+  GuardedRouter(const char* name, RouteFunction route, std::vector<std::string> prefixes, ErrorShape shape,
+                ControlOptions options)
+      : name_(name), route_(route), prefixes_(std::move(prefixes)), shape_(shape), options_(std::move(options)) {}
+
   std::string name() const override { return name_; }
+
   bool route(Engine& engine, const httplib::Request& request, httplib::Response& response) const override {
-    return route_(engine, request, response);
+    if (!owns(request.path)) return false;
+    const detail::ServerAddress server{engine.host(), engine.port()};
+    if (const auto refusal = detail::refuse_control_call(options_, server, request, request.path == "/health")) {
+      if (refusal->status == 401) response.set_header("WWW-Authenticate", "Bearer");
+      if (shape_ == ErrorShape::softprobe) {
+        detail::send_json(response, refusal->status, {{"error", {{"code", refusal->code}, {"message", refusal->message}}}});
+      } else {
+        detail::send_json(response, refusal->status, {{"error", refusal->code}, {"detail", refusal->message}});
+      }
+      return true;
+    }
+    if (route_(engine, request, response)) return true;
+    if (request.method == "OPTIONS") {
+      // A clear answer, and no Access-Control-Allow-* header: a browser refuses other origins.
+      response.status = 204;
+      response.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+      return true;
+    }
+    return false;
   }
 
  private:
+  bool owns(const std::string& path) const {
+    for (const auto& prefix : prefixes_) {
+      if (path == prefix || path.rfind(prefix + "/", 0) == 0) return true;
+    }
+    return false;
+  }
+
   const char* name_;
   RouteFunction route_;
+  std::vector<std::string> prefixes_;
+  ErrorShape shape_;
+  ControlOptions options_;
 };
 
 }  // namespace
 
-std::shared_ptr<const ControlSurface> admin_api() {
-  return std::make_shared<FunctionRouter>("admin_api", &detail::handle_admin_call);
+std::shared_ptr<const ControlSurface> admin_api(ControlOptions options) {
+  return std::make_shared<GuardedRouter>("admin_api", &detail::handle_admin_call, std::vector<std::string>{"/__mock__"},
+                                         ErrorShape::assertive, std::move(options));
 }
-std::shared_ptr<const ControlSurface> admin_ui() {
-  return std::make_shared<FunctionRouter>("admin_ui", &detail::handle_admin_ui);
+std::shared_ptr<const ControlSurface> admin_ui(ControlOptions options) {
+  return std::make_shared<GuardedRouter>("admin_ui", &detail::handle_admin_ui, std::vector<std::string>{"/__admin__"},
+                                         ErrorShape::assertive, std::move(options));
 }
-std::shared_ptr<const ControlSurface> softprobe_api() {
-  return std::make_shared<FunctionRouter>("softprobe_api", &detail::handle_session_call);
+std::shared_ptr<const ControlSurface> softprobe_api(ControlOptions options) {
+  return std::make_shared<GuardedRouter>("softprobe_api", &detail::handle_session_call,
+                                         std::vector<std::string>{"/v1/sessions"}, ErrorShape::softprobe,
+                                         std::move(options));
 }
-std::vector<std::shared_ptr<const ControlSurface>> all_control_surfaces() {
-  return {admin_api(), admin_ui(), softprobe_api()};
+std::vector<std::shared_ptr<const ControlSurface>> all_control_surfaces(ControlOptions options) {
+  return {admin_api(options), admin_ui(options), softprobe_api(options)};
 }
 
 }  // namespace mockhttp

@@ -1,0 +1,82 @@
+#include "control/call_guard.hpp"
+
+#include <algorithm>
+
+#include "encoding/http_url.hpp"
+#include "encoding/unicode_text.hpp"
+
+namespace mockhttp::detail {
+
+namespace {
+
+bool is_loopback_name(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  // A dotted IPv4 address in 127.0.0.0/8: four numbers, the first 127.
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (const char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+bool host_allowed(const ControlOptions& options, const ServerAddress& server, const std::string& host) {
+  if (is_loopback_name(host) || host == ascii_lowercase(server.bound_host)) return true;
+  return std::any_of(options.allowed_hosts.begin(), options.allowed_hosts.end(),
+                     [&](const std::string& allowed) { return allowed == "*" || ascii_lowercase(allowed) == host; });
+}
+
+bool is_json_type(const std::string& content_type) {
+  const std::string media = ascii_lowercase(content_type.substr(0, content_type.find(';')));
+  const auto trimmed = media.substr(0, media.find_last_not_of(" \t") + 1);
+  return trimmed == "application/json" ||
+         (trimmed.size() > 5 && trimmed.compare(trimmed.size() - 5, 5, "+json") == 0);
+}
+
+}  // namespace
+
+std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
+                                           const httplib::Request& request, bool open_path) {
+  if (request.has_header("Host")) {
+    const std::string host = parse_authority(request.get_header_value("Host")).host;
+    if (!host_allowed(options, server, host)) {
+      return Refusal{403, "FORBIDDEN_HOST",
+                     "Host '" + host + "' is not this server's (a loopback name or " + server.bound_host +
+                         "); a control call reached through another name needs ControlOptions::allowed_hosts "
+                         "(serve --allow-host)"};
+    }
+  }
+  if (request.has_header("Origin")) {
+    const std::string origin = request.get_header_value("Origin");
+    const auto url = parse_http_url(origin);
+    if (!url || !host_allowed(options, server, url->parsed.host) || url->parsed.port.value_or(80) != server.port) {
+      return Refusal{403, "FORBIDDEN_ORIGIN",
+                     "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
+    }
+  }
+  if (!options.token.empty() && !open_path) {
+    const std::string authorization = request.get_header_value("Authorization");
+    const bool page_with_token = request.method == "GET" && request.has_param("token");
+    if (authorization.empty() && !page_with_token) {
+      return Refusal{401, "unauthorized", "this control surface needs Authorization: Bearer <token>"};
+    }
+    const std::string presented = page_with_token && authorization.empty()
+                                      ? request.get_param_value("token")
+                                      : (authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "");
+    if (presented != options.token) return Refusal{403, "forbidden", "the bearer token is not this server's"};
+  }
+  const bool changes_state = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
+                             request.method == "DELETE";
+  if (changes_state && !request.body.empty() && !is_json_type(request.get_header_value("Content-Type"))) {
+    return Refusal{415, "UNSUPPORTED_MEDIA_TYPE",
+                   "a control call with a body must send Content-Type: application/json (got '" +
+                       request.get_header_value("Content-Type") + "')"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,36 @@
+#pragma once
+// What every control call must pass before a surface acts on it. A control surface listens on
+// loopback, where any web page a browser on the machine opens can reach it: a page on another
+// origin must not create a stub that serves it script, nor read the journal back (CSRF), and a
+// page reached through a name that rebinds to 127.0.0.1 must not either (DNS rebinding).
+// Thread safety: pure functions of their arguments.
+#include <optional>
+#include <string>
+
+#include <httplib.h>
+
+#include <mockhttp/control.hpp>
+
+namespace mockhttp::detail {
+
+struct Refusal {
+  int status;
+  std::string code;     // "FORBIDDEN_HOST", "unauthorized", ...
+  std::string message;  // names the header and the option that would allow the call
+};
+
+// The server's own address, as the Host and Origin of a control call may name it.
+struct ServerAddress {
+  std::string bound_host;  // what it listens on: "127.0.0.1"
+  int port = 0;
+};
+
+// nullopt when the call may proceed. In order: the Host header names a loopback address, the
+// bound address or an allowed host; an Origin header, when sent, is this server's own; a
+// token, when one is set, is presented (`Authorization: Bearer`, or `?token=` on GETs of the
+// admin page); a call that changes state and carries a body says it is JSON. `open_path` (e.g.
+// /health) skips the token.
+std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
+                                           const httplib::Request& request, bool open_path);
+
+}  // namespace mockhttp::detail
