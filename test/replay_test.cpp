@@ -234,7 +234,13 @@ TEST_F(Replay, AStrictMissFailsVisiblyNamingTheRequestAndTheClosestRules) {
 TEST_F(Replay, PassthroughForwardsToTheRealUpstream) {
   MockServer upstream;
   upstream.when_requested_with(Request{}.path("/live")).respond_with(200, "from the real upstream");
-  session.set_policy(ReplayPolicy{});  // allow + passthrough: the defaults
+  // allow + passthrough are the defaults; a loopback upstream must be listed, as the test does.
+  auto refused = call("127.0.0.1:" + std::to_string(upstream.port()), "/live", session.id());
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find("resolves to a loopback address"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("ServerOptions::forward_allowed_hosts"), std::string::npos) << refused->body;
+  EXPECT_TRUE(upstream.requests().empty()) << "nothing was forwarded";
+  session.set_policy(ReplayPolicy{}.allow_host("127.0.0.1"));
   auto res = call("127.0.0.1:" + std::to_string(upstream.port()), "/live", session.id());
   EXPECT_EQ(res->body, "from the real upstream");
   EXPECT_EQ(upstream.requests().size(), 1u);
@@ -473,6 +479,29 @@ TEST(PathCriteria, AnEqCriteriaOnThePathIsLiteralAndAStringIsATemplate) {
   EXPECT_EQ(test::curl_request("GET", server.url() + "/a/7").status, 404) << "eq is not a template";
   EXPECT_EQ(test::curl_request("GET", server.url() + "/a/%7Bb%7D").body, "literal");
   EXPECT_EQ(test::curl_request("GET", server.url() + "/t/7").body, "template");
+}
+
+TEST(ForwardPolicy, AProxyStubNeverReachesALinkLocalAddressUnlessListed) {
+  MockServer server;
+  server.when_requested_with(Request{}.path("/meta")).proxy_to(ProxyTarget{"http://169.254.169.254/latest/meta-data/"});
+  const auto refused = test::curl_request("GET", server.url() + "/meta");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(Json::parse(refused.body)["error"], "FORWARD_REFUSED");
+  EXPECT_NE(refused.body.find("link-local"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("--allow-forward 169.254.169.254"), std::string::npos) << refused.body;
+}
+
+TEST(ForwardPolicy, AListedHostIsReachedByAPassthrough) {
+  MockServer upstream;
+  upstream.when_requested_with(Request{}.path("/live")).respond_with(200, "listed");
+  ServerOptions options;
+  options.forward_allowed_hosts = {"127.0.0.1"};
+  MockServer server(options);
+  ReplaySession session = server.start_session();
+  const auto res = test::curl_request("GET", server.url() + "/live", "",
+                                      {"Host: 127.0.0.1:" + std::to_string(upstream.port()),
+                                       std::string(ReplaySession::kHeader) + ": " + session.id()});
+  EXPECT_EQ(res.body, "listed");
 }
 
 }  // namespace

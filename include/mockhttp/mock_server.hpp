@@ -49,6 +49,12 @@ struct ServerOptions {
   // more header fields, 431. Every JSON document mockhttp reads is nested at most 512 levels.
   std::size_t max_body_bytes = 64u * 1024 * 1024;
   std::size_t max_header_count = 100;
+  // Hosts a forward may reach although they resolve to a non-public address (docs/security.md):
+  // a replay passthrough goes to the host the request names, so loopback, private-network and
+  // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub
+  // goes where the test configured it, but never to a link-local address (cloud metadata)
+  // unless it is listed. "*" allows every host.
+  std::vector<std::string> forward_allowed_hosts;
   // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
   std::optional<std::uint64_t> seed;
   // Called once per answered request, mocked or admin, with one line such as

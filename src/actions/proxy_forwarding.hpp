@@ -11,6 +11,12 @@
 
 namespace mockhttp::detail {
 
+// A forward that policy refuses (SSRF): over HTTP, a 403 FORWARD_REFUSED naming the option.
+class ForwardRefused : public Error {
+ public:
+  using Error::Error;
+};
+
 // Throws ProxyFailure when the upstream cannot be reached or does not answer in time.
 Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& request);
 

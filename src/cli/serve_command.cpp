@@ -30,6 +30,7 @@ struct ServeOptions {
   std::size_t max_header_count = ServerOptions{}.max_header_count;
   std::vector<std::string> allowed_hosts;
   std::string token;
+  std::vector<std::string> forward_allowed_hosts;
 };
 
 // True when every address the name resolves to is a loopback one. The address is checked, not
@@ -78,6 +79,7 @@ int serve(const ServeOptions& options) {
   server_options.journal_max_bytes = options.journal_max_bytes;
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
+  server_options.forward_allowed_hosts = options.forward_allowed_hosts;
   // A standalone server is driven over HTTP: every control surface is on.
   ControlOptions control;
   control.allowed_hosts = options.allowed_hosts;
@@ -126,6 +128,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_flag("--quiet", options->quiet, "Do not log each request");
   command->add_option("--allow-host", options->allowed_hosts,
                       "A name control calls may use in Host and Origin besides loopback ones; repeatable");
+  command->add_option("--allow-forward", options->forward_allowed_hosts,
+                      "A host proxy stubs and replay passthroughs may reach although it is loopback, private or "
+                      "link-local; repeatable; * for any");
   command->add_option("--token", options->token,
                       "Require Authorization: Bearer <token> on every control call (the admin page: ?token=)")
       ->envname("MOCKHTTP_TOKEN");

@@ -6,6 +6,7 @@
 
 #include "criteria/criteria_node.hpp"
 #include "encoding/http_url.hpp"
+#include "transport/address_kind.hpp"
 #include "encoding/unicode_text.hpp"
 #include "transport/http_json.hpp"
 #include "actions/proxy_forwarding.hpp"
@@ -41,6 +42,7 @@ Engine::Engine(const ServerOptions& options)
       limits_{options.max_body_bytes, options.max_header_count},
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
+  for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
   for (const auto& surface : options.control_surfaces) {
     auto router = std::dynamic_pointer_cast<const ControlRouter>(surface);
     if (!router) {
@@ -164,9 +166,27 @@ void Engine::answer(const StubDefinition& action, const MountedStub* stub, const
     deliver(action, stub, entry, scope, decision, http_request, http_response);
   } catch (const TemplateError& e) {
     send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+  } catch (const ForwardRefused& e) {
+    send_json(http_response, 403, {{"error", "FORWARD_REFUSED"}, {"detail", e.what()}});
   } catch (const ProxyFailure& e) {
     send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
   }
+}
+
+std::string Engine::forward_refusal(const std::string& host, bool named_by_request,
+                                    const std::vector<std::string>& also_allowed) const {
+  const auto listed = [&](const std::vector<std::string>& hosts) {
+    return std::any_of(hosts.begin(), hosts.end(),
+                       [&](const std::string& allowed) { return allowed == "*" || ascii_lowercase(allowed) == host; });
+  };
+  if (listed(forward_allowed_hosts_) || listed(also_allowed)) return "";
+  const AddressKind kind = classify_host(host);
+  const bool refused = kind == AddressKind::link_local ||
+                       (named_by_request && (kind == AddressKind::loopback || kind == AddressKind::private_network));
+  if (!refused) return "";
+  return std::string(named_by_request ? "a replay passthrough" : "a proxy stub") + " may not forward to " + host +
+         ", which resolves to " + describe(kind) + ": allow it with ServerOptions::forward_allowed_hosts (serve " +
+         "--allow-forward " + host + ")" + (named_by_request ? " or the session policy's allowHosts" : "");
 }
 
 void Engine::deliver(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
@@ -201,6 +221,11 @@ void Engine::deliver(const StubDefinition& action, const MountedStub* stub, cons
 
 Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, const RecordedRequest& request,
                        const std::shared_ptr<ScopeRecord>& scope) {
+  if (stub) {
+    const auto url = parse_http_url(action.proxy->url);
+    const std::string refusal = url ? forward_refusal(url->parsed.host, false, {}) : "";
+    if (!refusal.empty()) throw ForwardRefused(refusal);
+  }
   Response upstream = forward_to_upstream(*action.proxy, request);
   if (stub && action.proxy->record && !stub->recorded.exchange(true)) {
     // The recording lives where the proxy stub lives, and wins over it as the newer stub.
@@ -234,6 +259,15 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
     decision.kind = RuleDecision::Kind::refuse;
     decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "
                        "HTTP_PROXY pointing at mockhttp, or add a rule)";
+  }
+  // The host a passthrough would reach is the request's to name: a non-public one must be allowed.
+  if (decision.kind == RuleDecision::Kind::forward) {
+    const std::string refusal = forward_refusal(named.host, true, session->policy().allow_hosts);
+    if (!refusal.empty()) {
+      journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));
+      send_json(http_response, 403, {{"error", "FORWARD_REFUSED"}, {"detail", refusal}, {"session_id", session_id}});
+      return;
+    }
   }
   // Rules and stubs are journaled alike: what answered, by id (a rule's as "rule:<id>").
   journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));

@@ -89,6 +89,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // A request carrying x-softprobe-session-id: the session's rules answer it.
   void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,
                                 const httplib::Request& request, httplib::Response& response);
+  // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay
+  // passthrough (the host comes from the request), else a proxy stub (the test named it).
+  std::string forward_refusal(const std::string& host, bool named_by_request,
+                              const std::vector<std::string>& also_allowed) const;
   // Sleeps unless the server is stopping; false when it is.
   bool pause(std::chrono::milliseconds duration);
   std::string seed_note() const;
@@ -99,6 +103,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::size_t worker_threads_;
   detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
+  std::vector<std::string> forward_allowed_hosts_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;
   detail::ScopeRegistry scopes_;
