@@ -57,7 +57,7 @@ TEST(ServerLifecycle, AGivenPortIsUsedAndABusyOneIsAClearError) {
 
 TEST(ServerLifecycle, AThousandStartStopCyclesLeakNothingAndServeEachTime) {
   ServerOptions options;
-  options.worker_threads = 4;  // start/stop cost, not pool size, is under test here
+  options.max_connections = 4;  // start/stop cost, not the connection bound, is under test here
   int served = 0;
   for (int i = 0; i < 1000; ++i) {
     MockServer server(options);

@@ -38,8 +38,10 @@ namespace mockhttp {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: an ephemeral port chosen by the OS
-  // Connections served at once. Each open keep-alive connection holds a worker.
-  std::size_t worker_threads = 64;
+  // Connections open at once. Each gets a thread as it is accepted (an idle keep-alive
+  // connection holds one; a thread idle for 2 s ends, so an idle server holds none). Past the
+  // bound a connection is answered 503 and closed, and request_log says so.
+  std::size_t max_connections = 2048;
   // Journal entries kept; the oldest are dropped beyond it (0 keeps all).
   std::size_t journal_capacity = 0;
   // The bodies and headers the journal keeps, in bytes; the oldest entries are dropped beyond

@@ -31,6 +31,7 @@ struct ServeOptions {
   std::vector<std::string> allowed_hosts;
   std::string token;
   std::vector<std::string> forward_allowed_hosts;
+  std::size_t max_connections = ServerOptions{}.max_connections;
 };
 
 // True when every address the name resolves to is a loopback one. The address is checked, not
@@ -80,6 +81,7 @@ int serve(const ServeOptions& options) {
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
   server_options.forward_allowed_hosts = options.forward_allowed_hosts;
+  server_options.max_connections = options.max_connections;
   // A standalone server is driven over HTTP: every control surface is on.
   ControlOptions control;
   control.allowed_hosts = options.allowed_hosts;
@@ -141,6 +143,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                       "Bytes of bodies and headers the journal keeps; the oldest are dropped (0: no bound)")
       ->capture_default_str();
   command->add_option("--max-body-bytes", options->max_body_bytes, "Largest request body; a larger one is a 413")
+      ->capture_default_str();
+  command->add_option("--max-connections", options->max_connections,
+                      "Connections open at once; past it a connection is answered 503")
       ->capture_default_str();
   command->add_option("--max-header-count", options->max_header_count,
                       "Most header fields in a request; more is a 431")

@@ -38,7 +38,7 @@ Engine::Engine(const ServerOptions& options)
     : host_(options.host),
       requested_port_(options.port),
       request_log_(options.request_log),
-      worker_threads_(options.worker_threads == 0 ? 1 : options.worker_threads),
+      max_connections_(options.max_connections == 0 ? 1 : options.max_connections),
       limits_{options.max_body_bytes, options.max_header_count},
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
@@ -62,10 +62,17 @@ void Engine::start() {
       request_log_(request.method + " " + request.target + " -> " + std::to_string(response.status));
     };
   }
+  std::function<void()> on_overflow;
+  if (request_log_) {
+    on_overflow = [this] {
+      request_log_("mockhttp: max_connections (" + std::to_string(max_connections_) +
+                   ") connections are open; a new connection is answered 503");
+    };
+  }
   listener_ = std::make_unique<HttpListener>(
-      host_, requested_port_, worker_threads_, limits_,
+      host_, requested_port_, max_connections_, limits_,
       [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
-      std::move(logger));
+      std::move(logger), std::move(on_overflow));
 }
 
 void Engine::stop() {

@@ -100,7 +100,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::string host_;
   int requested_port_;
   std::function<void(const std::string&)> request_log_;
-  std::size_t worker_threads_;
+  std::size_t max_connections_;
   detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
   std::vector<std::string> forward_allowed_hosts_;

@@ -1,6 +1,7 @@
 #include "transport/http_listener.hpp"
 
 #include "transport/connection_socket.hpp"
+#include "transport/elastic_task_queue.hpp"
 
 #include <csignal>
 #include <netinet/in.h>
@@ -71,8 +72,8 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
   return false;
 }
 
-HttpListener::HttpListener(const std::string& host, int port, std::size_t worker_threads, RequestLimits limits,
-                           Handler handler, Logger logger)
+HttpListener::HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits,
+                           Handler handler, Logger logger, std::function<void()> on_overflow)
     : limits_(limits), handler_(std::move(handler)) {
   if (logger) server_.set_logger(std::move(logger));
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
@@ -86,12 +87,20 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t worker
   });
   server_.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server_.set_keep_alive_timeout(5);
-  server_.new_task_queue = [worker_threads] { return new httplib::ThreadPool(worker_threads); };
+  server_.new_task_queue = [max_connections, on_overflow] {
+    return new ElasticTaskQueue(max_connections, std::chrono::seconds(2), on_overflow);
+  };
   if (limits_.max_body_bytes != 0) server_.set_payload_max_length(limits_.max_body_bytes);
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
-  const auto route = [this](const httplib::Request& req, httplib::Response& res) {
+  const auto route = [this, max_connections](const httplib::Request& req, httplib::Response& res) {
+    if (ElasticTaskQueue::over_capacity()) {
+      refuse(req, res, 503, "MOCKHTTP_OVER_CAPACITY",
+             std::to_string(max_connections) + " connections are open, the most this server takes " +
+                 "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
+      return;
+    }
     if (refuse_malformed(req, res)) return;
     // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
     // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).

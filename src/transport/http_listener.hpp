@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP/1.1 transport: a cpp-httplib server on its own thread, with the settings a mock
-// server needs (TCP_NODELAY, unlimited keep-alive, a worker per concurrent connection).
+// server needs (TCP_NODELAY, unlimited keep-alive, a thread per open connection, grown on demand:
+// transport/elastic_task_queue.hpp).
 // Every request of every method goes to one handler.
 // Thread safety: stop() may be called from any thread except a handler's, and more than once.
 #include <functional>
@@ -31,8 +32,9 @@ class HttpListener {
   using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
 
   // Binds and starts serving before returning; throws ServerError when it cannot bind.
-  HttpListener(const std::string& host, int port, std::size_t worker_threads, RequestLimits limits, Handler handler,
-               Logger logger = {});
+  // `on_overflow`: called when a connection is over `max_connections` (it is answered 503).
+  HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits, Handler handler,
+               Logger logger = {}, std::function<void()> on_overflow = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;

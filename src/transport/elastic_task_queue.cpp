@@ -1,0 +1,113 @@
+#include "transport/elastic_task_queue.hpp"
+
+namespace mockhttp::detail {
+
+namespace {
+thread_local bool serving_over_capacity = false;
+}
+
+ElasticTaskQueue::ElasticTaskQueue(std::size_t max_connections, std::chrono::milliseconds idle_retirement,
+                                   std::function<void()> on_overflow)
+    : max_connections_(max_connections == 0 ? 1 : max_connections),
+      max_overflow_(max_connections_ / 8 + 8),
+      idle_retirement_(idle_retirement),
+      on_overflow_(std::move(on_overflow)) {}
+
+ElasticTaskQueue::~ElasticTaskQueue() { shutdown(); }
+
+bool ElasticTaskQueue::over_capacity() { return serving_over_capacity; }
+
+void ElasticTaskQueue::start_worker() {
+  ++idle_;  // counted as waiting until it takes a job
+  workers_.emplace_back([this] { serve(); });
+}
+
+void ElasticTaskQueue::join_retired() {
+  for (auto& worker : retired_) {
+    if (worker.joinable()) worker.join();
+  }
+  retired_.clear();
+}
+
+void ElasticTaskQueue::enqueue(std::function<void()> task) {
+  bool overflow = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    join_retired();
+    const std::size_t waiting = jobs_.size();
+    if (busy_ + waiting < max_connections_) {
+      jobs_.push_back({std::move(task), false});
+      if (idle_ <= waiting) start_worker();
+    } else if (overflowing_ < max_overflow_) {
+      // Over the bound: a short-lived thread answers 503 and closes the connection.
+      ++overflowing_;
+      overflow = true;
+      jobs_.push_back({std::move(task), true});
+      if (idle_ <= waiting) start_worker();
+    } else {
+      // So far over the bound that even refusals wait: queued, answered 503 when a thread frees.
+      overflow = true;
+      jobs_.push_back({std::move(task), true});
+      ++overflowing_;
+    }
+  }
+  work_ready_.notify_one();
+  if (overflow && on_overflow_) on_overflow_();
+}
+
+void ElasticTaskQueue::serve() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    const bool woken = work_ready_.wait_for(lock, idle_retirement_, [this] { return stopping_ || !jobs_.empty(); });
+    if (!woken || (stopping_ && jobs_.empty())) break;  // idle too long, or shutting down
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    --idle_;
+    ++busy_;
+    lock.unlock();
+    serving_over_capacity = job.over_capacity;
+    job.task();
+    serving_over_capacity = false;
+    lock.lock();
+    --busy_;
+    ++idle_;
+    if (job.over_capacity) --overflowing_;
+  }
+  --idle_;
+  // Retire: hand this thread's handle over to be joined by the next enqueue() or shutdown().
+  for (auto it = workers_.begin(); it != workers_.end(); ++it) {
+    if (it->get_id() == std::this_thread::get_id()) {
+      retired_.splice(retired_.end(), workers_, it);
+      break;
+    }
+  }
+}
+
+void ElasticTaskQueue::shutdown() {
+  std::list<std::thread> all;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ && workers_.empty() && retired_.empty()) return;
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      all.splice(all.end(), retired_);
+      if (workers_.empty()) break;
+      // Still running: take the handles to join outside the lock; they retire into `retired_`,
+      // which no one joins twice because the handles are moved out here.
+      all.splice(all.end(), workers_);
+    }
+    for (auto& worker : all) {
+      if (worker.joinable()) worker.join();
+    }
+    all.clear();
+  }
+  for (auto& worker : all) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+}  // namespace mockhttp::detail
