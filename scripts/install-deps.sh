@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   libvalijson-dev chromium
   python3 python3-jsonschema
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds and runs every test three times,
-# plain, under AddressSanitizer+UndefinedBehaviorSanitizer, and under ThreadSanitizer.
+# plain, under AddressSanitizer+UndefinedBehaviorSanitizer, and under ThreadSanitizer; then
+# fuzzes each libFuzzer target for a bounded time (scripts/fuzz.sh, Clang).
 # MOCKHTTP_TEST_VARIANTS="plain asan" narrows it for a quick local loop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
-variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan"}
+variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan fuzz"}
 summary=()
 for variant in $variants; do
   case "$variant" in
     plain) dir=build;      sanitize="";                  build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOCKHTTP_TEST_PACKAGING=ON) ;;
     # -O1 with debug info: sanitizers' own advice, and half the build time of -O2.
     asan)  dir=build-asan; sanitize="address,undefined"; build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
+    fuzz)
+      echo "=== fuzz: build with Clang and run each target"
+      start=$SECONDS
+      MOCKHTTP_FUZZ_SECONDS=${MOCKHTTP_FUZZ_SECONDS:-10} bash scripts/fuzz.sh
+      summary+=("fuzz: passed ($((SECONDS - start)) s)")
+      continue ;;
     tsan)  dir=build-tsan; sanitize="thread";            build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
+  start=$SECONDS
   echo "=== $variant: configure and build ($dir)"
   cmake -S . -B "$dir" "${build_type[@]}" -DMOCKHTTP_SANITIZE="$sanitize" \
         -DMOCKHTTP_BUILD_TESTS=ON -DMOCKHTTP_BUILD_EXAMPLES=ON >/dev/null
@@ -24,6 +32,6 @@ for variant in $variants; do
   # Sanitizer options (halt on the first report, TSan suppressions) are set per test by
   # test/CMakeLists.txt, so a plain ctest in any build tree behaves the same.
   ctest --test-dir "$dir" -j2 --output-on-failure
-  summary+=("$variant: passed")
+  summary+=("$variant: passed ($((SECONDS - start)) s)")
 done
 printf '%s\n' "${summary[@]}"
