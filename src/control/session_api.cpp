@@ -60,6 +60,12 @@ ReplayMode mode_of(const std::string& name) {
 
 bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
   const std::string& path = request.path;
+  if (path == "/health" && request.method == "GET") {
+    // Softprobe's liveness probe; open even when a token guards the rest (its clients check it
+    // before anything else).
+    send_json(response, 200, {{"status", "ok"}, {"specVersion", "http-control-api@v1"}, {"schemaVersion", "1"}});
+    return true;
+  }
   const std::string prefix = "/v1/sessions";
   if (request.method != "POST" || path.rfind(prefix, 0) != 0) return false;
 

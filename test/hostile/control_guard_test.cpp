@@ -92,6 +92,9 @@ TEST(ControlGuard, WithATokenEveryControlCallMustPresentIt) {
   EXPECT_EQ(softprobe.status, 401);
   EXPECT_EQ(Json::parse(softprobe.body)["error"]["code"], "unauthorized") << "Softprobe's error envelope";
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__?token=s3cret").status, 200) << "the admin page's way in";
+  const auto health = curl_request("GET", server.url() + "/health");
+  EXPECT_EQ(health.status, 200) << "/health stays open";
+  EXPECT_EQ(Json::parse(health.body)["status"], "ok");
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__").status, 401);
 }
 
