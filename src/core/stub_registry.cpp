@@ -25,19 +25,26 @@ std::string StubRegistry::new_id() {
 
 std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::optional<std::string> chosen_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (chosen_id && std::any_of(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == *chosen_id; })) {
-    throw StubError("a stub with id '" + *chosen_id + "' already exists");
-  }
+  if (chosen_id && by_id_.count(*chosen_id) != 0) throw StubError("a stub with id '" + *chosen_id + "' already exists");
   std::string id = chosen_id ? *chosen_id : new_id();
-  stubs_.push_back(std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++));
+  auto stub = std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++);
+  stubs_.push_back(stub);
+  by_id_.emplace(id, stub);
+  index_.add(stub, stub->pattern ? &*stub->pattern : nullptr);
   return id;
+}
+
+void StubRegistry::erase(std::vector<std::shared_ptr<MountedStub>>::iterator it) {
+  const auto& stub = *it;
+  index_.remove(stub.get(), stub->pattern ? &*stub->pattern : nullptr);
+  by_id_.erase(stub->id);
+  stubs_.erase(it);
 }
 
 bool StubRegistry::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto it = std::find_if(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == id; });
-  if (it == stubs_.end()) return false;
-  stubs_.erase(it);
+  if (by_id_.count(id) == 0) return false;
+  erase(std::find_if(stubs_.begin(), stubs_.end(), [&](const auto& s) { return s->id == id; }));
   return true;
 }
 
@@ -46,7 +53,7 @@ bool StubRegistry::remove(const std::string& id, ScopeFilter filter) {
   const auto it = std::find_if(stubs_.begin(), stubs_.end(),
                                [&](const auto& s) { return s->id == id && filter.admits(s->scope.id); });
   if (it == stubs_.end()) return false;
-  stubs_.erase(it);
+  erase(it);
   return true;
 }
 
@@ -55,18 +62,31 @@ void StubRegistry::remove(ScopeFilter filter) {
   stubs_.erase(std::remove_if(stubs_.begin(), stubs_.end(),
                               [&](const auto& stub) { return filter.admits(stub->scope.id); }),
                stubs_.end());
+  // Many may have gone: the index and the id map are rebuilt from what stays.
+  index_.clear();
+  by_id_.clear();
+  for (const auto& stub : stubs_) {
+    by_id_.emplace(stub->id, stub);
+    index_.add(stub, stub->pattern ? &*stub->pattern : nullptr);
+  }
 }
 
 std::optional<StubInfo> StubRegistry::find(const std::string& id) const {
-  for (const auto& stub : snapshot()) {
-    if (stub->id == id) return StubInfo{stub->id, stub->definition, stub->budget.used(), stub->scope.name};
+  std::shared_ptr<MountedStub> stub;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = by_id_.find(id);
+    if (it == by_id_.end()) return std::nullopt;
+    stub = it->second;
   }
-  return std::nullopt;
+  return StubInfo{stub->id, stub->definition, stub->budget.used(), stub->scope.name};
 }
 
 void StubRegistry::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   stubs_.clear();
+  by_id_.clear();
+  index_.clear();
 }
 
 std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
@@ -97,20 +117,29 @@ bool StubRegistry::any_chaos() const {
 }
 
 std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
-  for (const auto& stub : snapshot()) {
-    if (stub->id == id) return stub->budget.used();
-  }
-  return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second->budget.used();
 }
 
 std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id) {
   // assertive-mock-api's ranking: more matched fields, then heavier fields, then the request's
   // own scope, then a more literal path, then the newest.
   using Rank = std::tuple<int, int, int, int, std::uint64_t>;
+  std::vector<std::shared_ptr<MountedStub>> candidates;
+  if (indexed_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    index_.candidates(subjects.path_segments, candidates);
+  } else {
+    candidates = snapshot();
+  }
   std::vector<Contender<std::shared_ptr<MountedStub>, Rank>> contenders;
-  for (auto& stub : visible_to(scope_id)) {
+  for (auto& stub : candidates) {
+    if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
     if (stub->budget.exhausted()) continue;
-    RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true);
+    RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true,
+                                                    stub->pattern ? &*stub->pattern : nullptr);
     if (!evaluation.matched) continue;
     const int scope_specificity = scope_id != kGlobalScope && stub->scope.id == scope_id ? 1 : 0;
     const Rank rank{evaluation.strength, evaluation.weight, scope_specificity, evaluation.path_specificity, stub->sequence};
@@ -127,7 +156,8 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
   for (const auto& stub : visible_to(scope_id)) {
     RequestEvaluation evaluation =
-        evaluate_request(stub->definition.request, subjects, PathMode::pattern, false);
+        evaluate_request(stub->definition.request, subjects, PathMode::pattern, false,
+                         stub->pattern ? &*stub->pattern : nullptr);
     NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
     if (stub->budget.exhausted()) {
       miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),

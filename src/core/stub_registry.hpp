@@ -11,11 +11,15 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <mockhttp/stub.hpp>
 
+#include "core/path_index.hpp"
 #include "matching/call_budget.hpp"
+#include "matching/path_pattern.hpp"
+#include "matching/request_fields.hpp"
 #include "matching/request_evaluation.hpp"
 #include "core/request_journal.hpp"
 
@@ -30,12 +34,16 @@ struct StubScope {
 struct MountedStub {
   MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
       : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence),
-        budget(this->definition.max_calls) {}
+        budget(this->definition.max_calls) {
+    // Compiled once, at mount: the serving path never parses a pattern again.
+    if (const auto& text = RequestFields::path_pattern(this->definition.request)) pattern.emplace(*text);
+  }
   const std::string id;
   const StubDefinition definition;
   const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
   CallBudget budget;             // max_calls
+  std::optional<PathPattern> pattern;  // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
 };
 
@@ -47,6 +55,10 @@ struct StubSelection {
 
 class StubRegistry {
  public:
+  // `indexed`: select() looks up candidates in the path index; false makes it scan every stub,
+  // the reference the index is tested against.
+  explicit StubRegistry(bool indexed = true) : indexed_(indexed) {}
+
   // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
   std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt);
   bool remove(const std::string& id);
@@ -67,10 +79,14 @@ class StubRegistry {
  private:
   std::vector<std::shared_ptr<MountedStub>> snapshot() const;
   std::vector<std::shared_ptr<MountedStub>> visible_to(std::uint64_t scope_id) const;
+  void erase(std::vector<std::shared_ptr<MountedStub>>::iterator it);  // lock held
   std::string new_id();
 
+  const bool indexed_;
   mutable std::mutex mutex_;
-  std::vector<std::shared_ptr<MountedStub>> stubs_;
+  std::vector<std::shared_ptr<MountedStub>> stubs_;  // mount order, for listings
+  std::unordered_map<std::string, std::shared_ptr<MountedStub>> by_id_;
+  PathIndex index_;
   std::uint64_t next_sequence_ = 0;
   std::mt19937_64 id_generator_{std::random_device{}()};
 };

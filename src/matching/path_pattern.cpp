@@ -29,8 +29,7 @@ PathPattern::PathPattern(const std::string& pattern) {
   }
 }
 
-bool PathPattern::match(const std::string& path, std::map<std::string, std::string>* params) const {
-  const auto segments = split_path(path);
+bool PathPattern::match(const std::vector<std::string>& segments, std::map<std::string, std::string>* params) const {
   if (segments.size() != segments_.size()) return false;
   std::map<std::string, std::string> captured;
   for (std::size_t i = 0; i < segments.size(); ++i) {

@@ -7,20 +7,28 @@
 
 namespace mockhttp::detail {
 
+std::vector<std::string> split_path(const std::string& path);
+
 class PathPattern {
  public:
   explicit PathPattern(const std::string& pattern);
 
-  // On a match, fills `params` (when given) with the captured segments.
-  bool match(const std::string& path, std::map<std::string, std::string>* params) const;
+  // On a match, fills `params` (when given) with the captured segments. `segments`: the
+  // request path already split (split_path), as RequestSubjects keeps it.
+  bool match(const std::vector<std::string>& segments, std::map<std::string, std::string>* params) const;
+  bool match(const std::string& path, std::map<std::string, std::string>* params) const {
+    return match(split_path(path), params);
+  }
   // Literal, non-empty segments: the tie-breaker that prefers /users/me over /users/{id}.
   int specificity() const { return specificity_; }
 
- private:
   struct Segment {
-    std::string text;
+    std::string text;  // the literal, or the parameter's name
     bool is_parameter;
   };
+  const std::vector<Segment>& segments() const { return segments_; }
+
+ private:
   std::vector<Segment> segments_;
   int specificity_ = 0;
 };

@@ -16,7 +16,8 @@ RequestSubjects::RequestSubjects(const RecordedRequest& request)
       headers(request.headers_json()),
       query(request.query_json()),
       host(request.host),
-      body(request.body) {}
+      body(request.body),
+      path_segments(split_path(request.path)) {}
 
 namespace {
 
@@ -27,8 +28,9 @@ struct FieldWeights {
 }  // namespace
 
 RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects,
-                                   PathMode mode, bool stop_at_first_mismatch) {
+                                   PathMode mode, bool stop_at_first_mismatch, const PathPattern* compiled) {
   RequestEvaluation result;
+  const bool explain = !stop_at_first_mismatch;
   const auto record = [&](const char* field, int weight, bool matched, std::string expected,
                           std::string reason) {
     result.fields.push_back({field, matched, std::move(expected), std::move(reason)});
@@ -44,22 +46,25 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
                          const json& subject) {
     if (!criteria) return true;
     MatchResult outcome = criteria->evaluate(subject);
-    return record(field, weight, outcome.matched, criteria->describe(), std::move(outcome.reason));
+    return record(field, weight, outcome.matched, explain ? criteria->describe() : std::string(),
+                  explain ? std::move(outcome.reason) : std::string());
   };
 
   if (const auto& pattern = RequestFields::path_pattern(matcher)) {
     const std::string& path = subjects.path.get_ref<const std::string&>();
     bool matched = false;
     if (mode == PathMode::pattern) {
-      PathPattern compiled(*pattern);
-      matched = compiled.match(path, &result.path_params);
-      result.path_specificity = compiled.specificity();
+      std::optional<PathPattern> local;
+      if (!compiled) local.emplace(*pattern);
+      const PathPattern& used = compiled ? *compiled : *local;
+      matched = used.match(subjects.path_segments, &result.path_params);
+      result.path_specificity = used.specificity();
     } else {
       matched = path == *pattern;
     }
-    const std::string expected = (mode == PathMode::pattern ? "pattern " : "") + json(*pattern).dump();
+    const std::string expected = explain ? (mode == PathMode::pattern ? "pattern " : "") + json(*pattern).dump() : "";
     if (!record("path", FieldWeights::path, matched, expected,
-                matched ? "" : "expected " + expected + ", got " + preview(subjects.path))) {
+                matched || !explain ? "" : "expected " + expected + ", got " + preview(subjects.path))) {
       return result;
     }
   }

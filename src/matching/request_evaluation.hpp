@@ -10,12 +10,15 @@
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
 
+#include "matching/path_pattern.hpp"
+
 namespace mockhttp::detail {
 
 // The JSON subjects criteria see, built once per received request.
 struct RequestSubjects {
   explicit RequestSubjects(const RecordedRequest& request);
   nlohmann::json method, path, headers, query, host, body;
+  std::vector<std::string> path_segments;  // split once, for every path pattern
 };
 
 // Stubs read a string path as a pattern; confirm_request() compares it literally.
@@ -37,10 +40,13 @@ struct RequestEvaluation {
   std::vector<FieldOutcome> fields;  // every configured field evaluated so far, in order
 };
 
-// With `stop_at_first_mismatch`, evaluation ends at the first failing field (the fast path
-// for serving); without it every field is evaluated, for reports.
+// With `stop_at_first_mismatch` (the serving path), evaluation ends at the first failing field
+// and builds no description or reason: those cost more than the match, and only reports read
+// them. Without it every field is evaluated and explained, for reports. `compiled`: the
+// matcher's path pattern compiled once at mount (stubs); otherwise it is compiled here.
 RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects,
-                                   PathMode mode, bool stop_at_first_mismatch);
+                                   PathMode mode, bool stop_at_first_mismatch,
+                                   const PathPattern* compiled = nullptr);
 
 // The report entry for one candidate, from a full evaluation.
 NearMiss to_near_miss(std::string id, std::string description, const RequestEvaluation& evaluation);

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds Release and prints every scale figure as one table of ratios, measured in one run
+# (bench/README.md keeps the latest). Argument: requests per client thread (default 20000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
+      -DMOCKHTTP_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build-bench -j2 --target scale_bench >/dev/null
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+ulimit -n 8192 2>/dev/null || true
+./build-bench/bench/scale_bench "${1:-20000}"

@@ -1,0 +1,184 @@
+// Scale, measured as ratios in one run on one machine (bench/README.md keeps the latest table):
+// throughput with 1, 10,000 and 100,000 stubs against a raw cpp-httplib server with the same
+// handler and socket options; mount time; a new client's first answer while 1,000 keep-alive
+// connections are open; 1,000 concurrent requests to a 100 ms stub; start+stop; journal bytes.
+#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <mockhttp/mockhttp.hpp>
+
+using namespace mockhttp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Requests per second: `threads` keep-alive clients, each sending `per_thread` GETs.
+double throughput(int port, const std::string& path, int threads, int per_thread) {
+  std::atomic<int> ok{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> clients;
+  for (int t = 0; t < threads; ++t) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_tcp_nodelay(true);
+      client.set_keep_alive(true);
+      for (int i = 0; i < per_thread; ++i) {
+        if (auto res = client.Get(path); res && res->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  const double elapsed = seconds_since(start);
+  if (ok != threads * per_thread) std::fprintf(stderr, "warning: %d of %d answered 200\n", ok.load(), threads * per_thread);
+  return ok / elapsed;
+}
+
+// The baseline: cpp-httplib with the handler and socket options MockServer's listener uses.
+struct RawServer {
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+  RawServer() {
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(1000000);
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server.Get(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("hi", "text/plain"); });
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::yield();
+  }
+  ~RawServer() {
+    server.stop();
+    thread.join();
+  }
+};
+
+long resident_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+void row(const char* what, const std::string& figure, const std::string& ratio, const char* target) {
+  std::printf("| %s | %s | %s | %s |\n", what, figure.c_str(), ratio.c_str(), target);
+}
+
+std::string fixed(double value, int digits = 2) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int per_thread = argc > 1 ? std::atoi(argv[1]) : 20000;
+  std::printf("| measure | figure | ratio | target |\n| --- | --- | --- | --- |\n");
+
+  double raw = 0;
+  {
+    RawServer baseline;
+    raw = throughput(baseline.port, "/hello", 2, per_thread);
+  }
+  double one = 0;
+  {
+    MockServer server;
+    server.when_requested_with(Request{}.method("GET").path("/hello")).respond_with(200, "hi");
+    one = throughput(server.port(), "/hello", 2, per_thread);
+  }
+  row("1 stub vs raw cpp-httplib", fixed(one, 0) + " req/s (raw " + fixed(raw, 0) + ")", fixed(one / raw) + "x", ">= 0.95x");
+
+  for (const int count : {10000, 100000}) {
+    MockServer server;
+    const auto mount_start = Clock::now();
+    for (int i = 0; i < count; ++i) {
+      server.when_requested_with(Request{}.method("GET").path("/items/" + std::to_string(i) + "/{sub}"))
+          .respond_with(200, "item");
+    }
+    const double mount = seconds_since(mount_start);
+    server.when_requested_with(Request{}.method("GET").path("/hello")).respond_with(200, "hi");
+    const double many = throughput(server.port(), "/hello", 2, per_thread);
+    const std::string label = std::to_string(count) + " stubs, GET /hello";
+    row(label.c_str(), fixed(many, 0) + " req/s", fixed(many / one) + "x of 1 stub", count == 10000 ? ">= 0.5x" : ">= 0.3x");
+    const std::string mount_label = "mount " + std::to_string(count) + " stubs";
+    row(mount_label.c_str(), fixed(mount * 1000, 0) + " ms", "-", count == 100000 ? "< 1000 ms" : "-");
+  }
+
+  {
+    MockServer server;
+    server.when_requested_with(Request{}.path("/hello")).respond_with(200, "hi");
+    std::vector<std::unique_ptr<httplib::Client>> idle;
+    for (int i = 0; i < 1000; ++i) {
+      idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", server.port()));
+      idle.back()->set_keep_alive(true);
+      idle.back()->Get("/hello");  // now an open, idle keep-alive connection
+    }
+    const auto start = Clock::now();
+    httplib::Client fresh("127.0.0.1", server.port());
+    const bool answered = fresh.Get("/hello") != nullptr;
+    const double wait = seconds_since(start) * 1000;
+    row("new client with 1,000 keep-alive connections open", fixed(wait, 1) + " ms" + (answered ? "" : " (no answer)"),
+        "-", "< 50 ms");
+  }
+
+  {
+    MockServer server;
+    server.when_requested_with(Request{}.path("/slow")).with_latency(std::chrono::milliseconds(100)).respond_with(200, "late");
+    std::atomic<int> ok{0};
+    const auto start = Clock::now();
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 1000; ++i) {
+      clients.emplace_back([&] {
+        httplib::Client client("127.0.0.1", server.port());
+        client.set_connection_timeout(10);
+        if (auto res = client.Get("/slow"); res && res->status == 200) ++ok;
+      });
+    }
+    for (auto& c : clients) c.join();
+    const double wall = seconds_since(start) * 1000;
+    row("1,000 concurrent requests to a 100 ms stub", fixed(wall, 0) + " ms (" + std::to_string(ok.load()) + " ok)",
+        fixed(wall / 100) + "x the latency", "< 250 ms");
+  }
+
+  {
+    std::vector<double> cycles;
+    for (int i = 0; i < 300; ++i) {
+      const auto start = Clock::now();
+      { MockServer server; }
+      cycles.push_back(seconds_since(start) * 1000);
+    }
+    std::sort(cycles.begin(), cycles.end());
+    row("MockServer start + stop, median of 300", fixed(cycles[150], 3) + " ms", "-", "<= 1 ms");
+  }
+
+  {
+    ServerOptions options;
+    options.journal_max_bytes = 0;
+    MockServer server(options);
+    server.when_requested_with(Request{}.path("/j")).respond_with(200, "ok");
+    const long before = resident_kib();
+    const int requests = 2 * per_thread * 5;
+    (void)throughput(server.port(), "/j", 2, requests / 2);
+    const long after = resident_kib();
+    const double per_request = (after - before) * 1024.0 / std::max<std::size_t>(1, server.requests().size());
+    row("memory per journaled request", fixed(per_request, 0) + " bytes (" + std::to_string(server.requests().size()) + " requests)",
+        "-", "reported");
+  }
+  return 0;
+}
