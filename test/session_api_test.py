@@ -71,11 +71,17 @@ try:
                                                  "body": "{\"dep\":\"mocked\"}"}}}]}
     status, text, _ = http("POST", session + "/rules", rules)
     conforms("session-rules.response.schema.json", json.loads(text))
+    # Softprobe's SDK names its rules (`id`) and its docs match by `hostSuffix`: one reader reads
+    # them wherever a rule comes from.
+    named = {"rules": [{"id": "named", "priority": 5, "when": {"hostSuffix": "example.com"},
+                        "then": {"action": "mock", "response": {"status": 200, "body": "{}"}}}] + rules["rules"]}
+    status, text, _ = http("POST", session + "/rules", named)
+    check("a rule with id and hostSuffix is accepted", status == 200, (status, text))
     status, text, _ = http("POST", session + "/policy", {"externalHttp": "strict", "defaultOnMiss": "error"})
     conforms("session-policy.response.schema.json", json.loads(text))
     status, text, _ = http("POST", session + "/fixtures/auth", {"tokens": ["t0k"], "metadata": {"tenant": "acme"}})
     conforms("session-fixtures-auth.response.schema.json", json.loads(text))
-    check("revisions count every change", json.loads(text)["sessionRevision"] == 4, text)
+    check("revisions count every change", json.loads(text)["sessionRevision"] == 5, text)
 
     # The app's call, carrying the session header, is answered by the rule.
     status, text, _ = http("GET", base + "/banner", None, {"Host": "edge-proxy:9090", "x-softprobe-session-id": sid})

@@ -1,6 +1,6 @@
 #pragma once
 // Files compiled into the library by CMake (src/CMakeLists.txt): the JSON Schemas of schemas/
-// (and schemas/softprobe/) and the admin UI of src/admin_ui/, each by file name.
+// (and schemas/softprobe/) and the admin UI of src/control/admin_ui/, each by file name.
 #include <map>
 #include <string>
 #include <string_view>

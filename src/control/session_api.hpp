@@ -2,7 +2,7 @@
 // Softprobe's runtime control API (protocol/http-control-api.md) on every MockServer, so tests in
 // any language can drive replay sessions: POST /v1/sessions, /v1/sessions/{id}/load-case,
 // /rules, /policy, /fixtures/auth and /close. Request and response bodies follow Softprobe's
-// session-*.schema.json files (schemas/softprobe/); requests are validated against them.
+// session formats; requests are validated against mockhttp's own schemas of them (schemas/softprobe/).
 // Thread safety: handle_session_call() runs on worker threads, any number at once.
 #include <httplib.h>
 
