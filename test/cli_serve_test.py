@@ -115,6 +115,8 @@ server.terminate()
 server.wait(timeout=30)
 code, output = run()
 check("no subcommand is an error", code != 0, output)
+code, output = run("--version")
+check("--version prints the project's version", code == 0 and output.strip().startswith("mockhttp 0.2."), output)
 
 # A busy port is a clear error.
 server, url, _ = start()

@@ -7,6 +7,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"mockhttp: a mock HTTP server for tests"};
+  app.set_version_flag("--version", std::string("mockhttp ") + MOCKHTTP_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
   mockhttp::cli::add_serve_command(app, exit_code);
