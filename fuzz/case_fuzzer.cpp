@@ -3,15 +3,11 @@
 
 #include <mockhttp/replay_case.hpp>
 
-#include "encoding/bounded_json.hpp"
 
 MOCKHTTP_FUZZ_TARGET(case) {
-  nlohmann::json document;
-  try {
-    document = mockhttp::detail::parse_bounded_json(mockhttp::fuzz::text_of(data, size));
-  } catch (const std::exception&) {
-    return 0;
-  }
+  const auto parsed = mockhttp::fuzz::json_of(data, size);
+  if (!parsed) return 0;
+  const nlohmann::json& document = *parsed;
   mockhttp::fuzz::expecting_typed_errors([&] {
     const mockhttp::ReplayCase loaded = mockhttp::ReplayCase::from_json(document);
     (void)loaded.find_all(mockhttp::CasePredicate::outbound());

@@ -4,16 +4,12 @@
 
 #include <mockhttp/criteria.hpp>
 
-#include "encoding/bounded_json.hpp"
 
 MOCKHTTP_FUZZ_TARGET(criteria) {
   const std::string text = mockhttp::fuzz::text_of(data, size);
-  nlohmann::json document;
-  try {
-    document = mockhttp::detail::parse_bounded_json(text);
-  } catch (const std::exception&) {
-    return 0;  // not JSON, or too deep: the reader never sees it
-  }
+  const auto parsed = mockhttp::fuzz::json_of(data, size);
+  if (!parsed) return 0;
+  const nlohmann::json& document = *parsed;
   mockhttp::fuzz::expecting_typed_errors([&] {
     const mockhttp::Criteria criteria = mockhttp::Criteria::from_json(document);
     for (const nlohmann::json& subject : {nlohmann::json(text), nlohmann::json(42), nlohmann::json::array({1, "a"}),

@@ -6,7 +6,13 @@
 #include <cstdint>
 #include <string>
 
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
 #include <mockhttp/errors.hpp>
+
+#include "encoding/bounded_json.hpp"
 
 // A target's entry point: libFuzzer's LLVMFuzzerTestOneInput in a fuzzer build; a named
 // function in the suite's corpus replay (every target in one program, run under the suite's
@@ -21,6 +27,16 @@ namespace mockhttp::fuzz {
 
 inline std::string text_of(const std::uint8_t* data, std::size_t size) {
   return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+// The input as a JSON document, as the server would read it; nullopt when it would not (not
+// JSON, or nested too deep), so the target's reader never sees it.
+inline std::optional<nlohmann::json> json_of(const std::uint8_t* data, std::size_t size) {
+  try {
+    return mockhttp::detail::parse_bounded_json(text_of(data, size));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 // Runs `body`; mockhttp::Error is the documented answer to bad input, so it is swallowed.

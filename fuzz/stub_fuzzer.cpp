@@ -3,15 +3,11 @@
 
 #include <mockhttp/stub.hpp>
 
-#include "encoding/bounded_json.hpp"
 
 MOCKHTTP_FUZZ_TARGET(stub) {
-  nlohmann::json document;
-  try {
-    document = mockhttp::detail::parse_bounded_json(mockhttp::fuzz::text_of(data, size));
-  } catch (const std::exception&) {
-    return 0;
-  }
+  const auto parsed = mockhttp::fuzz::json_of(data, size);
+  if (!parsed) return 0;
+  const nlohmann::json& document = *parsed;
   mockhttp::fuzz::expecting_typed_errors([&] {
     const mockhttp::StubDefinition definition = mockhttp::StubDefinition::from_json(document);
     definition.validate();
