@@ -105,6 +105,20 @@ check("another name is a 403", status == 403 and "FORBIDDEN_HOST" in text, (stat
 server.terminate()
 server.wait(timeout=30)
 
+# Softprobe's own variable names the token too.
+server = subprocess.Popen([binary, "serve", "--port", "0", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, env={**os.environ, "SOFTPROBE_API_TOKEN": "sp-t0k"})
+line = server.stdout.readline()
+sp_url = line.split("serving on ")[1].split()[0] if "serving on " in line else ""
+status, text, _ = http("POST", sp_url + "/v1/sessions", {"mode": "replay"})
+check("SOFTPROBE_API_TOKEN guards the control API", status == 401, (status, text))
+status, text, _ = http("POST", sp_url + "/v1/sessions", {"mode": "replay"}, {"Authorization": "Bearer sp-t0k"})
+check("SOFTPROBE_API_TOKEN: its token passes", status == 200, (status, text))
+status, text, _ = http("GET", sp_url + "/health")
+check("/health stays open", status == 200 and json.loads(text)["status"] == "ok", (status, text))
+server.terminate()
+server.wait(timeout=30)
+
 # The request limits are flags too.
 server, url, _ = start("--max-body-bytes", "100", "--max-header-count", "5", "--quiet")
 status, text, _ = http("POST", url + "/x", {"pad": "y" * 200})

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,10 @@ int serve(const ServeOptions& options) {
   control.allowed_hosts = options.allowed_hosts;
   if (options.allow_remote) control.allowed_hosts.push_back("*");  // reached by whatever name
   control.token = options.token;
+  // Softprobe's clients name the token SOFTPROBE_API_TOKEN; --token and MOCKHTTP_TOKEN win.
+  if (control.token.empty()) {
+    if (const char* softprobe_token = std::getenv("SOFTPROBE_API_TOKEN")) control.token = softprobe_token;
+  }
   server_options.control_surfaces = all_control_surfaces(control);
   if (!options.quiet) {
     server_options.request_log = [log_mutex](const std::string& line) {
@@ -134,7 +139,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                       "A host proxy stubs and replay passthroughs may reach although it is loopback, private or "
                       "link-local; repeatable; * for any");
   command->add_option("--token", options->token,
-                      "Require Authorization: Bearer <token> on every control call (the admin page: ?token=)")
+                      "Require Authorization: Bearer <token> on every control call (the admin page: ?token=); "
+                      "else env MOCKHTTP_TOKEN or SOFTPROBE_API_TOKEN")
       ->envname("MOCKHTTP_TOKEN");
   command->add_option("--journal-capacity", options->journal_capacity,
                       "Requests kept in the journal; the oldest are dropped (0 keeps all)")
