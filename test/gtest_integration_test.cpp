@@ -58,4 +58,20 @@ TEST_F(GTestIntegration, GMockMatchersWorkAsCriteriaOnAnyField) {
   EXPECT_TRUE(server.confirm_request(Request{}.path("/v1/pay"), number_that(Lt(3))));
 }
 
+TEST(CaseFiles, AMissingFolderIsOneFailingEntryNotAnAbortedBinary) {
+  const auto files = case_files("/no/such/folder");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].case_id, "missing_case_folder");
+  EXPECT_THROW(ReplayCase::load_from_file(files[0].path), CaseLoadError);
+}
+
+TEST(CaseFiles, PatternsMatchAsAShellWould) {
+  EXPECT_TRUE(matches_file_pattern("*.case.json", "a.case.json"));
+  EXPECT_TRUE(matches_file_pattern("checkout-*.case.json", "checkout-paid.case.json"));
+  EXPECT_FALSE(matches_file_pattern("checkout-*.case.json", "refund.case.json"));
+  EXPECT_TRUE(matches_file_pattern("c?se", "case"));
+  EXPECT_FALSE(matches_file_pattern("*.json", "a.json.bak"));
+  EXPECT_TRUE(matches_file_pattern("*", ""));
+}
+
 }  // namespace

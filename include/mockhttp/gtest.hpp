@@ -11,7 +11,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <cctype>
@@ -103,11 +102,37 @@ struct CaseFile {
   std::string case_id;
 };
 
+// Shell-style file name matching, `*` and `?` only, as case_files() uses it (portable: no
+// <fnmatch.h>): matches_file_pattern("checkout-*.case.json", "checkout-paid.case.json").
+inline bool matches_file_pattern(const std::string& pattern, const std::string& name) {
+  std::size_t p = 0, n = 0, star = std::string::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// A folder that is missing gives one entry, named missing_case_folder, whose test fails with the
+// load error (a start-up exception would abort the whole test binary instead).
 inline std::vector<CaseFile> case_files(const std::string& folder, const std::string& pattern = "*.case.json") {
   std::vector<CaseFile> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error)) return {{folder, "missing_case_folder"}};
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+    if (!entry.is_regular_file() || !matches_file_pattern(pattern, name)) continue;
     std::string case_id = name;
     try {
       case_id = ReplayCase::load_from_file(entry.path().string()).case_id();
