@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Release and prints every scale figure as one table of ratios, measured in one run
-# (bench/README.md keeps the latest). Argument: requests per client thread (default 20000).
+# (bench/README.md keeps the latest). Arguments: requests per client thread (default 20000) and
+# requests journaled for the memory figure (default 1,000,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
@@ -8,4 +9,4 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS
 cmake --build build-bench -j2 --target scale_bench >/dev/null
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 ulimit -n 8192 2>/dev/null || true
-./build-bench/bench/scale_bench "${1:-20000}"
+./build-bench/bench/scale_bench "${1:-20000}" "${2:-1000000}"

@@ -105,7 +105,7 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
       answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);
       return;
     }
-    const ScopeResolution resolution = scopes_.resolve(entry->subjects.headers);
+    const ScopeResolution resolution = scopes_.resolve(entry->subjects);
     if (!resolution.collisions.empty()) {
       send_json(http_response, 400,
                 {{"error", "SCOPE_COLLISION"},

@@ -86,6 +86,14 @@ std::vector<std::string> ScopeRegistry::names() const {
   return out;
 }
 
+ScopeResolution ScopeRegistry::resolve(const RequestSubjects& subjects) const {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (by_name_.empty()) return {};
+  }
+  return resolve(subjects.headers());
+}
+
 ScopeResolution ScopeRegistry::resolve(const nlohmann::json& headers) const {
   ScopeResolution resolution;
   std::lock_guard<std::mutex> lock(mutex_);

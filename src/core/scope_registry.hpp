@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "matching/request_evaluation.hpp"
+
 namespace mockhttp::detail {
 
 // One scope, from creation to deletion. A name can be reused after deletion; the id cannot,
@@ -40,6 +42,8 @@ class ScopeRegistry {
   std::vector<std::string> names() const;  // in creation order
   // `headers` is the {lowercase name: value} object of a request.
   ScopeResolution resolve(const nlohmann::json& headers) const;
+  // The same for a received request; its headers' JSON is built only when a scope exists.
+  ScopeResolution resolve(const RequestSubjects& subjects) const;
 
  private:
   mutable std::mutex mutex_;

@@ -30,13 +30,13 @@ std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::o
   auto stub = std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++);
   stubs_.push_back(stub);
   by_id_.emplace(id, stub);
-  index_.add(stub, stub->pattern ? &*stub->pattern : nullptr);
+  index_.add(stub, stub->pattern ? &stub->pattern->segments() : nullptr);
   return id;
 }
 
 void StubRegistry::erase(std::vector<std::shared_ptr<MountedStub>>::iterator it) {
   const auto& stub = *it;
-  index_.remove(stub.get(), stub->pattern ? &*stub->pattern : nullptr);
+  index_.remove(stub, stub->pattern ? &stub->pattern->segments() : nullptr);
   by_id_.erase(stub->id);
   stubs_.erase(it);
 }
@@ -67,7 +67,7 @@ void StubRegistry::remove(ScopeFilter filter) {
   by_id_.clear();
   for (const auto& stub : stubs_) {
     by_id_.emplace(stub->id, stub);
-    index_.add(stub, stub->pattern ? &*stub->pattern : nullptr);
+    index_.add(stub, stub->pattern ? &stub->pattern->segments() : nullptr);
   }
 }
 
@@ -130,7 +130,7 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
   std::vector<std::shared_ptr<MountedStub>> candidates;
   if (indexed_) {
     std::lock_guard<std::mutex> lock(mutex_);
-    index_.candidates(subjects.path_segments, candidates);
+    index_.candidates(subjects.path_segments(), candidates);
   } else {
     candidates = snapshot();
   }

@@ -16,8 +16,8 @@
 
 #include <mockhttp/stub.hpp>
 
-#include "core/path_index.hpp"
 #include "matching/call_budget.hpp"
+#include "matching/path_index.hpp"
 #include "matching/path_pattern.hpp"
 #include "matching/request_fields.hpp"
 #include "matching/request_evaluation.hpp"
@@ -86,7 +86,7 @@ class StubRegistry {
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<MountedStub>> stubs_;  // mount order, for listings
   std::unordered_map<std::string, std::shared_ptr<MountedStub>> by_id_;
-  PathIndex index_;
+  PathIndex<std::shared_ptr<MountedStub>> index_;
   std::uint64_t next_sequence_ = 0;
   std::mt19937_64 id_generator_{std::random_device{}()};
 };

@@ -11,13 +11,14 @@ namespace mockhttp::detail {
 using nlohmann::json;
 
 RequestSubjects::RequestSubjects(const RecordedRequest& request)
-    : method(request.method),
-      path(request.path),
-      headers(request.headers_json()),
-      query(request.query_json()),
-      host(request.host),
-      body(request.body),
-      path_segments(split_path(request.path)) {}
+    : request_(request), path_segments_(split_path(request.path)) {}
+
+const json& RequestSubjects::method() const { return get(method_, [&] { return json(request_.method); }); }
+const json& RequestSubjects::path() const { return get(path_, [&] { return json(request_.path); }); }
+const json& RequestSubjects::headers() const { return get(headers_, [&] { return request_.headers_json(); }); }
+const json& RequestSubjects::query() const { return get(query_, [&] { return request_.query_json(); }); }
+const json& RequestSubjects::host() const { return get(host_, [&] { return json(request_.host); }); }
+const json& RequestSubjects::body() const { return get(body_, [&] { return json(request_.body); }); }
 
 namespace {
 
@@ -31,9 +32,12 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
                                    PathMode mode, bool stop_at_first_mismatch, const PathPattern* compiled) {
   RequestEvaluation result;
   const bool explain = !stop_at_first_mismatch;
+  int configured = 0;  // fields the matcher names
   const auto record = [&](const char* field, int weight, bool matched, std::string expected,
                           std::string reason) {
-    result.fields.push_back({field, matched, std::move(expected), std::move(reason)});
+    ++configured;
+    // The serving path keeps no per-field outcome: only reports read them.
+    if (explain) result.fields.push_back({field, matched, std::move(expected), std::move(reason)});
     if (matched) {
       ++result.strength;
       result.weight += weight;
@@ -43,39 +47,39 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
     return matched || !stop_at_first_mismatch;
   };
   const auto check = [&](const char* field, int weight, const std::optional<Criteria>& criteria,
-                         const json& subject) {
+                         const json& (RequestSubjects::*subject)() const) {
     if (!criteria) return true;
-    MatchResult outcome = criteria->evaluate(subject);
+    MatchResult outcome = criteria->evaluate((subjects.*subject)());
     return record(field, weight, outcome.matched, explain ? criteria->describe() : std::string(),
                   explain ? std::move(outcome.reason) : std::string());
   };
 
   if (const auto& pattern = RequestFields::path_pattern(matcher)) {
-    const std::string& path = subjects.path.get_ref<const std::string&>();
+    const std::string& path = subjects.path().get_ref<const std::string&>();
     bool matched = false;
     if (mode == PathMode::pattern) {
       std::optional<PathPattern> local;
       if (!compiled) local.emplace(*pattern);
       const PathPattern& used = compiled ? *compiled : *local;
-      matched = used.match(subjects.path_segments, &result.path_params);
+      matched = used.match(subjects.path_segments(), &result.path_params);
       result.path_specificity = used.specificity();
     } else {
       matched = path == *pattern;
     }
     const std::string expected = explain ? (mode == PathMode::pattern ? "pattern " : "") + json(*pattern).dump() : "";
     if (!record("path", FieldWeights::path, matched, expected,
-                matched || !explain ? "" : "expected " + expected + ", got " + preview(subjects.path))) {
+                matched || !explain ? "" : "expected " + expected + ", got " + preview(subjects.path()))) {
       return result;
     }
   }
-  if (!check("path", FieldWeights::path, RequestFields::path(matcher), subjects.path)) return result;
-  if (!check("method", FieldWeights::method, RequestFields::method(matcher), subjects.method)) return result;
-  if (!check("headers", FieldWeights::headers, RequestFields::headers(matcher), subjects.headers)) return result;
-  if (!check("body", FieldWeights::body, RequestFields::body(matcher), subjects.body)) return result;
-  if (!check("host", FieldWeights::host, RequestFields::host(matcher), subjects.host)) return result;
-  if (!check("query", FieldWeights::query, RequestFields::query(matcher), subjects.query)) return result;
+  if (!check("path", FieldWeights::path, RequestFields::path(matcher), &RequestSubjects::path)) return result;
+  if (!check("method", FieldWeights::method, RequestFields::method(matcher), &RequestSubjects::method)) return result;
+  if (!check("headers", FieldWeights::headers, RequestFields::headers(matcher), &RequestSubjects::headers)) return result;
+  if (!check("body", FieldWeights::body, RequestFields::body(matcher), &RequestSubjects::body)) return result;
+  if (!check("host", FieldWeights::host, RequestFields::host(matcher), &RequestSubjects::host)) return result;
+  if (!check("query", FieldWeights::query, RequestFields::query(matcher), &RequestSubjects::query)) return result;
 
-  if (result.fields.empty()) {  // a catch-all: it matches, and loses to any real match
+  if (configured == 0) {  // a catch-all: it matches, and loses to any real match
     result.strength = 1;
     result.weight = 1;
   }

@@ -2,7 +2,9 @@
 // Applies a Request matcher to a received request, field by field, with the weights that rank
 // competing stubs (assertive-mock-api's: path 79, method 37, body 17, host 7, query 3,
 // headers 2) and the per-field reasons that near-miss reports print.
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,11 +16,48 @@
 
 namespace mockhttp::detail {
 
-// The JSON subjects criteria see, built once per received request.
-struct RequestSubjects {
+// The JSON subjects criteria see, built at most once per received request and only when a
+// criteria asks for them: a stub on method and path never builds the headers or body JSON.
+// It reads `request`, which must outlive it (a JournalEntry keeps both together).
+// Thread safety: every accessor is safe from any thread (a verification may read a journaled
+// request's subjects while another thread does).
+class RequestSubjects {
+ public:
   explicit RequestSubjects(const RecordedRequest& request);
-  nlohmann::json method, path, headers, query, host, body;
-  std::vector<std::string> path_segments;  // split once, for every path pattern
+  RequestSubjects(const RequestSubjects&) = delete;
+  RequestSubjects& operator=(const RequestSubjects&) = delete;
+
+  const nlohmann::json& method() const;
+  const nlohmann::json& path() const;
+  const nlohmann::json& headers() const;  // names lower-cased
+  const nlohmann::json& query() const;
+  const nlohmann::json& host() const;
+  const nlohmann::json& body() const;
+  const std::vector<std::string>& path_segments() const { return path_segments_; }  // split once, for every index and pattern
+
+ private:
+  // Double-checked with a plain mutex: std::call_once (pthread_once) wakes futex waiters with a
+  // system call every time it runs, which cost more than the JSON it guards.
+  struct Lazy {
+    std::atomic<bool> built{false};
+    nlohmann::json value;
+  };
+  template <typename Build>
+  const nlohmann::json& get(Lazy& lazy, Build build) const {
+    if (!lazy.built.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(building_);
+      if (!lazy.built.load(std::memory_order_relaxed)) {
+        lazy.value = build();
+        lazy.built.store(true, std::memory_order_release);
+      }
+    }
+    return lazy.value;
+  }
+
+  const RecordedRequest& request_;
+  const std::vector<std::string> path_segments_;
+  mutable Lazy method_, path_, headers_, query_, host_, body_;
+  mutable std::mutex building_;
 };
 
 // Stubs read a string path as a pattern; confirm_request() compares it literally.
@@ -37,7 +76,7 @@ struct RequestEvaluation {
   int weight = 0;
   int path_specificity = 0;
   std::map<std::string, std::string> path_params;
-  std::vector<FieldOutcome> fields;  // every configured field evaluated so far, in order
+  std::vector<FieldOutcome> fields;  // reports only (no stop_at_first_mismatch): every field, in order
 };
 
 // With `stop_at_first_mismatch` (the serving path), evaluation ends at the first failing field

@@ -37,7 +37,32 @@ void ReplaySessionState::load_case(ReplayCase loaded) {
   std::lock_guard<std::mutex> lock(mutex_);
   case_rules_ = std::move(compiled);
   case_ = std::make_shared<const ReplayCase>(std::move(loaded));
+  reindex();
   ++revision_;
+}
+
+constexpr int kCaseLayer = 1;
+constexpr int kSessionLayer = 2;
+
+void ReplaySessionState::index_rule(CompiledRule& rule, int layer, std::size_t position) {
+  index_.add(IndexedRule{&rule, layer, position}, rule.segments ? &*rule.segments : nullptr);
+}
+
+void ReplaySessionState::reindex() {
+  index_.clear();
+  for (std::size_t i = 0; i < case_rules_.size(); ++i) index_rule(*case_rules_[i], kCaseLayer, i);
+  for (std::size_t i = 0; i < session_rules_.size(); ++i) index_rule(*session_rules_[i], kSessionLayer, i);
+}
+
+std::vector<ReplaySessionState::IndexedRule> ReplaySessionState::candidates(const RequestSubjects& subjects) const {
+  std::vector<IndexedRule> out;
+  if (indexed_) {
+    index_.candidates(subjects.path_segments(), out);
+    return out;
+  }
+  for (std::size_t i = 0; i < case_rules_.size(); ++i) out.push_back({case_rules_[i].get(), kCaseLayer, i});
+  for (std::size_t i = 0; i < session_rules_.size(); ++i) out.push_back({session_rules_[i].get(), kSessionLayer, i});
+  return out;
 }
 
 std::shared_ptr<const ReplayCase> ReplaySessionState::loaded_case() const {
@@ -55,6 +80,7 @@ void ReplaySessionState::add_rule(ReplayRule rule, const RulePredicate& predicat
   std::lock_guard<std::mutex> lock(mutex_);
   if (rule.id.empty()) rule.id = "mock-" + std::to_string(++generated_ids_);
   session_rules_.push_back(std::make_shared<CompiledRule>(std::move(rule), std::move(when)));
+  index_rule(*session_rules_.back(), kSessionLayer, session_rules_.size() - 1);
   ++revision_;
 }
 
@@ -66,6 +92,7 @@ void ReplaySessionState::replace_rules(std::vector<ReplayRule> rules) {
     compiled.push_back(compile(std::move(rule)));
   }
   session_rules_ = std::move(compiled);
+  reindex();
   ++revision_;
 }
 
@@ -143,16 +170,12 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
   // later rule. Only outbound rules answer live requests.
   using Rank = std::tuple<std::int64_t, int, std::size_t>;
   std::vector<Contender<CompiledRule*, Rank>> contenders;
-  int layer_rank = 0;
-  for (const Rules* layer : {&case_rules_, &session_rules_}) {
-    ++layer_rank;
-    for (std::size_t i = 0; i < layer->size(); ++i) {
-      CompiledRule& compiled = *(*layer)[i];
-      if (compiled.budget.exhausted() || compiled.when.direction.value_or("outbound") != "outbound") continue;
-      RequestEvaluation evaluation = evaluate_request(compiled.when.matcher, subjects, PathMode::literal, true);
-      if (!evaluation.matched) continue;
-      contenders.push_back({&compiled, &compiled.budget, std::move(evaluation), Rank{compiled.rule.priority, layer_rank, i}});
-    }
+  for (const IndexedRule& entry : candidates(subjects)) {
+    CompiledRule& compiled = *entry.rule;
+    if (compiled.budget.exhausted() || compiled.when.direction.value_or("outbound") != "outbound") continue;
+    RequestEvaluation evaluation = evaluate_request(compiled.when.matcher, subjects, PathMode::literal, true);
+    if (!evaluation.matched) continue;
+    contenders.push_back({&compiled, &compiled.budget, std::move(evaluation), Rank{compiled.rule.priority, entry.layer, entry.position}});
   }
   const auto choice = choose(std::move(contenders));
   CompiledRule* best = choice ? choice->candidate : nullptr;

@@ -15,6 +15,7 @@
 #include <mockhttp/replay_session.hpp>
 
 #include "matching/call_budget.hpp"
+#include "matching/path_index.hpp"
 #include "matching/request_evaluation.hpp"
 #include "replay/rule_predicate.hpp"
 
@@ -35,7 +36,10 @@ namespace mockhttp {
 
 class ReplaySessionState {
  public:
-  ReplaySessionState(std::string id, ReplayMode mode) : id_(std::move(id)), mode_(mode) {}
+  // `indexed`: decide() looks up candidate rules in a path index; false makes it scan every
+  // rule, the reference the index is tested against.
+  ReplaySessionState(std::string id, ReplayMode mode, bool indexed = true)
+      : id_(std::move(id)), mode_(mode), indexed_(indexed) {}
   const std::string& id() const { return id_; }
   ReplayMode mode() const { return mode_; }
 
@@ -62,21 +66,36 @@ class ReplaySessionState {
   struct CompiledRule {
     CompiledRule(ReplayRule definition, detail::CompiledPredicate compiled)
         : rule(std::move(definition)), when(std::move(compiled)),
-          budget(rule.consume_once ? std::optional<std::int64_t>(1) : std::nullopt) {}
+          budget(rule.consume_once ? std::optional<std::int64_t>(1) : std::nullopt) {
+      if (when.literal_path) segments.emplace(detail::literal_segments(*when.literal_path));
+    }
     const ReplayRule rule;
     const detail::CompiledPredicate when;
     detail::CallBudget budget;
+    std::optional<detail::PathIndex<int>::Segments> segments;  // its path, for the index
   };
   using Rules = std::vector<std::shared_ptr<CompiledRule>>;
+  // A rule as the index files it, with what ranks it: its layer (1 case, 2 session) and place.
+  struct IndexedRule {
+    CompiledRule* rule;
+    int layer;
+    std::size_t position;
+    bool operator==(const IndexedRule& other) const { return rule == other.rule; }
+  };
+  void index_rule(CompiledRule& rule, int layer, std::size_t position);  // lock held
+  void reindex();                                                        // lock held
+  std::vector<IndexedRule> candidates(const detail::RequestSubjects& subjects) const;  // lock held
   static std::shared_ptr<CompiledRule> compile(ReplayRule rule);
   detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects) const;  // lock held
 
   const std::string id_;
   const ReplayMode mode_;
+  const bool indexed_;
   mutable std::mutex mutex_;
   std::shared_ptr<const ReplayCase> case_;
   Rules case_rules_;
   Rules session_rules_;
+  detail::PathIndex<IndexedRule> index_;  // both layers
   ReplayPolicy policy_;
   std::map<std::string, nlohmann::json> fixtures_;
   std::uint64_t revision_ = 0;

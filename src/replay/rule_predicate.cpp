@@ -192,7 +192,7 @@ CompiledPredicate CompiledPredicate::compile(const RulePredicate& p) {
     request.header("baggage", entries.size() == 1 ? entries.front() : all_of(std::move(entries)));
   }
   if (p.body_json_path) request.body(body_has_path(*p.body_json_path));
-  return {std::move(request), p.direction};
+  return {std::move(request), p.direction, p.path};
 }
 
 bool CompiledPredicate::matches(const CapturedExchange& exchange) const {

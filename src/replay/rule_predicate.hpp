@@ -40,6 +40,7 @@ struct RulePredicate {
 struct CompiledPredicate {
   Request matcher;
   std::optional<std::string> direction;
+  std::optional<std::string> literal_path;  // `path`: what the rule index files the rule under
 
   static CompiledPredicate compile(const RulePredicate& predicate);
   // find_in_case(): the exchange's direction, then the matcher on its captured request.
