@@ -107,6 +107,22 @@ TEST(CriteriaAffixes, StartsWithEndsWithAndExistsAreCriteriaOnTheWireToo) {
   EXPECT_THROW(Criteria::from_json(Json{{"$exists", {{"x", 1}}}}), CriteriaError);
 }
 
+TEST(Equality, AnObjectLiteralHoldingCriteriaBehavesAsItsRoundTrip) {
+  const Json literal = {{"a", gt(2).to_json()}, {"b", "x"}, {"list", {1, ends_with(".com").to_json()}}};
+  const Criteria c(literal);
+  const Criteria back = Criteria::from_json(c.to_json());
+  for (const Json& subject : {Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.com"}}},
+                              Json{{"a", 1}, {"b", "x"}, {"list", {1, "x.com"}}},
+                              Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.org"}}},
+                              Json{{"a", {{"$gt", {{"value", 2}}}}}, {"b", "x"}, {"list", {1, "x.com"}}}}) {
+    EXPECT_EQ(c.matches(subject), back.matches(subject)) << subject;
+  }
+  EXPECT_TRUE(c.matches(Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.com"}}}));
+  EXPECT_EQ(back.to_json(), c.to_json());
+  EXPECT_TRUE(eq(Json{{"n", gt(2).to_json()}}).matches(Json{{"n", 3}})) << "eq() reads the same way";
+  EXPECT_THROW(Criteria(Json{{"a", {{"$nope", 1}}}}), CriteriaError) << "the wire would refuse it too";
+}
+
 TEST(Equality, FollowsPythonWhereItIsSemanticsAndNotWhereItIsAnAccident) {
   EXPECT_TRUE(eq(1).matches(1.0));             // 1 == 1.0
   EXPECT_FALSE(eq(1).matches(true));           // true == 1 is not copied

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <mockhttp/control.hpp>
 #include <mockhttp/mockhttp.hpp>
 
 #include "support/curl_client.hpp"
@@ -79,15 +80,26 @@ TEST(NearMiss, AFailedVerificationListsTheClosestRequests) {
   EXPECT_NE(report.find("path: expected \"/payment\", got \"/payments\""), std::string::npos) << report;
 }
 
-TEST(NearMiss, VerificationPathsAreLiteralNotPatterns) {
-  MockServer server;
+TEST(NearMiss, VerificationPathsArePatternsAsInStubsAndLiteralOnTheWire) {
+  ServerOptions options;
+  options.control_surfaces = {admin_api()};
+  MockServer server(options);
   httplib::Client client(server.host(), server.port());
   client.Get("/users/7");
-  EXPECT_FALSE(server.confirm_request(Request{}.path("/users/{id}")));
+  EXPECT_TRUE(server.confirm_request(Request{}.path("/users/{id}"))) << "a string path is the stub's template";
+  EXPECT_FALSE(server.confirm_request(Request{}.path("/users/{id}/orders")));
+  EXPECT_FALSE(server.confirm_request(Request{}.path(eq("/users/{id}")))) << "eq() is literal";
   EXPECT_TRUE(server.confirm_request(Request{}.path("/users/7")));
   EXPECT_TRUE(server.confirm_request(Request{}.path(regex("^/users/[0-9]+$"))));
   EXPECT_TRUE(server.confirm_request(Request{}.path("/users/7"), gte(1) && lt(2)));
   EXPECT_FALSE(server.confirm_request(Request{}.path("/users/7"), 0));
+  // POST /__mock__/assert keeps assertive-mock-api's rule: its string path is literal.
+  const auto wire = [&](const std::string& path) {
+    const auto res = client.Post("/__mock__/assert", nlohmann::json{{"path", path}}.dump(), "application/json");
+    return res && res->status == 200 && nlohmann::json::parse(res->body)["result"] == true;
+  };
+  EXPECT_FALSE(wire("/users/{id}"));
+  EXPECT_TRUE(wire("/users/7"));
 }
 
 }  // namespace

@@ -40,7 +40,11 @@ Criteria is_not(Criteria inner);
 
 class Criteria {
  public:
-  // Equality with a JSON value (numbers compare by value, so 1 == 1.0; true != 1).
+  // Equality with a JSON value (numbers compare by value, so 1 == 1.0; true != 1). An object or
+  // array is read as the wire reads it: an operator object inside it ({"$gt": {"value": 2}}, or
+  // a Criteria converted to JSON) is criteria for that key or element, so
+  // Criteria(json{{"a", gt(2).to_json()}, {"b", "x"}}) matches {"a": 5, "b": "x"}. Throws
+  // CriteriaError for an operator object the wire would refuse (an unknown `$` key).
   Criteria(const nlohmann::json& literal);  // NOLINT(google-explicit-constructor)
   template <typename T,
             typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Criteria> &&

@@ -7,11 +7,12 @@
 //            .query("page", "2")
 //            .body(json_body(key_values({{"amount", gt(0)}})));
 //
-// Paths: in a stub, a string path is a pattern whose `{name}` segments capture one segment each
-// (same number of segments, literal segments case-sensitive, trailing slash ignored); in
-// confirm_request() a string path is compared literally, as assertive-mock-api does. Pass a
-// Criteria to match the path string any other way: regex("^/api/"), starts_with("/v1/"), or
-// eq("/a/{b}") for literal equality (a criteria is never a template).
+// Paths: a string path is a pattern whose `{name}` segments match one segment each (same number
+// of segments, literal segments case-sensitive, trailing slash ignored), in a stub and in
+// confirm_request() alike. Pass a Criteria to match the path string any other way:
+// regex("^/api/"), starts_with("/v1/"), or eq("/a/{b}") for literal equality (a criteria is
+// never a template). Over the wire, POST /__mock__/assert keeps assertive-mock-api's meaning:
+// its string path is literal.
 // Header names are case-insensitive. Query values are strings (the last of repeated keys).
 //
 // Thread safety: a value type. Build it on one thread; once handed to the server it is copied.

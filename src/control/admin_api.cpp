@@ -203,6 +203,12 @@ void confirm(Engine& core, const AdminCall& call) {
       }
       fields.erase("times");
     }
+    // assertive-mock-api compares an assertion's string path literally ("/users/{id}" is that
+    // very string); in C++, confirm_request() reads it as the stub's template. The wire keeps
+    // its meaning by asking for literal equality.
+    if (fields.contains("path") && fields["path"].is_string()) {
+      fields["path"] = eq(fields["path"].get<std::string>()).to_json();
+    }
     matcher = Request::from_json(fields);
   });
   if (!document) return;

@@ -367,9 +367,12 @@ std::optional<std::int64_t> Engine::stub_calls(const std::string& id) const { re
 
 Verification Engine::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
   const auto entries = journal_.snapshot(filter);
+  std::optional<PathPattern> pattern;  // compiled once for the whole journal
+  if (const auto& text = RequestFields::path_pattern(matcher)) pattern.emplace(*text);
+  const PathPattern* compiled = pattern ? &*pattern : nullptr;
   std::size_t count = 0;
   for (const auto& entry : entries) {
-    if (evaluate_request(matcher, entry->subjects, PathMode::literal, true).matched) ++count;
+    if (evaluate_request(matcher, entry->subjects, PathMode::pattern, true, compiled).matched) ++count;
   }
   const MatchResult verdict = times.evaluate(json(count));
   std::string report = "Expected " + times_phrase(times) + " a request matching {" + matcher.describe() +
@@ -380,7 +383,7 @@ Verification Engine::confirm(const Request& matcher, const Criteria& times, Scop
   if (!verdict.reason.empty()) report += " (" + verdict.reason + ")";
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    RequestEvaluation evaluation = evaluate_request(matcher, entries[i]->subjects, PathMode::literal, false);
+    RequestEvaluation evaluation = evaluate_request(matcher, entries[i]->subjects, PathMode::pattern, false, compiled);
     if (evaluation.matched) continue;
     NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), entries[i]->request.describe(), evaluation);
     candidates.emplace_back(std::move(evaluation), std::move(miss));

@@ -10,7 +10,10 @@ namespace mockhttp {
 using Json = nlohmann::json;
 using namespace detail;
 
-Criteria::Criteria(const Json& literal) : node_(std::make_shared<const LiteralNode>(literal)) {}
+// An object or array is read as the wire reads it, so criteria nested in it (an operator object
+// such as {"$gt": {"value": 2}}) are criteria here too: from_json(c.to_json()) behaves as c.
+Criteria::Criteria(const Json& literal)
+    : node_(literal.is_structured() ? from_json(literal).node_ : std::make_shared<const LiteralNode>(literal)) {}
 Criteria::Criteria(std::shared_ptr<const CriteriaNode> node) : node_(std::move(node)) {}
 
 Json Criteria::to_json() const { return node_->to_json(); }

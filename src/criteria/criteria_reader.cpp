@@ -223,7 +223,7 @@ Criteria read(const Json& document, const std::string& pointer) {
       nested = nested || !is_plain_value(field, item.value());
       fields.emplace(item.key(), std::move(field));
     }
-    if (!nested) return Criteria(document);
+    if (!nested) return make_criteria<LiteralNode>(document);
     return make_criteria<ObjectPatternNode>(std::move(fields));
   }
   if (document.is_array()) {
@@ -234,10 +234,10 @@ Criteria read(const Json& document, const std::string& pointer) {
       nested = nested || !is_plain_value(element, document[i]);
       elements.push_back(std::move(element));
     }
-    if (!nested) return Criteria(document);
+    if (!nested) return make_criteria<LiteralNode>(document);
     return make_criteria<ArrayPatternNode>(std::move(elements));
   }
-  return Criteria(document);
+  return make_criteria<LiteralNode>(document);
 }
 
 }  // namespace

@@ -66,7 +66,9 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
     } else {
       matched = path == *pattern;
     }
-    const std::string expected = explain ? (mode == PathMode::pattern ? "pattern " : "") + json(*pattern).dump() : "";
+    // "pattern" only where the template has a `{name}`: a plain path is just a path.
+    const bool templated = mode == PathMode::pattern && pattern->find('{') != std::string::npos;
+    const std::string expected = explain ? (templated ? "pattern " : "") + json(*pattern).dump() : "";
     if (!record("path", FieldWeights::path, matched, expected,
                 matched || !explain ? "" : "expected " + expected + ", got " + preview(subjects.path()))) {
       return result;

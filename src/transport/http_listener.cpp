@@ -108,6 +108,18 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     const_cast<httplib::Request&>(req).ranges.clear();
     handler_(req, res);
   };
+  // A POST, PUT or PATCH with neither Content-Length nor Transfer-Encoding has an empty body
+  // (RFC 9112 §6.3), but cpp-httplib 0.11 reads it to end-of-stream and answers 400 before any
+  // handler runs (`curl -X POST url` sends exactly that). The pre-routing handler runs before
+  // the body is read: such a request is answered there, with its empty body.
+  server_.set_pre_routing_handler([route](const httplib::Request& req, httplib::Response& res) {
+    const bool expects_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (!expects_body || req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    route(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server_.Get(".*", route);
   server_.Post(".*", route);
   server_.Put(".*", route);

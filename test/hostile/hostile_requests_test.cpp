@@ -201,4 +201,24 @@ TEST(HostileHttp, ANonNumericContentLengthIsA400) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+TEST(HostileHttp, APostPutOrPatchWithoutContentLengthHasAnEmptyBody) {
+  // `curl -X POST url` sends no Content-Length; RFC 9112 says the body is empty.
+  ServerOptions options;
+  options.control_surfaces = all_control_surfaces();
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/ping")).respond_with(200, "pong");
+  for (const std::string method : {"POST", "PUT", "PATCH"}) {
+    const auto answer = raw_exchange(server.port(), method + " /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(first_status(answer), 200) << method << ": " << answer;
+    EXPECT_NE(answer.find("pong"), std::string::npos) << answer;
+  }
+  ASSERT_EQ(server.requests().size(), 3u);
+  EXPECT_EQ(server.requests().back().method, "PATCH");
+  EXPECT_EQ(server.requests().back().body, "");
+  // The control API's body-less calls: /__mock__/reset clears the journal.
+  const auto reset = raw_exchange(server.port(), "POST /__mock__/reset HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first_status(reset), 200) << reset;
+  EXPECT_TRUE(server.requests().empty());
+}
+
 }  // namespace hostile
