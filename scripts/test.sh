@@ -11,7 +11,7 @@ variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan fuzz"}
 summary=()
 for variant in $variants; do
   case "$variant" in
-    plain) dir=build;      sanitize="";                  build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOCKHTTP_TEST_PACKAGING=ON) ;;
+    plain) dir=build;      sanitize="";                  build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOCKHTTP_TEST_PACKAGING=ON -DMOCKHTTP_TEST_DOCS=ON) ;;
     # -O1 with debug info: sanitizers' own advice, and half the build time of -O2.
     asan)  dir=build-asan; sanitize="address,undefined"; build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
     fuzz)

@@ -4,6 +4,10 @@
 
 #include <httplib.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include <mockhttp/gtest.hpp>
 
 using namespace mockhttp;
@@ -73,5 +77,44 @@ TEST(CaseFiles, PatternsMatchAsAShellWould) {
   EXPECT_FALSE(matches_file_pattern("*.json", "a.json.bak"));
   EXPECT_TRUE(matches_file_pattern("*", ""));
 }
+
+TEST(ScopeNames, AnyTextBecomesAValidDistinctScopeName) {
+  MockServer server;
+  EXPECT_EQ(scope_name_from("checkout"), "checkout") << "a valid name stays as it is";
+  EXPECT_EQ(scope_name_from("Team_A"), "team_a") << "case is no change: scopes ignore it";
+  const std::vector<std::string> texts = {"Works/0", "Works.0", "Accept", "", "a b", std::string(300, 'x'),
+                                          std::string(300, 'x') + "y", "Instances/Suite.Works/12"};
+  std::set<std::string> names;
+  for (const auto& text : texts) {
+    const std::string name = scope_name_from(text);
+    names.insert(name);
+    Scope scope = server.new_scope(name);  // never refused
+    EXPECT_EQ(scope.name(), name);
+  }
+  EXPECT_EQ(names.size(), texts.size()) << "different texts, different names";
+  EXPECT_EQ(scope_name_from("Works/0"), scope_name_from("Works/0")) << "stable";
+  EXPECT_EQ(scope_name_from("Accept").rfind("scope-accept-", 0), 0u);
+}
+
+class ScopedByTestName : public ::testing::TestWithParam<int> {
+ protected:
+  static MockServer& server() {
+    static MockServer shared;
+    return shared;
+  }
+};
+
+TEST_P(ScopedByTestName, EachInstanceGetsItsOwnScope) {
+  const std::string name = current_test_scope_name();
+  EXPECT_NE(name.find("works"), std::string::npos) << name;
+  Scope scope = server().new_scope(name);
+  scope.when_requested_with(Request{}.path("/who")).respond_with(200, std::to_string(GetParam()));
+  httplib::Client client(server().host(), server().port());
+  const auto res = client.Get("/who", {scope.header()});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, std::to_string(GetParam()));
+}
+INSTANTIATE_TEST_SUITE_P(Instances, ScopedByTestName, ::testing::Values(0, 1, 2),
+                         [](const ::testing::TestParamInfo<int>& info) { return "Works" + std::to_string(info.param); });
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,17 @@ struct CaseIdName {
     return name.empty() ? "case_" + std::to_string(info.index) : name;
   }
 };
+
+// A scope name for the running test, unique within the binary: "<suite>-<test>" made valid by
+// scope_name_from(), so TEST_P names ("Instances/Suite.Works/0") are fine.
+//   Scope scope = server.new_scope(mockhttp::current_test_scope_name());
+// Call it from the test's thread, inside a test (GoogleTest's current test); throws
+// std::logic_error outside one.
+inline std::string current_test_scope_name() {
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  if (test == nullptr) throw std::logic_error("current_test_scope_name() is called outside a running test");
+  return scope_name_from(std::string(test->test_suite_name()) + "-" + test->name());
+}
 
 inline void PrintTo(const CaseFile& file, std::ostream* os) { *os << file.case_id << " (" << file.path << ")"; }
 inline void PrintTo(const Verification& verification, std::ostream* os) { *os << verification.report(); }

@@ -73,4 +73,11 @@ class [[nodiscard]] Scope {
   std::shared_ptr<const StubPlacement> placement_;  // the scope's, in no group
 };
 
+// A valid scope name derived from any text — a parameterized test's name ("Works/0"), a header
+// name ("Accept"), a sentence. Characters outside [A-Za-z0-9_-] become '-', a standard header
+// name gets a "scope-" prefix, and a long text is cut to fit; whenever the text had to change,
+// eight hex digits of its hash are appended, so two different texts never share a name.
+// Lower-case, as scopes are stored. Thread safety: a pure function.
+[[nodiscard]] std::string scope_name_from(const std::string& text);
+
 }  // namespace mockhttp

@@ -1,7 +1,11 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/scope.hpp>
 
+#include <cstdint>
+#include <cstdio>
+
 #include "core/engine.hpp"
+#include "core/scope_registry.hpp"
 
 namespace mockhttp {
 
@@ -47,6 +51,39 @@ void Scope::remove() {
   if (!engine_->delete_scope(*placement_->scope)) {
     throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was already deleted");
   }
+}
+
+}  // namespace mockhttp
+
+namespace mockhttp {
+
+std::string scope_name_from(const std::string& text) {
+  constexpr std::size_t kKept = 100;  // leaves room for a prefix and the hash within 128
+  std::string name;
+  bool changed = text.empty();  // a case change is no change: scope names ignore case
+  for (const char c : text) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    name += allowed ? static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) : '-';
+    changed = changed || !allowed;
+  }
+  if (name.size() > kKept) {
+    name.resize(kKept);
+    changed = true;
+  }
+  try {
+    (void)detail::normalize_scope_name(name);
+  } catch (const ScopeError&) {
+    name = "scope-" + name;  // empty, or a standard header name such as "accept"
+    changed = true;
+  }
+  if (changed) {
+    std::uint32_t hash = 2166136261u;  // FNV-1a: stable across runs and platforms
+    for (const unsigned char c : text) hash = (hash ^ c) * 16777619u;
+    char digits[9];
+    std::snprintf(digits, sizeof digits, "%08x", hash);
+    name += std::string("-") + digits;
+  }
+  return name;
 }
 
 }  // namespace mockhttp

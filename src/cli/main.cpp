@@ -12,6 +12,12 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   mockhttp::cli::add_serve_command(app, exit_code);
   mockhttp::cli::add_case_commands(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; any usage error is status 2, as the docs say
+    // (CLI11's own codes — 105, 109, ... — would differ per mistake).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return exit_code;
 }

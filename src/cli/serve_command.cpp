@@ -129,8 +129,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->envname("MOCKHTTP_PORT")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  command->add_option("--stubs", options->stub_files, "Stub file or folder of *.json stub files to load at start")
-      ->check(CLI::ExistingPath);
+  // No CLI11 path check: a missing file is a stub file that cannot be used (exit 1, named by
+  // load_stubs), not a usage error with CLI11's own exit code.
+  command->add_option("--stubs", options->stub_files, "Stub file or folder of *.json stub files to load at start");
   command->add_flag("--allow-remote", options->allow_remote, "Allow binding a non-loopback address");
   command->add_flag("--quiet", options->quiet, "Do not log each request");
   command->add_option("--allow-host", options->allowed_hosts,
