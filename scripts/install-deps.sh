@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   libvalijson-dev chromium
   python3 python3-jsonschema
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libc++-dev libc++abi-dev
 )
 
 missing=()

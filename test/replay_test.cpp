@@ -96,12 +96,12 @@ TEST(ReplayCases, AGeneratedCaseOfTenThousandSpansLoadsWhole) {
   const ReplayCase big = ReplayCase::from_json(
       {{"version", "1"}, {"caseId", "big"}, {"traces", {{{"resourceSpans", {{{"scopeSpans", {{{"spans", spans}}}}}}}}}}});
   ASSERT_EQ(big.exchanges().size(), 10000u);
-  EXPECT_EQ(big.find({.path = "/items/9999"}).span_id, "s9999");
+  EXPECT_EQ(big.find(CasePredicate{}.with_path("/items/9999")).span_id, "s9999");
 }
 
 TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
   const ReplayCase storefront = ReplayCase::load_from_file(kCases + "/storefront.case.json");
-  const CapturedExchange& fragment = storefront.find({.path = "/banner"});
+  const CapturedExchange& fragment = storefront.find(CasePredicate{}.with_path("/banner"));
   EXPECT_EQ(fragment.direction, "outbound");
   EXPECT_EQ(fragment.service, "storefront");
   EXPECT_EQ(fragment.span_type, "extract");
@@ -117,8 +117,7 @@ TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
   EXPECT_EQ(fragment.attributes["http.response.status_code"], 200);
 
   const ReplayCase refund = ReplayCase::load_from_file(kCases + "/refund-issued.case.json");
-  const auto& payments = refund.find({.direction = "outbound", .method = "post", .host_suffix = "PAYMENTS.example",
-                                      .path_prefix = "/v2/ref"});
+  const auto& payments = refund.find(CasePredicate{}.with_direction("outbound").with_method("post").with_host_suffix("PAYMENTS.example").with_path_prefix("/v2/ref"));
   EXPECT_EQ(payments.span_id, "7e1d3c5b9a2f4e6d");
   EXPECT_EQ(payments.request.body, R"({"charge":"ch_81","amount":2500})");
   EXPECT_EQ(payments.response.status, 201);
@@ -128,29 +127,29 @@ TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
 TEST(ReplayCases, FindInCaseNeedsExactlyOneMatchAndSaysWhichMatched) {
   const ReplayCase hello = ReplayCase::load_from_file(kCases + "/storefront.case.json");
   try {
-    hello.find({.direction = "outbound"});
+    hello.find(CasePredicate{}.with_direction("outbound"));
     FAIL() << "two spans matched";
   } catch (const CaseLookupError& e) {
     EXPECT_EQ(e.matches(), (std::vector<std::string>{"U3RvcmVBAAE=", "U3RvcmVCAAI="}));
     EXPECT_NE(std::string(e.what()).find("narrow the predicate or use find_all_in_case"), std::string::npos) << e.what();
   }
   try {
-    hello.find({.host_suffix = "payments.example"});
+    hello.find(CasePredicate{}.with_host_suffix("payments.example"));
     FAIL() << "nothing matched";
   } catch (const CaseLookupError& e) {
     EXPECT_TRUE(e.matches().empty());
     EXPECT_NE(std::string(e.what()).find("matched no span"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("U3RvcmVBAAE= (outbound GET edge-proxy/banner)"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(hello.find_all({.direction = "outbound"}).size(), 2u);
-  EXPECT_EQ(hello.find_all({.method = "DELETE"}).size(), 0u);
-  EXPECT_EQ(hello.find({.headers = {{"x-request-id", "9c41d2e0-6b7a-4f15-8e3d-5a0c1b2f4e68"}}}).request.path, "/greeting");
+  EXPECT_EQ(hello.find_all(CasePredicate{}.with_direction("outbound")).size(), 2u);
+  EXPECT_EQ(hello.find_all(CasePredicate{}.with_method("DELETE")).size(), 0u);
+  EXPECT_EQ(hello.find(CasePredicate{}.with_header("x-request-id", "9c41d2e0-6b7a-4f15-8e3d-5a0c1b2f4e68")).request.path, "/greeting");
 }
 
 TEST_F(Replay, TheSeedsFlowMocksTheCapturedResponse) {
   session.load_case_from_file(kCases + "/storefront.case.json");
-  const CapturedExchange hit = session.find_in_case({.direction = "outbound", .method = "GET", .path = "/banner"});
-  session.mock_outbound({.direction = "outbound", .host = "edge-proxy", .path = "/banner"}, hit.response);
+  const CapturedExchange hit = session.find_in_case(CasePredicate{}.with_direction("outbound").with_method("GET").with_path("/banner"));
+  session.mock_outbound(CasePredicate{}.with_direction("outbound").with_host("edge-proxy").with_path("/banner"), hit.response);
   auto res = call("edge-proxy:9090", "/banner", session.id());
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -163,17 +162,17 @@ TEST_F(Replay, TheSeedsFlowMocksTheCapturedResponse) {
 
 TEST_F(Replay, AMutatedCapturedJsonResponseIsWhatTheAppGets) {
   session.load_case(case_with(Json::array()));
-  CapturedExchange hit = session.find_in_case({.path = "/x"});
+  CapturedExchange hit = session.find_in_case(CasePredicate{}.with_path("/x"));
   Json body = hit.response.json_body();
   body["n"] = 42;
   body["edited"] = true;
-  session.mock_outbound({.host = "api.other.com"}, hit.response.with_json_body(body));
+  session.mock_outbound(CasePredicate{}.with_host("api.other.com"), hit.response.with_json_body(body));
   auto res = call("api.other.com", "/x", session.id());
   EXPECT_EQ(Json::parse(res->body), (Json{{"n", 42}, {"edited", true}}));
 }
 
 TEST_F(Replay, HighestPriorityWinsWhateverTheLayer) {
-  session.load_case(case_with({mock_rule("case-high", 200, "case")}));
+  session.load_case(case_with(Json::array({mock_rule("case-high", 200, "case")})));
   session.add_rule(ReplayRule::from_json(mock_rule("session-low", 100, "test")));
   EXPECT_EQ(source_of("partner.example.com", "/items"), "case");
   session.add_rule(ReplayRule::from_json(mock_rule("session-higher", 300, "test")));
@@ -181,20 +180,20 @@ TEST_F(Replay, HighestPriorityWinsWhateverTheLayer) {
 }
 
 TEST_F(Replay, OnAPriorityTieTheSessionLayerBeatsTheCaseLayer) {
-  session.load_case(case_with({mock_rule("partner-default", 100, "case")}));
+  session.load_case(case_with(Json::array({mock_rule("partner-default", 100, "case")})));
   EXPECT_EQ(source_of("partner.example.com", "/items"), "case");
-  session.mock_outbound({.direction = "outbound", .host = "partner.example.com"},
-                        CapturedResponse{200, {}, Json{{"source", "test"}}.dump()}, {.id = "partner-override", .priority = 100});
+  session.mock_outbound(CasePredicate{}.with_direction("outbound").with_host("partner.example.com"),
+                        CapturedResponse{200, {}, Json{{"source", "test"}}.dump()}, RuleOptions{"partner-override", 100});
   EXPECT_EQ(source_of("partner.example.com", "/items"), "test");
   session.clear_rules();
   EXPECT_EQ(source_of("partner.example.com", "/items"), "case") << "clear_rules resets the session layer only";
 }
 
 TEST_F(Replay, WithinALayerTheLaterRuleWins) {
-  session.load_case(case_with({mock_rule("first", 100, "first"), mock_rule("second", 100, "second")}));
+  session.load_case(case_with(Json::array({mock_rule("first", 100, "first"), mock_rule("second", 100, "second")})));
   EXPECT_EQ(source_of("partner.example.com", "/items"), "second");
-  session.mock_outbound({.host = "partner.example.com"}, {200, {}, R"({"source":"s1"})"});
-  session.mock_outbound({.host = "partner.example.com"}, {200, {}, R"({"source":"s2"})"});
+  session.mock_outbound(CasePredicate{}.with_host("partner.example.com"), {200, {}, R"({"source":"s1"})"});
+  session.mock_outbound(CasePredicate{}.with_host("partner.example.com"), {200, {}, R"({"source":"s2"})"});
   EXPECT_EQ(source_of("partner.example.com", "/items"), "s2");
   EXPECT_EQ(session.rules().size(), 2u) << "mock_outbound calls accumulate";
 }
@@ -203,7 +202,7 @@ TEST_F(Replay, ConsumeOnceAnswersOnceThenTheNextRuleAnswers) {
   Json once = mock_rule("outage", 200, "outage", {{"hostSuffix", "example.com"}});
   once["consume"] = "once";
   once["then"] = {{"action", "error"}, {"error", {{"status", 503}, {"body", Json{{"reason", "simulated outage"}}}}}};
-  session.load_case(case_with({once, mock_rule("steady", 100, "steady")}));
+  session.load_case(case_with(Json::array({once, mock_rule("steady", 100, "steady")})));
   auto first = call("partner.example.com", "/items", session.id());
   EXPECT_EQ(first->status, 503);
   EXPECT_EQ(Json::parse(first->body)["reason"], "simulated outage");
@@ -212,8 +211,8 @@ TEST_F(Replay, ConsumeOnceAnswersOnceThenTheNextRuleAnswers) {
 }
 
 TEST_F(Replay, AStrictMissFailsVisiblyNamingTheRequestAndTheClosestRules) {
-  session.load_case(case_with({mock_rule("partner", 100, "case", {{"host", "partner.example.com"}, {"method", "POST"}})}));
-  session.set_policy(ReplayPolicy{.strict_external_http = true});
+  session.load_case(case_with(Json::array({mock_rule("partner", 100, "case", {{"host", "partner.example.com"}, {"method", "POST"}})})));
+  session.set_policy(ReplayPolicy::strict());
   auto res = call("partner.example.com", "/items", session.id());
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 502);
@@ -226,7 +225,7 @@ TEST_F(Replay, AStrictMissFailsVisiblyNamingTheRequestAndTheClosestRules) {
   EXPECT_EQ(body["closest_rules"][0]["mismatches"][0]["field"], "method");
   EXPECT_NE(body["report"].get<std::string>().find("GET partner.example.com/items"), std::string::npos) << body["report"];
   // Allowed hosts pass the strict policy; blocked ones never do.
-  session.set_policy(ReplayPolicy{.strict_external_http = true, .passthrough_on_miss = false, .allow_hosts = {"example.com"}});
+  session.set_policy(ReplayPolicy::strict().allow_host("example.com").error_on_miss());
   EXPECT_NE(Json::parse(call("partner.example.com", "/items", session.id())->body)["detail"].get<std::string>().find("defaultOnMiss: error"),
             std::string::npos);
 }
@@ -250,7 +249,7 @@ TEST_F(Replay, PassthroughForwardsToTheRealUpstream) {
 }
 
 TEST_F(Replay, TheServerWorksAsTheAppsHttpProxy) {
-  session.mock_outbound({.host_suffix = "stripe.com", .path_prefix = "/v1/payment_intents"},
+  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"),
                         {200, {{"content-type", "application/json"}}, R"({"id":"pi_test"})"});
   httplib::Client app("http://api.stripe.com");
   app.set_proxy(server.host(), server.port());
@@ -263,7 +262,7 @@ TEST_F(Replay, TheServerWorksAsTheAppsHttpProxy) {
 }
 
 TEST_F(Replay, RequestsWithoutTheSessionHeaderUseStubs) {
-  session.mock_outbound({.path = "/shared"}, {200, {}, "from the session"});
+  session.mock_outbound(CasePredicate{}.with_path("/shared"), {200, {}, "from the session"});
   server.when_requested_with(Request{}.path("/shared")).respond_with(200, "from a stub");
   httplib::Client client(server.host(), server.port());
   EXPECT_EQ(client.Get("/shared")->body, "from a stub");
@@ -282,7 +281,7 @@ TEST_F(Replay, FixturesComeFromTheCaseAndTheTest) {
 }
 
 TEST_F(Replay, ABadCaseIsACaseLoadErrorAndLeavesTheSessionAsItWas) {
-  session.load_case(case_with({mock_rule("kept", 100, "kept")}));
+  session.load_case(case_with(Json::array({mock_rule("kept", 100, "kept")})));
   const auto revision = session.revision();
   const auto folder = std::filesystem::temp_directory_path() / ("mockhttp-cases-" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);
@@ -312,13 +311,13 @@ TEST_F(Replay, ABadCaseIsACaseLoadErrorAndLeavesTheSessionAsItWas) {
     EXPECT_NE(e.reason().find("traces"), std::string::npos) << e.what();
   }
   try {
-    session.load_case(case_with({{{"when", {{"host", 5}}}, {"then", {{"action", "mock"}}}}}));
+    session.load_case(case_with(Json::array({{{"when", {{"host", 5}}}, {"then", {{"action", "mock"}}}}})));
     FAIL();
   } catch (const CaseLoadError& e) {
     EXPECT_EQ(e.pointer(), "/rules/0/when/host") << e.what();
   }
   try {
-    session.load_case(case_with({{{"when", Json::object()}, {"then", {{"action", "teleport"}}}}}));
+    session.load_case(case_with(Json::array({{{"when", Json::object()}, {"then", {{"action", "teleport"}}}}})));
     FAIL();
   } catch (const CaseLoadError& e) {
     EXPECT_EQ(e.pointer(), "/rules/0/then/action") << e.what();
@@ -395,7 +394,7 @@ TEST_F(Replay, BodyHeaderAndBaggagePredicatesMatch) {
   Json by_body = mock_rule("by-body", 100, "body", {{"bodyJsonPath", "$.user.id"}});
   Json by_tag = mock_rule("by-tag", 100, "tag", {{"traceTags", {{"tenant", "acme"}}}});
   Json by_header = mock_rule("by-header", 100, "header", {{"headers", {{"x-env", Json::array({"qa", "staging"})}}}});
-  session.load_case(case_with({by_body, by_tag, by_header}));
+  session.load_case(case_with(Json::array({by_body, by_tag, by_header})));
   httplib::Client client(server.host(), server.port());
   const auto source = [&](const httplib::Headers& headers, const std::string& body) {
     httplib::Headers all = headers;
@@ -403,7 +402,7 @@ TEST_F(Replay, BodyHeaderAndBaggagePredicatesMatch) {
     auto res = client.Post("/any", all, body, "application/json");
     return res && res->status == 200 ? Json::parse(res->body).value("source", "?") : "miss";
   };
-  session.set_policy(ReplayPolicy{.passthrough_on_miss = false});
+  session.set_policy(ReplayPolicy{}.error_on_miss());
   EXPECT_EQ(source({}, R"({"user": {"id": 7}})"), "body");
   EXPECT_EQ(source({{"baggage", "a=1, tenant=acme"}}, "{}"), "tag");
   EXPECT_EQ(source({{"x-env", "staging"}}, "{}"), "header");
@@ -413,7 +412,7 @@ TEST_F(Replay, BodyHeaderAndBaggagePredicatesMatch) {
 TEST_F(Replay, AConsumeOnceRuleAnswersExactlyOneOfManyConcurrentRequests) {
   Json once = mock_rule("once", 200, "once");
   once["consume"] = "once";
-  session.load_case(case_with({once, mock_rule("steady", 100, "steady")}));
+  session.load_case(case_with(Json::array({once, mock_rule("steady", 100, "steady")})));
   constexpr int kThreads = 8;
   std::vector<std::string> sources(kThreads);
   std::vector<std::thread> threads;
@@ -431,8 +430,8 @@ TEST_F(Replay, AConsumeOnceRuleAnswersExactlyOneOfManyConcurrentRequests) {
 TEST_F(Replay, AConsumedRuleSaysSoInTheNearMissReport) {
   Json once = mock_rule("once", 200, "once");
   once["consume"] = "once";
-  session.load_case(case_with({once}));
-  session.set_policy(ReplayPolicy{.strict_external_http = true});
+  session.load_case(case_with(Json::array({once})));
+  session.set_policy(ReplayPolicy::strict());
   EXPECT_EQ(source_of("partner.example.com", "/items"), "once");
   auto refused = call("partner.example.com", "/items", session.id());
   ASSERT_TRUE(refused);
@@ -441,8 +440,8 @@ TEST_F(Replay, AConsumedRuleSaysSoInTheNearMissReport) {
 }
 
 TEST_F(Replay, EveryTraceTagOfARuleMustBeInTheBaggage) {
-  session.load_case(case_with({mock_rule("tagged", 100, "tagged", {{"traceTags", {{"tenant", "acme"}, {"plan", "pro"}}}})}));
-  session.set_policy(ReplayPolicy{.passthrough_on_miss = false});
+  session.load_case(case_with(Json::array({mock_rule("tagged", 100, "tagged", {{"traceTags", {{"tenant", "acme"}, {"plan", "pro"}}}})})));
+  session.set_policy(ReplayPolicy{}.error_on_miss());
   httplib::Client client(server.host(), server.port());
   const auto status_with = [&](const std::string& baggage) {
     auto res = client.Get("/any", {{"baggage", baggage}, {ReplaySession::kHeader, session.id()}});
@@ -483,7 +482,7 @@ TEST(PathCriteria, AnEqCriteriaOnThePathIsLiteralAndAStringIsATemplate) {
 
 TEST(ForwardPolicy, AProxyStubNeverReachesALinkLocalAddressUnlessListed) {
   MockServer server;
-  server.when_requested_with(Request{}.path("/meta")).proxy_to(ProxyTarget{"http://169.254.169.254/latest/meta-data/"});
+  server.when_requested_with(Request{}.path("/meta")).proxy_to(ProxyTarget{"http://169.254.169.254/latest/meta-data/", {}});
   const auto refused = test::curl_request("GET", server.url() + "/meta");
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(Json::parse(refused.body)["error"], "FORWARD_REFUSED");

@@ -160,7 +160,7 @@ TEST_F(Proxying, ProxyStubsComeOverHttpToo) {
                                     {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(curl_request("GET", server.url() + "/down").body, "from upstream");
-  EXPECT_THROW(server.when_requested_with(Request{}.path("/bad")).proxy_to(ProxyTarget{"not a url"}), DocumentError);
+  EXPECT_THROW(server.when_requested_with(Request{}.path("/bad")).proxy_to(ProxyTarget{"not a url", {}}), DocumentError);
 }
 
 }  // namespace

@@ -47,6 +47,8 @@ struct ReplayPolicy {
   }
   ReplayPolicy& allow_host(std::string host) { allow_hosts.push_back(std::move(host)); return *this; }
   ReplayPolicy& block_host(std::string host) { block_hosts.push_back(std::move(host)); return *this; }
+  // defaultOnMiss: error — a request no rule matches fails instead of passing through.
+  ReplayPolicy& error_on_miss() { passthrough_on_miss = false; return *this; }
 
   // {"externalHttp": "strict"|"allow", "defaultOnMiss": "error"|"passthrough", "allowHosts",
   // "blockHosts"}; unknown keys are kept by Softprobe and ignored here. Throws RuleError.

@@ -1,14 +1,15 @@
 #include "transport/connection_socket.hpp"
 
 #include <arpa/inet.h>
-#include <dirent.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace mockhttp::detail {
 
@@ -47,22 +48,50 @@ bool is_connection(int fd, int local_port, const std::string& remote_addr, int r
 
 }  // namespace
 
-int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port) {
-  DIR* fds = opendir("/proc/self/fd");
-  if (fds == nullptr) return -1;
-  int found = -1;
-  while (const dirent* entry = readdir(fds)) {
-    char* end = nullptr;
-    const long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd == dirfd(fds)) continue;
-    if (is_connection(static_cast<int>(fd), local_port, remote_addr, remote_port)) {
-      found = static_cast<int>(fd);
-      break;
+namespace {
+
+// The connection this thread serves: cpp-httplib runs each connection on one thread of its
+// task queue (transport/elastic_task_queue), so the socket, once found, is kept here until the
+// queue forgets it when the connection ends.
+struct KnownConnection {
+  int local_port = -1;
+  std::string remote_addr;
+  int remote_port = -1;
+  int fd = -1;
+};
+thread_local KnownConnection known;
+
+// POSIX only: poll() marks a descriptor that is not open as POLLNVAL, 1,024 at a time, and the
+// open ones are asked for their addresses. No /proc, so it works wherever sockets do.
+int scan_descriptor_table(int local_port, const std::string& remote_addr, int remote_port) {
+  constexpr long kBatch = 1024, kMostScanned = 65536;
+  long limit = sysconf(_SC_OPEN_MAX);
+  if (limit <= 0 || limit > kMostScanned) limit = kMostScanned;
+  std::vector<pollfd> batch;
+  for (long base = 0; base < limit; base += kBatch) {
+    batch.clear();
+    for (long fd = base; fd < std::min(base + kBatch, limit); ++fd) batch.push_back({static_cast<int>(fd), 0, 0});
+    if (::poll(batch.data(), static_cast<nfds_t>(batch.size()), 0) < 0) return -1;
+    for (const pollfd& entry : batch) {
+      if ((entry.revents & POLLNVAL) == 0 && is_connection(entry.fd, local_port, remote_addr, remote_port)) return entry.fd;
     }
   }
-  closedir(fds);
-  return found;
+  return -1;
 }
+
+}  // namespace
+
+int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port) {
+  if (known.fd >= 0 && known.local_port == local_port && known.remote_port == remote_port &&
+      known.remote_addr == remote_addr && is_connection(known.fd, local_port, remote_addr, remote_port)) {
+    return known.fd;
+  }
+  const int fd = scan_descriptor_table(local_port, remote_addr, remote_port);
+  if (fd >= 0) known = KnownConnection{local_port, remote_addr, remote_port, fd};
+  return fd;
+}
+
+void forget_connection_socket() { known = KnownConnection{}; }
 
 bool send_raw(int socket, const std::string& bytes) {
   std::size_t sent = 0;

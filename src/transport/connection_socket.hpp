@@ -1,7 +1,9 @@
 #pragma once
 // Raw access to the TCP connection a request arrived on, for the faults that must break HTTP
-// itself (close before any byte, reset, bytes that are not HTTP). cpp-httplib does not hand
-// handlers their socket, so it is found by its address pair.
+// itself (close before any byte, reset, bytes that are not HTTP). cpp-httplib 0.11 does not hand
+// handlers their socket (nor a task queue the accepted descriptor), so the first fault on a
+// connection finds it by its address pair among the open descriptors (POSIX poll() and
+// getsockname/getpeername, no /proc) and the connection's thread keeps it until it ends.
 #include <string>
 
 namespace mockhttp::detail {
@@ -9,6 +11,9 @@ namespace mockhttp::detail {
 // The descriptor of the accepted socket whose local and peer ports are those given, or -1.
 // Safe to use until the handler returns: the calling worker thread holds the connection open.
 int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port);
+
+// Forgets the socket the calling thread kept: its connection has ended (the task queue calls it).
+void forget_connection_socket();
 
 // Sends every byte, without SIGPIPE; false when the peer has gone.
 bool send_raw(int socket, const std::string& bytes);

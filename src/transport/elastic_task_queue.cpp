@@ -1,5 +1,7 @@
 #include "transport/elastic_task_queue.hpp"
 
+#include "transport/connection_socket.hpp"
+
 namespace mockhttp::detail {
 
 namespace {
@@ -67,6 +69,7 @@ void ElasticTaskQueue::serve() {
     lock.unlock();
     serving_over_capacity = job.over_capacity;
     job.task();
+    forget_connection_socket();  // the connection is over; its descriptor number may be reused
     serving_over_capacity = false;
     lock.lock();
     --busy_;
