@@ -78,6 +78,43 @@ with tempfile.TemporaryDirectory() as folder:
     check("the merged case validates", code == 0, output)
     bad_pack = write("bad-pack.json", [{"when": {"direction": "up"}, "then": {"action": "mock"}}])
     code, output = run("case", "merge-rules", "--case", base, "--rules", bad_pack, "--out", out)
-    check("a bad rule pack exits 1 naming the rule", code == 1 and "/rules/0/when/direction" in output, output)
+    check("a bad rule pack exits 1 naming the rule", code == 1 and "/0/when/direction" in output, output)
+
+    # The same pack in YAML gives the same case; a YAML problem names the file, line and field.
+    yaml_pack = os.path.join(folder, "pack.yaml")
+    with open(yaml_pack, "w") as f:
+        f.write("""# the same two rules as pack.json
+version: 1
+rules:
+  - id: swap
+    priority: 9
+    when:
+      host: a
+    then:
+      action: passthrough
+  - id: new
+    when:
+      hostSuffix: stripe.com
+    then:
+      action: mock
+      response:
+        status: 200
+        body: "{}"
+""")
+    out_yaml = os.path.join(folder, "merged-from-yaml.case.json")
+    code, output = run("case", "merge-rules", "--case", base, "--rules", yaml_pack, "--out", out_yaml)
+    check("a YAML pack merges", code == 0, output)
+    check("YAML and JSON packs give identical cases", code == 0 and json.load(open(out_yaml)) == merged, output)
+    bad_yaml = os.path.join(folder, "bad-pack.yaml")
+    with open(bad_yaml, "w") as f:
+        f.write("rules:\n  - id: x\n    when:\n      direction: up\n    then:\n      action: mock\n")
+    code, output = run("case", "merge-rules", "--case", base, "--rules", bad_yaml, "--out", out)
+    check("a bad YAML rule names file, line and field",
+          code == 1 and f"{bad_yaml}:4:" in output and "/rules/0/when/direction" in output, output)
+    broken_yaml = os.path.join(folder, "broken.yaml")
+    with open(broken_yaml, "w") as f:
+        f.write("rules:\n  - id: [unclosed\n")
+    code, output = run("case", "merge-rules", "--case", base, "--rules", broken_yaml, "--out", out)
+    check("a YAML syntax error names its line", code == 1 and f"{broken_yaml}: line " in output, output)
 
 check.finish()

@@ -86,8 +86,43 @@ try:
     # The app's call, carrying the session header, is answered by the rule.
     status, text, _ = http("GET", base + "/banner", None, {"Host": "edge-proxy:9090", "x-softprobe-session-id": sid})
     check("the session's rule answers", status == 200 and json.loads(text) == {"dep": "mocked"}, (status, text))
-    status, text, _ = http("GET", base + "/other", None, {"Host": "unknown.example", "x-softprobe-session-id": sid})
+    status, text, headers = http("GET", base + "/other", None, {"Host": "unknown.example", "x-softprobe-session-id": sid})
     check("a strict miss is a visible error", status == 502 and "SOFTPROBE_NO_RULE_MATCH" in text, (status, text))
+    check("a strict miss carries x-softprobe-strict-miss: 1",
+          {k.lower(): v for k, v in headers.items()}.get("x-softprobe-strict-miss") == "1", headers)
+
+    # The session carried in W3C tracestate instead of the header (Softprobe's session-headers).
+    for key in ("x-softprobe-session-id", "x-sp-session-id"):
+        status, text, _ = http("GET", base + "/banner", None, {
+            "Host": "edge-proxy:9090", "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "tracestate": f"vendor=abc, {key}={sid},other=1"})
+        check(f"tracestate {key} names the session", status == 200 and json.loads(text) == {"dep": "mocked"}, (status, text))
+
+    # The runtime's read-only endpoints.
+    status, text, _ = http("GET", base + "/v1/meta")
+    meta = json.loads(text)
+    check("GET /v1/meta", status == 200 and meta.get("specVersion") == "http-control-api@v1"
+          and meta.get("schemaVersion") == "1" and meta.get("runtimeVersion", "").startswith("mockhttp "), text)
+    status, text, _ = http("GET", base + "/v1/sessions")
+    listed = json.loads(text).get("sessions", [])
+    check("GET /v1/sessions lists the open session", status == 200 and
+          {"sessionId": sid, "mode": "replay", "sessionRevision": 5} in listed, text)
+    status, text, _ = http("GET", session + "/stats")
+    stats = json.loads(text)
+    check("stats count injected answers and strict misses", status == 200 and stats.get("mode") == "replay" and
+          stats.get("stats") == {"injectedSpans": 3, "extractedSpans": 0, "strictMisses": 1}, text)
+    status, text, _ = http("GET", session + "/state")
+    state = json.loads(text)
+    check("state summarises the case", status == 200 and state["caseSummary"]["caseId"] == case["caseId"]
+          and state["caseSummary"]["ruleCount"] == 2 and state["caseSummary"]["traceCount"] >= 1, text)
+    for method, url, allowed in (("GET", session + "/rules", "POST"), ("POST", session + "/stats", "GET"),
+                                 ("DELETE", base + "/v1/sessions", "GET, POST"), ("POST", base + "/v1/meta", "GET")):
+        status, text, headers = http(method, url, {} if method == "POST" else None)
+        check(f"{method} {url[len(base):]} is 405 method_not_allowed",
+              status == 405 and json.loads(text)["error"]["code"] == "method_not_allowed"
+              and headers.get("Allow") == allowed, (status, text, headers))
+    status, text, _ = http("GET", base + "/v1/sessions/sess_nope/stats")
+    check("stats of an unknown session: 404", status == 404 and json.loads(text)["error"]["code"] == "unknown_session", text)
 
     # Invalid bodies: 400 naming the problem; nothing changes.
     status, text, _ = http("POST", session + "/rules", {"rules": [{"when": {"direction": "up"}, "then": {"action": "mock"}}]})

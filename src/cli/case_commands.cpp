@@ -1,6 +1,7 @@
 #include "cli/case_commands.hpp"
 
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -11,6 +12,7 @@
 #include <mockhttp/mockhttp.hpp>
 
 #include "wire/json_file.hpp"
+#include "cli/yaml_document.hpp"
 #include "control/schema_catalog.hpp"
 
 namespace mockhttp::cli {
@@ -92,12 +94,31 @@ int merge_rules(const MergeOptions& options) {
               << problems.front().message << "\n";
     return 1;
   }
-  Json pack = read_json(options.rules_file, problems);
-  if (!problems.empty()) {
-    std::cerr << options.rules_file << ": " << problems.front().message << "\n";
+  // A YAML pack keeps the line of every node, so that a rule's problem is reported at its line.
+  Json pack;
+  std::optional<YamlDocument> yaml;
+  if (is_yaml_file(options.rules_file)) {
+#ifdef MOCKHTTP_HAVE_YAML
+    try {
+      yaml = read_yaml_document(options.rules_file);
+      pack = yaml->value;
+    } catch (const std::exception& e) {
+      std::cerr << options.rules_file << ": " << e.what() << "\n";
+      return 1;
+    }
+#else
+    std::cerr << options.rules_file << ": this mockhttp was built without yaml-cpp; convert the pack to JSON\n";
     return 1;
+#endif
+  } else {
+    pack = read_json(options.rules_file, problems);
+    if (!problems.empty()) {
+      std::cerr << options.rules_file << ": " << problems.front().message << "\n";
+      return 1;
+    }
   }
-  const Json rules = pack.is_object() && pack.contains("rules") ? pack["rules"] : pack;
+  const bool wrapped = pack.is_object() && pack.contains("rules");
+  const Json rules = wrapped ? pack["rules"] : pack;
   if (!rules.is_array()) {
     std::cerr << options.rules_file << ": a rule pack is a list of rules or {\"version\": 1, \"rules\": [...]}\n";
     return 1;
@@ -105,9 +126,11 @@ int merge_rules(const MergeOptions& options) {
   Json merged = document.contains("rules") && document["rules"].is_array() ? document["rules"] : Json::array();
   for (std::size_t i = 0; i < rules.size(); ++i) {
     try {
-      ReplayRule::from_json(rules[i], "/rules/" + std::to_string(i));
+      ReplayRule::from_json(rules[i], (wrapped ? "/rules/" : "/") + std::to_string(i));
     } catch (const RuleError& e) {
-      std::cerr << options.rules_file << ": " << e.what() << "\n";
+      std::cerr << options.rules_file;
+      if (yaml) std::cerr << ":" << yaml->line_of(e.path());
+      std::cerr << ": " << e.what() << "\n";
       return 1;
     }
     const std::string id = rules[i].value("id", rules[i].value("name", ""));
@@ -145,9 +168,9 @@ void add_case_commands(CLI::App& app, int& exit_code) {
   CLI::App* case_command = app.add_subcommand("case", "Edit case files");
   case_command->require_subcommand(1);
   auto merge = std::make_shared<MergeOptions>();
-  CLI::App* merge_command = case_command->add_subcommand("merge-rules", "Add a JSON rule pack to a case's embedded rules");
+  CLI::App* merge_command = case_command->add_subcommand("merge-rules", "Add a JSON or YAML rule pack to a case's embedded rules");
   merge_command->add_option("--case", merge->case_file, "The case file")->required();
-  merge_command->add_option("--rules", merge->rules_file, "A rule pack: [rules] or {\"version\": 1, \"rules\": [...]}")->required();
+  merge_command->add_option("--rules", merge->rules_file, "A rule pack (JSON, or YAML as .yaml/.yml): [rules] or {\"version\": 1, \"rules\": [...]}")->required();
   merge_command->add_option("--out", merge->out_file, "Where to write the merged case (may be --case)")->required();
   merge_command->callback([merge, &exit_code] { exit_code = merge_rules(*merge); });
 }

@@ -80,7 +80,7 @@ std::shared_ptr<const ControlSurface> admin_ui(ControlOptions options) {
 }
 std::shared_ptr<const ControlSurface> softprobe_api(ControlOptions options) {
   return std::make_shared<GuardedRouter>("softprobe_api", &detail::handle_session_call,
-                                         std::vector<std::string>{"/v1/sessions", "/health"}, ErrorShape::softprobe,
+                                         std::vector<std::string>{"/v1/sessions", "/v1/meta", "/health"}, ErrorShape::softprobe,
                                          std::move(options));
 }
 std::vector<std::shared_ptr<const ControlSurface>> all_control_surfaces(ControlOptions options) {

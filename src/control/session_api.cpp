@@ -56,18 +56,62 @@ ReplayMode mode_of(const std::string& name) {
   return ReplayMode::replay;
 }
 
+const char* mode_name(ReplayMode mode) {
+  switch (mode) {
+    case ReplayMode::capture: return "capture";
+    case ReplayMode::generate: return "generate";
+    case ReplayMode::replay: break;
+  }
+  return "replay";
+}
+
+// A known route called with another method: Softprobe's 405, naming the one it takes.
+bool refuse_method(const httplib::Request& request, httplib::Response& response, const char* allowed) {
+  response.set_header("Allow", allowed);
+  send_error(response, 405, "method_not_allowed",
+             request.method + " " + request.path + " is not a route; it takes " + allowed);
+  return true;
+}
+
+json session_summary(const ReplaySessionState& session) {
+  return {{"sessionId", session.id()}, {"mode", mode_name(session.mode())}, {"sessionRevision", session.revision()}};
+}
+
+json session_stats(const ReplaySessionState& session) {
+  const auto stats = session.stats();
+  json out = session_summary(session);
+  out["stats"] = {{"injectedSpans", stats.injected}, {"extractedSpans", stats.extracted}, {"strictMisses", stats.strict_misses}};
+  return out;
+}
+
 }  // namespace
 
 bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
   const std::string& path = request.path;
-  if (path == "/health" && request.method == "GET") {
+  const bool get = request.method == "GET";
+  if (path == "/health") {
+    if (!get) return refuse_method(request, response, "GET");
     // Softprobe's liveness probe; open even when a token guards the rest (its clients check it
     // before anything else).
     send_json(response, 200, {{"status", "ok"}, {"specVersion", "http-control-api@v1"}, {"schemaVersion", "1"}});
     return true;
   }
+  if (path == "/v1/meta") {
+    if (!get) return refuse_method(request, response, "GET");
+    send_json(response, 200, {{"runtimeVersion", std::string("mockhttp ") + MOCKHTTP_VERSION},
+                              {"specVersion", "http-control-api@v1"},
+                              {"schemaVersion", "1"}});
+    return true;
+  }
   const std::string prefix = "/v1/sessions";
-  if (request.method != "POST" || path.rfind(prefix, 0) != 0) return false;
+  if (path.rfind(prefix, 0) != 0) return false;
+  if (path == prefix && get) {
+    json sessions = json::array();
+    for (const auto& session : core.replay_sessions().list()) sessions.push_back(session_summary(*session));
+    send_json(response, 200, {{"sessions", sessions}});
+    return true;
+  }
+  if (path == prefix && request.method != "POST") return refuse_method(request, response, "GET, POST");
 
   if (path == prefix) {
     const auto body = body_of(request, response, "session-create.request.schema.json");
@@ -94,11 +138,28 @@ bool handle_session_call(Engine& core, const httplib::Request& request, httplib:
   if (slash == std::string::npos) return false;
   const std::string id = rest.substr(1, slash - 1);
   const std::string what = rest.substr(slash + 1);
-  if (what != "load-case" && what != "policy" && what != "rules" && what != "fixtures/auth" && what != "close") return false;
+  const bool reads = what == "stats" || what == "state";
+  const bool changes = what == "load-case" || what == "policy" || what == "rules" || what == "fixtures/auth" || what == "close";
+  if (!reads && !changes) return false;
+  if (reads && !get) return refuse_method(request, response, "GET");
+  if (changes && request.method != "POST") return refuse_method(request, response, "POST");
 
   const auto session = core.replay_sessions().find(id);
   if (!session) {
     send_error(response, 404, "unknown_session", "no replay session '" + id + "' (closed, or never started)");
+    return true;
+  }
+  if (reads) {
+    json out = session_stats(*session);
+    if (what == "state") {
+      const auto loaded = session->loaded_case();
+      out["caseSummary"] = {{"caseId", loaded ? json(loaded->case_id()) : json(nullptr)},
+                            {"traceCount", loaded && loaded->document().contains("traces") ? loaded->document()["traces"].size() : 0},
+                            {"exchangeCount", loaded ? loaded->exchanges().size() : 0},
+                            {"ruleCount", session->rules().size()},
+                            {"policy", session->policy().to_json()}};
+    }
+    send_json(response, 200, out);
     return true;
   }
   try {
@@ -130,10 +191,10 @@ bool handle_session_call(Engine& core, const httplib::Request& request, httplib:
       return true;
     }
   } catch (const RuleError& e) {
-    send_error(response, 400, "invalid_rule", e.problem(), e.path());
+    send_error(response, 400, "invalid_request", "invalid rule: " + e.problem(), e.path());
     return true;
   } catch (const CaseLoadError& e) {
-    send_error(response, 400, "invalid_case", e.reason(), e.pointer());
+    send_error(response, 400, "invalid_request", "invalid case: " + e.reason(), e.pointer());
     return true;
   }
   send_json(response, 200, operation(*session));

@@ -101,7 +101,7 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
       if (router->route(*this, http_request, http_response)) return;
     }
     auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
-    if (const auto session_id = entry->request.header(ReplaySession::kHeader)) {
+    if (const auto session_id = replay_session_of(entry->request)) {
       answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);
       return;
     }
@@ -245,6 +245,33 @@ Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, co
   return upstream;
 }
 
+std::optional<std::string> Engine::replay_session_of(const RecordedRequest& request) {
+  if (auto id = request.header(ReplaySession::kHeader)) return id;
+  // Softprobe's session-headers: an application propagates the session in W3C `tracestate`
+  // (`x-softprobe-session-id=<id>`, or the short `x-sp-session-id=<id>`) rather than copying
+  // the header; list members are comma-separated `key=value`, possibly spaced.
+  const auto tracestate = request.header("tracestate");
+  if (!tracestate) return std::nullopt;
+  std::size_t start = 0;
+  while (start <= tracestate->size()) {
+    const auto comma = tracestate->find(',', start);
+    std::string member = tracestate->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = member.find_first_not_of(" \t");
+    const auto last = member.find_last_not_of(" \t");
+    member = first == std::string::npos ? "" : member.substr(first, last - first + 1);
+    const auto equals = member.find('=');
+    if (equals != std::string::npos) {
+      const std::string key = member.substr(0, equals);
+      if ((key == ReplaySession::kHeader || key == "x-sp-session-id") && equals + 1 < member.size()) {
+        return member.substr(equals + 1);
+      }
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
 void Engine::answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
                                       const httplib::Request& http_request, httplib::Response& http_response) {
   const auto session = replay_sessions_.find(session_id);
@@ -286,6 +313,8 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
                                recorded.path + ": " + decision.refusal +
                                (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
                                                                : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+    // Softprobe's strict-miss guide tells users to look for this header on a refused call.
+    http_response.set_header("x-softprobe-strict-miss", "1");
     send_json(http_response, 502,
               {{"error", "SOFTPROBE_NO_RULE_MATCH"},
                {"detail", decision.refusal},

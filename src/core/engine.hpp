@@ -87,6 +87,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   Response proxy(const StubDefinition& action, const detail::MountedStub* stub, const RecordedRequest& request,
                  const std::shared_ptr<detail::ScopeRecord>& scope);
   // A request carrying x-softprobe-session-id: the session's rules answer it.
+  // The replay session a request names: its x-softprobe-session-id header, or the same key (or
+  // x-sp-session-id) in its W3C tracestate.
+  static std::optional<std::string> replay_session_of(const RecordedRequest& request);
   void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,
                                 const httplib::Request& request, httplib::Response& response);
   // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay

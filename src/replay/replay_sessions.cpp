@@ -145,7 +145,13 @@ bool ReplaySessionState::closed() const {
   return closed_;
 }
 
-RuleDecision ReplaySessionState::refuse(std::string why, const RequestSubjects& subjects) const {
+ReplaySessionState::Stats ReplaySessionState::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+RuleDecision ReplaySessionState::refuse(std::string why, const RequestSubjects& subjects) {
+  ++stats_.strict_misses;
   RuleDecision decision;
   decision.kind = RuleDecision::Kind::refuse;
   decision.refusal = std::move(why);
@@ -185,6 +191,7 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
     switch (best->rule.action) {
       case RuleAction::mock:
       case RuleAction::error:
+        ++stats_.injected;
         decision.kind = RuleDecision::Kind::respond;
         decision.response = best->rule.response;
         return decision;
@@ -200,6 +207,7 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
                             request.host + request.path,
                         subjects);
         }
+        ++stats_.injected;
         decision.kind = RuleDecision::Kind::respond;
         decision.response = captured.front().response.to_response();
         return decision;
@@ -234,6 +242,13 @@ std::shared_ptr<ReplaySessionState> detail::ReplaySessionRegistry::find(const st
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<ReplaySessionState>> detail::ReplaySessionRegistry::list() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<ReplaySessionState>> out;
+  for (const auto& [id, state] : sessions_) out.push_back(state);
+  return out;
 }
 
 bool detail::ReplaySessionRegistry::close(const std::string& id) {

@@ -60,6 +60,13 @@ class ReplaySessionState {
 
   detail::RuleDecision decide(const detail::RequestSubjects& subjects, const RecordedRequest& request);
 
+  // Softprobe's session stats: answers injected by rules, exchanges extracted (captured), and
+  // requests refused on a miss (strict policy, a blocked host, defaultOnMiss: error).
+  struct Stats {
+    std::uint64_t injected = 0, extracted = 0, strict_misses = 0;
+  };
+  Stats stats() const;
+
  private:
   // A rule compiled once: the matcher stubs use, its direction, and `consume: once` as a
   // call budget of one (the mechanism behind a stub's max_calls).
@@ -86,7 +93,7 @@ class ReplaySessionState {
   void reindex();                                                        // lock held
   std::vector<IndexedRule> candidates(const detail::RequestSubjects& subjects) const;  // lock held
   static std::shared_ptr<CompiledRule> compile(ReplayRule rule);
-  detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects) const;  // lock held
+  detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects);  // lock held; counts a miss
 
   const std::string id_;
   const ReplayMode mode_;
@@ -101,6 +108,7 @@ class ReplaySessionState {
   std::uint64_t revision_ = 0;
   std::uint64_t generated_ids_ = 0;
   bool closed_ = false;
+  Stats stats_;
 };
 
 }  // namespace mockhttp
@@ -112,6 +120,7 @@ class ReplaySessionRegistry {
   std::shared_ptr<ReplaySessionState> create(ReplayMode mode);
   std::shared_ptr<ReplaySessionState> find(const std::string& id) const;  // null when unknown or closed
   bool close(const std::string& id);
+  std::vector<std::shared_ptr<ReplaySessionState>> list() const;  // open sessions, by id
 
  private:
   mutable std::mutex mutex_;
