@@ -53,6 +53,7 @@ struct CapturedExchange {
   std::string span_type;  // sp.span.type: "inject" or "extract"
   CapturedRequest request;
   CapturedResponse response;
+  std::uint64_t start_unix_nano = 0, end_unix_nano = 0;  // the span's times; 0 when it had none
   nlohmann::json attributes = nlohmann::json::object();  // every span attribute, by key, typed value decoded
 };
 

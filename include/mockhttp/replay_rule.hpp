@@ -24,6 +24,8 @@ struct ReplayRule {
   nlohmann::json when = nlohmann::json::object();  // as written: direction, host, hostSuffix, ...
   RuleAction action = RuleAction::mock;
   Response response;  // mock: then.response; error: then.error's status and body
+  // capture_only: then.captureOnly.redactHeaders — headers whose values a capture never keeps.
+  std::vector<std::string> redact_headers;
 
   // Reads Softprobe's rule document (schemas/softprobe/rule.schema.json, plus `id` and
   // `hostSuffix`, which its documentation uses). Throws RuleError with the JSON Pointer.

@@ -81,6 +81,15 @@ class ReplaySession {
   std::map<std::string, nlohmann::json> fixtures() const;
   void set_fixture(const std::string& name, nlohmann::json value);
 
+  // Capture mode (start_session(ReplayMode::capture)): every call the application sends through
+  // mockhttp with the session header goes to the real upstream and is recorded, with the headers
+  // of capture_only rules' `captureOnly.redactHeaders` masked. The exchanges so far, as a case
+  // document (one OTLP span per exchange) that ReplayCase reads and replays:
+  [[nodiscard]] nlohmann::json captured_case(const std::string& case_id = "") const;  // caseId: the session id by default
+  [[nodiscard]] std::vector<CapturedExchange> captured() const;
+  // The same document written to `path` (pretty-printed); throws Error when it cannot be written.
+  void write_case(const std::string& path, const std::string& case_id = "") const;
+
   // Ends the session: its id is unknown from then on. Idempotent.
   void close();
   bool closed() const;

@@ -1,8 +1,11 @@
+#include <fstream>
+
 #include <mockhttp/errors.hpp>
 #include <mockhttp/replay_session.hpp>
 
 #include "replay/replay_sessions.hpp"
 #include "core/engine.hpp"
+#include "replay/case_writer.hpp"
 
 namespace mockhttp {
 
@@ -37,6 +40,19 @@ void refuse_when_closed(const ReplaySessionState& state, const char* call) {
 }  // namespace
 
 const std::string& ReplaySession::id() const { return state_->id(); }
+
+nlohmann::json ReplaySession::captured_case(const std::string& case_id) const {
+  return detail::case_document(case_id.empty() ? state_->id() : case_id, state_->id(), state_->captured());
+}
+
+std::vector<CapturedExchange> ReplaySession::captured() const { return state_->captured(); }
+
+void ReplaySession::write_case(const std::string& path, const std::string& case_id) const {
+  std::ofstream out(path);
+  out << captured_case(case_id).dump(2) << "\n";
+  out.close();
+  if (!out) throw ServerError("cannot write the captured case to " + path);
+}
 std::uint64_t ReplaySession::revision() const { return state_->revision(); }
 
 void ReplaySession::load_case_from_file(const std::string& path) { load_case(ReplayCase::load_from_file(path)); }

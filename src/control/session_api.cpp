@@ -2,6 +2,8 @@
 
 #include <mockhttp/errors.hpp>
 
+#include "replay/case_writer.hpp"
+
 #include "transport/http_json.hpp"
 #include "control/schema_catalog.hpp"
 #include "encoding/bounded_json.hpp"
@@ -138,7 +140,7 @@ bool handle_session_call(Engine& core, const httplib::Request& request, httplib:
   if (slash == std::string::npos) return false;
   const std::string id = rest.substr(1, slash - 1);
   const std::string what = rest.substr(slash + 1);
-  const bool reads = what == "stats" || what == "state";
+  const bool reads = what == "stats" || what == "state" || what == "case";
   const bool changes = what == "load-case" || what == "policy" || what == "rules" || what == "fixtures/auth" || what == "close";
   if (!reads && !changes) return false;
   if (reads && !get) return refuse_method(request, response, "GET");
@@ -147,6 +149,10 @@ bool handle_session_call(Engine& core, const httplib::Request& request, httplib:
   const auto session = core.replay_sessions().find(id);
   if (!session) {
     send_error(response, 404, "unknown_session", "no replay session '" + id + "' (closed, or never started)");
+    return true;
+  }
+  if (what == "case") {  // mockhttp's: what a capture session recorded, as a case document
+    send_json(response, 200, case_document(session->id(), session->id(), session->captured()));
     return true;
   }
   if (reads) {

@@ -333,6 +333,33 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
     action.proxy = ProxyTarget{"http://" + authority + recorded.path, {}, 5, false};
   }
   answer(action, nullptr, *entry, nullptr, ChaosDecision{}, http_request, http_response);
+  if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
+    session->record(captured_exchange(recorded, named.host, http_response), decision.redact_headers);
+  }
+}
+
+CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host,
+                                           const httplib::Response& response) {
+  const auto unix_nano = [](std::chrono::system_clock::time_point at) {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
+  };
+  CapturedExchange exchange;
+  exchange.direction = "outbound";
+  exchange.span_type = "extract";
+  exchange.request.method = request.method;
+  exchange.request.host = host;
+  exchange.request.path = request.path;
+  for (const auto& [name, value] : request.headers) {
+    // The session header only routed the call to the session; a replay sends its own.
+    if (ascii_lowercase(name) != ReplaySession::kHeader) exchange.request.headers.emplace_back(name, value);
+  }
+  exchange.request.body = request.body;
+  exchange.response.status = response.status;
+  for (const auto& [name, value] : response.headers) exchange.response.headers.emplace_back(name, value);
+  exchange.response.body = response.body;
+  exchange.start_unix_nano = unix_nano(request.received_at);
+  exchange.end_unix_nano = unix_nano(std::chrono::system_clock::now());
+  return exchange;
 }
 
 std::vector<RecordedRequest> Engine::requests(ScopeFilter filter) const {

@@ -90,6 +90,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // The replay session a request names: its x-softprobe-session-id header, or the same key (or
   // x-sp-session-id) in its W3C tracestate.
   static std::optional<std::string> replay_session_of(const RecordedRequest& request);
+  // A forwarded call and the upstream's answer, as a capture session records them.
+  static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host,
+                                            const httplib::Response& response);
   void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,
                                 const httplib::Request& request, httplib::Response& response);
   // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay

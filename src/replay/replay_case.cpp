@@ -1,3 +1,5 @@
+#include <cstdlib>
+
 #include <mockhttp/errors.hpp>
 #include <mockhttp/replay_case.hpp>
 
@@ -85,6 +87,14 @@ CapturedExchange exchange_of(const Json& span, const std::string& resource_servi
   exchange.attributes = attributes;
   exchange.trace_id = span.value("traceId", "");
   exchange.span_id = span.value("spanId", "");
+  for (const auto& [field, target] : {std::pair<const char*, std::uint64_t*>{"startTimeUnixNano", &exchange.start_unix_nano},
+                                      std::pair<const char*, std::uint64_t*>{"endTimeUnixNano", &exchange.end_unix_nano}}) {
+    // OTLP JSON writes 64-bit integers as strings; some exporters write numbers.
+    if (!span.contains(field)) continue;
+    const Json& value = span[field];
+    if (value.is_number_unsigned()) *target = value.get<std::uint64_t>();
+    if (value.is_string()) *target = std::strtoull(value.get<std::string>().c_str(), nullptr, 10);
+  }
   exchange.direction = text_of(attributes, "sp.traffic.direction");
   exchange.service = attributes.contains("sp.service.name") ? text_of(attributes, "sp.service.name") : resource_service;
   exchange.span_type = text_of(attributes, "sp.span.type");

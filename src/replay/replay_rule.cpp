@@ -90,6 +90,24 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
     rule.action = RuleAction::passthrough;
   } else if (action == "capture_only") {
     rule.action = RuleAction::capture_only;
+    if (then.contains("captureOnly")) {
+      const Json& options = then["captureOnly"];
+      const std::string at = then_at + "/captureOnly";
+      if (!options.is_object()) fail(at, "captureOnly must be an object such as {\"redactHeaders\": [\"authorization\"]}");
+      for (const auto& option : options.items()) {
+        if (option.key() != "redactHeaders") fail(detail::pointer_append(at, option.key()), "unknown captureOnly field \"" + option.key() + "\" (known: redactHeaders)");
+      }
+      if (options.contains("redactHeaders")) {
+        const Json& names = options["redactHeaders"];
+        if (!names.is_array()) fail(at + "/redactHeaders", "redactHeaders must be a list of header names");
+        for (std::size_t i = 0; i < names.size(); ++i) {
+          if (!names[i].is_string() || names[i].get<std::string>().empty()) {
+            fail(at + "/redactHeaders/" + std::to_string(i), "a header name must be a non-empty string");
+          }
+          rule.redact_headers.push_back(names[i].get<std::string>());
+        }
+      }
+    }
   } else if (action == "replay") {
     rule.action = RuleAction::replay;
   } else {
@@ -98,7 +116,8 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
   for (const auto& item : then.items()) {
     const std::string& key = item.key();
     const bool allowed = key == "action" || (key == "response" && rule.action == RuleAction::mock) ||
-                         (key == "error" && rule.action == RuleAction::error);
+                         (key == "error" && rule.action == RuleAction::error) ||
+                         (key == "captureOnly" && rule.action == RuleAction::capture_only);
     if (!allowed) fail(detail::pointer_append(then_at, key), "\"" + key + "\" does not belong to a " + action + " action");
   }
   return rule;
@@ -109,6 +128,7 @@ Json ReplayRule::to_json() const {
   Json then = {{"action", kActions[static_cast<int>(action)]}};
   if (action == RuleAction::mock) then["response"] = response_to_json(response);
   if (action == RuleAction::error) then["error"] = {{"status", response.status()}, {"body", response.body()}};
+  if (!redact_headers.empty()) then["captureOnly"] = {{"redactHeaders", redact_headers}};
   Json out = {{"priority", priority}, {"when", when}, {"then", then}};
   if (!id.empty()) out["id"] = id;
   if (consume_once) out["consume"] = "once";

@@ -145,6 +145,26 @@ bool ReplaySessionState::closed() const {
   return closed_;
 }
 
+void ReplaySessionState::record(CapturedExchange exchange, const std::vector<std::string>& redact) {
+  const auto mask = [&](Headers& headers) {
+    for (auto& [name, value] : headers) {
+      for (const auto& redacted : redact) {
+        if (ascii_lowercase(name) == ascii_lowercase(redacted)) value = "[REDACTED]";
+      }
+    }
+  };
+  mask(exchange.request.headers);
+  mask(exchange.response.headers);
+  std::lock_guard<std::mutex> lock(mutex_);
+  captured_.push_back(std::move(exchange));
+  ++stats_.extracted;
+}
+
+std::vector<CapturedExchange> ReplaySessionState::captured() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return captured_;
+}
+
 ReplaySessionState::Stats ReplaySessionState::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_;
@@ -198,6 +218,7 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
       case RuleAction::passthrough:
       case RuleAction::capture_only:
         decision.kind = RuleDecision::Kind::forward;
+        decision.redact_headers = best->rule.redact_headers;
         return decision;
       case RuleAction::replay: {
         CasePredicate same{std::string("outbound"), request.method, request.host, std::nullopt, request.path, std::nullopt, {}};

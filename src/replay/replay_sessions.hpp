@@ -28,6 +28,7 @@ struct RuleDecision {
   std::string rule_id;         // the rule that decided; empty on a miss
   std::string refusal;         // refuse: why, in one sentence
   std::vector<NearMiss> closest_rules;  // refuse: the rules that came closest
+  std::vector<std::string> redact_headers;  // forward by a capture_only rule: masked in the capture
 };
 
 }  // namespace mockhttp::detail
@@ -66,6 +67,11 @@ class ReplaySessionState {
     std::uint64_t injected = 0, extracted = 0, strict_misses = 0;
   };
   Stats stats() const;
+
+  // Capture mode: an exchange that went to the real upstream, kept with the headers `redact`
+  // names masked (nothing unredacted is ever stored), and the case document of all of them.
+  void record(CapturedExchange exchange, const std::vector<std::string>& redact);
+  std::vector<CapturedExchange> captured() const;
 
  private:
   // A rule compiled once: the matcher stubs use, its direction, and `consume: once` as a
@@ -109,6 +115,7 @@ class ReplaySessionState {
   std::uint64_t generated_ids_ = 0;
   bool closed_ = false;
   Stats stats_;
+  std::vector<CapturedExchange> captured_;
 };
 
 }  // namespace mockhttp
