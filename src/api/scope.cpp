@@ -6,6 +6,7 @@
 
 #include "core/engine.hpp"
 #include "core/scope_registry.hpp"
+#include "encoding/unicode_text.hpp"
 
 namespace mockhttp {
 
@@ -59,12 +60,13 @@ namespace mockhttp {
 
 std::string scope_name_from(const std::string& text) {
   constexpr std::size_t kKept = 100;  // leaves room for a prefix and the hash within 128
-  std::string name;
-  bool changed = text.empty();  // a case change is no change: scope names ignore case
-  for (const char c : text) {
-    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    name += allowed ? static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) : '-';
-    changed = changed || !allowed;
+  std::string name = detail::ascii_lowercase(text);  // a case change is no change: scopes ignore case
+  bool changed = text.empty();
+  for (char& c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      c = '-';
+      changed = true;
+    }
   }
   if (name.size() > kKept) {
     name.resize(kKept);

@@ -2,26 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "encoding/json_pointer.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 
 namespace mockhttp::cli {
 
 namespace {
-
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (const char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // A plain (unquoted) scalar is typed as YAML 1.2's core schema types it: null, booleans,
 // integers, floats; anything else, and every quoted scalar, is a string.
@@ -55,7 +43,7 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       std::size_t index = 0;
-      for (const auto& item : node) array.push_back(convert(item, pointer + "/" + std::to_string(index++), lines, depth + 1));
+      for (const auto& item : node) array.push_back(convert(item, detail::pointer_append(pointer, index++), lines, depth + 1));
       return array;
     }
     case YAML::NodeType::Map: {
@@ -65,7 +53,7 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::
           throw std::runtime_error("line " + std::to_string(item.first.Mark().line + 1) + ": a key must be a plain value");
         }
         const std::string key = item.first.Scalar();
-        object[key] = convert(item.second, pointer + "/" + escape_pointer_token(key), lines, depth + 1);
+        object[key] = convert(item.second, detail::pointer_append(pointer, key), lines, depth + 1);
       }
       return object;
     }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "encoding/utc_time.hpp"
 #include "encoding/base64.hpp"
 #include "encoding/unicode_text.hpp"
 
@@ -32,20 +33,6 @@ Json RecordedRequest::query_json() const {
   return out;
 }
 
-namespace {
-std::string iso8601(std::chrono::system_clock::time_point at) {
-  const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(at);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(at - seconds).count();
-  const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
-  return text;
-}
-}  // namespace
 
 Json RecordedRequest::to_json() const {
   Json out = {{"method", method},
@@ -53,7 +40,7 @@ Json RecordedRequest::to_json() const {
               {"query", query_json()},
               {"headers", headers_json()},
               {"host", host},
-              {"received_at", iso8601(received_at)},
+              {"received_at", detail::utc_time_text(received_at)},
               {"matched_stub_id", matched_stub_id ? Json(*matched_stub_id) : Json(nullptr)},
               {"path_params", path_params},
               {"scope", scope ? Json(*scope) : Json(nullptr)}};

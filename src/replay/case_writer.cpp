@@ -1,10 +1,9 @@
 #include "replay/case_writer.hpp"
 
 #include "encoding/unicode_text.hpp"
+#include "encoding/utc_time.hpp"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <random>
 
 namespace mockhttp::detail {
@@ -45,15 +44,6 @@ std::string trace_id_of(const CapturedRequest& request, std::mt19937_64& random)
   return random_hex(random, 32);
 }
 
-std::string iso8601_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 }  // namespace
 
 json case_document(const std::string& case_id, const std::string& session_id,
@@ -88,7 +78,7 @@ json case_document(const std::string& case_id, const std::string& session_id,
           json::array({{{"resource", {{"attributes", json::array({text_attribute("service.name", "mockhttp-capture")})}}},
                         {"scopeSpans", json::array({{{"scope", {{"name", "mockhttp"}}}, {"spans", json::array({span})}}})}}})}});
   }
-  return {{"version", "1.0.0"}, {"caseId", case_id}, {"mode", "capture"}, {"createdAt", iso8601_now()},
+  return {{"version", "1.0.0"}, {"caseId", case_id}, {"mode", "capture"}, {"createdAt", utc_time_text(std::chrono::system_clock::now())},
           {"traces", traces}, {"rules", json::array()}, {"fixtures", json::array()}};
 }
 
