@@ -43,7 +43,7 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
   for (const auto& [name, value] : request.headers) {
     if (is_hop_header(name)) continue;
     bool overridden = false;
-    for (const auto& [set_name, set_value] : target.headers) overridden = overridden || ascii_lowercase(set_name) == ascii_lowercase(name);
+    for (const auto& [set_name, set_value] : target.headers) overridden = overridden || ascii_equals_ignoring_case(set_name, name);
     if (!overridden) forwarded.headers.emplace(name, value);
   }
   for (const auto& [name, value] : target.headers) forwarded.headers.emplace(name, value);

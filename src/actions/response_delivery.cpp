@@ -18,7 +18,7 @@ std::string copy_head(const Response& response, httplib::Response& out) {
   out.status = response.status();
   std::string content_type;
   for (const auto& [name, value] : response.headers()) {
-    if (ascii_lowercase(name) == "content-type") {
+    if (ascii_equals_ignoring_case(name, "content-type")) {
       content_type = value;
     } else {
       out.set_header(name, value);

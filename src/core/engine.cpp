@@ -100,33 +100,34 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     for (const auto& router : routers_) {
       if (router->route(*this, http_request, http_response)) return;
     }
-    auto entry = std::make_shared<JournalEntry>(capture_request(http_request));
-    if (const auto session_id = replay_session_of(entry->request)) {
-      answer_in_replay_session(*session_id, std::move(entry), http_request, http_response);
+    JournalEntry entry{capture_request(http_request)};
+    const RequestSubjects subjects(entry.request);
+    if (const auto session_id = replay_session_of(entry.request)) {
+      answer_in_replay_session(*session_id, entry, subjects, http_request, http_response);
       return;
     }
-    const ScopeResolution resolution = scopes_.resolve(entry->subjects);
+    const ScopeResolution resolution = scopes_.resolve(subjects);
     if (!resolution.collisions.empty()) {
       send_json(http_response, 400,
                 {{"error", "SCOPE_COLLISION"},
                  {"detail", "Multiple scope headers matched this request"},
                  {"scopes", resolution.collisions},
-                 {"request", entry->request.to_json()}});
+                 {"request", entry.request.to_json()}});
       return;
     }
     if (resolution.scope) {
-      entry->scope_id = resolution.scope->id;
-      entry->request.scope = resolution.scope->name;
+      entry.scope_id = resolution.scope->id;
+      entry.request.scope = resolution.scope->name;
     }
 
-    auto selection = stubs_.select(entry->subjects, entry->scope_id);
+    auto selection = stubs_.select(subjects, entry.scope_id);
     ChaosDecision decision;
     if (selection) {
       const MountedStub& stub = *selection->stub;
-      entry->request.path_params = selection->path_params;
+      entry.request.path_params = selection->path_params;
       if (!stub.definition.chaos.empty()) {
         decision = decide_chaos(stub.definition.chaos, seed(), stub.sequence, selection->call_number);
-        entry->request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
+        entry.request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
       }
     }
     journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
@@ -134,8 +135,8 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
 
     if (!selection) {
-      const RecordedRequest& recorded = entry->request;
-      const auto misses = stubs_.closest(entry->subjects, entry->scope_id, kNearMissesShown);
+      const RecordedRequest& recorded = entry.request;
+      const auto misses = stubs_.closest(subjects, entry.scope_id, kNearMissesShown);
       json closest = json::array();
       for (const auto& miss : misses) closest.push_back(miss.to_json());
       const std::string report = "No stub matched " + recorded.describe() +
@@ -150,16 +151,16 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
                 2);
       return;
     }
-    answer(selection->stub->definition, selection->stub.get(), *entry, resolution.scope, decision, http_request,
+    answer(selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision, http_request,
            http_response);
   } catch (const std::exception& e) {
     send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
 }
 
-void Engine::journal(const std::shared_ptr<JournalEntry>& entry, std::optional<std::string> answered_by) {
-  entry->request.matched_stub_id = std::move(answered_by);
-  journal_.append(entry);
+void Engine::journal(JournalEntry& entry, std::optional<std::string> answered_by) {
+  entry.request.matched_stub_id = std::move(answered_by);
+  journal_.append(entry.request, entry.scope_id);
 }
 
 void Engine::answer(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
@@ -246,33 +247,34 @@ Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, co
 }
 
 std::optional<std::string> Engine::replay_session_of(const RecordedRequest& request) {
-  if (auto id = request.header(ReplaySession::kHeader)) return id;
+  // One pass over the headers: every request asks, and almost none is in a session.
+  const std::string* tracestate = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    if (ascii_equals_ignoring_case(name, ReplaySession::kHeader)) return value;
+    if (!tracestate && ascii_equals_ignoring_case(name, "tracestate")) tracestate = &value;
+  }
+  if (!tracestate) return std::nullopt;
   // Softprobe's session-headers: an application propagates the session in W3C `tracestate`
   // (`x-softprobe-session-id=<id>`, or the short `x-sp-session-id=<id>`) rather than copying
   // the header; list members are comma-separated `key=value`, possibly spaced.
-  const auto tracestate = request.header("tracestate");
-  if (!tracestate) return std::nullopt;
-  std::size_t start = 0;
-  while (start <= tracestate->size()) {
-    const auto comma = tracestate->find(',', start);
-    std::string member = tracestate->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  std::string_view rest = *tracestate;
+  while (true) {
+    const auto comma = rest.find(',');
+    std::string_view member = rest.substr(0, comma);
     const auto first = member.find_first_not_of(" \t");
-    const auto last = member.find_last_not_of(" \t");
-    member = first == std::string::npos ? "" : member.substr(first, last - first + 1);
+    member = first == std::string_view::npos ? std::string_view() : member.substr(first, member.find_last_not_of(" \t") - first + 1);
     const auto equals = member.find('=');
-    if (equals != std::string::npos) {
-      const std::string key = member.substr(0, equals);
-      if ((key == ReplaySession::kHeader || key == "x-sp-session-id") && equals + 1 < member.size()) {
-        return member.substr(equals + 1);
-      }
+    if (equals != std::string_view::npos && equals + 1 < member.size()) {
+      const std::string_view key = member.substr(0, equals);
+      if (key == ReplaySession::kHeader || key == "x-sp-session-id") return std::string(member.substr(equals + 1));
     }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    if (comma == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(comma + 1);
   }
-  return std::nullopt;
 }
 
-void Engine::answer_in_replay_session(const std::string& session_id, std::shared_ptr<JournalEntry> entry,
+void Engine::answer_in_replay_session(const std::string& session_id, JournalEntry& entry,
+                                      const RequestSubjects& subjects,
                                       const httplib::Request& http_request, httplib::Response& http_response) {
   const auto session = replay_sessions_.find(session_id);
   if (!session) {
@@ -281,8 +283,8 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
               {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
     return;
   }
-  const RecordedRequest& recorded = entry->request;
-  RuleDecision decision = session->decide(entry->subjects, recorded);
+  const RecordedRequest& recorded = entry.request;
+  RuleDecision decision = session->decide(subjects, recorded);
 
   // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
   const std::string authority = recorded.header("host").value_or("");
@@ -332,7 +334,7 @@ void Engine::answer_in_replay_session(const std::string& session_id, std::shared
   } else {
     action.proxy = ProxyTarget{"http://" + authority + recorded.path, {}, 5, false};
   }
-  answer(action, nullptr, *entry, nullptr, ChaosDecision{}, http_request, http_response);
+  answer(action, nullptr, entry, nullptr, ChaosDecision{}, http_request, http_response);
   if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
     session->record(captured_exchange(recorded, named.host, http_response), decision.redact_headers);
   }
@@ -363,8 +365,10 @@ CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const
 }
 
 std::vector<RecordedRequest> Engine::requests(ScopeFilter filter) const {
+  const JournalView view = journal_.snapshot(filter);
   std::vector<RecordedRequest> out;
-  for (const auto& entry : journal_.snapshot(filter)) out.push_back(entry->request);
+  out.reserve(view.size());
+  for (std::size_t i = 0; i < view.size(); ++i) out.push_back(view[i].request);
   return out;
 }
 
@@ -422,13 +426,14 @@ std::optional<StubInfo> Engine::stub(const std::string& id) const { return stubs
 std::optional<std::int64_t> Engine::stub_calls(const std::string& id) const { return stubs_.calls(id); }
 
 Verification Engine::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
-  const auto entries = journal_.snapshot(filter);
+  const JournalView entries = journal_.snapshot(filter);
   std::optional<PathPattern> pattern;  // compiled once for the whole journal
   if (const auto& text = RequestFields::path_pattern(matcher)) pattern.emplace(*text);
   const PathPattern* compiled = pattern ? &*pattern : nullptr;
   std::size_t count = 0;
-  for (const auto& entry : entries) {
-    if (evaluate_request(matcher, entry->subjects, PathMode::pattern, true, compiled).matched) ++count;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const RecordedRequest request = entries[i].request;
+    if (evaluate_request(matcher, RequestSubjects(request), PathMode::pattern, true, compiled).matched) ++count;
   }
   const MatchResult verdict = times.evaluate(json(count));
   std::string report = "Expected " + times_phrase(times) + " a request matching {" + matcher.describe() +
@@ -439,9 +444,10 @@ Verification Engine::confirm(const Request& matcher, const Criteria& times, Scop
   if (!verdict.reason.empty()) report += " (" + verdict.reason + ")";
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    RequestEvaluation evaluation = evaluate_request(matcher, entries[i]->subjects, PathMode::pattern, false, compiled);
+    const RecordedRequest request = entries[i].request;
+    RequestEvaluation evaluation = evaluate_request(matcher, RequestSubjects(request), PathMode::pattern, false, compiled);
     if (evaluation.matched) continue;
-    NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), entries[i]->request.describe(), evaluation);
+    NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), request.describe(), evaluation);
     candidates.emplace_back(std::move(evaluation), std::move(miss));
   }
   std::vector<NearMiss> closest = closest_near_misses(std::move(candidates), kNearMissesShown);

@@ -23,6 +23,7 @@
 #include "core/scope_registry.hpp"
 #include "core/stub_placement.hpp"
 #include "core/stub_registry.hpp"
+#include "matching/request_evaluation.hpp"
 #include "replay/replay_sessions.hpp"
 #include "transport/http_listener.hpp"
 
@@ -74,7 +75,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
  private:
   void handle(const httplib::Request& request, httplib::Response& response);
   // Journals a request with what answered it: a stub id, "rule:<id>", or nothing.
-  void journal(const std::shared_ptr<detail::JournalEntry>& entry, std::optional<std::string> answered_by);
+  void journal(detail::JournalEntry& entry, std::optional<std::string> answered_by);
   // The one delivery path of stubs and replay rules: waits the chaos delay, then delivers the
   // action, turning a TemplateError into a 500 and a ProxyFailure into a 502. `stub` is the
   // stub that answers (null for a rule): a recording proxy keeps its answer there.
@@ -93,7 +94,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // A forwarded call and the upstream's answer, as a capture session records them.
   static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host,
                                             const httplib::Response& response);
-  void answer_in_replay_session(const std::string& session_id, std::shared_ptr<detail::JournalEntry> entry,
+  void answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
+                                const detail::RequestSubjects& subjects,
                                 const httplib::Request& request, httplib::Response& response);
   // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay
   // passthrough (the host comes from the request), else a proxy stub (the test named it).

@@ -1,47 +1,112 @@
 #include "core/request_journal.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "core/packed_request.hpp"
 
 namespace mockhttp::detail {
 
 namespace {
-std::size_t bytes_of(const JournalEntry& entry) {
-  std::size_t bytes = entry.request.body.size() + entry.request.path.size();
-  for (const auto& [name, value] : entry.request.headers) bytes += name.size() + value.size();
+std::size_t bytes_of(const RecordedRequest& request) {
+  std::size_t bytes = request.body.size() + request.path.size();
+  for (const auto& [name, value] : request.headers) bytes += name.size() + value.size();
   return bytes;
 }
 }  // namespace
 
-void RequestJournal::append(std::shared_ptr<const JournalEntry> entry) {
+JournalEntry JournalView::operator[](std::size_t index) const {
+  const Slot& slot = slots_.at(index);
+  return JournalEntry{unpack_request(std::string_view(slot.bytes, slot.size)), slot.scope_id};
+}
+
+RequestJournal::Segment& RequestJournal::segment_for(std::size_t size) {
+  if (segments_.empty() || !segments_.back().bytes || segments_.back().capacity - segments_.back().used < size) {
+    if (!segments_.empty() && segments_.back().live == 0) segments_.back().bytes.reset();  // left empty, now full
+    forget_empty_front_segments();
+    Segment segment;
+    segment.capacity = std::max(size, kSegmentBytes);
+    segment.bytes = std::shared_ptr<char[]>(new char[segment.capacity]);
+    segments_.push_back(std::move(segment));
+  }
+  return segments_.back();
+}
+
+void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_id) {
+  // Packed before the lock is taken, into this thread's own buffer, reused request after request.
+  thread_local std::string packed;
+  packed.clear();
+  pack_request(request, packed);
+  if (packed.size() > UINT32_MAX) throw std::length_error("a request over 4 GiB cannot be journaled");
+  const std::size_t counted = bytes_of(request);
+
   std::lock_guard<std::mutex> lock(mutex_);
-  bytes_ += bytes_of(*entry);
-  entries_.push_back(std::move(entry));
+  Segment& segment = segment_for(packed.size());
+  std::memcpy(segment.bytes.get() + segment.used, packed.data(), packed.size());
+  entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
+                           static_cast<std::uint32_t>(packed.size()), scope_id, counted});
+  segment.used += packed.size();
+  ++segment.live;
+  bytes_ += counted;
   // The newest entry always stays, even when it alone is over max_bytes.
   while (entries_.size() > 1 && ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
-    bytes_ -= bytes_of(*entries_.front());
-    entries_.pop_front();
+    drop_front();
     ++dropped_;
   }
 }
 
-std::vector<std::shared_ptr<const JournalEntry>> RequestJournal::snapshot(ScopeFilter filter) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<std::shared_ptr<const JournalEntry>> out;
-  for (const auto& entry : entries_) {
-    if (filter.admits(entry->scope_id)) out.push_back(entry);
+void RequestJournal::release(const Entry& entry) {
+  bytes_ -= entry.counted_bytes;
+  Segment& segment = segments_[entry.segment - first_segment_];
+  // The newest segment stays while requests are still packed into it.
+  if (--segment.live == 0 && &segment != &segments_.back()) segment.bytes.reset();  // views may still hold it
+  forget_empty_front_segments();
+}
+
+void RequestJournal::forget_empty_front_segments() {
+  // An emptied segment in the middle keeps its (empty) place until it reaches the front.
+  while (!segments_.empty() && !segments_.front().bytes) {
+    segments_.pop_front();
+    ++first_segment_;
   }
-  return out;
+}
+
+void RequestJournal::drop_front() {
+  const Entry entry = entries_.front();
+  entries_.pop_front();
+  release(entry);
+}
+
+JournalView RequestJournal::snapshot(ScopeFilter filter) const {
+  JournalView view;
+  std::lock_guard<std::mutex> lock(mutex_);
+  view.slots_.reserve(entries_.size());
+  std::uint64_t last_segment = UINT64_MAX;
+  for (const auto& entry : entries_) {
+    if (!filter.admits(entry.scope_id)) continue;
+    const Segment& segment = segments_[entry.segment - first_segment_];
+    if (entry.segment != last_segment) {
+      view.segments_.push_back(segment.bytes);
+      last_segment = entry.segment;
+    }
+    view.slots_.push_back({segment.bytes.get() + entry.offset, entry.size, entry.scope_id});
+  }
+  return view;
 }
 
 void RequestJournal::remove(ScopeFilter filter) {
   std::lock_guard<std::mutex> lock(mutex_);
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [&](const auto& entry) {
-                                  if (!filter.admits(entry->scope_id)) return false;
-                                  bytes_ -= bytes_of(*entry);
-                                  return true;
-                                }),
-                 entries_.end());
+  std::deque<Entry> kept;
+  for (const auto& entry : entries_) {
+    if (filter.admits(entry.scope_id)) {
+      release(entry);
+    } else {
+      kept.push_back(entry);
+    }
+  }
+  entries_.swap(kept);
 }
 
 std::size_t RequestJournal::dropped() const {
@@ -52,6 +117,8 @@ std::size_t RequestJournal::dropped() const {
 void RequestJournal::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   entries_.clear();
+  segments_.clear();
+  first_segment_ = 0;
   bytes_ = 0;
   dropped_ = 0;
 }

@@ -11,14 +11,11 @@
 
 #include <mockhttp/recorded_request.hpp>
 
-#include "matching/request_evaluation.hpp"
-
 namespace mockhttp::detail {
 
+// One journaled request, as a reader gets it (unpacked from the journal's storage).
 struct JournalEntry {
-  explicit JournalEntry(RecordedRequest r) : request(std::move(r)), subjects(request) {}
   RecordedRequest request;
-  RequestSubjects subjects;  // kept so that verifications do not rebuild them
   std::uint64_t scope_id = 0;  // ScopeRecord::id; 0: global
 };
 
@@ -44,21 +41,65 @@ class ScopeFilter {
   bool with_global_;
 };
 
+// What a reader sees of the journal at one moment. Entries are unpacked on demand, so a
+// verification over a million requests holds one unpacked request at a time, and the journal's
+// lock only while the view is taken.
+class JournalView {
+ public:
+  std::size_t size() const { return slots_.size(); }
+  bool empty() const { return slots_.empty(); }
+  JournalEntry operator[](std::size_t index) const;
+
+ private:
+  friend class RequestJournal;
+  struct Slot {
+    const char* bytes;
+    std::uint32_t size;
+    std::uint64_t scope_id;
+  };
+  std::vector<std::shared_ptr<const char[]>> segments_;  // keeps every slot's bytes alive
+  std::vector<Slot> slots_;
+};
+
 class RequestJournal {
  public:
   // `capacity`: entries kept (0: any number); `max_bytes`: their bodies and headers together
   // (0: any size). Past either, the oldest entries are dropped and counted.
   explicit RequestJournal(std::size_t capacity, std::size_t max_bytes = 0) : capacity_(capacity), max_bytes_(max_bytes) {}
 
-  void append(std::shared_ptr<const JournalEntry> entry);
-  std::vector<std::shared_ptr<const JournalEntry>> snapshot(ScopeFilter filter = ScopeFilter::everything()) const;
+  void append(const RecordedRequest& request, std::uint64_t scope_id);
+  JournalView snapshot(ScopeFilter filter = ScopeFilter::everything()) const;
   void remove(ScopeFilter filter);  // e.g. what a deleted scope recorded
   std::size_t dropped() const;
   void clear();
 
  private:
+  // Packed requests go one after another into segments of kSegmentBytes (a bigger request gets
+  // a segment of its own); a segment is freed when no entry in it is left. Bytes once written
+  // never change, so a view reads them without the lock.
+  static constexpr std::size_t kSegmentBytes = 256 * 1024;
+  struct Segment {
+    std::shared_ptr<char[]> bytes;
+    std::size_t capacity = 0;
+    std::size_t used = 0;
+    std::size_t live = 0;  // entries stored here and not yet dropped
+  };
+  struct Entry {
+    std::uint64_t segment;  // a number: segments_[segment - first_segment_]
+    std::uint32_t offset;
+    std::uint32_t size;
+    std::uint64_t scope_id;
+    std::size_t counted_bytes;  // what max_bytes counts of it
+  };
+  Segment& segment_for(std::size_t size);  // mutex_ held
+  void release(const Entry& entry);        // mutex_ held: the entry is gone
+  void drop_front();                       // mutex_ held
+  void forget_empty_front_segments();      // mutex_ held
+
   mutable std::mutex mutex_;
-  std::deque<std::shared_ptr<const JournalEntry>> entries_;
+  std::deque<Entry> entries_;
+  std::deque<Segment> segments_;
+  std::uint64_t first_segment_ = 0;
   std::size_t capacity_;  // 0: unbounded
   std::size_t max_bytes_;  // 0: unbounded
   std::size_t bytes_ = 0;

@@ -109,6 +109,18 @@ std::string ascii_lowercase(std::string text) {
   return text;
 }
 
+bool ascii_equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool is_valid_utf8(const std::string& bytes) {
   for (std::size_t i = 0; i < bytes.size();) {
     char32_t cp = 0;

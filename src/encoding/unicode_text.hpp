@@ -2,6 +2,7 @@
 // Text as Python sees it: a sequence of code points. Used for $length, $contains on strings
 // and $ignore_case, which count and compare characters, not bytes.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mockhttp::detail {
@@ -16,6 +17,10 @@ std::string lowercase(const std::string& utf8);
 
 // Lower-cases ASCII letters only: header names and hosts.
 std::string ascii_lowercase(std::string text);
+
+// Header names and hosts compared as HTTP does (ASCII letters without case), allocating
+// nothing: header lookups run on every request.
+bool ascii_equals_ignoring_case(std::string_view a, std::string_view b);
 
 bool is_valid_utf8(const std::string& bytes);
 

@@ -11,9 +11,8 @@ namespace mockhttp {
 using Json = nlohmann::json;
 
 std::optional<std::string> RecordedRequest::header(const std::string& name) const {
-  const std::string wanted = detail::ascii_lowercase(name);
   for (const auto& [key, value] : headers) {
-    if (detail::ascii_lowercase(key) == wanted) return value;
+    if (detail::ascii_equals_ignoring_case(key, name)) return value;
   }
   return std::nullopt;
 }

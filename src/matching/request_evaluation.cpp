@@ -55,7 +55,6 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
   };
 
   if (const auto& pattern = RequestFields::path_pattern(matcher)) {
-    const std::string& path = subjects.path().get_ref<const std::string&>();
     bool matched = false;
     if (mode == PathMode::pattern) {
       std::optional<PathPattern> local;
@@ -64,7 +63,7 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
       matched = used.match(subjects.path_segments(), &result.path_params);
       result.path_specificity = used.specificity();
     } else {
-      matched = path == *pattern;
+      matched = subjects.path().get_ref<const std::string&>() == *pattern;
     }
     // "pattern" only where the template has a `{name}`: a plain path is just a path.
     const bool templated = mode == PathMode::pattern && pattern->find('{') != std::string::npos;

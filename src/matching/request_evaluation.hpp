@@ -18,7 +18,7 @@ namespace mockhttp::detail {
 
 // The JSON subjects criteria see, built at most once per received request and only when a
 // criteria asks for them: a stub on method and path never builds the headers or body JSON.
-// It reads `request`, which must outlive it (a JournalEntry keeps both together).
+// It reads `request`, which must outlive it.
 // Thread safety: every accessor is safe from any thread (a verification may read a journaled
 // request's subjects while another thread does).
 class RequestSubjects {

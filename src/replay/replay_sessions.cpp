@@ -149,7 +149,7 @@ void ReplaySessionState::record(CapturedExchange exchange, const std::vector<std
   const auto mask = [&](Headers& headers) {
     for (auto& [name, value] : headers) {
       for (const auto& redacted : redact) {
-        if (ascii_lowercase(name) == ascii_lowercase(redacted)) value = "[REDACTED]";
+        if (ascii_equals_ignoring_case(name, redacted)) value = "[REDACTED]";
       }
     }
   };

@@ -1,9 +1,21 @@
 #include "transport/request_capture.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
+
+namespace {
+// cpp-httplib adds these to the headers itself; the client did not send them.
+bool added_by_httplib(const std::string& name) {
+  if (name.empty() || (name[0] != 'R' && name[0] != 'L')) return false;  // most headers stop here
+  const std::string_view view = name;
+  return view == "REMOTE_ADDR" || view == "REMOTE_PORT" || view == "LOCAL_ADDR" || view == "LOCAL_PORT";
+}
+}  // namespace
 
 std::string host_without_port(const std::string& host_header) { return parse_authority(host_header).host; }
 
@@ -14,9 +26,11 @@ RecordedRequest capture_request(const httplib::Request& request) {
   // An absolute-form target ("GET http://api.stripe.com/v1/x"), sent by a client whose
   // HTTP_PROXY is mockhttp: the authority names the host, the rest is the path.
   std::string authority;
-  if (const auto absolute = parse_http_url(recorded.path)) {
-    authority = absolute->authority;
-    recorded.path = absolute->target.substr(0, absolute->target.find('?'));
+  if (recorded.path.empty() || recorded.path[0] != '/') {
+    if (const auto absolute = parse_http_url(recorded.path)) {
+      authority = absolute->authority;
+      recorded.path = absolute->target.substr(0, absolute->target.find('?'));
+    }
   }
   // The query comes from the request target only: cpp-httplib also merges a form-encoded
   // body into `params`, and the body is not the query.
@@ -25,13 +39,18 @@ RecordedRequest capture_request(const httplib::Request& request) {
     httplib::detail::parse_query_text(request.target.substr(mark + 1), params);
     for (const auto& [key, value] : params) recorded.query[key] = value;  // the last repeat wins
   }
+  const std::string* host_header = nullptr;
+  // Sized exactly: the journal keeps every request, so spare capacity is memory held for good.
+  recorded.headers.reserve(static_cast<std::size_t>(std::count_if(
+      request.headers.begin(), request.headers.end(), [](const auto& header) { return !added_by_httplib(header.first); })));
   for (const auto& [key, value] : request.headers) {
-    // cpp-httplib adds these itself; they were not sent by the client.
-    if (key == "REMOTE_ADDR" || key == "REMOTE_PORT" || key == "LOCAL_ADDR" || key == "LOCAL_PORT") continue;
+    if (added_by_httplib(key)) continue;
+    if (!host_header && ascii_equals_ignoring_case(key, "host")) host_header = &value;
     recorded.headers.emplace_back(key, value);
   }
   recorded.body = request.body;
-  recorded.host = host_without_port(authority.empty() ? request.get_header_value("Host") : authority);
+  if (authority.empty() && host_header) authority = *host_header;
+  recorded.host = host_without_port(authority);
   recorded.received_at = std::chrono::system_clock::now();
   return recorded;
 }

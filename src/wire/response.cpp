@@ -38,9 +38,8 @@ Response& Response::template_body(std::string text) {
 }
 
 bool Response::has_header(const std::string& name) const {
-  const std::string wanted = detail::ascii_lowercase(name);
   for (const auto& [key, value] : headers_) {
-    if (detail::ascii_lowercase(key) == wanted) return true;
+    if (detail::ascii_equals_ignoring_case(key, name)) return true;
   }
   return false;
 }
