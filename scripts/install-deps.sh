@@ -10,6 +10,8 @@ packages=(
   libvalijson-dev libyaml-cpp-dev chromium
   python3 python3-jsonschema
   clang libclang-rt-14-dev libc++-dev libc++abi-dev
+  # The libc++ variant rebuilds a few of the above from Debian's sources (and RE2's tables).
+  dpkg-dev googletest unicode-data python3-six perl
 )
 
 missing=()

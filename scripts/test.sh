@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds and runs every test three times,
 # plain (GCC; the documentation's snippets and the packaging checks too), under
-# AddressSanitizer+UndefinedBehaviorSanitizer (Clang, warnings as errors), and under
+# AddressSanitizer+UndefinedBehaviorSanitizer (Clang and libc++, warnings as errors), and under
 # ThreadSanitizer (GCC); then
 # fuzzes each libFuzzer target for a bounded time (scripts/fuzz.sh, Clang).
 # MOCKHTTP_TEST_VARIANTS="plain asan" narrows it for a quick local loop.
@@ -18,11 +18,18 @@ for variant in $variants; do
     plain) dir=build;      sanitize="";                  build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g -DNDEBUG"
                                                                      -DMOCKHTTP_TEST_PACKAGING=ON -DMOCKHTTP_TEST_DOCS=ON) ;;
     # -O1 with debug info: sanitizers' own advice, and half the build time of -O2. Built with
-    # Clang and warnings as errors, so the suite also proves the code portable to a second
-    # compiler (plain and tsan use GCC). libc++ is not used: Debian's cpp-httplib and RE2 are
-    # built against libstdc++, whose std::string a libc++ build cannot link (docs/install.md).
-    asan)  dir=build-asan-clang; sanitize="address,undefined"
-           compiler=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMOCKHTTP_WARNINGS_AS_ERRORS=ON)
+    # Clang, libc++ and warnings as errors, so the suite also proves the code portable to a
+    # second compiler and a second standard library (plain and tsan use GCC and libstdc++).
+    # cpp-httplib, RE2, GoogleTest and yaml-cpp are rebuilt against libc++ first, from Debian's
+    # sources, once per machine (scripts/build-libcxx-deps.sh).
+    asan)  dir=build-asan-libcxx; sanitize="address,undefined"
+           deps=${MOCKHTTP_LIBCXX_DEPS:-${XDG_CACHE_HOME:-$HOME/.cache}/mockhttp/libcxx-deps-$(
+             dpkg-query -W -f='${Package}=${Version} ' libcpp-httplib-dev libre2-dev libyaml-cpp-dev googletest \
+               libc++-dev clang | sha1sum | cut -c1-12)}
+           bash scripts/build-libcxx-deps.sh "$deps"
+           compiler=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMOCKHTTP_WARNINGS_AS_ERRORS=ON
+                     -DCMAKE_CXX_FLAGS=-stdlib=libc++ -DCMAKE_EXE_LINKER_FLAGS=-stdlib=libc++
+                     -DCMAKE_SHARED_LINKER_FLAGS=-stdlib=libc++ "-DCMAKE_PREFIX_PATH=$deps")
            build_type=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1") ;;
     fuzz)
       echo "=== fuzz: build with Clang and run each target"
