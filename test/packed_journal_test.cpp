@@ -13,6 +13,12 @@ namespace packed_journal {
 using namespace mockhttp;
 using namespace mockhttp::detail;
 
+std::string packed(const RecordedRequest& request) {
+  std::string bytes(packed_size(request), '\0');
+  pack_request(request, bytes.data());
+  return bytes;
+}
+
 RecordedRequest full_request() {
   RecordedRequest request;
   request.method = "POST";
@@ -48,22 +54,17 @@ void expect_same(const RecordedRequest& a, const RecordedRequest& b) {
 }
 
 TEST(PackedJournal, EveryFieldSurvivesPackingAndUnpacking) {
-  std::string bytes;
-  pack_request(full_request(), bytes);
-  expect_same(unpack_request(bytes), full_request());
+  expect_same(unpack_request(packed(full_request())), full_request());
 
   RecordedRequest bare;  // optional fields absent, chaos without a fault
   bare.method = "GET";
   bare.path = "/";
   bare.chaos = AppliedChaos{0, std::nullopt};
-  std::string bare_bytes;
-  pack_request(bare, bare_bytes);
-  expect_same(unpack_request(bare_bytes), bare);
+  expect_same(unpack_request(packed(bare)), bare);
 }
 
 TEST(PackedJournal, BytesItDidNotWriteAreRefusedNotRead) {
-  std::string bytes;
-  pack_request(full_request(), bytes);
+  const std::string bytes = packed(full_request());
   EXPECT_THROW((void)unpack_request(std::string_view(bytes).substr(0, bytes.size() - 1)), std::logic_error);
   EXPECT_THROW((void)unpack_request(bytes + "x"), std::logic_error);
   EXPECT_THROW((void)unpack_request(std::string(12, '\xff')), std::logic_error);

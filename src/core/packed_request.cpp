@@ -1,33 +1,67 @@
 #include "core/packed_request.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace mockhttp::detail {
 
 namespace {
 
-// Lengths and numbers as LEB128 varints: most are under 128 and take one byte.
-void put_number(std::uint64_t value, std::string& out) {
+// Lengths and numbers as LEB128 varints: most are under 128 and take one byte. Packing runs
+// on every request, so it measures first and then writes into one buffer of the exact size.
+std::size_t number_size(std::uint64_t value) {
+  std::size_t size = 1;
   while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
     value >>= 7;
+    ++size;
   }
-  out.push_back(static_cast<char>(value));
+  return size;
 }
 
-void put_text(const std::string& text, std::string& out) {
-  put_number(text.size(), out);
-  out.append(text);
-}
+class Writer {
+ public:
+  explicit Writer(char* cursor) : cursor_(cursor) {}
+  void number(std::uint64_t value) {
+    while (value >= 0x80) {
+      *cursor_++ = static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    *cursor_++ = static_cast<char>(value);
+  }
+  void text(const std::string& text) {
+    number(text.size());
+    std::memcpy(cursor_, text.data(), text.size());
+    cursor_ += text.size();
+  }
+  template <typename Pairs>
+  void pairs(const Pairs& pairs) {
+    number(pairs.size());
+    for (const auto& [key, value] : pairs) {
+      text(key);
+      text(value);
+    }
+  }
+
+ private:
+  char* cursor_;
+};
+
+std::size_t text_size(const std::string& text) { return number_size(text.size()) + text.size(); }
 
 template <typename Pairs>
-void put_pairs(const Pairs& pairs, std::string& out) {
-  put_number(pairs.size(), out);
-  for (const auto& [key, value] : pairs) {
-    put_text(key, out);
-    put_text(value, out);
-  }
+std::size_t pairs_size(const Pairs& pairs) {
+  std::size_t size = number_size(pairs.size());
+  for (const auto& [key, value] : pairs) size += text_size(key) + text_size(value);
+  return size;
+}
+
+std::uint64_t nanoseconds_of(std::chrono::system_clock::time_point time) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
+}
+
+std::uint64_t fault_number(const AppliedChaos& chaos) {
+  return chaos.fault ? static_cast<std::uint64_t>(*chaos.fault) + 1 : 0;
 }
 
 class Reader {
@@ -59,24 +93,36 @@ class Reader {
 
 }  // namespace
 
-void pack_request(const RecordedRequest& request, std::string& out) {
-  put_text(request.method, out);
-  put_text(request.path, out);
-  put_pairs(request.query, out);
-  put_pairs(request.headers, out);
-  put_text(request.body, out);
-  put_text(request.host, out);
-  const auto received = std::chrono::duration_cast<std::chrono::nanoseconds>(request.received_at.time_since_epoch());
-  put_number(static_cast<std::uint64_t>(received.count()), out);
-  put_number(request.matched_stub_id ? 1 : 0, out);
-  if (request.matched_stub_id) put_text(*request.matched_stub_id, out);
-  put_pairs(request.path_params, out);
-  put_number(request.scope ? 1 : 0, out);
-  if (request.scope) put_text(*request.scope, out);
-  put_number(request.chaos ? 1 : 0, out);
+std::size_t packed_size(const RecordedRequest& request) {
+  std::size_t size = text_size(request.method) + text_size(request.path) + pairs_size(request.query) +
+                     pairs_size(request.headers) + text_size(request.body) + text_size(request.host) +
+                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1;
+  if (request.matched_stub_id) size += text_size(*request.matched_stub_id);
+  if (request.scope) size += text_size(*request.scope);
   if (request.chaos) {
-    put_number(static_cast<std::uint64_t>(request.chaos->delay_ms), out);
-    put_number(request.chaos->fault ? static_cast<std::uint64_t>(*request.chaos->fault) + 1 : 0, out);
+    size += number_size(static_cast<std::uint64_t>(request.chaos->delay_ms)) + number_size(fault_number(*request.chaos));
+  }
+  return size;
+}
+
+void pack_request(const RecordedRequest& request, char* destination) {
+  Writer write(destination);
+  write.text(request.method);
+  write.text(request.path);
+  write.pairs(request.query);
+  write.pairs(request.headers);
+  write.text(request.body);
+  write.text(request.host);
+  write.number(nanoseconds_of(request.received_at));
+  write.number(request.matched_stub_id ? 1 : 0);
+  if (request.matched_stub_id) write.text(*request.matched_stub_id);
+  write.pairs(request.path_params);
+  write.number(request.scope ? 1 : 0);
+  if (request.scope) write.text(*request.scope);
+  write.number(request.chaos ? 1 : 0);
+  if (request.chaos) {
+    write.number(static_cast<std::uint64_t>(request.chaos->delay_ms));
+    write.number(fault_number(*request.chaos));
   }
 }
 

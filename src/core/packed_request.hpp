@@ -4,6 +4,7 @@
 // blocks (its strings, vectors and maps), which keeps memory per request small and lets the
 // serving threads reuse their own heap instead of growing it on every request.
 // Thread safety: free functions over their arguments only.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,12 @@
 
 namespace mockhttp::detail {
 
-// Appends `request` to `out`.
-void pack_request(const RecordedRequest& request, std::string& out);
+// The bytes pack_request writes for `request`, measured without writing them, so that the
+// journal can pack straight into its storage.
+std::size_t packed_size(const RecordedRequest& request);
+
+// Writes exactly packed_size(request) bytes at `destination`.
+void pack_request(const RecordedRequest& request, char* destination);
 
 // Reads what pack_request wrote; throws std::logic_error on bytes it did not write.
 RecordedRequest unpack_request(std::string_view bytes);

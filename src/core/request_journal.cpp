@@ -1,7 +1,7 @@
 #include "core/request_journal.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -35,19 +35,16 @@ RequestJournal::Segment& RequestJournal::segment_for(std::size_t size) {
 }
 
 void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_id) {
-  // Packed before the lock is taken, into this thread's own buffer, reused request after request.
-  thread_local std::string packed;
-  packed.clear();
-  pack_request(request, packed);
-  if (packed.size() > UINT32_MAX) throw std::length_error("a request over 4 GiB cannot be journaled");
+  const std::size_t size = packed_size(request);  // measured before the lock is taken
+  if (size > UINT32_MAX) throw std::length_error("a request over 4 GiB cannot be journaled");
   const std::size_t counted = bytes_of(request);
 
   std::lock_guard<std::mutex> lock(mutex_);
-  Segment& segment = segment_for(packed.size());
-  std::memcpy(segment.bytes.get() + segment.used, packed.data(), packed.size());
+  Segment& segment = segment_for(size);
+  pack_request(request, segment.bytes.get() + segment.used);
   entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
-                           static_cast<std::uint32_t>(packed.size()), scope_id, counted});
-  segment.used += packed.size();
+                           static_cast<std::uint32_t>(size), scope_id, counted});
+  segment.used += size;
   ++segment.live;
   bytes_ += counted;
   // The newest entry always stays, even when it alone is over max_bytes.

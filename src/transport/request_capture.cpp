@@ -1,6 +1,5 @@
 #include "transport/request_capture.hpp"
 
-#include <algorithm>
 #include <string_view>
 
 #include "encoding/http_url.hpp"
@@ -40,9 +39,7 @@ RecordedRequest capture_request(const httplib::Request& request) {
     for (const auto& [key, value] : params) recorded.query[key] = value;  // the last repeat wins
   }
   const std::string* host_header = nullptr;
-  // Sized exactly: the journal keeps every request, so spare capacity is memory held for good.
-  recorded.headers.reserve(static_cast<std::size_t>(std::count_if(
-      request.headers.begin(), request.headers.end(), [](const auto& header) { return !added_by_httplib(header.first); })));
+  recorded.headers.reserve(request.headers.size());  // the journal packs it: spare room is not kept
   for (const auto& [key, value] : request.headers) {
     if (added_by_httplib(key)) continue;
     if (!host_header && ascii_equals_ignoring_case(key, "host")) host_header = &value;
