@@ -1,5 +1,7 @@
 #include "core/request_journal.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,18 @@ std::size_t bytes_of(const RecordedRequest& request) {
   for (const auto& [name, value] : request.headers) bytes += name.size() + value.size();
   return bytes;
 }
+// A segment's memory, touched page by page as requests are packed into it. Where the system
+// can map it populated (Linux), it does: one system call then stands for the 64 page faults the
+// serving threads would otherwise take, one every twenty requests or so.
+std::shared_ptr<char[]> new_segment_bytes(std::size_t size) {
+#ifdef MAP_POPULATE
+  void* mapped = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (mapped != MAP_FAILED) {
+    return std::shared_ptr<char[]>(static_cast<char*>(mapped), [size](char* bytes) { munmap(bytes, size); });
+  }
+#endif
+  return std::shared_ptr<char[]>(new char[size]);
+}
 }  // namespace
 
 JournalEntry JournalView::operator[](std::size_t index) const {
@@ -28,7 +42,7 @@ RequestJournal::Segment& RequestJournal::segment_for(std::size_t size) {
     forget_empty_front_segments();
     Segment segment;
     segment.capacity = std::max(size, kSegmentBytes);
-    segment.bytes = std::shared_ptr<char[]>(new char[segment.capacity]);
+    segment.bytes = new_segment_bytes(segment.capacity);
     segments_.push_back(std::move(segment));
   }
   return segments_.back();
