@@ -12,6 +12,7 @@
 // whatever the thread interleaving. docs/chaos.md lists each fault with the error a client sees.
 //
 // Thread safety: value types; build them on one thread and hand them to a stub.
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,12 +20,32 @@
 
 namespace mockhttp {
 
-// A delay before the response: `base_ms` when `jitter_ms` is 0, else uniform in
-// [base_ms, base_ms + jitter_ms] (whole milliseconds, both ends included).
+enum class LatencyDistribution {
+  uniform,    // base_ms, plus a uniform draw in [0, jitter_ms]
+  lognormal,  // median_ms * e^(sigma * N(0, 1)): mostly near the median, with a long tail
+};
+
+// A delay before the response. Uniform: `base_ms` when `jitter_ms` is 0, else uniform in
+// [base_ms, base_ms + jitter_ms] (whole milliseconds, both ends included). Lognormal (WireMock's
+// "lognormal" delay distribution): median `median_ms`, spread `sigma`, optionally capped at
+// `max_ms` so that a tail draw never stalls a test. Draws come from the server's seed as every
+// chaos draw does, and the same seed gives the same delays with any standard library.
 struct Latency {
+  Latency() = default;
+  Latency(std::int64_t base, std::int64_t jitter = 0) : base_ms(base), jitter_ms(jitter) {}  // NOLINT: uniform
+
   std::int64_t base_ms = 0;
   std::int64_t jitter_ms = 0;
+  LatencyDistribution distribution = LatencyDistribution::uniform;
+  double median_ms = 0;
+  double sigma = 0;
+  std::optional<std::int64_t> max_ms;
 };
+
+// with_latency(lognormal(std::chrono::milliseconds(80), 0.4, std::chrono::seconds(2)))
+Latency lognormal(std::chrono::milliseconds median, double sigma,
+                  std::optional<std::chrono::milliseconds> max = std::nullopt);
+Latency uniform_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter = {});
 
 enum class FaultKind {
   connection_drop,         // status line, headers and half the body, then the connection closes
@@ -58,12 +79,13 @@ struct Chaos {
   bool empty() const { return !latency && !fault && !dribble; }
 
   // Throws StubError naming the field ("chaos.latency.base_ms must be >= 0, got -1") for a
-  // negative or non-finite duration, a probability outside [0, 1] or NaN, or chunks < 1.
+  // negative or non-finite duration or sigma, a probability outside [0, 1] or NaN, or chunks < 1.
   void validate() const;
 
   // The wire form of assertive-mock-api's stub "chaos" object:
   // {"latency": {"base_ms", "jitter_ms"}, "faults": {"connection_drop": {"probability"}}},
-  // plus mockhttp's other faults under "faults" and {"dribble": {"chunks", "duration_ms"}}.
+  // plus mockhttp's other faults under "faults", {"dribble": {"chunks", "duration_ms"}} and
+  // {"latency": {"distribution": "lognormal", "median_ms", "sigma", "max_ms"}}.
   nlohmann::json to_json() const;
   // Reads that form, and assertive-mock-api's legacy spellings ("delay" for "latency",
   // top-level "delay_ms"/"jitter_ms"); a top-level "connection_drop" is refused with a pointer

@@ -125,6 +125,35 @@ Criteria exact_key_values(CriteriaMap key_values);  // the listed keys match; no
 Criteria even();
 Criteria odd();
 
+// Form bodies. `form` ($form) reads an application/x-www-form-urlencoded body and applies each
+// criteria to the decoded field of that name (other fields are allowed; a repeated field is an
+// array of its values). A body that is not form-encoded is a non-match with the reason.
+//   Request{}.body(form({{"grant_type", "client_credentials"}, {"scope", contains({"read"})}}))
+Criteria form(CriteriaMap fields);
+
+// One part of a multipart/form-data body, for multipart(): each set criteria must hold.
+class MultipartPart {
+ public:
+  MultipartPart& filename(Criteria criteria);      // Content-Disposition's filename (null when absent)
+  MultipartPart& content_type(Criteria criteria);  // the part's Content-Type (null when absent)
+  MultipartPart& header(const std::string& name, Criteria criteria);  // any part header, by name
+  MultipartPart& body(Criteria criteria);          // the part's bytes, e.g. json_body(...)
+
+  nlohmann::json to_json() const;  // {"filename", "content_type", "headers", "body"}
+  std::string describe() const;
+
+ private:
+  friend class CriteriaAccess;
+  std::shared_ptr<Criteria> filename_, content_type_, body_;
+  CriteriaMap headers_;  // lower-case names
+};
+
+// `multipart` ($multipart): the body is multipart/form-data (its boundary read from its first
+// line) and has a part of each listed name satisfying its criteria; other parts are allowed.
+//   Request{}.body(multipart({{"metadata", MultipartPart{}.body(json_body(key_values({{"id", 7}})))},
+//                             {"file", MultipartPart{}.filename(ends_with(".png"))}}))
+Criteria multipart(std::map<std::string, MultipartPart> parts);
+
 // An in-process predicate. `description` is what reports and to_json() show.
 Criteria satisfies(std::string description,
                    std::function<MatchResult(const nlohmann::json& subject)> predicate);

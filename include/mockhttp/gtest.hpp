@@ -3,10 +3,13 @@
 //
 //   EXPECT_THAT(server, Received(Request{}.method("POST").path("/payment")).Times(2));
 //   EXPECT_THAT(server, Received(Request{}.path("/x")).Times(between(1, 3)));
+//   EXPECT_THAT(server, ReceivedInOrder(Request{}.path("/cart"), Request{}.path("/pay")));
 //   server.when_requested_with(Request{}.header("x-id", text_that(StartsWith("req-"))))...
 //
 // A failed Received() prints the same near-miss report as confirm_request(): what was
 // expected, how many requests matched, and the closest requests with each field's mismatch.
+// Including this header also makes unmet expect()s GoogleTest failures at the line where each
+// stub was mounted (mockhttp/expectations.hpp), and offers UnusedStubsListener.
 // Thread safety: as MockServer::confirm_request() and Criteria (any thread).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -25,7 +29,20 @@
 
 namespace mockhttp {
 
+// Unmet expectations as GoogleTest failures, at the file and line where the stub was mounted,
+// with the near-miss report. Installed as the expectation sink by including this header.
+inline void report_expectation_to_googletest(const ExpectationFailure& failure) {
+  if (failure.mounted_at.known()) {
+    ADD_FAILURE_AT(failure.mounted_at.file, failure.mounted_at.line) << failure.report;
+  } else {
+    ADD_FAILURE() << failure.report;
+  }
+}
+inline const bool googletest_expectation_sink_installed =
+    (set_expectation_sink(&report_expectation_to_googletest), true);
+
 // `EXPECT_THAT(server, Received(matcher))`: at least once unless .Times() says otherwise.
+// Works on a MockServer, a Scope or a StubGroup (each counts what its confirm_request() counts).
 class Received {
  public:
   using is_gtest_matcher = void;
@@ -38,7 +55,8 @@ class Received {
     return copy;
   }
 
-  bool MatchAndExplain(const MockServer& server, std::ostream* listener) const {
+  template <typename Source>
+  bool MatchAndExplain(const Source& server, std::ostream* listener) const {
     const Verification verification = server.confirm_request(matcher_, times_);
     if (listener != nullptr && !verification.passed()) *listener << "\n" << verification.report();
     return verification.passed();
@@ -55,6 +73,64 @@ class Received {
   Request matcher_;
   Criteria times_ = gte(1);
 };
+
+// `EXPECT_THAT(server, ReceivedInOrder(m1, m2, m3))`: requests matching m1, m2 and m3 arrived
+// in that order (others may come between). A failure names the step that found no request,
+// the first request that matched it out of order, and their journal indices.
+class ReceivedInOrder {
+ public:
+  using is_gtest_matcher = void;
+
+  template <typename... More>
+  explicit ReceivedInOrder(Request first, More... more) : matchers_{std::move(first), Request(std::move(more))...} {}
+  explicit ReceivedInOrder(std::vector<Request> matchers) : matchers_(std::move(matchers)) {}
+
+  template <typename Source>
+  bool MatchAndExplain(const Source& server, std::ostream* listener) const {
+    const Verification verification = server.confirm_sequence(matchers_);
+    if (listener != nullptr && !verification.passed()) *listener << "\n" << verification.report();
+    return verification.passed();
+  }
+  void DescribeTo(std::ostream* os) const { describe(os, "received in order: "); }
+  void DescribeNegationTo(std::ostream* os) const { describe(os, "did not receive in order: "); }
+
+ private:
+  void describe(std::ostream* os, const char* prefix) const {
+    *os << prefix;
+    for (std::size_t i = 0; i < matchers_.size(); ++i) *os << (i == 0 ? "{" : ", then {") << matchers_[i].describe() << "}";
+  }
+  std::vector<Request> matchers_;
+};
+
+// Lists, at the end of the test binary, the stubs that never answered a request (with the
+// line that mounted each). Turn it on once, at namespace scope of any test file:
+//   [[maybe_unused]] static const bool unused_stubs_listed = mockhttp::list_unused_stubs_at_exit();
+// or append it yourself in main(): listeners().Append(new mockhttp::UnusedStubsListener).
+class UnusedStubsListener : public ::testing::EmptyTestEventListener {
+ public:
+  explicit UnusedStubsListener(std::ostream& out = std::cout) : out_(&out) { track_unused_stubs(true); }
+  void OnTestProgramEnd(const ::testing::UnitTest&) override { report(*out_); }
+
+  // Writes the stubs noted since the last report and forgets them; returns how many.
+  static std::size_t report(std::ostream& out) {
+    const std::vector<UnusedStub> unused = take_unused_stubs();
+    if (unused.empty()) return 0;
+    out << "[ mockhttp ] " << unused.size() << " stub(s) never answered a request:\n";
+    for (const auto& stub : unused) {
+      out << "[ mockhttp ]   " << (stub.mounted_at.known() ? stub.mounted_at.describe() : std::string("(not mounted from C++)"))
+          << ": {" << stub.stub << "} [" << stub.stub_id << "]\n";
+    }
+    return unused.size();
+  }
+
+ private:
+  std::ostream* out_;
+};
+
+inline bool list_unused_stubs_at_exit() {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new UnusedStubsListener);
+  return true;
+}
 
 // Any GoogleMock matcher as a criteria on a string subject (method, path, a header, the body).
 inline Criteria text_that(::testing::Matcher<const std::string&> matcher) {
@@ -177,4 +253,6 @@ inline void PrintTo(const Criteria& criteria, std::ostream* os) { *os << criteri
 // EXPECT_THAT(server, ...) prints the server; say which, not its bytes.
 namespace mockhttp {
 inline void PrintTo(const MockServer& server, std::ostream* os) { *os << "MockServer at " << server.url(); }
+inline void PrintTo(const Scope& scope, std::ostream* os) { *os << "Scope '" << scope.name() << "'"; }
+inline void PrintTo(const StubGroup& group, std::ostream* os) { *os << "StubGroup of " << group.stub_ids().size() << " stub(s)"; }
 }  // namespace mockhttp

@@ -13,8 +13,10 @@
 //
 // Thread safety: every member function may be called from any thread while requests are being
 // served; stubs added before a request arrives are seen by it. The destructor stops the
-// server: requests sleeping in a stub's latency are woken and closed, the others finish. It
+// server: requests sleeping in a stub's latency are woken and closed, the others finish; then
+// it verifies the expectations of the stubs still mounted (mockhttp/expectations.hpp). It
 // must not run inside a stub's own request.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,6 +27,7 @@
 
 #include <mockhttp/control_surface.hpp>
 #include <mockhttp/criteria.hpp>
+#include <mockhttp/expectations.hpp>
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/replay_session.hpp>
 #include <mockhttp/request.hpp>
@@ -59,6 +62,8 @@ struct ServerOptions {
   std::vector<std::string> forward_allowed_hosts;
   // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
   std::optional<std::uint64_t> seed;
+  // The latency of every stub that sets none of its own (uniform or lognormal; docs/chaos.md).
+  std::optional<Latency> default_latency;
   // Called once per answered request, mocked or admin, with one line such as
   // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
   std::function<void(const std::string& line)> request_log;
@@ -81,9 +86,11 @@ class MockServer {
   int port() const;
   const std::string& host() const;
 
-  // Stubs. Those mounted here are global: every request may match them.
-  StubBuilder when_requested_with(Request request);
-  StubRef add_stub(StubDefinition definition);
+  // Stubs. Those mounted here are global: every request may match them. The stub remembers
+  // the file and line of the call (reports name it); add_stub uses the caller's unless the
+  // definition names one.
+  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
+  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
   // Mounts the stubs of a stub file (schemas/stub-file.schema.json: a list of stubs, or
   // {"stubs": [...]}, as assertive-mock-api's init file), or of every *.json file of a folder
   // in name order. All or nothing: on any problem nothing is mounted and DocumentError's
@@ -100,6 +107,23 @@ class MockServer {
   // changes the count. `times` is an exact count (2) or a criteria on the count
   // (between(1, 3)); at least once by default.
   [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
+  // Waits until confirm_request(matcher, times) holds, for clients that call from other threads
+  // (asio, curl multi, thread pools): woken by each request the server journals, it returns as
+  // soon as the count satisfies `times`, or after `timeout` with the same near-miss report.
+  [[nodiscard]] Verification wait_for(const Request& matcher, const Criteria& times = gte(1),
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // Requests matching m1, then m2, then m3, in the order received (other requests may come
+  // between them). A failure names the step that found no request after the previous step's,
+  // and a matching request that came too early, by journal index (#1 is the oldest).
+  [[nodiscard]] Verification confirm_sequence(const std::vector<Request>& matchers) const;
+  // Every expect() of every mounted stub, now (scoped ones too). The destructor checks them
+  // again and reports failures to the expectation sink.
+  [[nodiscard]] Verification verify() const;
+
+  // Scenarios of requests in no scope (a Scope has its own): the state, "Started" until moved.
+  std::string scenario_state(const std::string& name) const;
+  void set_scenario_state(const std::string& name, std::string state);
+  void reset_scenarios();  // every scenario, in every scope, back to "Started"
 
   // Scopes. Names are 1-128 of [A-Za-z0-9_-], compared case-insensitively; throw ScopeError
   // when the name is malformed or taken (new_scope) or unknown (delete_scope).
@@ -124,11 +148,12 @@ class MockServer {
   std::uint64_t seed() const;
 
   void clear_requests();
-  void reset();  // removes every stub (scoped ones too) and clears the journal; scopes stay
+  void reset();  // removes every stub (scoped ones too), clears the journal, resets scenarios; scopes stay
   void stop();   // stops serving; later calls serve nothing but stay safe
 
  private:
   std::shared_ptr<Engine> engine_;
+  int exceptions_at_start_;  // std::uncaught_exceptions() when made: no verification while unwinding
 };
 
 }  // namespace mockhttp

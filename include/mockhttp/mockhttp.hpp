@@ -5,6 +5,7 @@
 #include <mockhttp/control_surface.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/errors.hpp>
+#include <mockhttp/expectations.hpp>
 #include <mockhttp/mock_server.hpp>
 #include <mockhttp/near_miss.hpp>
 #include <mockhttp/recorded_request.hpp>
@@ -14,6 +15,7 @@
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
 #include <mockhttp/scope.hpp>
+#include <mockhttp/source_location.hpp>
 #include <mockhttp/stub.hpp>
 #include <mockhttp/stub_group.hpp>
 #include <mockhttp/verification.hpp>

@@ -18,6 +18,7 @@ struct FieldMismatch {
 struct NearMiss {
   std::string candidate_id;     // stub id, or the request's journal position
   std::string candidate;        // described in one line
+  std::string mounted_at;       // a stub's "file:line" when mounted from C++; else empty
   std::vector<std::string> matched_fields;
   std::vector<FieldMismatch> mismatches;
 

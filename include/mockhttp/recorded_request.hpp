@@ -18,6 +18,13 @@ struct AppliedChaos {
   std::optional<FaultKind> fault;
 };
 
+// A scenario's move made by the stub that answered a request (docs/stubs.md#scenarios).
+struct ScenarioTransition {
+  std::string scenario;
+  std::string from;
+  std::string to;
+};
+
 struct RecordedRequest {
   std::string method;                        // as sent, e.g. "GET"
   std::string path;                          // percent-decoded, without the query
@@ -30,6 +37,7 @@ struct RecordedRequest {
   std::map<std::string, std::string> path_params;  // captured by the winning stub's pattern
   std::optional<std::string> scope;                // the scope it belonged to; empty: global
   std::optional<AppliedChaos> chaos;               // set when the winning stub has chaos
+  std::optional<ScenarioTransition> scenario;      // set when the winning stub moved a scenario
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

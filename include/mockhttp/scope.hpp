@@ -9,11 +9,13 @@
 //   client.Post("/pay", {scope.header()}, ...);          // header "checkout: 1"
 //   EXPECT_TRUE(scope.confirm_request(Request{}.path("/pay"), 1));
 //
-// Deleting a scope (destruction, remove(), MockServer::delete_scope) removes its stubs and
-// its journal entries; a later scope of the same name starts empty.
+// Deleting a scope (destruction, remove(), MockServer::delete_scope) removes its stubs, its
+// journal entries and its scenario states; a later scope of the same name starts empty. The
+// destructor and remove() first verify the expectations of its stubs.
 //
 // Thread safety: every member may be called from any thread, on many scopes at once; a
 // single Scope object must not be moved or destroyed while another thread uses it.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,12 +44,22 @@ class [[nodiscard]] Scope {
   bool alive() const;  // false once deleted, by whatever means
 
   // As on MockServer, but the stubs belong to the scope. Throw ScopeError once it is deleted.
-  StubBuilder when_requested_with(Request request);
-  StubRef add_stub(StubDefinition definition);
+  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
+  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
   std::vector<StubInfo> stubs() const;             // the scope's own stubs, oldest first
   std::vector<RecordedRequest> requests() const;   // the scope's requests, oldest first
-  // Counts only requests of this scope.
+  // Count only requests of this scope.
   [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
+  [[nodiscard]] Verification wait_for(const Request& matcher, const Criteria& times = gte(1),
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  [[nodiscard]] Verification confirm_sequence(const std::vector<Request>& matchers) const;
+  // The expect() of the scope's own stubs; deleting the scope checks them again (to the sink).
+  [[nodiscard]] Verification verify() const;
+
+  // The scope's scenarios: requests of this scope read and move these, for every stub.
+  std::string scenario_state(const std::string& name) const;
+  void set_scenario_state(const std::string& name, std::string state);
+  void reset_scenarios();
 
   // A group whose stubs belong to this scope and are removed when the group ends.
   StubGroup new_group();
@@ -69,8 +81,11 @@ class [[nodiscard]] Scope {
   static constexpr bool refused_at_compile_time = false;
   Scope(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement);
 
+  void end();  // verifies (unless unwinding) and deletes the scope
+
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<const StubPlacement> placement_;  // the scope's, in no group
+  int exceptions_at_start_;
 };
 
 // A valid scope name derived from any text — a parameterized test's name ("Works/0"), a header

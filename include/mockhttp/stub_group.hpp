@@ -35,12 +35,16 @@ class [[nodiscard]] StubGroup {
   StubGroup(const StubGroup&) = delete;
   StubGroup& operator=(const StubGroup&) = delete;
 
-  StubBuilder when_requested_with(Request request);  // the stub's respond_with throws StubError once closed
-  StubRef add_stub(StubDefinition definition);
+  // The stub's respond_with throws StubError once closed.
+  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
+  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
   [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
   std::vector<std::string> stub_ids() const;  // mounted through this group, oldest first
+  // The expect() of the group's stubs, now.
+  [[nodiscard]] Verification verify() const;
 
-  // Removes the group's stubs; returns how many were still mounted. Idempotent.
+  // Verifies the group's expectations (to the sink, unless unwinding from an exception), then
+  // removes its stubs; returns how many were still mounted. Idempotent.
   std::size_t close();
 
   // A group lives inside a scope, never the other way round, and groups do not nest. Both
@@ -71,6 +75,7 @@ class [[nodiscard]] StubGroup {
 
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<const StubPlacement> placement_;
+  int exceptions_at_start_;
 };
 
 using StubSession [[deprecated("renamed StubGroup (mockhttp/stub_group.hpp)")]] = StubGroup;

@@ -1,5 +1,7 @@
 #include "actions/chaos_plan.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace mockhttp::detail {
@@ -15,13 +17,30 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// A uniform double in (0, 1] from the engine's 64 bits alone: std::*_distribution's algorithms
+// differ between standard libraries, and a seed must replay the same delays under libc++ too.
+double unit_interval(std::mt19937_64& random) {
+  return (static_cast<double>(random() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+}
+
+std::int64_t lognormal_delay(const Latency& latency, std::mt19937_64& random) {
+  // Box-Muller: one standard normal draw from two uniform ones.
+  const double normal = std::sqrt(-2.0 * std::log(unit_interval(random))) * std::cos(6.283185307179586 * unit_interval(random));
+  double delay = latency.median_ms * std::exp(latency.sigma * normal);
+  if (latency.max_ms) delay = std::min(delay, static_cast<double>(*latency.max_ms));
+  // A day at most: a huge sigma must not overflow the integer.
+  return static_cast<std::int64_t>(std::llround(std::min(delay, 86400000.0)));
+}
+
 }  // namespace
 
 ChaosDecision decide_chaos(const Chaos& chaos, std::uint64_t seed, std::uint64_t stub_sequence,
                            std::int64_t call_number) {
   ChaosDecision decision;
   std::mt19937_64 random(mix(mix(mix(seed) + stub_sequence) + static_cast<std::uint64_t>(call_number)));
-  if (chaos.latency) {
+  if (chaos.latency && chaos.latency->distribution == LatencyDistribution::lognormal) {
+    decision.delay_ms = lognormal_delay(*chaos.latency, random);
+  } else if (chaos.latency) {
     decision.delay_ms = chaos.latency->base_ms;
     if (chaos.latency->jitter_ms > 0) {
       decision.delay_ms += std::uniform_int_distribution<std::int64_t>(0, chaos.latency->jitter_ms)(random);

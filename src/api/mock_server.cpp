@@ -1,6 +1,8 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
 
+#include <exception>
+
 #include "core/engine.hpp"
 
 namespace mockhttp {
@@ -9,17 +11,29 @@ using detail::ScopeFilter;
 
 MockServer::MockServer() : MockServer(ServerOptions{}) {}
 
-MockServer::MockServer(ServerOptions options) : engine_(std::make_shared<Engine>(options)) { engine_->start(); }
+MockServer::MockServer(ServerOptions options)
+    : engine_(std::make_shared<Engine>(options)), exceptions_at_start_(std::uncaught_exceptions()) {
+  engine_->start();
+}
+
+namespace {
+// Stops serving, then settles what is left: expectations are checked once no request is in flight.
+void end_of(Engine& engine, int exceptions_at_start) {
+  engine.stop();
+  if (std::uncaught_exceptions() <= exceptions_at_start) engine.settle(ScopeFilter::everything());
+}
+}  // namespace
 
 MockServer::~MockServer() {
-  if (engine_) engine_->stop();
+  if (engine_) end_of(*engine_, exceptions_at_start_);
 }
 
 MockServer::MockServer(MockServer&&) noexcept = default;
 MockServer& MockServer::operator=(MockServer&& other) noexcept {
   if (this != &other) {
-    if (engine_) engine_->stop();
+    if (engine_) end_of(*engine_, exceptions_at_start_);
     engine_ = std::move(other.engine_);
+    exceptions_at_start_ = other.exceptions_at_start_;
   }
   return *this;
 }
@@ -32,11 +46,12 @@ std::string MockServer::url() const {
 int MockServer::port() const { return engine_->port(); }
 const std::string& MockServer::host() const { return engine_->host(); }
 
-StubBuilder MockServer::when_requested_with(Request request) {
-  return StubBuilder(engine_, StubPlacement::global(), std::move(request));
+StubBuilder MockServer::when_requested_with(Request request, SourceLocation where) {
+  return StubBuilder(engine_, StubPlacement::global(), std::move(request), where);
 }
 
-StubRef MockServer::add_stub(StubDefinition definition) {
+StubRef MockServer::add_stub(StubDefinition definition, SourceLocation where) {
+  if (!definition.mounted_at.known()) definition.mounted_at = where;
   return engine_->mount(std::move(definition), StubPlacement{});
 }
 
@@ -49,6 +64,22 @@ std::size_t MockServer::dropped_requests() const { return engine_->dropped_reque
 Verification MockServer::confirm_request(const Request& matcher, const Criteria& times) const {
   return engine_->confirm(matcher, times, ScopeFilter::only(detail::kGlobalScope));
 }
+
+Verification MockServer::wait_for(const Request& matcher, const Criteria& times, std::chrono::milliseconds timeout) const {
+  return engine_->wait_for(matcher, times, timeout, ScopeFilter::only(detail::kGlobalScope));
+}
+Verification MockServer::confirm_sequence(const std::vector<Request>& matchers) const {
+  return engine_->confirm_sequence(matchers, ScopeFilter::only(detail::kGlobalScope));
+}
+Verification MockServer::verify() const { return engine_->verify(ScopeFilter::everything()); }
+
+std::string MockServer::scenario_state(const std::string& name) const {
+  return engine_->scenario_state(detail::kGlobalScope, name);
+}
+void MockServer::set_scenario_state(const std::string& name, std::string state) {
+  engine_->set_scenario_state(detail::kGlobalScope, name, std::move(state));
+}
+void MockServer::reset_scenarios() { engine_->reset_scenarios(ScopeFilter::everything()); }
 
 Scope MockServer::new_scope(const std::string& name) {
   return Scope(engine_, StubPlacement::in(engine_->create_scope(name), nullptr));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 
 #include "core/engine.hpp"
 #include "core/scope_registry.hpp"
@@ -13,19 +14,28 @@ namespace mockhttp {
 using detail::ScopeFilter;
 
 Scope::Scope(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement)
-    : engine_(std::move(engine)), placement_(std::move(placement)) {}
+    : engine_(std::move(engine)), placement_(std::move(placement)), exceptions_at_start_(std::uncaught_exceptions()) {}
+
+void Scope::end() {
+  const auto& scope = *placement_->scope;
+  if (scope.live.load() && std::uncaught_exceptions() <= exceptions_at_start_) {
+    engine_->settle(ScopeFilter::only(scope.id));
+  }
+  engine_->delete_scope(scope);
+}
 
 Scope::~Scope() {
-  if (placement_) engine_->delete_scope(*placement_->scope);
+  if (placement_) end();
 }
 
 Scope::Scope(Scope&& other) noexcept = default;
 
 Scope& Scope::operator=(Scope&& other) noexcept {
   if (this != &other) {
-    if (placement_) engine_->delete_scope(*placement_->scope);
+    if (placement_) end();
     engine_ = std::move(other.engine_);
     placement_ = std::move(other.placement_);
+    exceptions_at_start_ = other.exceptions_at_start_;
   }
   return *this;
 }
@@ -34,8 +44,13 @@ const std::string& Scope::name() const { return placement_->scope->name; }
 std::pair<std::string, std::string> Scope::header() const { return {name(), "1"}; }
 bool Scope::alive() const { return placement_->scope->live.load(); }
 
-StubBuilder Scope::when_requested_with(Request request) { return StubBuilder(engine_, placement_, std::move(request)); }
-StubRef Scope::add_stub(StubDefinition definition) { return engine_->mount(std::move(definition), *placement_); }
+StubBuilder Scope::when_requested_with(Request request, SourceLocation where) {
+  return StubBuilder(engine_, placement_, std::move(request), where);
+}
+StubRef Scope::add_stub(StubDefinition definition, SourceLocation where) {
+  if (!definition.mounted_at.known()) definition.mounted_at = where;
+  return engine_->mount(std::move(definition), *placement_);
+}
 std::vector<StubInfo> Scope::stubs() const { return engine_->stubs(ScopeFilter::only(placement_->scope->id)); }
 std::vector<RecordedRequest> Scope::requests() const { return engine_->requests(ScopeFilter::only(placement_->scope->id)); }
 
@@ -43,12 +58,31 @@ Verification Scope::confirm_request(const Request& matcher, const Criteria& time
   return engine_->confirm(matcher, times, ScopeFilter::only(placement_->scope->id));
 }
 
+Verification Scope::wait_for(const Request& matcher, const Criteria& times, std::chrono::milliseconds timeout) const {
+  return engine_->wait_for(matcher, times, timeout, ScopeFilter::only(placement_->scope->id));
+}
+Verification Scope::confirm_sequence(const std::vector<Request>& matchers) const {
+  return engine_->confirm_sequence(matchers, ScopeFilter::only(placement_->scope->id));
+}
+Verification Scope::verify() const { return engine_->verify(ScopeFilter::only(placement_->scope->id)); }
+
+std::string Scope::scenario_state(const std::string& name) const {
+  return engine_->scenario_state(placement_->scope->id, name);
+}
+void Scope::set_scenario_state(const std::string& name, std::string state) {
+  engine_->set_scenario_state(placement_->scope->id, name, std::move(state));
+}
+void Scope::reset_scenarios() { engine_->reset_scenarios(ScopeFilter::only(placement_->scope->id)); }
+
 StubGroup Scope::new_group() {
   if (!alive()) throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was deleted; it cannot open a stub group");
   return StubGroup(engine_, StubPlacement::in(placement_->scope, std::make_shared<detail::SessionLedger>()));
 }
 
 void Scope::remove() {
+  if (placement_->scope->live.load() && std::uncaught_exceptions() <= exceptions_at_start_) {
+    engine_->settle(ScopeFilter::only(placement_->scope->id));
+  }
   if (!engine_->delete_scope(*placement_->scope)) {
     throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was already deleted");
   }

@@ -22,6 +22,18 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kPrefix = "/__mock__";
+// POST /__mock__/wait holds a worker thread while it waits: a minute at most.
+constexpr std::int64_t kMaxWaitMs = 60000;
+
+// A request matcher of an assertion: assertive-mock-api compares an assertion's string path
+// literally ("/users/{id}" is that very string); in C++, confirm_request() reads it as the
+// stub's template. The wire keeps its meaning by asking for literal equality.
+Request literal_path_matcher(json fields, const std::string& pointer) {
+  if (fields.is_object() && fields.contains("path") && fields["path"].is_string()) {
+    fields["path"] = eq(fields["path"].get<std::string>()).to_json();
+  }
+  return Request::from_json(fields, pointer);
+}
 
 // FastAPI's 422 shape, which assertive-mock-api's clients see, plus the JSON Pointer.
 void send_invalid(httplib::Response& response, const std::string& pointer, const std::string& problem,
@@ -129,9 +141,9 @@ json stub_view(const StubInfo& stub) {
     }
   };
   fill(view["request"], {"method", "path", "headers", "query", "host", "body"});
-  fill(view["action"], {"response", "proxy", "sse"});
+  fill(view["action"], {"response", "proxy", "sse", "sequence"});
   if (view["action"]["response"].is_object()) fill(view["action"]["response"], {"body", "template_body"});
-  fill(view, {"max_calls", "chaos", "scope"});
+  fill(view, {"max_calls", "chaos", "scope", "scenario", "expect"});
   return view;
 }
 
@@ -139,7 +151,9 @@ void welcome(Engine&, const AdminCall& call) {
   send_json(call.response, 200,
        {{"message", "Welcome to the Assertive Mock API Server! (mockhttp)"},
         {"available_endpoints", {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs",
-                                 "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/requests",
+                                 "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/assert_sequence",
+                                 "/__mock__/wait", "/__mock__/verify", "/__mock__/scenarios",
+                                 "/__mock__/scenarios/{name}", "/__mock__/scenarios/reset", "/__mock__/requests",
                                  "/__mock__/reset", "/__admin__"}}});
 }
 
@@ -185,36 +199,29 @@ void delete_stub(Engine& core, const AdminCall& call, const std::string& id) {
   }
 }
 
-void confirm(Engine& core, const AdminCall& call) {
-  std::optional<Request> matcher;
-  Criteria times = gte(1);
-  const auto document = call.payload("assert.schema.json", [&](const json& doc) {
-    if (!doc.is_object()) throw DocumentError("", "an assertion must be an object, got " + type_name(doc));
-    json fields = doc;
-    if (fields.contains("times")) {
-      const json& given = fields["times"];
-      if (given.is_number_integer()) {
-        if (given.get<std::int64_t>() < 0) throw DocumentError("/times", "times must be >= 0, got " + given.dump());
-        times = Criteria(given);
-      } else if (given.is_object()) {
-        times = Criteria::from_json(given, "/times");
-      } else if (!given.is_null()) {
-        throw DocumentError("/times", "times must be a whole number or a criteria object, got " + type_name(given));
-      }
-      fields.erase("times");
+// An assertion's fields (POST /__mock__/assert, /wait): the matcher and `times`; `extra` names
+// the other fields the endpoint reads itself.
+void read_assertion(const json& doc, std::optional<Request>& matcher, Criteria& times,
+                    std::initializer_list<const char*> extra = {}) {
+  if (!doc.is_object()) throw DocumentError("", "an assertion must be an object, got " + type_name(doc));
+  json fields = doc;
+  if (fields.contains("times")) {
+    const json& given = fields["times"];
+    if (given.is_number_integer()) {
+      if (given.get<std::int64_t>() < 0) throw DocumentError("/times", "times must be >= 0, got " + given.dump());
+      times = Criteria(given);
+    } else if (given.is_object()) {
+      times = Criteria::from_json(given, "/times");
+    } else if (!given.is_null()) {
+      throw DocumentError("/times", "times must be a whole number or a criteria object, got " + type_name(given));
     }
-    // assertive-mock-api compares an assertion's string path literally ("/users/{id}" is that
-    // very string); in C++, confirm_request() reads it as the stub's template. The wire keeps
-    // its meaning by asking for literal equality.
-    if (fields.contains("path") && fields["path"].is_string()) {
-      fields["path"] = eq(fields["path"].get<std::string>()).to_json();
-    }
-    matcher = Request::from_json(fields);
-  });
-  if (!document) return;
-  // As assertive-mock-api: a scoped assertion counts the scope's requests and the global ones.
-  const Verification verification =
-      core.confirm(*matcher, times, call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope));
+    fields.erase("times");
+  }
+  for (const char* key : extra) fields.erase(key);
+  matcher = literal_path_matcher(fields, "");
+}
+
+json verification_body(const Verification& verification) {
   json body = {{"result", verification.passed()}, {"matching_requests", verification.matching_requests()}};
   if (!verification.passed()) {
     json closest = json::array();
@@ -222,7 +229,90 @@ void confirm(Engine& core, const AdminCall& call) {
     body["report"] = verification.report();
     body["closest_requests"] = closest;
   }
+  return body;
+}
+
+// As assertive-mock-api: a scoped assertion counts the scope's requests and the global ones.
+ScopeFilter assertion_filter(const AdminCall& call) {
+  return call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
+}
+
+void confirm(Engine& core, const AdminCall& call) {
+  std::optional<Request> matcher;
+  Criteria times = gte(1);
+  const auto document = call.payload("assert.schema.json", [&](const json& doc) { read_assertion(doc, matcher, times); });
+  if (!document) return;
+  send_json(call.response, 200, verification_body(core.confirm(*matcher, times, assertion_filter(call))));
+}
+
+void wait_for(Engine& core, const AdminCall& call) {
+  std::optional<Request> matcher;
+  Criteria times = gte(1);
+  std::int64_t timeout_ms = 5000;
+  const auto document = call.payload("wait.schema.json", [&](const json& doc) {
+    read_assertion(doc, matcher, times, {"timeout_ms"});
+    if (doc.contains("timeout_ms") && !doc["timeout_ms"].is_null()) {
+      const json& given = doc["timeout_ms"];
+      if (!given.is_number_integer() || given.get<std::int64_t>() < 0 || given.get<std::int64_t>() > kMaxWaitMs) {
+        throw DocumentError("/timeout_ms", "timeout_ms must be a whole number of milliseconds from 0 to " +
+                                               std::to_string(kMaxWaitMs) + ", got " + given.dump());
+      }
+      timeout_ms = given.get<std::int64_t>();
+    }
+  });
+  if (!document) return;
+  send_json(call.response, 200,
+            verification_body(core.wait_for(*matcher, times, std::chrono::milliseconds(timeout_ms), assertion_filter(call))));
+}
+
+void confirm_sequence(Engine& core, const AdminCall& call) {
+  std::vector<Request> matchers;
+  const auto document = call.payload("assert-sequence.schema.json", [&](const json& doc) {
+    if (!doc.is_object() || !doc.contains("requests")) throw DocumentError("/requests", "requests is required");
+    const json& requests = doc["requests"];
+    if (!requests.is_array() || requests.empty()) {
+      throw DocumentError("/requests", "requests must be a non-empty array of request matchers");
+    }
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      matchers.push_back(literal_path_matcher(requests[i], "/requests/" + std::to_string(i)));
+    }
+  });
+  if (!document) return;
+  const Verification verification = core.confirm_sequence(matchers, assertion_filter(call));
+  json body = {{"result", verification.passed()}, {"matching_steps", verification.matching_requests()},
+               {"report", verification.report()}};
   send_json(call.response, 200, body);
+}
+
+// With a scope header, the scope's stubs; without, every stub.
+void verify(Engine& core, const AdminCall& call) {
+  const Verification verification = core.verify(call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything());
+  send_json(call.response, 200,
+            {{"result", verification.passed()}, {"expectations_held", verification.matching_requests()},
+             {"report", verification.report()}});
+}
+
+void list_scenarios(Engine& core, const AdminCall& call) {
+  send_json(call.response, 200, {{"scenarios", core.scenario_states(call.scope_id())}});
+}
+
+void set_scenario(Engine& core, const AdminCall& call, const std::string& name) {
+  std::string state;
+  const auto document = call.payload("scenario-state.schema.json", [&](const json& doc) {
+    if (!doc.is_object() || !doc.contains("state")) throw DocumentError("/state", "state is required");
+    if (!doc["state"].is_string() || doc["state"].get<std::string>().empty()) {
+      throw DocumentError("/state", "state must be a non-empty string, got " + doc["state"].dump());
+    }
+    state = doc["state"].get<std::string>();
+  });
+  if (!document) return;
+  core.set_scenario_state(call.scope_id(), name, state);
+  send_json(call.response, 200, {{"success", true}, {"name", name}, {"state", state}});
+}
+
+void reset_scenarios(Engine& core, const AdminCall& call) {
+  core.reset_scenarios(call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything());
+  send_json(call.response, 200, {{"success", true}});
 }
 
 void create_scope(Engine& core, const AdminCall& call) {
@@ -293,6 +383,7 @@ bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::R
   if (path.rfind(kPrefix, 0) != 0) return false;
 
   const std::string stubs = std::string(kPrefix) + "/stubs", scopes = std::string(kPrefix) + "/scopes";
+  const std::string scenarios = std::string(kPrefix) + "/scenarios";
   using Action = std::function<void(Engine&, const AdminCall&)>;
   Action action;
   bool scope_aware = true;
@@ -307,6 +398,18 @@ bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::R
     action = [id](Engine& c, const AdminCall& call) { delete_stub(c, call, *id); };
   } else if (path == std::string(kPrefix) + "/assert" && method == "POST") {
     action = confirm;
+  } else if (path == std::string(kPrefix) + "/assert_sequence" && method == "POST") {
+    action = confirm_sequence;
+  } else if (path == std::string(kPrefix) + "/wait" && method == "POST") {
+    action = wait_for;
+  } else if (path == std::string(kPrefix) + "/verify" && method == "POST") {
+    action = verify;
+  } else if (path == scenarios && method == "GET") {
+    action = list_scenarios;
+  } else if (path == scenarios + "/reset" && method == "POST") {
+    action = reset_scenarios;
+  } else if (const auto name = member_of(path, scenarios); name && method == "PUT") {
+    action = [name](Engine& c, const AdminCall& call) { set_scenario(c, call, *name); };
   } else if (path == scopes && method == "POST") {
     action = create_scope;
     scope_aware = false;

@@ -23,8 +23,20 @@ using namespace detail;
 namespace {
 constexpr std::size_t kNearMissesShown = 3;
 
-std::string times_phrase(const Criteria& times) {
-  return times.is_literal() ? "exactly " + times.describe() + " time(s)" : times.describe() + " time(s)";
+// The response of a sequence that answers the stub's `call_number`th call (1 for the first).
+std::size_t sequence_index(const StubDefinition& action, std::int64_t call_number) {
+  const auto size = action.sequence.size();
+  const auto index = static_cast<std::size_t>(call_number > 0 ? call_number - 1 : 0);
+  return action.sequence_end == SequenceEnd::cycle ? index % size : std::min(index, size - 1);
+}
+
+json responder_failure(const MountedStub* stub, const std::string& what) {
+  json body = {{"error", "RESPONDER_FAILED"}, {"detail", "the stub's C++ responder threw: " + what}};
+  if (stub) {
+    body["stub_id"] = stub->id;
+    body["mounted_at"] = stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
+  }
+  return body;
 }
 
 std::uint64_t random_seed() {
@@ -40,9 +52,19 @@ Engine::Engine(const ServerOptions& options)
       request_log_(options.request_log),
       max_connections_(options.max_connections == 0 ? 1 : options.max_connections),
       limits_{options.max_body_bytes, options.max_header_count},
+      default_latency_(options.default_latency),
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
   for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
+  if (default_latency_) {
+    Chaos checked;
+    checked.latency = default_latency_;
+    try {
+      checked.validate();
+    } catch (const StubError& e) {
+      throw ServerError(std::string("ServerOptions::default_latency: ") + e.what());
+    }
+  }
   for (const auto& surface : options.control_surfaces) {
     auto router = std::dynamic_pointer_cast<const ControlRouter>(surface);
     if (!router) {
@@ -81,6 +103,7 @@ void Engine::stop() {
     stopping_ = true;
   }
   stopping_signal_.notify_all();
+  journal_.interrupt_waiters();
   if (listener_) listener_->stop();
 }
 
@@ -125,8 +148,11 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     if (selection) {
       const MountedStub& stub = *selection->stub;
       entry.request.path_params = selection->path_params;
-      if (!stub.definition.chaos.empty()) {
-        decision = decide_chaos(stub.definition.chaos, seed(), stub.sequence, selection->call_number);
+      entry.request.scenario = std::move(selection->transition);
+      Chaos scratch;
+      const Chaos& chaos = effective_chaos(stub.definition, scratch);
+      if (!chaos.empty()) {
+        decision = decide_chaos(chaos, seed(), stub.sequence, selection->call_number);
         entry.request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
       }
     }
@@ -151,8 +177,8 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
                 2);
       return;
     }
-    answer(selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision, http_request,
-           http_response);
+    answer(selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
+           selection->call_number, http_request, http_response);
   } catch (const std::exception& e) {
     send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
@@ -163,15 +189,22 @@ void Engine::journal(JournalEntry& entry, std::optional<std::string> answered_by
   journal_.append(entry.request, entry.scope_id);
 }
 
+const Chaos& Engine::effective_chaos(const StubDefinition& definition, Chaos& scratch) const {
+  if (!default_latency_ || definition.chaos.latency) return definition.chaos;
+  scratch = definition.chaos;
+  scratch.latency = default_latency_;
+  return scratch;
+}
+
 void Engine::answer(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
                     const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
-                    const httplib::Request& http_request, httplib::Response& http_response) {
+                    std::int64_t call_number, const httplib::Request& http_request, httplib::Response& http_response) {
   if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
     send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
     return;
   }
   try {
-    deliver(action, stub, entry, scope, decision, http_request, http_response);
+    deliver(action, stub, entry, scope, decision, call_number, http_request, http_response);
   } catch (const TemplateError& e) {
     send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
   } catch (const ForwardRefused& e) {
@@ -199,7 +232,7 @@ std::string Engine::forward_refusal(const std::string& host, bool named_by_reque
 
 void Engine::deliver(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
                      const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
-                     const httplib::Request& http_request, httplib::Response& http_response) {
+                     std::int64_t call_number, const httplib::Request& http_request, httplib::Response& http_response) {
   const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
   if (action.sse) {
     // Rendered up front: a template error is a clean 500, not a stream cut short.
@@ -217,13 +250,31 @@ void Engine::deliver(const StubDefinition& action, const MountedStub* stub, cons
   if (action.proxy) {
     deliver_response(proxy(action, stub, entry.request, scope), action.chaos, decision, http_request, http_response,
                      pause_unless_stopping);
-  } else if (action.response.is_template()) {
-    // The template context is built only for templated stubs: a static answer costs no copies.
-    Response rendered = action.response;
+    return;
+  }
+  Response produced;
+  const Response* chosen = &action.response;
+  if (action.responder) {
+    try {
+      produced = action.responder(entry.request);
+    } catch (const std::exception& e) {
+      send_json(http_response, 500, responder_failure(stub, e.what()));
+      return;
+    } catch (...) {
+      send_json(http_response, 500, responder_failure(stub, "an exception that is not a std::exception"));
+      return;
+    }
+    chosen = &produced;
+  } else if (!action.sequence.empty()) {
+    chosen = &action.sequence[sequence_index(action, call_number)];
+  }
+  if (chosen->is_template()) {
+    // The template context is built only for templated answers: a static one costs no copies.
+    Response rendered = *chosen;
     rendered.body(render_template(rendered.body(), TemplateContext(entry.request)));
     deliver_response(rendered, action.chaos, decision, http_request, http_response, pause_unless_stopping);
   } else {
-    deliver_response(action.response, action.chaos, decision, http_request, http_response, pause_unless_stopping);
+    deliver_response(*chosen, action.chaos, decision, http_request, http_response, pause_unless_stopping);
   }
 }
 
@@ -334,7 +385,7 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
   } else {
     action.proxy = ProxyTarget{"http://" + authority + recorded.path, {}, 5, false};
   }
-  answer(action, nullptr, entry, nullptr, ChaosDecision{}, http_request, http_response);
+  answer(action, nullptr, entry, nullptr, ChaosDecision{}, 1, http_request, http_response);
   if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
     session->record(captured_exchange(recorded, named.host, http_response), decision.redact_headers);
   }
@@ -375,6 +426,15 @@ std::vector<RecordedRequest> Engine::requests(ScopeFilter filter) const {
 void Engine::forget(ScopeFilter filter) {
   stubs_.remove(filter);
   clear_requests(filter);
+  reset_scenarios(filter);
+}
+
+void Engine::reset_scenarios(ScopeFilter filter) {
+  if (filter.admits_everything()) {
+    stubs_.scenarios().reset_all();
+  } else {
+    stubs_.scenarios().reset(filter.scope());
+  }
 }
 
 void Engine::clear_requests(ScopeFilter filter) {
@@ -424,39 +484,5 @@ bool Engine::remove_stub(const std::string& id, ScopeFilter filter) { return stu
 std::vector<StubInfo> Engine::stubs(ScopeFilter filter) const { return stubs_.list(filter); }
 std::optional<StubInfo> Engine::stub(const std::string& id) const { return stubs_.find(id); }
 std::optional<std::int64_t> Engine::stub_calls(const std::string& id) const { return stubs_.calls(id); }
-
-Verification Engine::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
-  const JournalView entries = journal_.snapshot(filter);
-  std::optional<PathPattern> pattern;  // compiled once for the whole journal
-  if (const auto& text = RequestFields::path_pattern(matcher)) pattern.emplace(*text);
-  const PathPattern* compiled = pattern ? &*pattern : nullptr;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const RecordedRequest request = entries[i].request;
-    if (evaluate_request(matcher, RequestSubjects(request), PathMode::pattern, true, compiled).matched) ++count;
-  }
-  const MatchResult verdict = times.evaluate(json(count));
-  std::string report = "Expected " + times_phrase(times) + " a request matching {" + matcher.describe() +
-                       "}; " + std::to_string(count) + " of " + std::to_string(entries.size()) +
-                       " journaled request(s) matched.";
-  if (verdict.matched) return Verification(true, count, std::move(report), {});
-
-  if (!verdict.reason.empty()) report += " (" + verdict.reason + ")";
-  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const RecordedRequest request = entries[i].request;
-    RequestEvaluation evaluation = evaluate_request(matcher, RequestSubjects(request), PathMode::pattern, false, compiled);
-    if (evaluation.matched) continue;
-    NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), request.describe(), evaluation);
-    candidates.emplace_back(std::move(evaluation), std::move(miss));
-  }
-  std::vector<NearMiss> closest = closest_near_misses(std::move(candidates), kNearMissesShown);
-  if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);
-  if (const auto dropped = journal_.dropped()) {
-    report += "\n(" + std::to_string(dropped) + " older request(s) were dropped by journal_capacity)";
-  }
-  report += seed_note();
-  return Verification(false, count, std::move(report), std::move(closest));
-}
 
 }  // namespace mockhttp

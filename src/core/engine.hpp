@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,11 +50,43 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::optional<StubInfo> stub(const std::string& id) const;
   std::optional<std::int64_t> stub_calls(const std::string& id) const;
 
-  // The journal and verification.
+  // The journal and verification (core/engine_verification.cpp).
   std::vector<RecordedRequest> requests(detail::ScopeFilter filter) const;
   std::size_t dropped_requests() const { return journal_.dropped(); }
   void clear_requests(detail::ScopeFilter filter);
   Verification confirm(const Request& matcher, const Criteria& times, detail::ScopeFilter filter) const;
+  // Blocks until the journal holds `times` matching requests or `timeout` passes (or the server
+  // stops); woken by each journal append, never polling.
+  Verification wait_for(const Request& matcher, const Criteria& times, std::chrono::milliseconds timeout,
+                        detail::ScopeFilter filter) const;
+  // Requests matching each matcher in turn, in journal order (others may come between).
+  Verification confirm_sequence(const std::vector<Request>& matchers, detail::ScopeFilter filter) const;
+  // How many calls a stub has answered, against `times`; the report names where it was mounted.
+  Verification confirm_calls(const std::string& stub_id, const Criteria& times) const;
+  // A verdict made without an engine (a StubRef whose server is gone).
+  static Verification verdict(bool passed, std::size_t matching, std::string report) {
+    return Verification(passed, matching, std::move(report), {});
+  }
+
+  // Expectations (mockhttp/expectations.hpp). verify(): every expect() of the stubs the filter
+  // admits, now. settle(): the end of those stubs' life — failed expectations go to the sink and
+  // unused stubs are noted, once per stub; the stubs themselves stay mounted.
+  Verification verify(detail::ScopeFilter filter) const;
+  Verification verify(const std::vector<std::string>& stub_ids) const;
+  void settle(detail::ScopeFilter filter);
+  void settle(const std::vector<std::string>& stub_ids);
+
+  // Scenarios: the states seen by requests of a scope (kGlobalScope: requests in no scope).
+  std::string scenario_state(std::uint64_t scope_id, const std::string& name) const {
+    return stubs_.scenarios().state(scope_id, name);
+  }
+  void set_scenario_state(std::uint64_t scope_id, const std::string& name, std::string state) {
+    stubs_.scenarios().set(scope_id, name, std::move(state));
+  }
+  std::map<std::string, std::string> scenario_states(std::uint64_t scope_id) const {
+    return stubs_.scenarios().of_scope(scope_id);
+  }
+  void reset_scenarios(detail::ScopeFilter filter);
   // Removes the stubs and journal entries the filter admits: what reset and scope deletion do.
   void forget(detail::ScopeFilter filter);
 
@@ -79,12 +112,22 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // The one delivery path of stubs and replay rules: waits the chaos delay, then delivers the
   // action, turning a TemplateError into a 500 and a ProxyFailure into a 502. `stub` is the
   // stub that answers (null for a rule): a recording proxy keeps its answer there.
+  // `call_number` (1 for a stub's first answer) picks a sequence's response.
   void answer(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
               const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
-              const httplib::Request& request, httplib::Response& response);
+              std::int64_t call_number, const httplib::Request& request, httplib::Response& response);
   void deliver(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
                const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
-               const httplib::Request& request, httplib::Response& response);
+               std::int64_t call_number, const httplib::Request& request, httplib::Response& response);
+  // The chaos a stub's request gets: its own, with the server's default latency where it has none.
+  const Chaos& effective_chaos(const StubDefinition& definition, Chaos& scratch) const;
+  // Matching requests in the journal, counted without building any report.
+  std::size_t count_matching(const Request& matcher, detail::ScopeFilter filter) const;
+  // The report of a stub whose calls do not satisfy `times`, or nullopt when they do: the
+  // stub, where it was mounted, its calls, and the closest requests that did not match it.
+  std::optional<std::string> unmet_calls(const detail::MountedStub& stub, const Criteria& times) const;
+  void settle(const std::vector<std::shared_ptr<detail::MountedStub>>& stubs);
+  Verification verify(const std::vector<std::shared_ptr<detail::MountedStub>>& stubs) const;
   Response proxy(const StubDefinition& action, const detail::MountedStub* stub, const RecordedRequest& request,
                  const std::shared_ptr<detail::ScopeRecord>& scope);
   // A request carrying x-softprobe-session-id: the session's rules answer it.
@@ -112,6 +155,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
   std::vector<std::string> forward_allowed_hosts_;
+  std::optional<Latency> default_latency_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;
   detail::ScopeRegistry scopes_;

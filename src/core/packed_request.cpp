@@ -96,11 +96,14 @@ class Reader {
 std::size_t packed_size(const RecordedRequest& request) {
   std::size_t size = text_size(request.method) + text_size(request.path) + pairs_size(request.query) +
                      pairs_size(request.headers) + text_size(request.body) + text_size(request.host) +
-                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1;
+                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1 + 1;
   if (request.matched_stub_id) size += text_size(*request.matched_stub_id);
   if (request.scope) size += text_size(*request.scope);
   if (request.chaos) {
     size += number_size(static_cast<std::uint64_t>(request.chaos->delay_ms)) + number_size(fault_number(*request.chaos));
+  }
+  if (request.scenario) {
+    size += text_size(request.scenario->scenario) + text_size(request.scenario->from) + text_size(request.scenario->to);
   }
   return size;
 }
@@ -123,6 +126,12 @@ void pack_request(const RecordedRequest& request, char* destination) {
   if (request.chaos) {
     write.number(static_cast<std::uint64_t>(request.chaos->delay_ms));
     write.number(fault_number(*request.chaos));
+  }
+  write.number(request.scenario ? 1 : 0);
+  if (request.scenario) {
+    write.text(request.scenario->scenario);
+    write.text(request.scenario->from);
+    write.text(request.scenario->to);
   }
 }
 
@@ -158,6 +167,13 @@ RecordedRequest unpack_request(std::string_view bytes) {
     chaos.delay_ms = static_cast<std::int64_t>(in.number());
     if (const auto fault = in.number()) chaos.fault = static_cast<FaultKind>(fault - 1);
     request.chaos = chaos;
+  }
+  if (in.flag()) {
+    ScenarioTransition transition;
+    transition.scenario = in.text();
+    transition.from = in.text();
+    transition.to = in.text();
+    request.scenario = std::move(transition);
   }
   if (!in.done()) throw std::logic_error("packed request: bytes left over");
   return request;

@@ -53,19 +53,42 @@ void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_
   if (size > UINT32_MAX) throw std::length_error("a request over 4 GiB cannot be journaled");
   const std::size_t counted = bytes_of(request);
 
-  std::lock_guard<std::mutex> lock(mutex_);
-  Segment& segment = segment_for(size);
-  pack_request(request, segment.bytes.get() + segment.used);
-  entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
-                           static_cast<std::uint32_t>(size), scope_id, counted});
-  segment.used += size;
-  ++segment.live;
-  bytes_ += counted;
-  // The newest entry always stays, even when it alone is over max_bytes.
-  while (entries_.size() > 1 && ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
-    drop_front();
-    ++dropped_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Segment& segment = segment_for(size);
+    pack_request(request, segment.bytes.get() + segment.used);
+    entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
+                             static_cast<std::uint32_t>(size), scope_id, counted});
+    segment.used += size;
+    ++segment.live;
+    bytes_ += counted;
+    // The newest entry always stays, even when it alone is over max_bytes.
+    while (entries_.size() > 1 && ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
+      drop_front();
+      ++dropped_;
+    }
+    ++appends_;
   }
+  // Outside the lock; with no one waiting (the common case) it makes no system call.
+  appended_.notify_all();
+}
+
+std::uint64_t RequestJournal::appends() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return appends_;
+}
+
+bool RequestJournal::wait_for_append(std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return appended_.wait_until(lock, deadline, [&] { return appends_ != seen || interrupted_; }) && !interrupted_;
+}
+
+void RequestJournal::interrupt_waiters() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    interrupted_ = true;
+  }
+  appended_.notify_all();
 }
 
 void RequestJournal::release(const Entry& entry) {

@@ -1,6 +1,8 @@
 #pragma once
 // The request journal: every request the server received, oldest first, optionally capped.
 // Thread safety: every member is safe to call from any thread; readers get a snapshot.
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -33,6 +35,7 @@ class ScopeFilter {
     return all_ || scope_id == scope_ || (with_global_ && scope_id == kGlobalScope);
   }
   bool admits_everything() const { return all_; }
+  std::uint64_t scope() const { return scope_; }  // the one scope of only() / scope_and_global()
 
  private:
   ScopeFilter(bool all, std::uint64_t scope, bool with_global) : all_(all), scope_(scope), with_global_(with_global) {}
@@ -73,6 +76,13 @@ class RequestJournal {
   std::size_t dropped() const;
   void clear();
 
+  // Waiting for requests: appends() counts every append ever made; wait_for_append() blocks
+  // until that count passes `seen`, `deadline` comes or interrupt_waiters() is called (the
+  // server stops). False when no append came.
+  std::uint64_t appends() const;
+  bool wait_for_append(std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const;
+  void interrupt_waiters();
+
  private:
   // Packed requests go one after another into segments of kSegmentBytes (a bigger request gets
   // a segment of its own); a segment is freed when no entry in it is left. Bytes once written
@@ -104,6 +114,9 @@ class RequestJournal {
   std::size_t max_bytes_;  // 0: unbounded
   std::size_t bytes_ = 0;
   std::size_t dropped_ = 0;
+  std::uint64_t appends_ = 0;
+  bool interrupted_ = false;
+  mutable std::condition_variable appended_;
 };
 
 }  // namespace mockhttp::detail

@@ -111,6 +111,23 @@ std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
   return out;
 }
 
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::mounted(ScopeFilter filter) const {
+  std::vector<std::shared_ptr<MountedStub>> out;
+  for (auto& stub : snapshot()) {
+    if (filter.admits(stub->scope.id)) out.push_back(std::move(stub));
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<MountedStub>> StubRegistry::mounted(const std::vector<std::string>& ids) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<MountedStub>> out;
+  for (const auto& id : ids) {
+    if (const auto it = by_id_.find(id); it != by_id_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
 bool StubRegistry::any_chaos() const {
   const auto stubs = snapshot();
   return std::any_of(stubs.begin(), stubs.end(), [](const auto& stub) { return !stub->definition.chaos.empty(); });
@@ -138,6 +155,7 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
   for (auto& stub : candidates) {
     if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
     if (stub->budget.exhausted()) continue;
+    if (stub->definition.scenario && !scenarios_.admits(scope_id, *stub->definition.scenario)) continue;
     RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true,
                                                     stub->pattern ? &*stub->pattern : nullptr);
     if (!evaluation.matched) continue;
@@ -146,9 +164,14 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
     CallBudget* budget = &stub->budget;
     contenders.push_back({std::move(stub), budget, std::move(evaluation), rank});
   }
-  auto choice = choose(std::move(contenders));
+  std::optional<ScenarioTransition> transition;
+  auto choice = choose(std::move(contenders), [&](auto& contender) {
+    const auto& scenario = contender.candidate->definition.scenario;
+    return scenario ? scenarios_.claim(scope_id, *scenario, *contender.budget, transition) : contender.budget->claim();
+  });
   if (!choice) return std::nullopt;
-  return StubSelection{std::move(choice->candidate), std::move(choice->evaluation.path_params), choice->call_number};
+  return StubSelection{std::move(choice->candidate), std::move(choice->evaluation.path_params), choice->call_number,
+                       std::move(transition)};
 }
 
 std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::uint64_t scope_id,
@@ -159,10 +182,17 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
         evaluate_request(stub->definition.request, subjects, PathMode::pattern, false,
                          stub->pattern ? &*stub->pattern : nullptr);
     NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
+    miss.mounted_at = stub->definition.mounted_at.describe();
     if (stub->budget.exhausted()) {
       miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),
                                  "already answered " + std::to_string(stub->budget.used()) +
                                      " of max_calls " + std::to_string(*stub->definition.max_calls)});
+    }
+    if (const auto& scenario = stub->definition.scenario; scenario && !scenarios_.admits(scope_id, *scenario)) {
+      miss.mismatches.push_back({"scenario", "state " + *scenario->required_state,
+                                 "scenario " + scenario->name + " is in state " +
+                                     scenarios_.state(scope_id, scenario->name) + ", stub wants " +
+                                     *scenario->required_state});
     }
     candidates.emplace_back(std::move(evaluation), std::move(miss));
   }

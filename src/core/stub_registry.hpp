@@ -21,6 +21,7 @@
 #include "matching/path_pattern.hpp"
 #include "matching/request_fields.hpp"
 #include "matching/request_evaluation.hpp"
+#include "matching/scenario_states.hpp"
 #include "core/request_journal.hpp"
 
 namespace mockhttp::detail {
@@ -45,12 +46,14 @@ struct MountedStub {
   CallBudget budget;             // max_calls
   std::optional<PathPattern> pattern;  // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
+  mutable std::atomic<bool> settled{false};   // its end of life was reported (expectations)
 };
 
 struct StubSelection {
   std::shared_ptr<const MountedStub> stub;
   std::map<std::string, std::string> path_params;
   std::int64_t call_number = 0;  // 1 for the stub's first answer, 2 for its second, ...
+  std::optional<ScenarioTransition> transition;  // the scenario move the answer made
 };
 
 class StubRegistry {
@@ -68,10 +71,18 @@ class StubRegistry {
   std::vector<StubInfo> list(ScopeFilter filter = ScopeFilter::everything()) const;
   std::optional<StubInfo> find(const std::string& id) const;
   std::optional<std::int64_t> calls(const std::string& id) const;
+  // The mounted stubs themselves, for verification: those the filter admits, or those named.
+  std::vector<std::shared_ptr<MountedStub>> mounted(ScopeFilter filter) const;
+  std::vector<std::shared_ptr<MountedStub>> mounted(const std::vector<std::string>& ids) const;
   bool any_chaos() const;  // whether a mounted stub has chaos, so reports print the seed
 
-  // The best-ranked stub that matches and still has calls left; its call is counted. A
-  // request of scope S sees S's stubs and the global ones; S's win ties on fields.
+  // The scenario states stubs read and move (per request scope).
+  ScenarioStates& scenarios() { return scenarios_; }
+  const ScenarioStates& scenarios() const { return scenarios_; }
+
+  // The best-ranked stub that matches, still has calls left and whose scenario is in its
+  // required state; its call is counted and its scenario moved. A request of scope S sees S's
+  // stubs and the global ones; S's win ties on fields.
   std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id);
   // The stubs visible to the request that came closest to matching, for the 404 report.
   std::vector<NearMiss> closest(const RequestSubjects& subjects, std::uint64_t scope_id, std::size_t limit) const;
@@ -88,6 +99,7 @@ class StubRegistry {
   std::unordered_map<std::string, std::shared_ptr<MountedStub>> by_id_;
   PathIndex<std::shared_ptr<MountedStub>> index_;
   std::uint64_t next_sequence_ = 0;
+  ScenarioStates scenarios_;
   std::mt19937_64 id_generator_{std::random_device{}()};
 };
 

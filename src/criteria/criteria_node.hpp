@@ -29,6 +29,11 @@ class CriteriaAccess {
  public:
   static Criteria make(std::shared_ptr<const CriteriaNode> node) { return Criteria(std::move(node)); }
   static const CriteriaNode& node(const Criteria& criteria) { return *criteria.node_; }
+  // A multipart part's criteria, each null when not set.
+  static const Criteria* filename(const MultipartPart& part) { return part.filename_.get(); }
+  static const Criteria* content_type(const MultipartPart& part) { return part.content_type_.get(); }
+  static const Criteria* body(const MultipartPart& part) { return part.body_.get(); }
+  static const CriteriaMap& headers(const MultipartPart& part) { return part.headers_; }
 };
 
 }  // namespace mockhttp

@@ -259,6 +259,30 @@ class PredicateNode final : public CriteriaNode {
   std::function<MatchResult(const nlohmann::json&)> predicate_;
 };
 
+// --- form_nodes.cpp: $form $multipart, criteria on a form body
+class FormNode final : public CriteriaNode {
+ public:
+  explicit FormNode(CriteriaMap fields);
+  Outcome evaluate(const nlohmann::json& subject) const override;
+  nlohmann::json to_json() const override;
+  std::string describe() const override;
+
+ private:
+  CriteriaMap fields_;
+  Criteria on_fields_;  // key_values(fields_), applied to the decoded fields
+};
+
+class MultipartNode final : public CriteriaNode {
+ public:
+  explicit MultipartNode(std::map<std::string, MultipartPart> parts) : parts_(std::move(parts)) {}
+  Outcome evaluate(const nlohmann::json& subject) const override;
+  nlohmann::json to_json() const override;
+  std::string describe() const override;
+
+ private:
+  std::map<std::string, MultipartPart> parts_;
+};
+
 // Wire helpers shared by the nodes: `{"$op": {kwargs}}` and a list of item wire forms.
 nlohmann::json operator_json(const char* op, nlohmann::json kwargs);
 nlohmann::json items_json(const std::vector<Criteria>& items);

@@ -167,6 +167,31 @@ const std::map<std::string, OperatorReader>& operator_readers() {
          arguments(a, p, "$exists", {});
          return exists();
        }},
+      {"$form", [](const Json& a, const std::string& p) {
+         arguments(a, p, "$form", {"fields"});
+         return form(read_map(a["fields"], pointer_append(p, "fields"), "$form"));
+       }},
+      {"$multipart", [](const Json& a, const std::string& p) {
+         arguments(a, p, "$multipart", {"parts"});
+         const std::string at = pointer_append(p, "parts");
+         if (!a["parts"].is_object()) throw CriteriaError(at, "$multipart parts must be an object of part names, got " + type_name(a["parts"]));
+         std::map<std::string, MultipartPart> parts;
+         for (const auto& item : a["parts"].items()) {
+           const std::string part_at = pointer_append(at, item.key());
+           const Json& fields = arguments(item.value(), part_at, "a $multipart part", {}, {"filename", "content_type", "headers", "body"});
+           MultipartPart part;
+           if (fields.contains("filename")) part.filename(read(fields["filename"], pointer_append(part_at, "filename")));
+           if (fields.contains("content_type")) part.content_type(read(fields["content_type"], pointer_append(part_at, "content_type")));
+           if (fields.contains("body")) part.body(read(fields["body"], pointer_append(part_at, "body")));
+           if (fields.contains("headers")) {
+             for (auto& [name, criteria] : read_map(fields["headers"], pointer_append(part_at, "headers"), "a $multipart part's headers")) {
+               part.header(name, std::move(criteria));
+             }
+           }
+           parts.emplace(item.key(), std::move(part));
+         }
+         return multipart(std::move(parts));
+       }},
       {"$ignore_case", [](const Json& a, const std::string& p) {
          arguments(a, p, "$ignore_case", {"value"});
          if (!a["value"].is_string()) {

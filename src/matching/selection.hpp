@@ -32,17 +32,24 @@ struct Choice {
   std::int64_t call_number = 0;  // 1 for the candidate's first answer, 2 for its second, ...
 };
 
-template <typename Candidate, typename Rank>
-std::optional<Choice<Candidate>> choose(std::vector<Contender<Candidate, Rank>> contenders) {
+// `claim(contender)` spends the contender's call: its number, or nullopt when it has none left
+// (by default its budget alone; stubs in a scenario also need the scenario's state to hold).
+template <typename Candidate, typename Rank, typename Claim>
+std::optional<Choice<Candidate>> choose(std::vector<Contender<Candidate, Rank>> contenders, Claim claim) {
   std::sort(contenders.begin(), contenders.end(),
             [](const auto& a, const auto& b) { return b.rank < a.rank; });
   for (auto& contender : contenders) {
     // A candidate spent by a concurrent request since it matched gives way to the next.
-    if (const auto call = contender.budget->claim()) {
+    if (const auto call = claim(contender)) {
       return Choice<Candidate>{std::move(contender.candidate), std::move(contender.evaluation), *call};
     }
   }
   return std::nullopt;
+}
+
+template <typename Candidate, typename Rank>
+std::optional<Choice<Candidate>> choose(std::vector<Contender<Candidate, Rank>> contenders) {
+  return choose(std::move(contenders), [](auto& contender) { return contender.budget->claim(); });
 }
 
 }  // namespace mockhttp::detail

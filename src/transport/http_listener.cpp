@@ -2,6 +2,7 @@
 
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
+#include "encoding/unicode_text.hpp"
 
 #include <csignal>
 #include <netinet/in.h>
@@ -37,6 +38,31 @@ void refuse(const httplib::Request& request, httplib::Response& response, int st
                                   sink.write(body->data(), body->size());
                                   return false;  // written whole; now end the connection
                                 });
+}
+
+// cpp-httplib 0.11 parses a multipart/form-data body into Request::files before any handler
+// runs, and leaves Request::body empty: stubs, $multipart and the journal need the bytes as
+// sent. Before routing, the Content-Type header is moved aside so cpp-httplib reads the body
+// as any other; the route puts it back before the request is seen.
+constexpr const char* kHiddenContentType = "x-mockhttp-hidden-content-type";
+
+void hide_multipart_content_type(httplib::Request& request) {
+  const auto it = request.headers.find("Content-Type");
+  if (it == request.headers.end()) return;
+  std::string value = it->second;
+  const std::size_t start = value.find_first_not_of(" \t");
+  if (start == std::string::npos || value.size() - start < 19) return;
+  if (!ascii_equals_ignoring_case(std::string_view(value).substr(start, 19), "multipart/form-data")) return;
+  request.headers.erase(it);
+  request.headers.emplace(kHiddenContentType, std::move(value));
+}
+
+void restore_multipart_content_type(httplib::Request& request) {
+  const auto it = request.headers.find(kHiddenContentType);
+  if (it == request.headers.end() || request.has_header("Content-Type")) return;
+  std::string value = std::move(it->second);
+  request.headers.erase(it);
+  request.headers.emplace("Content-Type", std::move(value));
 }
 
 bool all_digits(const std::string& text) {
@@ -102,6 +128,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
       return;
     }
     if (refuse_malformed(req, res)) return;
+    restore_multipart_content_type(const_cast<httplib::Request&>(req));
     // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
     // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).
     // The request object is cpp-httplib's own, not const; it reads `ranges` after this handler.
@@ -113,6 +140,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   // handler runs (`curl -X POST url` sends exactly that). The pre-routing handler runs before
   // the body is read: such a request is answered there, with its empty body.
   server_.set_pre_routing_handler([route](const httplib::Request& req, httplib::Response& res) {
+    hide_multipart_content_type(const_cast<httplib::Request&>(req));
     const bool expects_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     if (!expects_body || req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
       return httplib::Server::HandlerResponse::Unhandled;

@@ -45,8 +45,38 @@ std::optional<FaultKind> fault_from_name(const std::string& name) {
   return std::nullopt;
 }
 
+Latency lognormal(std::chrono::milliseconds median, double sigma, std::optional<std::chrono::milliseconds> max) {
+  Latency latency;
+  latency.distribution = LatencyDistribution::lognormal;
+  latency.median_ms = static_cast<double>(median.count());
+  latency.sigma = sigma;
+  if (max) latency.max_ms = max->count();
+  Chaos checked;
+  checked.latency = latency;
+  checked.validate();
+  return latency;
+}
+
+Latency uniform_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter) {
+  Latency latency{base.count(), jitter.count()};
+  Chaos checked;
+  checked.latency = latency;
+  checked.validate();
+  return latency;
+}
+
 void Chaos::validate() const {
-  if (latency) {
+  if (latency && latency->distribution == LatencyDistribution::lognormal) {
+    const auto finite_non_negative = [](double value, const char* field) {
+      if (!std::isfinite(value) || value < 0) {
+        throw StubError(std::string(field) + " must be a finite number >= 0, got " +
+                        (std::isnan(value) ? std::string("NaN") : Json(value).dump()));
+      }
+    };
+    finite_non_negative(latency->median_ms, "chaos.latency.median_ms");
+    finite_non_negative(latency->sigma, "chaos.latency.sigma");
+    if (latency->max_ms) require_non_negative(*latency->max_ms, "chaos.latency.max_ms");
+  } else if (latency) {
     require_non_negative(latency->base_ms, "chaos.latency.base_ms");
     require_non_negative(latency->jitter_ms, "chaos.latency.jitter_ms");
   }
@@ -67,7 +97,12 @@ void Chaos::validate() const {
 
 Json Chaos::to_json() const {
   Json out = Json::object();
-  if (latency) out["latency"] = {{"base_ms", latency->base_ms}, {"jitter_ms", latency->jitter_ms}};
+  if (latency && latency->distribution == LatencyDistribution::lognormal) {
+    out["latency"] = {{"distribution", "lognormal"}, {"median_ms", latency->median_ms}, {"sigma", latency->sigma}};
+    if (latency->max_ms) out["latency"]["max_ms"] = *latency->max_ms;
+  } else if (latency) {
+    out["latency"] = {{"base_ms", latency->base_ms}, {"jitter_ms", latency->jitter_ms}};
+  }
   if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
   if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration_ms}};
   return out;
@@ -76,8 +111,31 @@ Json Chaos::to_json() const {
 namespace {
 
 Latency latency_from_json(const Json& document, const std::string& pointer) {
-  const detail::WireObject fields(document, pointer, {"base_ms", "jitter_ms"}, "chaos.latency");
-  return Latency{fields.integer_or("base_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+  const detail::WireObject fields(document, pointer,
+                                  {"distribution", "base_ms", "jitter_ms", "median_ms", "sigma", "max_ms"},
+                                  "chaos.latency");
+  const std::string distribution = fields.string_or("distribution", "uniform");
+  if (distribution == "uniform") {
+    for (const char* key : {"median_ms", "sigma", "max_ms"}) {
+      if (fields.has(key)) fields.fail(key, std::string(key) + " belongs to the lognormal distribution (set \"distribution\": \"lognormal\")");
+    }
+    return Latency{fields.integer_or("base_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
+  }
+  if (distribution != "lognormal") {
+    fields.fail("distribution", "unknown latency distribution \"" + distribution + "\" (known: uniform, lognormal)");
+  }
+  for (const char* key : {"base_ms", "jitter_ms"}) {
+    if (fields.has(key)) fields.fail(key, std::string(key) + " belongs to the uniform distribution; lognormal takes median_ms and sigma");
+  }
+  Latency latency;
+  latency.distribution = LatencyDistribution::lognormal;
+  if (!fields.has("median_ms")) fields.fail("median_ms", "median_ms is required for a lognormal latency");
+  latency.median_ms = fields.number_or("median_ms", 0);
+  if (!(latency.median_ms >= 0)) fields.fail("median_ms", "median_ms must be >= 0, got " + Json(latency.median_ms).dump());
+  latency.sigma = fields.number_or("sigma", 0);
+  if (!(latency.sigma >= 0)) fields.fail("sigma", "sigma must be >= 0, got " + Json(latency.sigma).dump());
+  if (fields.has("max_ms")) latency.max_ms = fields.integer("max_ms", 0);
+  return latency;
 }
 
 }  // namespace
