@@ -132,7 +132,8 @@ Outcome MultipartNode::evaluate(const json& subject) const {
       Outcome outcome = on_part("content type", name, *content_type, optional_text(part->content_type));
       if (!outcome.matched()) return outcome;
     }
-    for (const auto& [header, criteria] : CriteriaAccess::headers(*found)) {
+    for (const auto& [name_of_header, criteria] : CriteriaAccess::headers(*found)) {
+      const std::string& header = name_of_header;  // a structured binding cannot be captured in C++17
       const auto it = std::find_if(part->headers.begin(), part->headers.end(),
                                    [&](const auto& item) { return item.first == header; });
       if (it == part->headers.end()) return Outcome::mismatch("part \"" + name + "\" has no header " + header);
