@@ -87,7 +87,7 @@ TEST(LognormalLatency, TheWireFormRoundTripsAndBadFieldsAre422s) {
                      {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
   const auto made = test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   ASSERT_EQ(made.status, 200) << made.body;
-  const Latency& latency = *server.stubs()[0].definition.chaos.latency;
+  const Latency latency = *server.stubs()[0].definition.chaos.latency;  // a copy: stubs() is a temporary
   EXPECT_EQ(latency.distribution, LatencyDistribution::lognormal);
   EXPECT_EQ(latency.median_ms, 3);
   EXPECT_EQ(latency.max_ms, 9);

@@ -11,7 +11,7 @@ using nlohmann::json;
 using namespace detail;
 
 namespace {
-constexpr std::size_t kNearMissesShown = 3;
+constexpr std::size_t kClosestRequestsShown = 3;
 
 std::string times_phrase(const Criteria& times, const char* unit) {
   return (times.is_literal() ? "exactly " + times.describe() : times.describe()) + " " + unit;
@@ -47,7 +47,7 @@ std::vector<NearMiss> closest_requests(const JournalView& entries, const Compile
     NearMiss miss = to_near_miss("request #" + std::to_string(i + 1), request.describe(), evaluation);
     candidates.emplace_back(std::move(evaluation), std::move(miss));
   }
-  return closest_near_misses(std::move(candidates), kNearMissesShown);
+  return closest_near_misses(std::move(candidates), kClosestRequestsShown);
 }
 
 std::string described(const MountedStub& stub) {
