@@ -86,6 +86,16 @@ TEST(MultipartCriteria, AMissingPartOrAWrongPartBodyIsANearMissWithTheReason) {
   EXPECT_TRUE(has_text(res.body, R"(part \"metadata\" body: parsed JSON: \"id\")")) << res.body;
 }
 
+TEST(MultipartCriteria, APartNameThatIsNotUtf8IsANearMissNotA500) {
+  // Found by the form fuzzer: the reason listing the parts' names must not throw on bad UTF-8.
+  MockServer server;
+  server.when_requested_with(Request{}.path("/upload").body(multipart({{"file", MultipartPart{}}}))).respond_with(201);
+  const std::string body = "--b\r\nContent-Disposition: form-data; name=\"\xff\xfe\"\r\n\r\nx\r\n--b--\r\n";
+  const auto res = curl_request("POST", server.url() + "/upload", body, {"Content-Type: multipart/form-data; boundary=b"});
+  EXPECT_EQ(res.status, 404) << res.body;
+  EXPECT_TRUE(has_text(res.body, R"(part \"file\" is missing)")) << res.body;
+}
+
 TEST(MultipartCriteria, ABodyThatIsNotMultipartIsANonMatchWithAReason) {
   MockServer server;
   server.when_requested_with(Request{}.path("/upload").body(multipart({{"file", MultipartPart{}}}))).respond_with(201);

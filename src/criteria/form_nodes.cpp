@@ -120,7 +120,7 @@ Outcome MultipartNode::evaluate(const json& subject) const {
     }
     if (!part) {
       std::string names;
-      for (const auto& candidate : *parts) names += (names.empty() ? "" : ", ") + json(candidate.name).dump();
+      for (const auto& candidate : *parts) names += (names.empty() ? "" : ", ") + json(candidate.name).dump(-1, ' ', false, json::error_handler_t::replace);
       return Outcome::mismatch("part \"" + name + "\" is missing (parts: " + (names.empty() ? "none" : names) + ")");
     }
     const auto optional_text = [](const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); };
