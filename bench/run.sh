@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
       -DMOCKHTTP_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-bench -j2 --target scale_bench >/dev/null
+cmake --build build-bench -j2 --target scale_bench tls_bench >/dev/null
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 ulimit -n 8192 2>/dev/null || true
 ./build-bench/bench/scale_bench "${1:-20000}" "${2:-1000000}"
+echo
+echo "HTTPS against plain HTTP (bench/tls_bench):"
+./build-bench/bench/tls_bench

@@ -26,6 +26,9 @@ else()
                       "through CMAKE_PREFIX_PATH, or set MOCKHTTP_HTTPLIB_INCLUDE_DIR")
 endif()
 
+# OpenSSL: the certificates of HTTPS servers are made with its API (cpp-httplib's TLS uses it too).
+find_package(OpenSSL 3.0 REQUIRED)
+
 # RE2: upstream installs re2Config.cmake; Debian 12 ships only re2.pc.
 find_package(re2 CONFIG QUIET)
 if(TARGET re2::re2)

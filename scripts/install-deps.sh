@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config curl
   libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libssl-dev
   libvalijson-dev libyaml-cpp-dev chromium
   python3 python3-jsonschema
   clang libclang-rt-14-dev libc++-dev libc++abi-dev

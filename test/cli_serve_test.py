@@ -155,4 +155,23 @@ if reference and os.path.isfile(reference):
 else:
     check.skip("compat: assertive-mock-api's init-stubs.json serves", "no compat dir")
 
+# --tls: HTTPS with a CA of its own, written by --ca-out for clients to trust.
+with tempfile.TemporaryDirectory() as folder:
+    ca = os.path.join(folder, "ca.pem")
+    server, url, lines = start("--tls", "--ca-out", ca, "--stubs", init_stubs)
+    check("--tls serves https", url.startswith("https://127.0.0.1:"), url)
+    check("--ca-out says where the CA is", any(ca in line for line in lines), lines)
+    fetched = subprocess.run(["curl", "-s", "--noproxy", "*", "--cacert", ca, url + "/greeting"],
+                             capture_output=True, text=True, timeout=30)
+    check("curl --cacert trusts the written CA", fetched.returncode == 0 and json.loads(fetched.stdout) == {"greeting": "hello"},
+          (fetched.returncode, fetched.stdout, fetched.stderr))
+    untrusted = subprocess.run(["curl", "-s", "--noproxy", "*", url + "/greeting"], capture_output=True, text=True, timeout=30)
+    check("without the CA curl refuses the certificate (exit 60)", untrusted.returncode == 60, untrusted.returncode)
+    server.send_signal(signal.SIGTERM)
+    server.communicate(timeout=30)
+code, output = run("serve", "--cert", "x.pem")
+check("--cert alone is a usage error (exit 2)", code == 2 and "requires" in output, (code, output))
+code, output = run("serve", "--tls", "--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem", "--port", "0")
+check("an unreadable --cert is exit 1 naming it", code == 1 and "/nonexistent/cert.pem" in output, (code, output))
+
 check.finish()

@@ -34,6 +34,7 @@
 #include <mockhttp/scope.hpp>
 #include <mockhttp/stub.hpp>
 #include <mockhttp/stub_group.hpp>
+#include <mockhttp/tls.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
@@ -64,6 +65,8 @@ struct ServerOptions {
   std::optional<std::uint64_t> seed;
   // The latency of every stub that sets none of its own (uniform or lognormal; docs/chaos.md).
   std::optional<Latency> default_latency;
+  // HTTPS (mockhttp/tls.hpp, docs/https.md): set, the server speaks only TLS.
+  std::optional<TlsOptions> tls;
   // Called once per answered request, mocked or admin, with one line such as
   // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
   std::function<void(const std::string& line)> request_log;
@@ -82,9 +85,16 @@ class MockServer {
   MockServer(const MockServer&) = delete;
   MockServer& operator=(const MockServer&) = delete;
 
-  std::string url() const;  // "http://127.0.0.1:PORT", no trailing slash
+  std::string url() const;  // "http://127.0.0.1:PORT" ("https://..." with tls), no trailing slash
   int port() const;
   const std::string& host() const;
+
+  // With ServerOptions::tls: the PEM of the CA that signed the server's certificate (trust it
+  // in the client), the same in a file (CURLOPT_CAINFO; removed when the server goes), and a
+  // client certificate the CA signs (mTLS). Without tls: "" and a thrown ServerError.
+  const std::string& ca_certificate_pem() const;
+  std::string ca_certificate_file() const;
+  [[nodiscard]] ClientCertificate issue_client_certificate(const std::string& common_name) const;
 
   // Stubs. Those mounted here are global: every request may match them. The stub remembers
   // the file and line of the call (reports name it); add_stub uses the caller's unless the

@@ -8,20 +8,31 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include <mockhttp/response.hpp>
 
 namespace mockhttp {
 
 struct ProxyTarget {
-  std::string url;           // "http://127.0.0.1:9000/v1/thing"
+  ProxyTarget() = default;
+  ProxyTarget(std::string url_, Headers headers_ = {}, std::int64_t timeout_ = 5, bool record_ = false)  // NOLINT
+      : url(std::move(url_)), headers(std::move(headers_)), timeout(timeout_), record(record_) {}
+
+  std::string url;           // "http://127.0.0.1:9000/v1/thing" or "https://api.example.com/v1/thing"
   Headers headers;           // set on the forwarded request, replacing incoming ones
   std::int64_t timeout = 5;  // seconds, for connecting and for the answer
   bool record = false;
+  // An https:// upstream's certificate is verified against the system's CAs, or against the
+  // CA certificates (PEM) in `ca_file` when set. `insecure` skips verification altogether: every
+  // answer then carries `x-mockhttp-insecure-upstream: certificate not verified`, so the choice
+  // is never silent.
+  std::string ca_file;
+  bool insecure = false;
 
-  // Throws DocumentError for an empty or non-http URL, or a timeout below 1.
+  // Throws DocumentError for an empty or non-http(s) URL, or a timeout below 1.
   void validate() const;
-  nlohmann::json to_json() const;  // {"url", "headers", "timeout", "record"}
+  nlohmann::json to_json() const;  // {"url", "headers", "timeout", "record"} (+ "ca_file", "insecure" when set)
   static ProxyTarget from_json(const nlohmann::json& document, const std::string& pointer = "");
 };
 

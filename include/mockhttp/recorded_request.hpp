@@ -38,6 +38,7 @@ struct RecordedRequest {
   std::optional<std::string> scope;                // the scope it belonged to; empty: global
   std::optional<AppliedChaos> chaos;               // set when the winning stub has chaos
   std::optional<ScenarioTransition> scenario;      // set when the winning stub moved a scenario
+  std::optional<std::string> client_certificate;   // over mTLS: the client certificate's subject ("CN=alice,O=...")
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

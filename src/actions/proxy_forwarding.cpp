@@ -29,8 +29,12 @@ bool is_hop_header(const std::string& name) {
 
 Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& request) {
   const auto url = parse_http_url(target.url);
-  if (!url) throw ProxyFailure("the upstream URL " + target.url + " is not an absolute http:// URL");
+  if (!url) throw ProxyFailure("the upstream URL " + target.url + " is not an absolute http:// or https:// URL");
   httplib::Client client(url->origin());
+  if (url->scheme == "https") {
+    client.enable_server_certificate_verification(!target.insecure);
+    if (!target.ca_file.empty()) client.set_ca_cert_path(target.ca_file.c_str());
+  }
   client.set_connection_timeout(static_cast<time_t>(target.timeout), 0);
   client.set_read_timeout(static_cast<time_t>(target.timeout), 0);
   client.set_write_timeout(static_cast<time_t>(target.timeout), 0);
@@ -54,13 +58,18 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
 
   auto answer = client.send(forwarded);
   if (!answer) {
-    throw ProxyFailure("the upstream " + target.url + " did not answer: " + httplib::to_string(answer.error()));
+    std::string why = httplib::to_string(answer.error());
+    if (answer.error() == httplib::Error::SSLServerVerification) {
+      why += " (the upstream's certificate is not trusted: set the proxy's ca_file to its CA, or insecure to skip the check)";
+    }
+    throw ProxyFailure("the upstream " + target.url + " did not answer: " + why);
   }
   Response response(answer->status);
   for (const auto& [name, value] : answer->headers) {
     if (!is_hop_header(name)) response.header(name, value);
   }
   response.body(answer->body);
+  if (url->scheme == "https" && target.insecure) response.header("x-mockhttp-insecure-upstream", "certificate not verified");
   return response;
 }
 

@@ -41,7 +41,30 @@ MockServer& MockServer::operator=(MockServer&& other) noexcept {
 std::string MockServer::url() const {
   const std::string& host = engine_->host();
   const bool ipv6 = host.find(':') != std::string::npos;
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(engine_->port());
+  return std::string(engine_->tls() ? "https://" : "http://") + (ipv6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(engine_->port());
+}
+
+const std::string& MockServer::ca_certificate_pem() const {
+  static const std::string none;
+  return engine_->tls() ? engine_->tls()->ca_pem() : none;
+}
+
+namespace {
+const detail::TlsIdentity& tls_of(const Engine& engine, const char* call) {
+  if (!engine.tls()) throw ServerError(std::string("MockServer::") + call + ": the server has no TLS (set ServerOptions::tls)");
+  return *engine.tls();
+}
+}  // namespace
+
+std::string MockServer::ca_certificate_file() const { return tls_of(*engine_, "ca_certificate_file").ca_file(); }
+
+ClientCertificate MockServer::issue_client_certificate(const std::string& common_name) const {
+  detail::LeafRequest request;
+  request.common_name = common_name;
+  request.for_client = true;
+  const detail::Certificate certificate = tls_of(*engine_, "issue_client_certificate").authority().issue(request);
+  return ClientCertificate{certificate.certificate_pem(), certificate.private_key_pem(), certificate.subject()};
 }
 int MockServer::port() const { return engine_->port(); }
 const std::string& MockServer::host() const { return engine_->host(); }

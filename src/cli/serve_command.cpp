@@ -1,5 +1,8 @@
 #include "cli/serve_command.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -33,7 +36,20 @@ struct ServeOptions {
   std::string token;
   std::vector<std::string> forward_allowed_hosts;
   std::size_t max_connections = ServerOptions{}.max_connections;
+  bool tls = false;
+  std::string certificate_file;
+  std::string key_file;
+  std::string ca_out;
 };
+
+// A whole file as text; throws ServerError naming the file and the flag.
+std::string read_whole_file(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ServerError(std::string(flag) + ": cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // True when every address the name resolves to is a loopback one. The address is checked, not
 // the name: "127.evil.example" is a name like any other.
@@ -100,7 +116,19 @@ int serve(const ServeOptions& options) {
     };
   }
   try {
+    if (options.tls) {
+      TlsOptions tls;
+      if (!options.certificate_file.empty()) tls.certificate_pem = read_whole_file(options.certificate_file, "--cert");
+      if (!options.key_file.empty()) tls.private_key_pem = read_whole_file(options.key_file, "--key");
+      server_options.tls = tls;
+    }
     MockServer server(server_options);
+    if (!options.ca_out.empty()) {
+      std::ofstream out(options.ca_out, std::ios::binary | std::ios::trunc);
+      out << server.ca_certificate_pem();
+      if (!out) throw ServerError("--ca-out: cannot write " + options.ca_out);
+      std::cout << "mockhttp: the CA certificate clients must trust is in " << options.ca_out << std::endl;
+    }
     for (const auto& file : options.stub_files) {
       const auto loaded = server.load_stubs(file);
       std::cout << "mockhttp: loaded " << loaded.size() << " stub(s) from " << file << std::endl;
@@ -157,6 +185,15 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option("--max-header-count", options->max_header_count,
                       "Most header fields in a request; more is a 431")
       ->capture_default_str();
+  command->add_flag("--tls", options->tls,
+                    "Serve HTTPS: a certificate minted from a fresh CA of this server's (or --cert/--key)");
+  auto* cert = command->add_option("--cert", options->certificate_file, "PEM certificate to serve (with --tls and --key)");
+  auto* key = command->add_option("--key", options->key_file, "PEM private key of --cert");
+  auto* ca_out = command->add_option("--ca-out", options->ca_out, "Write the CA certificate clients must trust to this file");
+  cert->needs(key);
+  key->needs(cert);
+  ca_out->excludes(cert);  // with your own certificate, your own CA is the one to trust
+  for (auto* option : {cert, key, ca_out}) option->needs(command->get_option("--tls"));
   command->callback([options, &exit_code] { exit_code = serve(*options); });
 }
 

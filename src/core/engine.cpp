@@ -53,6 +53,7 @@ Engine::Engine(const ServerOptions& options)
       max_connections_(options.max_connections == 0 ? 1 : options.max_connections),
       limits_{options.max_body_bytes, options.max_header_count},
       default_latency_(options.default_latency),
+      tls_(options.tls ? std::make_unique<TlsIdentity>(*options.tls) : nullptr),
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
   for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
@@ -94,7 +95,7 @@ void Engine::start() {
   listener_ = std::make_unique<HttpListener>(
       host_, requested_port_, max_connections_, limits_,
       [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
-      std::move(logger), std::move(on_overflow));
+      std::move(logger), std::move(on_overflow), tls_.get());
 }
 
 void Engine::stop() {

@@ -27,6 +27,7 @@
 #include "matching/request_evaluation.hpp"
 #include "replay/replay_sessions.hpp"
 #include "transport/http_listener.hpp"
+#include "transport/tls_identity.hpp"
 
 namespace mockhttp {
 
@@ -39,6 +40,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   void stop();   // wakes requests sleeping in chaos, then stops the listener
   int port() const { return listener_ ? listener_->port() : 0; }
   const std::string& host() const { return host_; }
+  const detail::TlsIdentity* tls() const { return tls_.get(); }  // null: plain HTTP
 
   // Stubs. mount() validates and mounts at a placement (global, a scope, a group); `id`: one
   // of the caller's choosing (stub files, the HTTP API), else a random UUID. Throws StubError,
@@ -156,6 +158,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
   std::vector<std::string> forward_allowed_hosts_;
   std::optional<Latency> default_latency_;
+  std::unique_ptr<detail::TlsIdentity> tls_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;
   detail::ScopeRegistry scopes_;

@@ -3,6 +3,7 @@
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
 #include "encoding/unicode_text.hpp"
+#include "transport/tls_identity.hpp"
 
 #include <csignal>
 #include <netinet/in.h>
@@ -98,25 +99,54 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
   return false;
 }
 
+namespace {
+
+// The server a listener runs: plain, or TLS with the identity's leaf (and, for mTLS, the CAs a
+// client certificate must chain to; cpp-httplib then refuses clients without one).
+std::unique_ptr<httplib::Server> new_server(const TlsIdentity* tls) {
+  if (!tls) return std::make_unique<Tunable<httplib::Server>>();
+  auto server = std::make_unique<Tunable<httplib::SSLServer>>(tls->leaf().x509(), tls->leaf().key(),
+                                                              tls->new_client_ca_store());
+  if (!server->is_valid()) throw ServerError("TLS: the server's certificate and key were refused by OpenSSL");
+  if (tls->fault() == TlsFault::handshake_abort) {
+    // The ClientHello is read, then answered with a fatal handshake_failure alert.
+    SSL_CTX_set_client_hello_cb(
+        server->ssl_context(),
+        [](SSL*, int* alert, void*) {
+          *alert = SSL_AD_HANDSHAKE_FAILURE;
+          return static_cast<int>(SSL_CLIENT_HELLO_ERROR);
+        },
+        nullptr);
+  }
+  return server;
+}
+
+socket_t listening_socket_of(httplib::Server& server, bool tls) {
+  return tls ? static_cast<Tunable<httplib::SSLServer>&>(server).listening_socket()
+             : static_cast<Tunable<httplib::Server>&>(server).listening_socket();
+}
+
+}  // namespace
+
 HttpListener::HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits,
-                           Handler handler, Logger logger, std::function<void()> on_overflow)
-    : limits_(limits), handler_(std::move(handler)) {
-  if (logger) server_.set_logger(std::move(logger));
+                           Handler handler, Logger logger, std::function<void()> on_overflow, const TlsIdentity* tls)
+    : server_(new_server(tls)), limits_(limits), handler_(std::move(handler)) {
+  if (logger) server_->set_logger(std::move(logger));
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
   // set_tcp_nodelay() covers platforms where cpp-httplib sets it per connection.
-  server_.set_tcp_nodelay(true);
-  server_.set_socket_options([](socket_t sock) {
+  server_->set_tcp_nodelay(true);
+  server_->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
-  server_.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
-  server_.set_keep_alive_timeout(5);
-  server_.new_task_queue = [max_connections, on_overflow] {
+  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+  server_->set_keep_alive_timeout(5);
+  server_->new_task_queue = [max_connections, on_overflow] {
     return new ElasticTaskQueue(max_connections, std::chrono::seconds(2), on_overflow);
   };
-  if (limits_.max_body_bytes != 0) server_.set_payload_max_length(limits_.max_body_bytes);
+  if (limits_.max_body_bytes != 0) server_->set_payload_max_length(limits_.max_body_bytes);
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
@@ -139,7 +169,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   // (RFC 9112 §6.3), but cpp-httplib 0.11 reads it to end-of-stream and answers 400 before any
   // handler runs (`curl -X POST url` sends exactly that). The pre-routing handler runs before
   // the body is read: such a request is answered there, with its empty body.
-  server_.set_pre_routing_handler([route](const httplib::Request& req, httplib::Response& res) {
+  server_->set_pre_routing_handler([route](const httplib::Request& req, httplib::Response& res) {
     hide_multipart_content_type(const_cast<httplib::Request&>(req));
     const bool expects_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     if (!expects_body || req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
@@ -148,25 +178,26 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     route(req, res);
     return httplib::Server::HandlerResponse::Handled;
   });
-  server_.Get(".*", route);
-  server_.Post(".*", route);
-  server_.Put(".*", route);
-  server_.Patch(".*", route);
-  server_.Delete(".*", route);
-  server_.Options(".*", route);
+  server_->Get(".*", route);
+  server_->Post(".*", route);
+  server_->Put(".*", route);
+  server_->Patch(".*", route);
+  server_->Delete(".*", route);
+  server_->Options(".*", route);
 
   if (port == 0) {
-    port_ = server_.bind_to_any_port(host);
+    port_ = server_->bind_to_any_port(host);
     if (port_ < 0) throw ServerError("cannot bind " + host + " on an ephemeral port");
   } else {
-    if (!server_.bind_to_port(host, port)) {
+    if (!server_->bind_to_port(host, port)) {
       throw ServerError("cannot bind " + host + ":" + std::to_string(port) + " (in use, or not a local address)");
     }
     port_ = port;
   }
   // cpp-httplib 0.11 listens with a backlog of 5: a burst of 64 connects overflows it and the
   // dropped SYNs back off for seconds. Linux lets a second listen() raise the backlog.
-  ::listen(server_.listening_socket(), SOMAXCONN);
+  listening_socket_ = listening_socket_of(*server_, tls != nullptr);
+  ::listen(listening_socket_, SOMAXCONN);
 
   auto finished = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, finished] {
@@ -177,18 +208,18 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     sigemptyset(&pipe_signal);
     sigaddset(&pipe_signal, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
-    server_.listen_after_bind();
+    server_->listen_after_bind();
     finished->store(true);
   });
   // stop() is a no-op until the accept loop runs, so wait for it before returning.
-  while (!server_.is_running() && !finished->load()) std::this_thread::yield();
+  while (!server_->is_running() && !finished->load()) std::this_thread::yield();
 }
 
 HttpListener::~HttpListener() { stop(); }
 
 void HttpListener::stop() {
   if (!thread_.joinable()) return;
-  server_.stop();
+  server_->stop();
   thread_.join();
 }
 

@@ -13,10 +13,15 @@
 
 namespace mockhttp::detail {
 
-// cpp-httplib with access to its listening socket, which mockhttp tunes after binding.
-class TunableHttpServer : public httplib::Server {
+class TlsIdentity;
+
+// cpp-httplib's server (plain or TLS) with access to its listening socket, which mockhttp tunes
+// after binding.
+template <typename Base>
+class Tunable : public Base {
  public:
-  socket_t listening_socket() const { return svr_sock_; }
+  using Base::Base;
+  socket_t listening_socket() const { return this->svr_sock_; }
 };
 
 // What one request may carry; beyond it the listener answers itself, before any handler.
@@ -33,8 +38,9 @@ class HttpListener {
 
   // Binds and starts serving before returning; throws ServerError when it cannot bind.
   // `on_overflow`: called when a connection is over `max_connections` (it is answered 503).
+  // `tls`: serve HTTPS with this identity (it must outlive the listener); null: plain HTTP.
   HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits, Handler handler,
-               Logger logger = {}, std::function<void()> on_overflow = {});
+               Logger logger = {}, std::function<void()> on_overflow = {}, const TlsIdentity* tls = nullptr);
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -47,7 +53,8 @@ class HttpListener {
   // true when it did.
   bool refuse_malformed(const httplib::Request& request, httplib::Response& response) const;
 
-  TunableHttpServer server_;
+  std::unique_ptr<httplib::Server> server_;
+  socket_t listening_socket_ = INVALID_SOCKET;
   RequestLimits limits_;
   Handler handler_;
   int port_ = 0;

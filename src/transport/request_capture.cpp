@@ -4,6 +4,7 @@
 
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
+#include "transport/certificate_authority.hpp"
 
 namespace mockhttp::detail {
 
@@ -49,6 +50,13 @@ RecordedRequest capture_request(const httplib::Request& request) {
   if (authority.empty() && host_header) authority = *host_header;
   recorded.host = host_without_port(authority);
   recorded.received_at = std::chrono::system_clock::now();
+  // Over mTLS: the subject of the certificate the client presented (verified by the handshake).
+  if (request.ssl) {
+    if (X509* peer = SSL_get1_peer_certificate(request.ssl)) {
+      recorded.client_certificate = subject_of(peer);
+      X509_free(peer);
+    }
+  }
   return recorded;
 }
 
