@@ -155,6 +155,23 @@ TEST(Https, MutualTlsRecordsTheClientsSubjectAndRefusesClientsWithout) {
   const TlsCall without = https_get(server.url() + "/me", server.ca_certificate_file());
   EXPECT_NE(without.code, CURLE_OK);
   EXPECT_EQ(server.requests().size(), 1u);
+  EXPECT_TRUE(server.confirm_request(Request{}.path("/me").client_certificate("CN=alice,O=mockhttp"), 1));
+}
+
+TEST(Https, StubsMatchOnTheClientCertificatesSubject) {
+  TlsOptions tls;
+  tls.require_client_certificate = true;
+  MockServer server(with_tls(tls));
+  server.when_requested_with(Request{}.path("/account").client_certificate(starts_with("CN=alice,")))
+      .respond_with(200, "alice's account");
+  server.when_requested_with(Request{}.path("/account")).respond_with(403, "not yours");
+  const ClientCertificate alice = server.issue_client_certificate("alice");
+  const ClientCertificate bob = server.issue_client_certificate("bob");
+  EXPECT_EQ(https_get(server.url() + "/account", server.ca_certificate_file(), &alice).body, "alice's account");
+  EXPECT_EQ(https_get(server.url() + "/account", server.ca_certificate_file(), &bob).status, 403);
+  EXPECT_EQ(Request{}.client_certificate("CN=bob,O=mockhttp").to_json()["client_certificate"], "CN=bob,O=mockhttp");
+  EXPECT_EQ(Request::from_json({{"client_certificate", {{"$starts_with", {{"value", "CN="}}}}}}).describe(),
+            "client certificate starts with \"CN=\"");
 }
 
 struct FaultCase {

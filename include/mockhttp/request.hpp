@@ -36,6 +36,9 @@ class Request {
   Request& query(const std::string& name, Criteria value);
   Request& query(Criteria on_all_parameters);
   Request& host(Criteria host);  // the Host header, lowercase, without the port
+  // Over mTLS: the subject of the client's certificate ("CN=alice,O=mockhttp"); a request
+  // without one has null here (docs/https.md).
+  Request& client_certificate(Criteria subject);
   Request& body(Criteria body);  // criteria on the raw body text
   Request& json_body(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
 
@@ -62,6 +65,7 @@ class Request {
   CriteriaMap query_values_;
   std::optional<Criteria> host_;
   std::optional<Criteria> body_;
+  std::optional<Criteria> client_certificate_;
 };
 
 }  // namespace mockhttp

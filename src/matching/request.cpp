@@ -77,6 +77,11 @@ Request& Request::query(Criteria on_all_parameters) {
   query_ = combine(query_whole_, query_values_);
   return *this;
 }
+Request& Request::client_certificate(Criteria subject) {
+  client_certificate_ = std::move(subject);
+  return *this;
+}
+
 Request& Request::host(Criteria host) {
   host_ = std::move(host);
   return *this;
@@ -96,6 +101,7 @@ Json Request::to_json() const {
   if (query_) out["query"] = wire_map(query_whole_, query_values_);
   if (host_) out["host"] = wire_value(*host_);
   if (body_) out["body"] = wire_value(*body_);
+  if (client_certificate_) out["client_certificate"] = wire_value(*client_certificate_);
   return out;
 }
 
@@ -109,12 +115,18 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
     const Json& value = item.value();
     const std::string at = pointer_append(pointer, field);
     if (value.is_null()) continue;  // the Python client's "not set"
-    if (field == "method" || field == "host") {
+    if (field == "method" || field == "host" || field == "client_certificate") {
       if (!value.is_string() && !value.is_object()) {
         throw CriteriaError(at, field + " must be a string or a criteria object, got " + detail::type_name(value));
       }
       Criteria c = Criteria::from_json(value, at);
-      field == "method" ? request.method(std::move(c)) : request.host(std::move(c));
+      if (field == "method") {
+        request.method(std::move(c));
+      } else if (field == "host") {
+        request.host(std::move(c));
+      } else {
+        request.client_certificate(std::move(c));
+      }
     } else if (field == "path") {
       if (value.is_string()) {
         request.path(value.get<std::string>());
@@ -141,7 +153,7 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
       request.body(Criteria::from_json(value, at));
     } else {
       throw CriteriaError(at, "unknown request field \"" + field +
-                                  "\" (known: method, path, headers, query, host, body)");
+                                  "\" (known: method, path, headers, query, host, body, client_certificate)");
     }
   }
   return request;
@@ -159,6 +171,7 @@ std::string Request::describe() const {
   if (query_) add("query", query_->describe());
   if (host_) add("host", host_->describe());
   if (body_) add("body", body_->describe());
+  if (client_certificate_) add("client certificate", client_certificate_->describe());
   return out.empty() ? "any request" : out;
 }
 

@@ -19,11 +19,15 @@ const json& RequestSubjects::headers() const { return get(headers_, [&] { return
 const json& RequestSubjects::query() const { return get(query_, [&] { return request_.query_json(); }); }
 const json& RequestSubjects::host() const { return get(host_, [&] { return json(request_.host); }); }
 const json& RequestSubjects::body() const { return get(body_, [&] { return json(request_.body); }); }
+const json& RequestSubjects::client_certificate() const {
+  return get(client_certificate_, [&] { return request_.client_certificate ? json(*request_.client_certificate) : json(nullptr); });
+}
 
 namespace {
 
 struct FieldWeights {
-  static constexpr int path = 79, method = 37, body = 17, host = 7, query = 3, headers = 2;
+  // Each weight exceeds the sum of the lighter ones, so the ranking is a strict order of fields.
+  static constexpr int path = 79, method = 37, body = 17, host = 7, query = 3, headers = 2, client_certificate = 1;
 };
 
 }  // namespace
@@ -79,6 +83,10 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
   if (!check("body", FieldWeights::body, RequestFields::body(matcher), &RequestSubjects::body)) return result;
   if (!check("host", FieldWeights::host, RequestFields::host(matcher), &RequestSubjects::host)) return result;
   if (!check("query", FieldWeights::query, RequestFields::query(matcher), &RequestSubjects::query)) return result;
+  if (!check("client_certificate", FieldWeights::client_certificate, RequestFields::client_certificate(matcher),
+             &RequestSubjects::client_certificate)) {
+    return result;
+  }
 
   if (configured == 0) {  // a catch-all: it matches, and loses to any real match
     result.strength = 1;

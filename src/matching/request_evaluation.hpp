@@ -1,7 +1,7 @@
 #pragma once
 // Applies a Request matcher to a received request, field by field, with the weights that rank
 // competing stubs (assertive-mock-api's: path 79, method 37, body 17, host 7, query 3,
-// headers 2) and the per-field reasons that near-miss reports print.
+// headers 2; mockhttp's client_certificate 1) and the per-field reasons that near-miss reports print.
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -33,6 +33,7 @@ class RequestSubjects {
   const nlohmann::json& query() const;
   const nlohmann::json& host() const;
   const nlohmann::json& body() const;
+  const nlohmann::json& client_certificate() const;  // the subject, or null
   const std::vector<std::string>& path_segments() const { return path_segments_; }  // split once, for every index and pattern
 
  private:
@@ -56,7 +57,7 @@ class RequestSubjects {
 
   const RecordedRequest& request_;
   const std::vector<std::string> path_segments_;
-  mutable Lazy method_, path_, headers_, query_, host_, body_;
+  mutable Lazy method_, path_, headers_, query_, host_, body_, client_certificate_;
   mutable std::mutex building_;
 };
 

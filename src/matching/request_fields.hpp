@@ -18,6 +18,7 @@ class RequestFields {
   static const std::optional<Criteria>& query(const Request& r) { return r.query_; }
   static const std::optional<Criteria>& host(const Request& r) { return r.host_; }
   static const std::optional<Criteria>& body(const Request& r) { return r.body_; }
+  static const std::optional<Criteria>& client_certificate(const Request& r) { return r.client_certificate_; }
 };
 
 }  // namespace mockhttp
