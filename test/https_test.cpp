@@ -182,6 +182,15 @@ struct FaultCase {
 
 class HttpsFaults : public ::testing::TestWithParam<FaultCase> {};
 
+// Test names read as the fault: Faults/HttpsFaults.EachFaultFailsTheHandshakeAsDocumented/expired_certificate
+struct FaultName {
+  std::string operator()(const ::testing::TestParamInfo<FaultCase>& info) const {
+    static const char* const names[] = {"none", "expired_certificate", "wrong_host_name",
+                                        "untrusted_certificate_authority", "handshake_abort"};
+    return names[static_cast<int>(info.param.fault)];
+  }
+};
+
 TEST_P(HttpsFaults, EachFaultFailsTheHandshakeAsDocumented) {
   TlsOptions tls;
   tls.fault = GetParam().fault;
@@ -199,7 +208,8 @@ INSTANTIATE_TEST_SUITE_P(
                       FaultCase{TlsFault::wrong_host_name, CURLE_PEER_FAILED_VERIFICATION, "subject name"},
                       FaultCase{TlsFault::untrusted_certificate_authority, CURLE_PEER_FAILED_VERIFICATION,
                                 "unable to get local issuer certificate"},
-                      FaultCase{TlsFault::handshake_abort, CURLE_SSL_CONNECT_ERROR, "handshake failure"}));
+                      FaultCase{TlsFault::handshake_abort, CURLE_SSL_CONNECT_ERROR, "handshake failure"}),
+    FaultName{});
 
 TEST(HttpsUpstream, AProxyStubReachesAnHttpsUpstreamItTrustsThroughCaFile) {
   MockServer upstream(with_tls());

@@ -37,6 +37,12 @@ class CompiledMatcher {
   std::optional<PathPattern> pattern_;
 };
 
+std::size_t count_in(const JournalView& entries, const CompiledMatcher& matcher) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) count += matcher.matches(entries[i].request) ? 1 : 0;
+  return count;
+}
+
 // The journaled requests from `from` on that came closest to the matcher without matching it.
 std::vector<NearMiss> closest_requests(const JournalView& entries, const CompiledMatcher& matcher, std::size_t from = 0) {
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
@@ -59,18 +65,13 @@ std::string described(const MountedStub& stub) {
 }  // namespace
 
 std::size_t Engine::count_matching(const Request& matcher, ScopeFilter filter) const {
-  const JournalView entries = journal_.snapshot(filter);
-  const CompiledMatcher compiled(matcher);
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < entries.size(); ++i) count += compiled.matches(entries[i].request) ? 1 : 0;
-  return count;
+  return count_in(journal_.snapshot(filter), CompiledMatcher(matcher));
 }
 
 Verification Engine::confirm(const Request& matcher, const Criteria& times, ScopeFilter filter) const {
   const JournalView entries = journal_.snapshot(filter);
   const CompiledMatcher compiled(matcher);
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < entries.size(); ++i) count += compiled.matches(entries[i].request) ? 1 : 0;
+  const std::size_t count = count_in(entries, compiled);
   const MatchResult verdict = times.evaluate(json(count));
   std::string report = "Expected " + times_phrase(times, "time(s)") + " a request matching {" + matcher.describe() +
                        "}; " + std::to_string(count) + " of " + std::to_string(entries.size()) +
@@ -171,9 +172,7 @@ std::optional<std::string> Engine::unmet_calls(const MountedStub& stub, const Cr
   const ScopeFilter filter = ScopeFilter::only(stub.scope.id);
   const JournalView entries = journal_.snapshot(filter);
   const CompiledMatcher compiled(stub.definition.request);
-  std::size_t matching = 0;
-  for (std::size_t i = 0; i < entries.size(); ++i) matching += compiled.matches(entries[i].request) ? 1 : 0;
-  report += " " + std::to_string(matching) + " of " + std::to_string(entries.size()) + " journaled request(s)" +
+  report += " " + std::to_string(count_in(entries, compiled)) + " of " + std::to_string(entries.size()) + " journaled request(s)" +
             (stub.scope.name ? " of scope '" + *stub.scope.name + "'" : std::string()) + " match its request matcher.";
   const std::vector<NearMiss> closest = closest_requests(entries, compiled);
   if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);

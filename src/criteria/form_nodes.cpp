@@ -110,7 +110,6 @@ Outcome MultipartNode::evaluate(const json& subject) const {
   const auto parts = parse_multipart(subject.get_ref<const std::string&>(), why);
   if (!parts) return Outcome::inapplicable(why);
   for (const auto& [name, expected] : parts_) {
-    const MultipartPart* found = &expected;
     const ReceivedPart* part = nullptr;
     for (const auto& candidate : *parts) {
       if (candidate.name == name) {
@@ -124,15 +123,15 @@ Outcome MultipartNode::evaluate(const json& subject) const {
       return Outcome::mismatch("part \"" + name + "\" is missing (parts: " + (names.empty() ? "none" : names) + ")");
     }
     const auto optional_text = [](const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); };
-    if (const Criteria* filename = CriteriaAccess::filename(*found)) {
+    if (const Criteria* filename = CriteriaAccess::filename(expected)) {
       Outcome outcome = on_part("filename", name, *filename, optional_text(part->filename));
       if (!outcome.matched()) return outcome;
     }
-    if (const Criteria* content_type = CriteriaAccess::content_type(*found)) {
+    if (const Criteria* content_type = CriteriaAccess::content_type(expected)) {
       Outcome outcome = on_part("content type", name, *content_type, optional_text(part->content_type));
       if (!outcome.matched()) return outcome;
     }
-    for (const auto& [name_of_header, criteria] : CriteriaAccess::headers(*found)) {
+    for (const auto& [name_of_header, criteria] : CriteriaAccess::headers(expected)) {
       const std::string& header = name_of_header;  // a structured binding cannot be captured in C++17
       const auto it = std::find_if(part->headers.begin(), part->headers.end(),
                                    [&](const auto& item) { return item.first == header; });
@@ -140,7 +139,7 @@ Outcome MultipartNode::evaluate(const json& subject) const {
       Outcome outcome = on_part(("header " + header).c_str(), name, criteria, json(it->second));
       if (!outcome.matched()) return outcome;
     }
-    if (const Criteria* body = CriteriaAccess::body(*found)) {
+    if (const Criteria* body = CriteriaAccess::body(expected)) {
       Outcome outcome = on_part("body", name, *body, json(part->body));
       if (!outcome.matched()) return outcome;
     }
