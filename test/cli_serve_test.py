@@ -169,6 +169,20 @@ with tempfile.TemporaryDirectory() as folder:
     check("without the CA curl refuses the certificate (exit 60)", untrusted.returncode == 60, untrusted.returncode)
     server.send_signal(signal.SIGTERM)
     server.communicate(timeout=30)
+# As the application's HTTPS proxy: CONNECT tunnels intercepted with the CA --ca-out wrote.
+with tempfile.TemporaryDirectory() as folder:
+    ca = os.path.join(folder, "ca.pem")
+    server, url, lines = start("--ca-out", ca, "--stubs", init_stubs)
+    check("a plain server's --ca-out writes its CA", open(ca).read().startswith("-----BEGIN CERTIFICATE-----"), ca)
+    proxied = subprocess.run(["curl", "-s", "--cacert", ca, "https://api.example.test/greeting"], capture_output=True,
+                             text=True, timeout=30, env={**os.environ, "HTTPS_PROXY": url, "NO_PROXY": ""})
+    check("curl with HTTPS_PROXY reaches https://api.example.test through it",
+          proxied.returncode == 0 and json.loads(proxied.stdout or "null") == {"greeting": "hello"},
+          (proxied.returncode, proxied.stdout, proxied.stderr))
+    server.send_signal(signal.SIGTERM)
+    output, _ = server.communicate(timeout=30)
+    check("logs the intercepted tunnel", "CONNECT api.example.test:443 -> 200 (intercepted)" in output, output)
+    check("logs the request inside it", "GET /greeting -> 200" in output, output)
 code, output = run("serve", "--cert", "x.pem")
 check("--cert alone is a usage error (exit 2)", code == 2 and "requires" in output, (code, output))
 code, output = run("serve", "--tls", "--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem", "--port", "0")

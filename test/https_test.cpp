@@ -278,10 +278,6 @@ TEST(Https, BadTlsOptionsAreServerErrorsNamingTheProblem) {
   } catch (const ServerError& e) {
     EXPECT_TRUE(says(e.what(), "not a PEM X.509 certificate")) << e.what();
   }
-  MockServer plain;
-  EXPECT_TRUE(plain.ca_certificate_pem().empty());
-  EXPECT_THROW((void)plain.ca_certificate_file(), ServerError);
-  EXPECT_THROW((void)plain.issue_client_certificate("x"), ServerError);
 }
 
 }  // namespace

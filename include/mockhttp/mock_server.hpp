@@ -67,6 +67,15 @@ struct ServerOptions {
   std::optional<Latency> default_latency;
   // HTTPS (mockhttp/tls.hpp, docs/https.md): set, the server speaks only TLS.
   std::optional<TlsOptions> tls;
+  // CONNECT (HTTPS_PROXY=server.url(), docs/https.md#through-the-proxy-connect): a tunnel is intercepted (mockhttp
+  // ends its TLS with a leaf for the host signed by ca_certificate_pem()'s CA, and stubs and
+  // replay sessions answer what is inside) unless its host is listed here: then the bytes go to
+  // the real host unread. "api.example.com", "*.example.com" (subdomains) or "*". A loopback or
+  // private host listed by name (not by wildcard) may be reached; else forward_allowed_hosts rules.
+  std::vector<std::string> connect_passthrough_hosts;
+  // The CA certificates (PEM file) an https:// upstream of a replay passthrough or a capture
+  // must chain to (inside an intercepted tunnel they go to https://host); empty: the system's.
+  std::string upstream_ca_file;
   // Called once per answered request, mocked or admin, with one line such as
   // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
   std::function<void(const std::string& line)> request_log;
@@ -89,9 +98,10 @@ class MockServer {
   int port() const;
   const std::string& host() const;
 
-  // With ServerOptions::tls: the PEM of the CA that signed the server's certificate (trust it
-  // in the client), the same in a file (CURLOPT_CAINFO; removed when the server goes), and a
-  // client certificate the CA signs (mTLS). Without tls: "" and a thrown ServerError.
+  // The PEM of the server's CA, which signs its certificate (with ServerOptions::tls) and the
+  // leaves of the CONNECT tunnels it intercepts (a plain server mints one on first use): trust
+  // it in the client. The same in a file (CURLOPT_CAINFO; removed when the server goes), and a
+  // client certificate the CA signs (mTLS).
   const std::string& ca_certificate_pem() const;
   std::string ca_certificate_file() const;
   [[nodiscard]] ClientCertificate issue_client_certificate(const std::string& common_name) const;

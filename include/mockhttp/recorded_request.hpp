@@ -39,6 +39,9 @@ struct RecordedRequest {
   std::optional<AppliedChaos> chaos;               // set when the winning stub has chaos
   std::optional<ScenarioTransition> scenario;      // set when the winning stub moved a scenario
   std::optional<std::string> client_certificate;   // over mTLS: the client certificate's subject ("CN=alice,O=...")
+  // Read inside a CONNECT tunnel mockhttp intercepted: the host:port the client asked for
+  // ("api.example.test:443"); a passthrough or capture reaches https:// that host.
+  std::optional<std::string> tunnel;
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

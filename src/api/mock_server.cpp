@@ -45,27 +45,18 @@ std::string MockServer::url() const {
          std::to_string(engine_->port());
 }
 
-const std::string& MockServer::ca_certificate_pem() const {
-  static const std::string none;
-  return engine_->tls() ? engine_->tls()->ca_pem() : none;
-}
+const std::string& MockServer::ca_certificate_pem() const { return engine_->identity().ca_pem(); }
 
-namespace {
-const detail::TlsIdentity& tls_of(const Engine& engine, const char* call) {
-  if (!engine.tls()) throw ServerError(std::string("MockServer::") + call + ": the server has no TLS (set ServerOptions::tls)");
-  return *engine.tls();
-}
-}  // namespace
-
-std::string MockServer::ca_certificate_file() const { return tls_of(*engine_, "ca_certificate_file").ca_file(); }
+std::string MockServer::ca_certificate_file() const { return engine_->identity().ca_file(); }
 
 ClientCertificate MockServer::issue_client_certificate(const std::string& common_name) const {
   detail::LeafRequest request;
   request.common_name = common_name;
   request.for_client = true;
-  const detail::Certificate certificate = tls_of(*engine_, "issue_client_certificate").authority().issue(request);
+  const detail::Certificate certificate = engine_->identity().authority().issue(request);
   return ClientCertificate{certificate.certificate_pem(), certificate.private_key_pem(), certificate.subject()};
 }
+
 int MockServer::port() const { return engine_->port(); }
 const std::string& MockServer::host() const { return engine_->host(); }
 

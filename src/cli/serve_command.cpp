@@ -40,6 +40,8 @@ struct ServeOptions {
   std::string certificate_file;
   std::string key_file;
   std::string ca_out;
+  std::vector<std::string> connect_passthrough_hosts;
+  std::string upstream_ca_file;
 };
 
 // A whole file as text; throws ServerError naming the file and the flag.
@@ -98,6 +100,8 @@ int serve(const ServeOptions& options) {
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
   server_options.forward_allowed_hosts = options.forward_allowed_hosts;
+  server_options.connect_passthrough_hosts = options.connect_passthrough_hosts;
+  server_options.upstream_ca_file = options.upstream_ca_file;
   server_options.max_connections = options.max_connections;
   // A standalone server is driven over HTTP: every control surface is on.
   ControlOptions control;
@@ -189,11 +193,19 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "Serve HTTPS: a certificate minted from a fresh CA of this server's (or --cert/--key)");
   auto* cert = command->add_option("--cert", options->certificate_file, "PEM certificate to serve (with --tls and --key)");
   auto* key = command->add_option("--key", options->key_file, "PEM private key of --cert");
-  auto* ca_out = command->add_option("--ca-out", options->ca_out, "Write the CA certificate clients must trust to this file");
+  auto* ca_out = command->add_option("--ca-out", options->ca_out,
+                                     "Write the CA certificate clients must trust (for --tls and for the CONNECT tunnels "
+                                     "mockhttp intercepts as HTTPS_PROXY) to this file");
   cert->needs(key);
   key->needs(cert);
   ca_out->excludes(cert);  // with your own certificate, your own CA is the one to trust
-  for (auto* option : {cert, key, ca_out}) option->needs(command->get_option("--tls"));
+  for (auto* option : {cert, key}) option->needs(command->get_option("--tls"));
+  command->add_option("--connect-passthrough", options->connect_passthrough_hosts,
+                      "A host whose CONNECT tunnel goes to the real host unread instead of being intercepted "
+                      "(api.example.com, *.example.com, *); repeatable");
+  command->add_option("--upstream-ca-file", options->upstream_ca_file,
+                      "PEM CA certificates https:// upstreams of replay passthroughs and captures must chain to "
+                      "(default: the system's)");
   command->callback([options, &exit_code] { exit_code = serve(*options); });
 }
 

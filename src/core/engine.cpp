@@ -54,9 +54,18 @@ Engine::Engine(const ServerOptions& options)
       limits_{options.max_body_bytes, options.max_header_count},
       default_latency_(options.default_latency),
       tls_(options.tls ? std::make_unique<TlsIdentity>(*options.tls) : nullptr),
+      upstream_ca_file_(options.upstream_ca_file),
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
   for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
+  for (const auto& host : options.connect_passthrough_hosts) {
+    if (host.empty() || (host.find('*') != std::string::npos && host != "*" && (host.rfind("*.", 0) != 0 || host.size() < 3 ||
+                                                                               host.find('*', 1) != std::string::npos))) {
+      throw ServerError("ServerOptions::connect_passthrough_hosts: \"" + host +
+                        "\" is not a host, \"*.\" and a domain, or \"*\"");
+    }
+    connect_passthrough_hosts_.push_back(ascii_lowercase(host));
+  }
   if (default_latency_) {
     Chaos checked;
     checked.latency = default_latency_;
@@ -92,10 +101,39 @@ void Engine::start() {
                    ") connections are open; a new connection is answered 503");
     };
   }
+  ConnectSupport connect;
+  connect.policy = [this](const ConnectTarget& target) { return tunnel_decision(target); };
+  connect.authority = [this]() -> const CertificateAuthority& { return identity().authority(); };
+  connect.log = request_log_;
   listener_ = std::make_unique<HttpListener>(
       host_, requested_port_, max_connections_, limits_,
       [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
-      std::move(logger), std::move(on_overflow), tls_.get());
+      std::move(logger), std::move(on_overflow), tls_.get(), std::move(connect));
+}
+
+const TlsIdentity& Engine::identity() const {
+  if (tls_) return *tls_;
+  std::call_once(identity_minted_, [this] { minted_identity_ = std::make_unique<TlsIdentity>(TlsOptions{}); });
+  return *minted_identity_;
+}
+
+TunnelDecision Engine::tunnel_decision(const ConnectTarget& target) const {
+  std::vector<std::string> named;  // listed by name: the test asked for that very host
+  bool listed = false;
+  for (const auto& entry : connect_passthrough_hosts_) {
+    const bool matches = entry == "*" || entry == target.host ||
+                         (entry.rfind("*.", 0) == 0 && target.host.size() > entry.size() - 1 &&
+                          target.host.compare(target.host.size() - (entry.size() - 1), entry.size() - 1, entry, 1) == 0);
+    if (!matches) continue;
+    listed = true;
+    if (entry == target.host) named.push_back(entry);
+  }
+  if (!listed) return {TunnelDecision::Kind::intercept, ""};
+  if (forward_refusal(target.host, true, named).empty()) return {TunnelDecision::Kind::pass_through, ""};
+  return {TunnelDecision::Kind::refuse, "a CONNECT passthrough may not reach " + target.host + ", which resolves to " +
+                                            describe(classify_host(target.host)) + ": list it by name in " +
+                                            "ServerOptions::connect_passthrough_hosts (serve --connect-passthrough " +
+                                            target.host + "), or in forward_allowed_hosts"};
 }
 
 void Engine::stop() {
@@ -339,7 +377,8 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
   RuleDecision decision = session->decide(subjects, recorded);
 
   // Forwarding to ourselves would loop: the app called mockhttp directly, not through it as a proxy.
-  const std::string authority = recorded.header("host").value_or("");
+  // Inside an intercepted tunnel the host is the one the client's CONNECT named, over https.
+  const std::string authority = recorded.tunnel ? *recorded.tunnel : recorded.header("host").value_or("");
   const Authority named = parse_authority(authority);
   const bool to_ourselves = (named.host == "127.0.0.1" || named.host == "localhost" || named.host == host_) &&
                             named.port == port();
@@ -384,7 +423,8 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
   if (decision.kind == RuleDecision::Kind::respond) {
     action.response = std::move(decision.response);
   } else {
-    action.proxy = ProxyTarget{"http://" + authority + recorded.path, {}, 5, false};
+    action.proxy = ProxyTarget{(recorded.tunnel ? "https://" : "http://") + authority + recorded.path, {}, 5, false};
+    action.proxy->ca_file = upstream_ca_file_;
   }
   answer(action, nullptr, entry, nullptr, ChaosDecision{}, 1, http_request, http_response);
   if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
@@ -403,6 +443,9 @@ CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const
   exchange.request.method = request.method;
   exchange.request.host = host;
   exchange.request.path = request.path;
+  // Where the call went, scheme included: a call read inside an intercepted tunnel went over https.
+  exchange.attributes["url.full"] = request.tunnel ? "https://" + *request.tunnel + request.path
+                                                   : "http://" + request.header("host").value_or(host) + request.path;
   for (const auto& [name, value] : request.headers) {
     // The session header only routed the call to the session; a replay sends its own.
     if (ascii_lowercase(name) != ReplaySession::kHeader) exchange.request.headers.emplace_back(name, value);

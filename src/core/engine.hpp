@@ -41,6 +41,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   int port() const { return listener_ ? listener_->port() : 0; }
   const std::string& host() const { return host_; }
   const detail::TlsIdentity* tls() const { return tls_.get(); }  // null: plain HTTP
+  // The server's TLS identity, or for a plain server one minted on first use: its CA signs the
+  // leaves of intercepted CONNECT tunnels.
+  const detail::TlsIdentity& identity() const;
 
   // Stubs. mount() validates and mounts at a placement (global, a scope, a group); `id`: one
   // of the caller's choosing (stub files, the HTTP API), else a random UUID. Throws StubError,
@@ -146,6 +149,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // passthrough (the host comes from the request), else a proxy stub (the test named it).
   std::string forward_refusal(const std::string& host, bool named_by_request,
                               const std::vector<std::string>& also_allowed) const;
+  // Intercept, pass through or refuse a CONNECT (ServerOptions::connect_passthrough_hosts).
+  detail::TunnelDecision tunnel_decision(const detail::ConnectTarget& target) const;
   // Sleeps unless the server is stopping; false when it is.
   bool pause(std::chrono::milliseconds duration);
   std::string seed_note() const;
@@ -159,6 +164,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::vector<std::string> forward_allowed_hosts_;
   std::optional<Latency> default_latency_;
   std::unique_ptr<detail::TlsIdentity> tls_;
+  mutable std::once_flag identity_minted_;
+  mutable std::unique_ptr<detail::TlsIdentity> minted_identity_;
+  std::vector<std::string> connect_passthrough_hosts_;
+  std::string upstream_ca_file_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;
   detail::ScopeRegistry scopes_;

@@ -96,13 +96,14 @@ class Reader {
 std::size_t packed_size(const RecordedRequest& request) {
   std::size_t size = text_size(request.method) + text_size(request.path) + pairs_size(request.query) +
                      pairs_size(request.headers) + text_size(request.body) + text_size(request.host) +
-                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1 + 1 + 1;
+                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1 + 1 + 1 + 1;
   if (request.matched_stub_id) size += text_size(*request.matched_stub_id);
   if (request.scope) size += text_size(*request.scope);
   if (request.chaos) {
     size += number_size(static_cast<std::uint64_t>(request.chaos->delay_ms)) + number_size(fault_number(*request.chaos));
   }
   if (request.client_certificate) size += text_size(*request.client_certificate);
+  if (request.tunnel) size += text_size(*request.tunnel);
   if (request.scenario) {
     size += text_size(request.scenario->scenario) + text_size(request.scenario->from) + text_size(request.scenario->to);
   }
@@ -130,6 +131,8 @@ void pack_request(const RecordedRequest& request, char* destination) {
   }
   write.number(request.client_certificate ? 1 : 0);
   if (request.client_certificate) write.text(*request.client_certificate);
+  write.number(request.tunnel ? 1 : 0);
+  if (request.tunnel) write.text(*request.tunnel);
   write.number(request.scenario ? 1 : 0);
   if (request.scenario) {
     write.text(request.scenario->scenario);
@@ -172,6 +175,7 @@ RecordedRequest unpack_request(std::string_view bytes) {
     request.chaos = chaos;
   }
   if (in.flag()) request.client_certificate = in.text();
+  if (in.flag()) request.tunnel = in.text();
   if (in.flag()) {
     ScenarioTransition transition;
     transition.scenario = in.text();

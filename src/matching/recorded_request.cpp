@@ -48,6 +48,7 @@ Json RecordedRequest::to_json() const {
                     {"fault", chaos->fault ? Json(fault_name(*chaos->fault)) : Json(nullptr)}};
   }
   if (client_certificate) out["client_certificate"] = *client_certificate;
+  if (tunnel) out["tunnel"] = *tunnel;
   if (scenario) out["scenario"] = {{"name", scenario->scenario}, {"from", scenario->from}, {"to", scenario->to}};
   // Listings and reports show a large body's head only, and say so: one big upload never makes
   // a listing or a 404 report copy megabytes.

@@ -57,6 +57,9 @@ json case_document(const std::string& case_id, const std::string& session_id,
                                    text_attribute("url.host", exchange.request.host),
                                    text_attribute("url.path", exchange.request.path),
                                    text_attribute("http.request.method", exchange.request.method)});
+    if (const auto full = exchange.attributes.find("url.full"); full != exchange.attributes.end() && full->is_string()) {
+      attributes.push_back(text_attribute("url.full", full->get<std::string>()));
+    }
     for (const auto& [name, value] : exchange.request.headers) {
       attributes.push_back(text_attribute("http.request.header." + ascii_lowercase(name), value));
     }

@@ -91,9 +91,20 @@ int find_connection_socket(int local_port, const std::string& remote_addr, int r
   return fd;
 }
 
+void socket_address(int socket, bool peer, std::string& ip, int& port) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  auto* raw = reinterpret_cast<sockaddr*>(&address);
+  if ((peer ? getpeername(socket, raw, &size) : getsockname(socket, raw, &size)) != 0) return;
+  Endpoint end = endpoint_of(address);
+  if (end.port < 0) return;
+  ip = std::move(end.address);
+  port = end.port;
+}
+
 void forget_connection_socket() { known = KnownConnection{}; }
 
-bool send_raw(int socket, const std::string& bytes) {
+bool send_raw(int socket, std::string_view bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     const ssize_t n = ::send(socket, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);

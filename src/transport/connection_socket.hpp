@@ -5,6 +5,7 @@
 // connection finds it by its address pair among the open descriptors (POSIX poll() and
 // getsockname/getpeername, no /proc) and the connection's thread keeps it until it ends.
 #include <string>
+#include <string_view>
 
 namespace mockhttp::detail {
 
@@ -12,11 +13,15 @@ namespace mockhttp::detail {
 // Safe to use until the handler returns: the calling worker thread holds the connection open.
 int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port);
 
+// The address and port of either end of a connected socket ("127.0.0.1", 53122); unchanged
+// when the socket has none.
+void socket_address(int socket, bool peer, std::string& ip, int& port);
+
 // Forgets the socket the calling thread kept: its connection has ended (the task queue calls it).
 void forget_connection_socket();
 
 // Sends every byte, without SIGPIPE; false when the peer has gone.
-bool send_raw(int socket, const std::string& bytes);
+bool send_raw(int socket, std::string_view bytes);
 
 // Closes the connection for reading and writing: the client reads end-of-file.
 void end_connection(int socket);

@@ -1,11 +1,14 @@
 #include "transport/http_listener.hpp"
 
+#include "encoding/unicode_text.hpp"
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
-#include "encoding/unicode_text.hpp"
+#include "transport/intercepted_hosts.hpp"
 #include "transport/tls_identity.hpp"
+#include "transport/tls_stream.hpp"
 
 #include <csignal>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -14,6 +17,7 @@
 #include <atomic>
 #include <limits>
 #include <memory>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -126,11 +130,111 @@ socket_t listening_socket_of(httplib::Server& server, bool tls) {
              : static_cast<Tunable<httplib::Server>&>(server).listening_socket();
 }
 
+RequestLoop* request_loop_of(httplib::Server& server, bool tls) {
+  return tls ? static_cast<RequestLoop*>(&static_cast<Tunable<httplib::SSLServer>&>(server))
+             : static_cast<RequestLoop*>(&static_cast<Tunable<httplib::Server>&>(server));
+}
+
+// How long a tunnel waits for its client: the handshake, each read, and between requests (as
+// long as cpp-httplib keeps an idle connection).
+constexpr std::chrono::seconds kTunnelPatience(5);
+
 }  // namespace
 
+InterceptedHosts& HttpListener::intercepted_hosts() {
+  std::call_once(intercepted_hosts_made_, [this] { intercepted_hosts_ = std::make_unique<InterceptedHosts>(connect_.authority()); });
+  return *intercepted_hosts_;
+}
+
+void HttpListener::tunnel(const httplib::Request& request, httplib::Response& response) {
+  if (tunnel_of_this_thread()) {
+    refuse(request, response, 400, "CONNECT_INSIDE_TUNNEL", "a CONNECT inside a tunnel mockhttp intercepted");
+    return;
+  }
+  if (request.ssl) {
+    refuse(request, response, 501, "CONNECT_OVER_TLS",
+           "CONNECT over a TLS connection to mockhttp is not supported: point HTTPS_PROXY at a mockhttp without "
+           "ServerOptions::tls (an http:// URL); the tunnels' TLS is mockhttp's all the same");
+    return;
+  }
+  if (!connect_.policy) {
+    refuse(request, response, 405, "CONNECT_NOT_ALLOWED", "this server does not answer CONNECT");
+    return;
+  }
+  std::string problem;
+  const auto target = parse_connect_target(request.target, problem);
+  if (!target) {
+    refuse(request, response, 400, "BAD_CONNECT_TARGET", problem);
+    return;
+  }
+  const TunnelDecision decision = connect_.policy(*target);
+  if (decision.kind == TunnelDecision::Kind::refuse) {
+    refuse(request, response, 403, "CONNECT_REFUSED", decision.refusal);
+    return;
+  }
+  const int socket = find_connection_socket(request.local_port, request.remote_addr, request.remote_port);
+  if (socket < 0) {
+    refuse(request, response, 500, "CONNECT_FAILED", "the connection's socket was not found");
+    return;
+  }
+  const StillServing still_serving = [this] { return server_->is_running(); };
+  const auto log = [this, &target](const std::string& what) {
+    if (connect_.log) connect_.log("mockhttp: CONNECT " + target->authority() + ": " + what);
+  };
+  constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection Established\r\n\r\n";
+  if (decision.kind == TunnelDecision::Kind::pass_through) {
+    const int upstream = connect_upstream(*target, kTunnelPatience, problem);
+    if (upstream < 0) {
+      refuse(request, response, 502, "CONNECT_UPSTREAM_FAILED", problem);
+      return;
+    }
+    if (send_raw(socket, kEstablished)) {
+      if (connect_.log) connect_.log("CONNECT " + target->authority() + " -> 200 (passed through unread)");
+      pump_bytes(socket, upstream, still_serving);
+    }
+    ::close(upstream);
+  } else {
+    InterceptedHosts* hosts = nullptr;
+    try {
+      hosts = &intercepted_hosts();
+    } catch (const ServerError& e) {
+      refuse(request, response, 500, "CONNECT_FAILED", e.what());
+      return;
+    }
+    if (send_raw(socket, kEstablished)) {
+      if (connect_.log) connect_.log("CONNECT " + target->authority() + " -> 200 (intercepted)");
+      if (SSL* ssl = accept_intercepted(*hosts, socket, target->host, kTunnelPatience, still_serving, problem)) {
+        serve_intercepted(ssl, socket, target->authority());
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+      } else {
+        log("TLS handshake failed: " + problem + " (clients must trust MockServer::ca_certificate_pem())");
+      }
+    }
+  }
+  // The tunnel is over; so is the connection. cpp-httplib's own answer to the CONNECT finds it closed.
+  end_connection(socket);
+  response.status = 200;
+}
+
+void HttpListener::serve_intercepted(SSL* ssl, int socket, const std::string& authority) {
+  const TunnelOnThisThread inside(authority);
+  TlsStream stream(ssl, socket, kTunnelPatience);
+  const StillServing still_serving = [this] { return server_->is_running(); };
+  while (wait_readable(socket, ssl, kTunnelPatience, still_serving)) {
+    bool closed = false;
+    if (!request_loop_->serve_one(stream, closed, ssl) || closed) break;
+  }
+}
+
 HttpListener::HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits,
-                           Handler handler, Logger logger, std::function<void()> on_overflow, const TlsIdentity* tls)
-    : server_(new_server(tls)), limits_(limits), handler_(std::move(handler)) {
+                           Handler handler, Logger logger, std::function<void()> on_overflow, const TlsIdentity* tls,
+                           ConnectSupport connect)
+    : server_(new_server(tls)),
+      request_loop_(request_loop_of(*server_, tls != nullptr)),
+      connect_(std::move(connect)),
+      limits_(limits),
+      handler_(std::move(handler)) {
   if (logger) server_->set_logger(std::move(logger));
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
@@ -169,7 +273,11 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   // (RFC 9112 §6.3), but cpp-httplib 0.11 reads it to end-of-stream and answers 400 before any
   // handler runs (`curl -X POST url` sends exactly that). The pre-routing handler runs before
   // the body is read: such a request is answered there, with its empty body.
-  server_->set_pre_routing_handler([route](const httplib::Request& req, httplib::Response& res) {
+  server_->set_pre_routing_handler([this, route](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "CONNECT") {
+      tunnel(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     hide_multipart_content_type(const_cast<httplib::Request&>(req));
     const bool expects_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     if (!expects_body || req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {

@@ -2,26 +2,50 @@
 // The HTTP/1.1 transport: a cpp-httplib server on its own thread, with the settings a mock
 // server needs (TCP_NODELAY, unlimited keep-alive, a thread per open connection, grown on demand:
 // transport/elastic_task_queue.hpp).
-// Every request of every method goes to one handler.
+// Every request of every method goes to one handler, those read inside an intercepted CONNECT
+// tunnel too (transport/connect_tunnel.hpp).
 // Thread safety: stop() may be called from any thread except a handler's, and more than once.
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include <httplib.h>
 
+#include "transport/connect_tunnel.hpp"
+
 namespace mockhttp::detail {
 
+class CertificateAuthority;
+class InterceptedHosts;
 class TlsIdentity;
 
+// Reads and answers one request from a stream with the server's own routing.
+class RequestLoop {
+ public:
+  virtual ~RequestLoop() = default;
+  virtual bool serve_one(httplib::Stream& stream, bool& connection_closed, SSL* ssl) = 0;
+};
+
 // cpp-httplib's server (plain or TLS) with access to its listening socket, which mockhttp tunes
-// after binding.
+// after binding, and to its request loop, which serves the requests of intercepted tunnels.
 template <typename Base>
-class Tunable : public Base {
+class Tunable : public Base, public RequestLoop {
  public:
   using Base::Base;
   socket_t listening_socket() const { return this->svr_sock_; }
+  bool serve_one(httplib::Stream& stream, bool& connection_closed, SSL* ssl) override {
+    return this->process_request(stream, false, connection_closed, [ssl](httplib::Request& request) { request.ssl = ssl; });
+  }
+};
+
+// How the listener answers CONNECT.
+struct ConnectSupport {
+  TunnelPolicy policy;  // empty: CONNECT is answered 405
+  // The CA whose leaves intercepted tunnels present; asked once, on the first interception.
+  std::function<const CertificateAuthority&()> authority;
+  std::function<void(const std::string& line)> log;  // tunnels that failed, and why; may be empty
 };
 
 // What one request may carry; beyond it the listener answers itself, before any handler.
@@ -40,7 +64,8 @@ class HttpListener {
   // `on_overflow`: called when a connection is over `max_connections` (it is answered 503).
   // `tls`: serve HTTPS with this identity (it must outlive the listener); null: plain HTTP.
   HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits, Handler handler,
-               Logger logger = {}, std::function<void()> on_overflow = {}, const TlsIdentity* tls = nullptr);
+               Logger logger = {}, std::function<void()> on_overflow = {}, const TlsIdentity* tls = nullptr,
+               ConnectSupport connect = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -52,8 +77,16 @@ class HttpListener {
   // Answers a request the HTTP layer must refuse (too many headers, a bad Content-Length);
   // true when it did.
   bool refuse_malformed(const httplib::Request& request, httplib::Response& response) const;
+  // Runs a CONNECT's tunnel to its end on this connection's thread.
+  void tunnel(const httplib::Request& request, httplib::Response& response);
+  void serve_intercepted(SSL* ssl, int socket, const std::string& authority);
+  InterceptedHosts& intercepted_hosts();
 
   std::unique_ptr<httplib::Server> server_;
+  RequestLoop* request_loop_ = nullptr;
+  ConnectSupport connect_;
+  std::once_flag intercepted_hosts_made_;
+  std::unique_ptr<InterceptedHosts> intercepted_hosts_;
   socket_t listening_socket_ = INVALID_SOCKET;
   RequestLimits limits_;
   Handler handler_;

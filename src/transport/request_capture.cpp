@@ -5,6 +5,7 @@
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 #include "transport/certificate_authority.hpp"
+#include "transport/connect_tunnel.hpp"
 
 namespace mockhttp::detail {
 
@@ -47,7 +48,10 @@ RecordedRequest capture_request(const httplib::Request& request) {
     recorded.headers.emplace_back(key, value);
   }
   recorded.body = request.body;
+  const std::string* tunnel = tunnel_of_this_thread();
+  if (tunnel) recorded.tunnel = *tunnel;
   if (authority.empty() && host_header) authority = *host_header;
+  if (authority.empty() && tunnel) authority = *tunnel;  // HTTP/1.0 sends no Host
   recorded.host = host_without_port(authority);
   recorded.received_at = std::chrono::system_clock::now();
   // Over mTLS: the subject of the certificate the client presented (verified by the handshake).
