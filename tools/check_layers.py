@@ -20,6 +20,7 @@ LEVELS = [
     ["actions", "replay"],
     ["core"],
     ["api", "control"],
+    ["suite"],
     ["cli"],
 ]
 LEVEL_OF = {layer: level for level, layers in enumerate(LEVELS) for layer in layers}

@@ -12,7 +12,7 @@
 #include <mockhttp/mockhttp.hpp>
 
 #include "wire/json_file.hpp"
-#include "cli/yaml_document.hpp"
+#include "suite/yaml_document.hpp"
 #include "control/schema_catalog.hpp"
 
 namespace mockhttp::cli {
@@ -96,11 +96,11 @@ int merge_rules(const MergeOptions& options) {
   }
   // A YAML pack keeps the line of every node, so that a rule's problem is reported at its line.
   Json pack;
-  std::optional<YamlDocument> yaml;
-  if (is_yaml_file(options.rules_file)) {
+  std::optional<detail::YamlDocument> yaml;
+  if (detail::is_yaml_file(options.rules_file)) {
 #ifdef MOCKHTTP_HAVE_YAML
     try {
-      yaml = read_yaml_document(options.rules_file);
+      yaml = detail::read_yaml_document(options.rules_file);
       pack = yaml->value;
     } catch (const std::exception& e) {
       std::cerr << options.rules_file << ": " << e.what() << "\n";

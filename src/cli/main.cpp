@@ -1,9 +1,12 @@
-// The mockhttp command: `mockhttp serve`, and the case-file tools `mockhttp validate case` and
-// `mockhttp case merge-rules` (docs/replay.md).
+// The mockhttp command: `mockhttp serve`, the case-file tools `mockhttp validate case` and
+// `mockhttp case merge-rules` (docs/replay.md), and `mockhttp suite run` (docs/suites.md).
 #include <CLI/CLI.hpp>
 
 #include "cli/case_commands.hpp"
 #include "cli/serve_command.hpp"
+#ifdef MOCKHTTP_HAVE_YAML
+#include "cli/suite_command.hpp"
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"mockhttp: a mock HTTP server for tests"};
@@ -12,6 +15,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   mockhttp::cli::add_serve_command(app, exit_code);
   mockhttp::cli::add_case_commands(app, exit_code);
+#ifdef MOCKHTTP_HAVE_YAML
+  mockhttp::cli::add_suite_command(app, exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

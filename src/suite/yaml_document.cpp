@@ -1,4 +1,4 @@
-#include "cli/yaml_document.hpp"
+#include "suite/yaml_document.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-namespace mockhttp::cli {
+namespace mockhttp::detail {
 
 namespace {
 
@@ -43,7 +43,7 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       std::size_t index = 0;
-      for (const auto& item : node) array.push_back(convert(item, detail::pointer_append(pointer, index++), lines, depth + 1));
+      for (const auto& item : node) array.push_back(convert(item, pointer_append(pointer, index++), lines, depth + 1));
       return array;
     }
     case YAML::NodeType::Map: {
@@ -53,7 +53,7 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::
           throw std::runtime_error("line " + std::to_string(item.first.Mark().line + 1) + ": a key must be a plain value");
         }
         const std::string key = item.first.Scalar();
-        object[key] = convert(item.second, detail::pointer_append(pointer, key), lines, depth + 1);
+        object[key] = convert(item.second, pointer_append(pointer, key), lines, depth + 1);
       }
       return object;
     }
@@ -85,4 +85,4 @@ YamlDocument read_yaml_document(const std::string& path) {
   return document;
 }
 
-}  // namespace mockhttp::cli
+}  // namespace mockhttp::detail

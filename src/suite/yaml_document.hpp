@@ -1,7 +1,8 @@
 #pragma once
-// YAML rule packs for `mockhttp case merge-rules`: a YAML document read into the JSON the rule
-// reader takes, with the line of every node so that a problem found later (a rule's JSON
-// Pointer) is reported at its line in the file. Only the executable reads YAML.
+// A YAML document (a suite, a rule pack for `mockhttp case merge-rules`) read into the JSON the
+// readers take, with the line of every node so that a problem found later (at a JSON Pointer)
+// is reported at its line in the file. The suite library and the executable read YAML; the
+// engine never does.
 // Thread safety: value types and a pure function.
 #include <map>
 #include <stdexcept>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace mockhttp::cli {
+namespace mockhttp::detail {
 
 struct YamlDocument {
   nlohmann::json value;
@@ -31,4 +32,4 @@ inline bool is_yaml_file(const std::string& path) {
   return ends_with(".yaml") || ends_with(".yml");
 }
 
-}  // namespace mockhttp::cli
+}  // namespace mockhttp::detail

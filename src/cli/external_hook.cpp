@@ -1,0 +1,177 @@
+#include "cli/external_hook.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace mockhttp::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Runs `command` with `input` on its standard input; its standard output, or a runtime_error.
+std::string run_command(const std::string& name, const std::string& command, const std::string& input,
+                        std::chrono::milliseconds timeout) {
+  int to_child[2], from_child[2];
+  if (::pipe2(to_child, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe");
+  if (::pipe2(from_child, O_CLOEXEC) != 0) {
+    ::close(to_child[0]);
+    ::close(to_child[1]);
+    throw std::runtime_error("cannot make a pipe");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, to_child[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  pid_t child = 0;
+  const int spawned = ::posix_spawn(&child, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  if (spawned != 0) {
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    throw std::runtime_error("cannot start /bin/sh for \"" + command + "\"");
+  }
+  // Writes and reads interleaved, so a command that answers before it has read everything
+  // cannot block on a full pipe while we block on ours.
+  ::fcntl(to_child[1], F_SETFL, O_NONBLOCK);
+  std::string output;
+  std::size_t written = 0;
+  bool writing = true;
+  if (input.empty()) {
+    ::close(to_child[1]);
+    writing = false;
+  }
+  const auto deadline = Clock::now() + timeout;
+  bool timed_out = false;
+  for (;;) {
+    pollfd ends[2] = {{from_child[0], POLLIN, 0}, {writing ? to_child[1] : -1, POLLOUT, 0}};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    if (::poll(ends, 2, static_cast<int>(left)) < 0 && errno != EINTR) break;
+    if (writing && (ends[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      const ssize_t n = ::write(to_child[1], input.data() + written, input.size() - written);
+      if (n > 0) written += static_cast<std::size_t>(n);
+      if (n < 0 && errno != EAGAIN) written = input.size();  // the command stopped reading
+      if (written >= input.size()) {
+        ::close(to_child[1]);
+        writing = false;
+      }
+    }
+    if (ends[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      char buffer[8192];
+      const ssize_t n = ::read(from_child[0], buffer, sizeof buffer);
+      if (n <= 0) break;
+      output.append(buffer, static_cast<std::size_t>(n));
+      if (output.size() > 64u * 1024 * 1024) break;
+    }
+  }
+  if (writing) ::close(to_child[1]);
+  ::close(from_child[0]);
+  if (timed_out) ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (timed_out) throw std::runtime_error("\"" + command + "\" took longer than " + std::to_string(timeout.count()) + " ms");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("\"" + command + "\" exited with status " +
+                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+  }
+  (void)name;
+  return output;
+}
+
+Json call(const std::string& name, const std::string& command, const Json& input, std::chrono::milliseconds timeout) {
+  const std::string output = run_command(name, command, input.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", timeout);
+  Json answer = Json::parse(output, nullptr, false);
+  if (answer.is_discarded()) {
+    throw std::runtime_error("\"" + command + "\" printed what is not JSON: " + output.substr(0, 200));
+  }
+  return answer;
+}
+
+Json headers_object(const Headers& headers) {
+  Json out = Json::object();
+  for (const auto& [name, value] : headers) out[name] = value;
+  return out;
+}
+
+void merge_headers(Headers& headers, const Json& changes, const std::string& command) {
+  if (!changes.is_object()) throw std::runtime_error("\"" + command + "\": \"headers\" must be an object of name: value");
+  for (const auto& [name, value] : changes.items()) {
+    headers.erase(std::remove_if(headers.begin(), headers.end(), [&](const auto& header) { return header.first == name; }),
+                  headers.end());
+    if (!value.is_null()) headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
+  }
+}
+
+Json env_object(const SuiteEnv& env) { return Json(env); }
+
+std::string text_of(const Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+
+}  // namespace
+
+void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::string& command, std::chrono::milliseconds timeout) {
+  hooks.request[name] = [name, command, timeout](SuiteRequest& request, const SuiteEnv& env) {
+    const Json answer = call(name, command,
+                             {{"hook", "request"},
+                              {"name", name},
+                              {"request", {{"method", request.method}, {"target", request.target},
+                                           {"headers", headers_object(request.headers)}, {"body", request.body}}},
+                              {"env", env_object(env)}},
+                             timeout);
+    if (!answer.is_object()) throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
+    if (answer.contains("method")) request.method = text_of(answer["method"]);
+    if (answer.contains("target")) request.target = text_of(answer["target"]);
+    if (answer.contains("body")) request.body = text_of(answer["body"]);
+    if (answer.contains("headers")) merge_headers(request.headers, answer["headers"], command);
+  };
+  hooks.mock_response[name] = [name, command, timeout](CapturedResponse response, const SuiteEnv& env) {
+    const Json answer = call(name, command,
+                             {{"hook", "mock_response"},
+                              {"name", name},
+                              {"response", {{"status", response.status}, {"headers", headers_object(response.headers)},
+                                            {"body", response.body}}},
+                              {"env", env_object(env)}},
+                             timeout);
+    if (!answer.is_object()) throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
+    if (answer.contains("status")) {
+      if (!answer["status"].is_number_integer()) throw std::runtime_error("\"" + command + "\": \"status\" must be a number");
+      response.status = answer["status"].get<int>();
+    }
+    if (answer.contains("body")) response.body = text_of(answer["body"]);
+    if (answer.contains("headers")) merge_headers(response.headers, answer["headers"], command);
+    return response;
+  };
+  hooks.body_assert[name] = [name, command, timeout](const Json& actual, const Json& expected, const SuiteEnv& env) {
+    const Json answer = call(name, command,
+                             {{"hook", "body_assert"}, {"name", name}, {"actual", actual}, {"expected", expected},
+                              {"env", env_object(env)}},
+                             timeout);
+    if (!answer.is_array()) throw std::runtime_error("\"" + command + "\" must print a list of issues ([] passes)");
+    std::vector<BodyIssue> issues;
+    for (const auto& issue : answer) {
+      if (!issue.is_object()) throw std::runtime_error("\"" + command + "\": each issue is an object {path, expected, actual}");
+      issues.push_back({text_of(issue.value("path", Json("$"))), text_of(issue.value("expected", Json(""))),
+                        text_of(issue.value("actual", Json("")))});
+    }
+    return issues;
+  };
+}
+
+}  // namespace mockhttp::cli

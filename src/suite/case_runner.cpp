@@ -1,0 +1,260 @@
+// run_case: one case of a suite, in a replay session of its own, through the same engine.
+#include <httplib.h>
+
+#include <algorithm>
+
+#include <mockhttp/errors.hpp>
+#include <mockhttp/mock_server.hpp>
+#include <mockhttp/replay_session.hpp>
+#include <mockhttp/suite.hpp>
+
+#include "encoding/http_url.hpp"
+#include "encoding/unicode_text.hpp"
+#include "suite/body_comparison.hpp"
+
+namespace mockhttp {
+
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// A problem that keeps the case from running: the outcome is an error, with this as its issue.
+struct CaseCannotRun {
+  std::string what;
+  std::string detail;
+};
+
+// What a captured request carried that a new one must not: HTTP/2 pseudo-headers, framing
+// that the client library sets itself, and the capture's own session correlation.
+bool left_out_of_ingress(const std::string& name) {
+  if (name.empty() || name[0] == ':') return true;
+  const std::string lower = detail::ascii_lowercase(name);
+  return lower == "host" || lower == "content-length" || lower == "transfer-encoding" || lower == "connection" ||
+         lower == ReplaySession::kHeader || lower == "tracestate";
+}
+
+void set_header(Headers& headers, const std::string& name, const std::string& value) {
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [&](const auto& header) { return detail::ascii_equals_ignoring_case(header.first, name); }),
+                headers.end());
+  headers.emplace_back(name, value);
+}
+
+// The inbound exchange's request as the application will be sent it, query included.
+SuiteRequest ingress_request(const CapturedExchange& ingress) {
+  SuiteRequest request;
+  request.method = ingress.request.method.empty() ? "GET" : ingress.request.method;
+  request.target = ingress.request.path.empty() ? "/" : ingress.request.path;
+  std::string full = ingress.attributes.value("url.full", "");
+  if (full.empty()) full = ingress.attributes.value("http.request.header.:path", "");
+  if (const std::size_t mark = full.find('?'); mark != std::string::npos) request.target += full.substr(mark);
+  for (const auto& [name, value] : ingress.request.headers) {
+    if (!left_out_of_ingress(name)) request.headers.emplace_back(name, value);
+  }
+  request.body = ingress.request.body;
+  return request;
+}
+
+CasePredicate predicate_of(const Json& match) {
+  CasePredicate predicate;
+  predicate.direction = match.value("direction", std::string("outbound"));  // mocks answer the outbound leg
+  const auto optional_text = [&](const char* key, std::optional<std::string>& field) {
+    if (match.contains(key) && match[key].is_string()) field = match[key].get<std::string>();
+  };
+  optional_text("method", predicate.method);
+  optional_text("host", predicate.host);
+  optional_text("hostSuffix", predicate.host_suffix);
+  optional_text("path", predicate.path);
+  optional_text("pathPrefix", predicate.path_prefix);
+  return predicate;
+}
+
+void install_mocks(const SuiteCase& test_case, ReplaySession& session, const SuiteRun& run, const SuiteEnv& env) {
+  for (std::size_t i = 0; i < test_case.mocks.size(); ++i) {
+    const SuiteMock& mock = test_case.mocks[i];
+    CapturedResponse response = mock.response;
+    if (mock.from_case) {
+      try {
+        response = test_case.loaded->find(predicate_of(mock.match)).response;
+      } catch (const CaseLookupError& e) {
+        throw CaseCannotRun{"mock " + mock.name, std::string("find_in_case: ") + e.what()};
+      }
+    }
+    if (!mock.hook.empty()) {
+      const auto hook = run.hooks.mock_response.find(mock.hook);
+      if (hook == run.hooks.mock_response.end()) {
+        throw CaseCannotRun{"mock " + mock.name, "no MockResponseHook named \"" + mock.hook + "\" was given"};
+      }
+      try {
+        response = hook->second(std::move(response), env);
+      } catch (const std::exception& e) {
+        throw CaseCannotRun{"hook " + mock.hook, std::string("threw: ") + e.what()};
+      }
+    }
+    ReplayRule rule;
+    try {
+      // Later mocks rank higher, so an override appended after the defaults wins a tie of matches.
+      rule = ReplayRule::from_json({{"id", mock.name},
+                                    {"priority", 100 + static_cast<std::int64_t>(i)},
+                                    {"when", mock.match},
+                                    {"then", {{"action", "mock"}}}});
+    } catch (const Error& e) {
+      throw CaseCannotRun{"mock " + mock.name, e.what()};
+    }
+    rule.response = response.to_response();
+    session.add_rule(std::move(rule));
+  }
+}
+
+std::string header_value(const httplib::Headers& headers, const std::string& name) {
+  for (const auto& [key, value] : headers) {
+    if (detail::ascii_equals_ignoring_case(key, name)) return value;
+  }
+  return "";
+}
+
+void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, const httplib::Response& answer,
+                  const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
+  const SuiteAssertions& expect = test_case.assertions;
+  result.expected_status = expect.status.value_or(ingress.response.status);
+  if (answer.status != result.expected_status) {
+    result.issues.push_back({"status", "", std::to_string(result.expected_status), std::to_string(answer.status)});
+  }
+  for (const auto& [name, value] : expect.headers_include) {
+    const bool present = answer.has_header(name) || !header_value(answer.headers, name).empty();
+    const std::string actual = header_value(answer.headers, name);
+    if (!present || actual != value) result.issues.push_back({"header " + name, "", value, present ? actual : "(absent)"});
+  }
+  const Json expected_body = expect.expected ? *expect.expected : detail::body_as_json(ingress.response.body);
+  result.expected_body = expected_body.is_string() ? expected_body.get<std::string>() : expected_body.dump(2);
+  const Json actual_body = detail::body_as_json(answer.body);
+  if (expect.body_mode != SuiteAssertions::BodyMode::none) {
+    const bool exact = expect.body_mode == SuiteAssertions::BodyMode::exact;
+    for (auto& issue : detail::compare_bodies(expected_body, actual_body, exact, expect.ignore)) {
+      result.issues.push_back({"body", std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
+    }
+  }
+  if (!expect.custom.empty()) {
+    const auto hook = run.hooks.body_assert.find(expect.custom);
+    if (hook == run.hooks.body_assert.end()) {
+      throw CaseCannotRun{"hook " + expect.custom, "no BodyAssertHook named \"" + expect.custom + "\" was given"};
+    }
+    std::vector<BodyIssue> found;
+    try {
+      found = hook->second(actual_body, expected_body, env);
+    } catch (const std::exception& e) {
+      throw CaseCannotRun{"hook " + expect.custom, std::string("threw: ") + e.what()};
+    }
+    for (auto& issue : found) {
+      result.issues.push_back({"hook " + expect.custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
+    }
+  }
+}
+
+httplib::Result send_to_application(const SuiteRun& run, const SuiteRequest& request) {
+  const auto url = detail::parse_http_url(run.app_url);
+  if (!url) throw CaseCannotRun{"error", "the application's URL \"" + run.app_url + "\" is not an http:// or https:// URL"};
+  httplib::Client client(url->scheme + "://" + url->authority);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(run.timeout).count();
+  client.set_connection_timeout(static_cast<time_t>(std::max<long long>(1, seconds)), 0);
+  client.set_read_timeout(static_cast<time_t>(std::max<long long>(1, seconds)), 0);
+  httplib::Request sent;
+  sent.method = request.method;
+  const std::string base = url->target == "/" ? "" : url->target;
+  sent.path = base + request.target;
+  std::string content_type;
+  for (const auto& [name, value] : request.headers) {
+    if (detail::ascii_equals_ignoring_case(name, "content-type")) content_type = value;
+    sent.headers.emplace(name, value);
+  }
+  sent.body = request.body;
+  if (!sent.body.empty() && content_type.empty()) sent.headers.emplace("Content-Type", "application/octet-stream");
+  return client.send(sent);
+}
+
+}  // namespace
+
+std::string CaseIssue::describe() const {
+  return what + (path.empty() ? "" : " " + path) + ": expected " + expected + ", got " + actual;
+}
+
+std::string CaseResult::describe() const {
+  std::string text;
+  for (const auto& issue : issues) text += (outcome == Outcome::error ? issue.what + ": " + issue.actual : issue.describe()) + "\n";
+  return text;
+}
+
+Json CaseResult::to_json() const {
+  static const char* kOutcomes[] = {"passed", "failed", "error", "skipped"};
+  Json listed = Json::array();
+  for (const auto& issue : issues) {
+    listed.push_back({{"what", issue.what}, {"path", issue.path}, {"expected", issue.expected}, {"actual", issue.actual}});
+  }
+  return {{"name", name},
+          {"path", path},
+          {"outcome", kOutcomes[static_cast<int>(outcome)]},
+          {"duration_ms", duration.count()},
+          {"status", status},
+          {"expected_status", expected_status},
+          {"issues", listed}};
+}
+
+CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& runtime, const SuiteRun& run) {
+  CaseResult result;
+  result.name = test_case.name;
+  result.path = test_case.path;
+  const auto started = Clock::now();
+  try {
+    if (!test_case.loaded) throw CaseCannotRun{"error", "the case was not loaded (build suites with Suite::load)"};
+    const auto inbound = test_case.loaded->find_all(CasePredicate::inbound());
+    if (inbound.empty()) {
+      throw CaseCannotRun{"error", "the case has no inbound exchange (sp.traffic.direction: inbound) to send the application"};
+    }
+    const CapturedExchange& ingress = inbound.front();
+    SuiteRequest request = ingress_request(ingress);
+    for (const auto& [name, value] : test_case.request.headers) set_header(request.headers, name, value);
+    if (!test_case.request.transform.empty()) {
+      const auto hook = run.hooks.request.find(test_case.request.transform);
+      if (hook == run.hooks.request.end()) {
+        throw CaseCannotRun{"hook " + test_case.request.transform,
+                            "no RequestHook named \"" + test_case.request.transform + "\" was given"};
+      }
+      try {
+        hook->second(request, suite.env());
+      } catch (const std::exception& e) {
+        throw CaseCannotRun{"hook " + test_case.request.transform, std::string("threw: ") + e.what()};
+      }
+    }
+
+    ReplaySession session = runtime.start_session(ReplayMode::replay);
+    try {
+      session.load_case(*test_case.loaded);
+      if (test_case.policy) session.set_policy(ReplayPolicy::from_json(*test_case.policy));
+    } catch (const Error& e) {
+      throw CaseCannotRun{"error", e.what()};
+    }
+    install_mocks(test_case, session, run, suite.env());
+    set_header(request.headers, ReplaySession::kHeader, session.id());
+
+    const httplib::Result answer = send_to_application(run, request);
+    if (!answer) {
+      throw CaseCannotRun{"error", "the application at " + run.app_url + " did not answer " + request.method + " " + request.target +
+                                       ": " + httplib::to_string(answer.error())};
+    }
+    result.status = answer->status;
+    result.body = answer->body;
+    check_answer(test_case, ingress, *answer, run, suite.env(), result);
+    result.outcome = result.issues.empty() ? CaseResult::Outcome::passed : CaseResult::Outcome::failed;
+  } catch (const CaseCannotRun& problem) {
+    result.outcome = CaseResult::Outcome::error;
+    result.issues.push_back({problem.what, "", "", problem.detail});
+  } catch (const std::exception& e) {
+    result.outcome = CaseResult::Outcome::error;
+    result.issues.push_back({"error", "", "", e.what()});
+  }
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  return result;
+}
+
+}  // namespace mockhttp
