@@ -113,7 +113,9 @@ Json headers_object(const Headers& headers) {
 
 void merge_headers(Headers& headers, const Json& changes, const std::string& command) {
   if (!changes.is_object()) throw std::runtime_error("\"" + command + "\": \"headers\" must be an object of name: value");
-  for (const auto& [name, value] : changes.items()) {
+  for (const auto& item : changes.items()) {
+    const std::string& name = item.key();
+    const Json& value = item.value();
     headers.erase(std::remove_if(headers.begin(), headers.end(), [&](const auto& header) { return header.first == name; }),
                   headers.end());
     if (!value.is_null()) headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());

@@ -41,7 +41,8 @@ class SuiteReader {
 
   void only_keys(const Json& object, const std::string& pointer, std::initializer_list<const char*> known) const {
     if (!object.is_object()) refuse(pointer, "must be a mapping (key: value)");
-    for (const auto& [key, value] : object.items()) {
+    for (const auto& item : object.items()) {
+      const std::string& key = item.key();
       if (key.rfind("x-", 0) == 0) continue;  // extensions are the author's
       if (std::none_of(known.begin(), known.end(), [&](const char* name) { return key == name; })) {
         std::string names;
