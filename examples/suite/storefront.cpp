@@ -2,11 +2,20 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
 namespace shop {
+
+// cpp-httplib 0.11 listens with a backlog of 5: 32 clients connecting at once overflow it and the
+// dropped SYNs are retried a second later. Linux lets a second listen() raise it.
+class Listener : public httplib::Server {
+ public:
+  void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
 
 namespace {
 
@@ -38,7 +47,7 @@ void answer(httplib::Response& response, int status, const Json& body) {
 
 }  // namespace
 
-Storefront::Storefront(std::string proxy, int port) : proxy_(std::move(proxy)), server_(std::make_unique<httplib::Server>()) {
+Storefront::Storefront(std::string proxy, int port) : proxy_(std::move(proxy)), server_(std::make_unique<Listener>()) {
   server_->Post("/checkout", [this](const httplib::Request& request, httplib::Response& response) {
     const Json order = Json::parse(request.body, nullptr, false);
     if (order.is_discarded() || !order.contains("amount")) {
@@ -85,6 +94,7 @@ Storefront::Storefront(std::string proxy, int port) : proxy_(std::move(proxy)), 
     port_ = port;
   }
   if (port_ <= 0) throw std::runtime_error("the storefront cannot bind 127.0.0.1:" + std::to_string(port));
+  server_->raise_backlog();
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::yield();
 }

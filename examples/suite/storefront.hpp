@@ -8,11 +8,9 @@
 #include <string>
 #include <thread>
 
-namespace httplib {
-class Server;
-}
-
 namespace shop {
+
+class Listener;  // the HTTP server (storefront.cpp)
 
 class Storefront {
  public:
@@ -27,7 +25,7 @@ class Storefront {
 
  private:
   std::string proxy_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<Listener> server_;
   int port_ = 0;
   std::thread thread_;
 };
