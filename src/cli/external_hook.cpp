@@ -21,8 +21,7 @@ using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 // Runs `command` with `input` on its standard input; its standard output, or a runtime_error.
-std::string run_command(const std::string& name, const std::string& command, const std::string& input,
-                        std::chrono::milliseconds timeout) {
+std::string run_command(const std::string& command, const std::string& input, std::chrono::milliseconds timeout) {
   int to_child[2], from_child[2];
   if (::pipe2(to_child, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe");
   if (::pipe2(from_child, O_CLOEXEC) != 0) {
@@ -92,12 +91,11 @@ std::string run_command(const std::string& name, const std::string& command, con
     throw std::runtime_error("\"" + command + "\" exited with status " +
                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
   }
-  (void)name;
   return output;
 }
 
-Json call(const std::string& name, const std::string& command, const Json& input, std::chrono::milliseconds timeout) {
-  const std::string output = run_command(name, command, input.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", timeout);
+Json call(const std::string& command, const Json& input, std::chrono::milliseconds timeout) {
+  const std::string output = run_command(command, input.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", timeout);
   Json answer = Json::parse(output, nullptr, false);
   if (answer.is_discarded()) {
     throw std::runtime_error("\"" + command + "\" printed what is not JSON: " + output.substr(0, 200));
@@ -130,7 +128,7 @@ std::string text_of(const Json& value) { return value.is_string() ? value.get<st
 
 void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::string& command, std::chrono::milliseconds timeout) {
   hooks.request[name] = [name, command, timeout](SuiteRequest& request, const SuiteEnv& env) {
-    const Json answer = call(name, command,
+    const Json answer = call(command,
                              {{"hook", "request"},
                               {"name", name},
                               {"request", {{"method", request.method}, {"target", request.target},
@@ -144,7 +142,7 @@ void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::st
     if (answer.contains("headers")) merge_headers(request.headers, answer["headers"], command);
   };
   hooks.mock_response[name] = [name, command, timeout](CapturedResponse response, const SuiteEnv& env) {
-    const Json answer = call(name, command,
+    const Json answer = call(command,
                              {{"hook", "mock_response"},
                               {"name", name},
                               {"response", {{"status", response.status}, {"headers", headers_object(response.headers)},
@@ -161,7 +159,7 @@ void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::st
     return response;
   };
   hooks.body_assert[name] = [name, command, timeout](const Json& actual, const Json& expected, const SuiteEnv& env) {
-    const Json answer = call(name, command,
+    const Json answer = call(command,
                              {{"hook", "body_assert"}, {"name", name}, {"actual", actual}, {"expected", expected},
                               {"env", env_object(env)}},
                              timeout);

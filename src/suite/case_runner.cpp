@@ -107,13 +107,6 @@ void install_mocks(const SuiteCase& test_case, ReplaySession& session, const Sui
   }
 }
 
-std::string header_value(const httplib::Headers& headers, const std::string& name) {
-  for (const auto& [key, value] : headers) {
-    if (detail::ascii_equals_ignoring_case(key, name)) return value;
-  }
-  return "";
-}
-
 void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, const httplib::Response& answer,
                   const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
   const SuiteAssertions& expect = test_case.assertions;
@@ -122,8 +115,9 @@ void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, c
     result.issues.push_back({"status", "", std::to_string(result.expected_status), std::to_string(answer.status)});
   }
   for (const auto& [name, value] : expect.headers_include) {
-    const bool present = answer.has_header(name) || !header_value(answer.headers, name).empty();
-    const std::string actual = header_value(answer.headers, name);
+    // cpp-httplib compares header names without case.
+    const bool present = answer.has_header(name);
+    const std::string actual = answer.get_header_value(name);
     if (!present || actual != value) result.issues.push_back({"header " + name, "", value, present ? actual : "(absent)"});
   }
   const Json expected_body = expect.expected ? *expect.expected : detail::body_as_json(ingress.response.body);

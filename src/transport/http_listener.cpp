@@ -125,14 +125,9 @@ std::unique_ptr<httplib::Server> new_server(const TlsIdentity* tls) {
   return server;
 }
 
-socket_t listening_socket_of(httplib::Server& server, bool tls) {
-  return tls ? static_cast<Tunable<httplib::SSLServer>&>(server).listening_socket()
-             : static_cast<Tunable<httplib::Server>&>(server).listening_socket();
-}
-
-RequestLoop* request_loop_of(httplib::Server& server, bool tls) {
-  return tls ? static_cast<RequestLoop*>(&static_cast<Tunable<httplib::SSLServer>&>(server))
-             : static_cast<RequestLoop*>(&static_cast<Tunable<httplib::Server>&>(server));
+TunedServer* tuned_of(httplib::Server& server, bool tls) {
+  return tls ? static_cast<TunedServer*>(&static_cast<Tunable<httplib::SSLServer>&>(server))
+             : static_cast<TunedServer*>(&static_cast<Tunable<httplib::Server>&>(server));
 }
 
 // How long a tunnel waits for its client: the handshake, each read, and between requests (as
@@ -223,7 +218,7 @@ void HttpListener::serve_intercepted(SSL* ssl, int socket, const std::string& au
   const StillServing still_serving = [this] { return server_->is_running(); };
   while (wait_readable(socket, ssl, kTunnelPatience, still_serving)) {
     bool closed = false;
-    if (!request_loop_->serve_one(stream, closed, ssl) || closed) break;
+    if (!tuned_->serve_one(stream, closed, ssl) || closed) break;
   }
 }
 
@@ -231,7 +226,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
                            Handler handler, Logger logger, std::function<void()> on_overflow, const TlsIdentity* tls,
                            ConnectSupport connect)
     : server_(new_server(tls)),
-      request_loop_(request_loop_of(*server_, tls != nullptr)),
+      tuned_(tuned_of(*server_, tls != nullptr)),
       connect_(std::move(connect)),
       limits_(limits),
       handler_(std::move(handler)) {
@@ -304,7 +299,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   }
   // cpp-httplib 0.11 listens with a backlog of 5: a burst of 64 connects overflows it and the
   // dropped SYNs back off for seconds. Linux lets a second listen() raise the backlog.
-  listening_socket_ = listening_socket_of(*server_, tls != nullptr);
+  listening_socket_ = tuned_->listening_socket();
   ::listen(listening_socket_, SOMAXCONN);
 
   auto finished = std::make_shared<std::atomic<bool>>(false);

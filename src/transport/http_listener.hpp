@@ -21,20 +21,21 @@ class CertificateAuthority;
 class InterceptedHosts;
 class TlsIdentity;
 
-// Reads and answers one request from a stream with the server's own routing.
-class RequestLoop {
+// What mockhttp reaches of the cpp-httplib server it runs, plain or TLS: the listening socket,
+// tuned after binding, and the request loop, which serves the requests of intercepted tunnels.
+class TunedServer {
  public:
-  virtual ~RequestLoop() = default;
+  virtual ~TunedServer() = default;
+  virtual socket_t listening_socket() const = 0;
+  // Reads and answers one request from `stream` with the server's own routing.
   virtual bool serve_one(httplib::Stream& stream, bool& connection_closed, SSL* ssl) = 0;
 };
 
-// cpp-httplib's server (plain or TLS) with access to its listening socket, which mockhttp tunes
-// after binding, and to its request loop, which serves the requests of intercepted tunnels.
 template <typename Base>
-class Tunable : public Base, public RequestLoop {
+class Tunable : public Base, public TunedServer {
  public:
   using Base::Base;
-  socket_t listening_socket() const { return this->svr_sock_; }
+  socket_t listening_socket() const override { return this->svr_sock_; }
   bool serve_one(httplib::Stream& stream, bool& connection_closed, SSL* ssl) override {
     return this->process_request(stream, false, connection_closed, [ssl](httplib::Request& request) { request.ssl = ssl; });
   }
@@ -83,7 +84,7 @@ class HttpListener {
   InterceptedHosts& intercepted_hosts();
 
   std::unique_ptr<httplib::Server> server_;
-  RequestLoop* request_loop_ = nullptr;
+  TunedServer* tuned_ = nullptr;
   ConnectSupport connect_;
   std::once_flag intercepted_hosts_made_;
   std::unique_ptr<InterceptedHosts> intercepted_hosts_;
