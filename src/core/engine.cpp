@@ -420,19 +420,21 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
   }
   // A rule's answer is a stub's action: a response, or a proxy to the host the request named.
   StubDefinition action;
+  std::string upstream_url;  // only a forward has one
   if (decision.kind == RuleDecision::Kind::respond) {
     action.response = std::move(decision.response);
   } else {
-    action.proxy = ProxyTarget{(recorded.tunnel ? "https://" : "http://") + authority + recorded.path, {}, 5, false};
+    upstream_url = (recorded.tunnel ? "https://" : "http://") + authority + recorded.path;
+    action.proxy = ProxyTarget{upstream_url, {}, 5, false};
     action.proxy->ca_file = upstream_ca_file_;
   }
   answer(action, nullptr, entry, nullptr, ChaosDecision{}, 1, http_request, http_response);
   if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
-    session->record(captured_exchange(recorded, named.host, http_response), decision.redact_headers);
+    session->record(captured_exchange(recorded, named.host, upstream_url, http_response), decision.redact_headers);
   }
 }
 
-CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host,
+CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
                                            const httplib::Response& response) {
   const auto unix_nano = [](std::chrono::system_clock::time_point at) {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
@@ -443,9 +445,7 @@ CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const
   exchange.request.method = request.method;
   exchange.request.host = host;
   exchange.request.path = request.path;
-  // Where the call went, scheme included: a call read inside an intercepted tunnel went over https.
-  exchange.attributes["url.full"] = request.tunnel ? "https://" + *request.tunnel + request.path
-                                                   : "http://" + request.header("host").value_or(host) + request.path;
+  exchange.attributes["url.full"] = url;  // where it went, scheme included
   for (const auto& [name, value] : request.headers) {
     // The session header only routed the call to the session; a replay sends its own.
     if (ascii_lowercase(name) != ReplaySession::kHeader) exchange.request.headers.emplace_back(name, value);

@@ -140,7 +140,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // x-sp-session-id) in its W3C tracestate.
   static std::optional<std::string> replay_session_of(const RecordedRequest& request);
   // A forwarded call and the upstream's answer, as a capture session records them.
-  static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host,
+  // `url`: where the passthrough forwarded the call ("https://api.example.test/v1/x").
+  static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
                                             const httplib::Response& response);
   void answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
                                 const detail::RequestSubjects& subjects,
