@@ -124,19 +124,19 @@ TEST(ChaosValidation, OutOfRangeValuesAreRejectedAtStubCreationNamingTheField) {
     return "no error";
   };
   const Request r = Request{}.path("/x");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_latency(-1); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_latency(-1); }),
             "chaos.latency.base_ms must be >= 0, got -1");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_latency(10, -5); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_latency(10, -5); }),
             "chaos.latency.jitter_ms must be >= 0, got -5");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_connection_drop(1.5); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_connection_drop(1.5); }),
             "chaos.faults.connection_drop.probability must be in [0, 1], got 1.5");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_connection_drop(-0.1); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_connection_drop(-0.1); }),
             "chaos.faults.connection_drop.probability must be in [0, 1], got -0.1");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_connection_drop(std::nan("")); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_connection_drop(std::nan("")); }),
             "chaos.faults.connection_drop.probability must be in [0, 1], got NaN");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_fault(FaultKind::connection_reset, 2); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_fault(FaultKind::connection_reset, 2); }),
             "chaos.faults.connection_reset.probability must be in [0, 1], got 2.0");
-  EXPECT_EQ(message_of([&] { server.when_requested_with(r).with_dribble(0, 100); }),
+  EXPECT_EQ(message_of([&] { (void)server.when_requested_with(r).with_dribble(0, 100); }),
             "chaos.dribble.chunks must be >= 1, got 0");
   // A whole definition is checked the same way when it is mounted.
   StubDefinition definition;

@@ -6,6 +6,7 @@ Usage: cli_serve_test.py MOCKHTTP_BINARY TEST_DATA_DIR [COMPAT_DIR]. Prints 'N p
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,7 @@ with tempfile.TemporaryDirectory() as folder:
 # Binding beyond loopback needs --allow-remote.
 code, output = run("serve", "--host", "0.0.0.0", "--port", "0")
 check("non-loopback host refused", code == 2 and "--allow-remote" in output, output)
+check("the refusal names --token", "--token" in output, output)
 code, output = run("serve", "--host", "127.evil.example", "--port", "0")
 check("a name that merely starts with 127. is not loopback", code == 2 and "--allow-remote" in output, output)
 server, url, _ = start("--host", "localhost", "--quiet")
@@ -87,8 +89,38 @@ server.terminate()
 server.wait(timeout=30)
 code, output = run("serve", "--port", "70000")
 check("port out of range refused", code != 0 and "--port" in output, output)
-code, output = run("serve", "--stubs", "/no/such/file.json")
+# Stub files are checked before the port is bound: with the port taken, the missing file is still
+# what is reported, with the OS's reason.
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    code, output = run("serve", "--port", str(taken.getsockname()[1]), "--stubs", "/no/such/file.json")
 check("missing stub file exits 1, as a bad one does", code == 1 and "/no/such/file.json" in output, (code, output))
+check("missing stub file: checked before binding", "cannot bind" not in output, output)
+check("missing stub file: the OS's reason", "cannot be read: No such file or directory" in output, output)
+
+# A stub on GET /health or /v1/meta answers (Softprobe's runtime endpoints answer only when no
+# stub does); --control chooses the surfaces.
+server, url, _ = start("--quiet")
+status, text, _ = http("GET", url + "/health")
+check("GET /health answers without a stub", status == 200, (status, text))
+status, text, _ = http("POST", url + "/__mock__/stubs",
+                       {"request": {"method": "GET", "path": "/health"}, "action": {"response": {"status_code": 200, "body": "stubbed"}}})
+check("a stub on /health mounts", status == 200, (status, text))
+status, text, _ = http("GET", url + "/health")
+check("the stub on /health answers", status == 200 and text == "stubbed", (status, text))
+journal = http("GET", url + "/__mock__/requests")[1]
+check("the stubbed /health is journaled", '"/health"' in journal, journal)
+server.terminate()
+server.wait(timeout=30)
+server, url, _ = start("--quiet", "--control", "admin_api")
+check("--control admin_api: no admin page", http("GET", url + "/__admin__")[0] == 404)
+check("--control admin_api: no Softprobe /health", http("GET", url + "/health")[0] == 404)
+check("--control admin_api: the admin API", http("GET", url + "/__mock__/stubs")[0] == 200)
+server.terminate()
+server.wait(timeout=30)
+code, output = run("serve", "--port", "0", "--control", "admin")
+check("--control with an unknown surface is a usage error", code != 0 and "admin" in output, (code, output))
 code, output = run("serve", "--help")
 check("serve --help lists the flags", code == 0 and all(flag in output for flag in ("--host", "--port", "--stubs", "--allow-remote",
                                                                         "--max-body-bytes", "--max-header-count", "--token", "--allow-host",
@@ -182,6 +214,7 @@ with tempfile.TemporaryDirectory() as folder:
     server.send_signal(signal.SIGTERM)
     output, _ = server.communicate(timeout=30)
     check("logs the intercepted tunnel", "CONNECT api.example.test:443 -> 200 (intercepted)" in output, output)
+    check("logs the tunnel once", output.count("CONNECT api.example.test:443") == 1, output)
     check("logs the request inside it", "GET /greeting -> 200" in output, output)
 code, output = run("serve", "--cert", "x.pem")
 check("--cert alone is a usage error (exit 2)", code == 2 and "requires" in output, (code, output))

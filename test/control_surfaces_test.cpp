@@ -37,6 +37,27 @@ TEST(ControlSurfaces, WithoutAStubTheirPathsAreAnOrdinaryMiss) {
   EXPECT_NE(miss.body.find("NO_STUB_MATCH_FOUND"), std::string::npos) << miss.body;
 }
 
+// GET /health and GET /v1/meta are not under a control prefix: a user's stub on them answers
+// (and is journaled); without one, Softprobe's runtime endpoints answer (and are not).
+TEST(ControlSurfaces, AStubOnHealthOrMetaWinsOverSoftprobesRuntimeEndpoints) {
+  ServerOptions options;
+  options.control_surfaces = all_control_surfaces();
+  MockServer server(options);
+  const auto runtime = curl_request("GET", server.url() + "/health");
+  EXPECT_EQ(runtime.status, 200);
+  EXPECT_NE(runtime.body.find("http-control-api@v1"), std::string::npos) << runtime.body;
+  EXPECT_TRUE(server.requests().empty()) << "a control call is not journaled";
+
+  const StubRef health = server.when_requested_with(Request{}.method("GET").path("/health")).respond_with(200, "stubbed health");
+  const StubRef meta = server.when_requested_with(Request{}.path("/v1/meta")).respond_with_json(200, {{"version", "mine"}});
+  EXPECT_EQ(curl_request("GET", server.url() + "/health").body, "stubbed health");
+  EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/v1/meta").body), (Json{{"version", "mine"}}));
+  EXPECT_EQ(health.calls(), 1);
+  EXPECT_EQ(meta.calls(), 1);
+  EXPECT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(curl_request("POST", server.url() + "/health").status, 405) << "no stub for POST: the runtime's answer";
+}
+
 TEST(ControlSurfaces, EachSurfaceIsTurnedOnAlone) {
   ServerOptions options;
   options.control_surfaces = {admin_api()};

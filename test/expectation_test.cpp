@@ -191,6 +191,47 @@ TEST(UnusedStubs, StubsThatNeverAnsweredAreListedWithTheirLine) {
   EXPECT_TRUE(take_unused_stubs().empty());
 }
 
+TEST(UnfinishedBuilder, AChainEndingInASetterIsReportedAtItsLineAndMountsNothing) {
+  CapturedFailures captured;
+  MockServer server;
+  const int line = __LINE__ + 2;
+  {
+    StubBuilder builder = server.when_requested_with(Request{}.method("POST").path("/x"));
+    (void)builder.expect(1);  // the chain the issue names, with its result discarded on purpose
+  }
+  ASSERT_EQ(captured.failures.size(), 1u);
+  const ExpectationFailure& failure = captured.failures[0];
+  EXPECT_EQ(failure.mounted_at.line, line);
+  EXPECT_STREQ(failure.mounted_at.file, __FILE__);
+  EXPECT_TRUE(mentions(failure.report, "ended without a response, so no stub was mounted")) << failure.report;
+  EXPECT_TRUE(mentions(failure.report, "method \"POST\", path \"/x\"")) << failure.report;
+  EXPECT_TRUE(mentions(failure.report, "its expect(1) was never checked")) << failure.report;
+  EXPECT_TRUE(server.stubs().empty());
+}
+
+TEST(UnfinishedBuilder, AMountedOrMovedBuilderAndOneThatThrewReportNothing) {
+  CapturedFailures captured;
+  MockServer server;
+  {
+    StubBuilder first = server.when_requested_with(Request{}.path("/a"));
+    StubBuilder moved = std::move(first);  // the moved-from builder has nothing left to mount
+    (void)moved.respond_with(200);
+  }
+  EXPECT_THROW((void)server.when_requested_with(Request{}.path("/b")).max_calls(-1), StubError);
+  EXPECT_THROW((void)server.when_requested_with(Request{}.path("/c")).respond_with_sequence({}), StubError);
+  EXPECT_TRUE(captured.failures.empty()) << captured.failures.front().report;
+  EXPECT_EQ(server.stubs().size(), 1u);
+}
+
+TEST(UnfinishedBuilder, WithGoogleTestsSinkItFailsTheTest) {
+  EXPECT_NONFATAL_FAILURE(
+      {
+        MockServer server;
+        (void)server.when_requested_with(Request{}.path("/never")).max_calls(1);
+      },
+      "ended without a response");
+}
+
 TEST(ExpectationWire, VerifyOverTheAdminApi) {
   CapturedFailures captured;
   MockServer server{test::with_control_surfaces()};

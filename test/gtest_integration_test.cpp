@@ -69,6 +69,27 @@ TEST(CaseFiles, AMissingFolderIsOneFailingEntryNotAnAbortedBinary) {
   EXPECT_THROW(ReplayCase::load_from_file(files[0].path), CaseLoadError);
 }
 
+// Two case files with one caseId (a copy made to write a variant): each gets a test of its own
+// instead of GoogleTest's fatal "duplicate parameterized test name", which aborts the binary.
+const std::string kDuplicateCaseIds = std::string(MOCKHTTP_TEST_DATA_DIR) + "/duplicate_case_ids";
+
+TEST(CaseFiles, TwoFilesWithOneCaseIdGetDistinctTestNames) {
+  const auto files = case_files(kDuplicateCaseIds);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].test_name, "refund_issued_refund_variant_case_json");
+  EXPECT_EQ(files[1].test_name, "refund_issued_refund_case_json");
+  // Built by hand, without test_name: the position keeps equal caseIds apart.
+  const CaseFile by_hand{"a.case.json", "refund-issued", ""};
+  EXPECT_EQ(CaseIdName{}(::testing::TestParamInfo<CaseFile>(by_hand, 0)), "refund_issued_0");
+  EXPECT_EQ(CaseIdName{}(::testing::TestParamInfo<CaseFile>(by_hand, 1)), "refund_issued_1");
+}
+
+class CopiedCase : public ::testing::TestWithParam<CaseFile> {};
+TEST_P(CopiedCase, LoadsUnderItsOwnName) {
+  EXPECT_EQ(ReplayCase::load_from_file(GetParam().path).case_id(), "refund-issued");
+}
+INSTANTIATE_TEST_SUITE_P(Copies, CopiedCase, ::testing::ValuesIn(case_files(kDuplicateCaseIds)), CaseIdName{});
+
 TEST(CaseFiles, PatternsMatchAsAShellWould) {
   EXPECT_TRUE(matches_file_pattern("*.case.json", "a.case.json"));
   EXPECT_TRUE(matches_file_pattern("checkout-*.case.json", "checkout-paid.case.json"));

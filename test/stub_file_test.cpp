@@ -74,7 +74,7 @@ TEST_F(StubFiles, ABadFileMountsNothingAndNamesFileAndField) {
   EXPECT_EQ(error_of(wrong_shape), "at " + wrong_shape + "#: a stub file must be a list of stubs or an object with a 'stubs' list");
   const auto blank_id = write("blank.json", R"([{"id": "  ", "request": {}, "action": {"response": {"status_code": 200, "body": "x"}}}])");
   EXPECT_EQ(error_of(blank_id), "at " + blank_id + "#/0/id: id must not be blank");
-  EXPECT_EQ(error_of((folder / "missing.json").string()), "at " + (folder / "missing.json").string() + "#: cannot be read");
+  EXPECT_EQ(error_of((folder / "missing.json").string()), "at " + (folder / "missing.json").string() + "#: cannot be read: No such file or directory");
   EXPECT_TRUE(server.stubs().empty()) << "nothing half-loaded";
 }
 

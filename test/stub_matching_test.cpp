@@ -5,6 +5,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 
 using namespace mockhttp;
@@ -86,8 +87,9 @@ TEST_F(StubMatching, QueryParametersAreStringsAndTheLastRepeatWins) {
   EXPECT_EQ(client.Get("/search?q=pen&q=book&page=2&extra=1")->status, 200);
   EXPECT_EQ(client.Get("/search?q=book&page=two")->status, 404);
   EXPECT_EQ(client.Get("/search?page=2")->status, 404);
-  server.when_requested_with(Request{}.path("/n").query("page", 1)).respond_with(200);
-  EXPECT_EQ(client.Get("/n?page=1")->status, 404) << "a number never equals the string \"1\"";
+  // query("page", 1) could never match (a number never equals the string "1"): refused at mount
+  // (ImpossibleMatcher below).
+  EXPECT_THROW((void)server.when_requested_with(Request{}.path("/n").query("page", 1)).respond_with(200), StubError);
   server.when_requested_with(Request{}.path("/exact").query(exact_key_values({{"a", "1"}}))).respond_with(200);
   EXPECT_EQ(client.Get("/exact?a=1")->status, 200);
   EXPECT_EQ(client.Get("/exact?a=1&b=2")->status, 404);
@@ -192,6 +194,50 @@ TEST_F(StubMatching, RequestMatchersRoundTripThroughTheWireForm) {
   const auto res = curl_request("POST", server.url() + "/users/3?q=book", R"({"a":1})",
                                 {"Host: api.LOCAL", "x-env: test"});
   EXPECT_EQ(res.body, "via wire");
+}
+
+// Matchers no request can satisfy are refused at mount, saying what to write instead.
+TEST(ImpossibleMatcher, APathWithAQueryStringIsRefusedWithTheQueryCallsToWrite) {
+  MockServer server;
+  try {
+    (void)server.when_requested_with(Request{}.path("/search?q=x&page=2")).respond_with(200);
+    ADD_FAILURE() << "mounted a path with a query string";
+  } catch (const StubError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("request.path \"/search?q=x&page=2\" holds a query string"), std::string::npos) << what;
+    EXPECT_NE(what.find(R"(path("/search").query("q", "x").query("page", "2"))"), std::string::npos) << what;
+    EXPECT_NE(what.find(R"({"path": "/search", "query": {"page":"2","q":"x"}})"), std::string::npos) << what;
+  }
+  EXPECT_TRUE(server.stubs().empty());
+  // The right form answers the request the wrong one was meant for.
+  (void)server.when_requested_with(Request{}.path("/search").query("q", "x")).respond_with(200, "found");
+  EXPECT_EQ(curl_request("GET", server.url() + "/search?q=x").body, "found");
+}
+
+TEST(ImpossibleMatcher, AQueryOrHeaderValueThatIsNotAStringIsRefused) {
+  MockServer server;
+  try {
+    (void)server.when_requested_with(Request{}.path("/list").query("page", 1)).respond_with(200);
+    ADD_FAILURE() << "mounted query(\"page\", 1)";
+  } catch (const StubError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("request.query \"page\": 1 is a number, but a query value is always a string"), std::string::npos) << what;
+    EXPECT_NE(what.find(R"(write query("page", "1"))"), std::string::npos) << what;
+  }
+  EXPECT_THROW((void)server.when_requested_with(Request{}.header("x-retries", 3)).respond_with(200), StubError);
+  EXPECT_NO_THROW((void)server.when_requested_with(Request{}.query("page", regex("^[0-9]+$"))).respond_with(200));
+  EXPECT_EQ(server.stubs().size(), 1u);
+}
+
+TEST(ImpossibleMatcher, TheWireFormIsRefusedWithTheFieldNamed) {
+  MockServer server{test::with_control_surfaces()};
+  const Json stub = {{"request", {{"path", "/list"}, {"query", {{"page", 1}}}}},
+                     {"action", {{"response", {{"status_code", 200}, {"body", "x"}}}}}};
+  const auto answer = curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  EXPECT_GE(answer.status, 400);
+  EXPECT_LT(answer.status, 500);
+  EXPECT_NE(answer.body.find("request.query \\\"page\\\": 1 is a number"), std::string::npos) << answer.body;
+  EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/stubs").body.find("/list"), std::string::npos);
 }
 
 TEST(RequestWireForm, RejectsBadFieldsWithTheirPointer) {

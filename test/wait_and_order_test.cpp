@@ -43,6 +43,47 @@ TEST(WaitFor, ReturnsAtOnceWhenTheJournalAlreadyHoldsThem) {
   EXPECT_TRUE(server.wait_for(Request{}.path("/done"), 1, std::chrono::milliseconds(0)));
 }
 
+// A plain number is an exact count (docs/verification.md#counts): with 2 already journaled,
+// "exactly 1" can never hold again, so the wait ends at once instead of at its timeout (a two
+// minute one here: a wait that did not end at once would say "Waited 120000 ms").
+TEST(WaitFor, AnExactCountAlreadyPassedFailsAtOnceAndSaysHowToWaitForAtLeast) {
+  MockServer server;
+  (void)curl_request("GET", server.url() + "/done");
+  (void)curl_request("GET", server.url() + "/done");
+  const Verification verification = server.wait_for(Request{}.path("/done"), 1, std::chrono::minutes(2));
+  EXPECT_FALSE(verification);
+  EXPECT_EQ(verification.matching_requests(), 2u);
+  EXPECT_TRUE(says(verification.report(), "Stopped waiting at once: more requests matched than exactly 1 time(s) allows"))
+      << verification;
+  EXPECT_TRUE(says(verification.report(), "write gte(1)")) << verification;
+  EXPECT_TRUE(says(verification.report(), "Requests that matched:\n  1. GET /done [request #1]\n  2. GET /done [request #2]"))
+      << verification;
+  EXPECT_TRUE(server.wait_for(Request{}.path("/done"), gte(1), std::chrono::minutes(2))) << "at least one is there";
+  const Verification at_most = server.wait_for(Request{}.path("/done"), lte(1) || 5, std::chrono::milliseconds(10));
+  EXPECT_FALSE(says(at_most.report(), "Stopped waiting at once")) << "5 can still come: " << at_most;
+}
+
+TEST(WaitFor, ACriteriaThatCanNoLongerHoldFailsAtOnce) {
+  MockServer server;
+  for (int i = 0; i < 4; ++i) (void)curl_request("GET", server.url() + "/job");
+  const Verification verification = server.wait_for(Request{}.path("/job"), between(1, 3), std::chrono::minutes(2));
+  EXPECT_FALSE(verification);
+  EXPECT_TRUE(says(verification.report(), "Stopped waiting at once")) << verification;
+  EXPECT_FALSE(says(verification.report(), "write gte(")) << "only a plain number gets the hint: " << verification;
+}
+
+TEST(ConfirmRequest, TooManyMatchesListsTheRequestsThatMatchedNotTheNearMisses) {
+  MockServer server;
+  (void)curl_request("POST", server.url() + "/pay", "{}");
+  (void)curl_request("POST", server.url() + "/pay", "{}");
+  (void)curl_request("GET", server.url() + "/other");
+  const Verification verification = server.confirm_request(Request{}.method("POST").path("/pay"), 1);
+  EXPECT_FALSE(verification);
+  EXPECT_TRUE(says(verification.report(), "Requests that matched:\n  1. POST /pay [request #1]\n  2. POST /pay [request #2]"))
+      << verification;
+  EXPECT_FALSE(says(verification.report(), "/other")) << verification;
+}
+
 TEST(WaitFor, ATimeoutGivesTheNearMissReport) {
   MockServer server;
   (void)curl_request("GET", server.url() + "/evnts");

@@ -43,6 +43,12 @@ ExpectationSink set_expectation_sink(ExpectationSink sink);
 bool expectations_failed() noexcept;
 void clear_expectations_failed() noexcept;
 
+// Checks, now, the expectations of every MockServer still alive (its scopes and groups too), as
+// its end would; each stub is checked once, so the server's end later reports nothing again.
+// mockhttp/gtest.hpp calls it after the last test, so that a suite-wide (static) server's unmet
+// expectation fails the run instead of printing after "[  PASSED  ]".
+void settle_live_servers();
+
 // Stubs that ended without answering a single request, when tracking is on (the GoogleTest
 // listener UnusedStubsListener of mockhttp/gtest.hpp turns it on and lists them at the end of
 // the test binary). A stub is noted when its server, scope or group ends, as expectations are.

@@ -16,10 +16,15 @@
 
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -29,9 +34,25 @@
 
 namespace mockhttp {
 
+// Whether the last test has run (set by SettleLiveServersAfterTheLastTest below).
+inline std::atomic<bool>& googletest_program_ended() {
+  static std::atomic<bool> ended{false};
+  return ended;
+}
+
 // Unmet expectations as GoogleTest failures, at the file and line where the stub was mounted,
 // with the near-miss report. Installed as the expectation sink by including this header.
+// After the last test GoogleTest can no longer fail the run (its exit status is decided), so a
+// failure then, from a server that ends during the program's exit, is written to stderr and
+// ends the process with status 1: a run must not be green with a failed expectation.
 inline void report_expectation_to_googletest(const ExpectationFailure& failure) {
+  if (googletest_program_ended().load()) {
+    std::fprintf(stderr, "mockhttp: unmet expectation after the last test; the run fails (exit status 1)\n%s\n",
+                 failure.report.c_str());
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(1);
+  }
   if (failure.mounted_at.known()) {
     ADD_FAILURE_AT(failure.mounted_at.file, failure.mounted_at.line) << failure.report;
   } else {
@@ -40,6 +61,21 @@ inline void report_expectation_to_googletest(const ExpectationFailure& failure) 
 }
 inline const bool googletest_expectation_sink_installed =
     (set_expectation_sink(&report_expectation_to_googletest), true);
+
+// A suite-wide server (a static, or one a global environment holds) outlives every test, so its
+// end comes after GoogleTest has decided the exit status. This environment's TearDown runs
+// after the last test while failures still count: it checks every live server's expectations
+// there (settle_live_servers), failing the run at each stub's mounting line.
+class SettleLiveServersAfterTheLastTest : public ::testing::Environment {
+ public:
+  void SetUp() override { googletest_program_ended().store(false); }  // --gtest_repeat runs it again
+  void TearDown() override {
+    settle_live_servers();
+    googletest_program_ended().store(true);
+  }
+};
+inline const bool googletest_live_servers_settled_at_end =
+    (::testing::AddGlobalTestEnvironment(new SettleLiveServersAfterTheLastTest), true);
 
 // `EXPECT_THAT(server, Received(matcher))`: at least once unless .Times() says otherwise.
 // Works on a MockServer, a Scope or a StubGroup (each counts what its confirm_request() counts).
@@ -174,10 +210,21 @@ inline Criteria number_that(::testing::Matcher<double> matcher) {
 //                            ::testing::ValuesIn(case_files("cases", "checkout-*.case.json")), CaseIdName{});
 //
 // A file that does not load fails the test made for it (its case_id is then the file name).
+// Two files may share a caseId (a copied case file is the usual way to make a variant): each
+// test is still named uniquely, `test_name` being the caseId, then the file name where two
+// clash, then the position where even those do.
 struct CaseFile {
   std::string path;
   std::string case_id;
+  std::string test_name;  // what CaseIdName names the test; filled by case_files()
 };
+
+// Letters, digits and '_', as GoogleTest allows in a test's name.
+inline std::string test_name_from(const std::string& text) {
+  std::string name;
+  for (char c : text) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
 
 // Shell-style file name matching, `*` and `?` only, as case_files() uses it (portable: no
 // <fnmatch.h>): matches_file_pattern("checkout-*.case.json", "checkout-paid.case.json").
@@ -206,7 +253,7 @@ inline bool matches_file_pattern(const std::string& pattern, const std::string& 
 inline std::vector<CaseFile> case_files(const std::string& folder, const std::string& pattern = "*.case.json") {
   std::vector<CaseFile> files;
   std::error_code error;
-  if (!std::filesystem::is_directory(folder, error)) return {{folder, "missing_case_folder"}};
+  if (!std::filesystem::is_directory(folder, error)) return {{folder, "missing_case_folder", "missing_case_folder"}};
   for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file() || !matches_file_pattern(pattern, name)) continue;
@@ -216,18 +263,33 @@ inline std::vector<CaseFile> case_files(const std::string& folder, const std::st
     } catch (const Error&) {
       // kept: the test for this file reports the load error
     }
-    files.push_back({entry.path().string(), case_id});
+    files.push_back({entry.path().string(), case_id, ""});
   }
   std::sort(files.begin(), files.end(), [](const CaseFile& a, const CaseFile& b) { return a.path < b.path; });
+  std::map<std::string, int> uses;
+  for (const auto& file : files) ++uses[test_name_from(file.case_id)];
+  std::set<std::string> taken;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::string name = test_name_from(files[i].case_id);
+    if (name.empty()) name = "case";
+    if (uses[test_name_from(files[i].case_id)] > 1) {
+      name += "_" + test_name_from(std::filesystem::path(files[i].path).filename().string());
+    }
+    if (taken.count(name) != 0) name += "_" + std::to_string(i);
+    taken.insert(name);
+    files[i].test_name = name;
+  }
   return files;
 }
 
-// Names each test after its caseId, as GoogleTest allows: letters, digits and '_'.
+// Names each test after its caseId, as GoogleTest allows: letters, digits and '_'; made unique
+// by case_files() (CaseFile::test_name). A CaseFile built by hand, without a test_name, is named
+// after its caseId and its position, so that two equal caseIds never abort the binary.
 struct CaseIdName {
   std::string operator()(const ::testing::TestParamInfo<CaseFile>& info) const {
-    std::string name;
-    for (char c : info.param.case_id) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return name.empty() ? "case_" + std::to_string(info.index) : name;
+    if (!info.param.test_name.empty()) return info.param.test_name;
+    const std::string name = test_name_from(info.param.case_id);
+    return (name.empty() ? "case" : name) + "_" + std::to_string(info.index);
   }
 };
 

@@ -117,6 +117,9 @@ class MockServer {
   // path() names the file and the JSON Pointer inside it ("stubs.json#/stubs/2/action").
   // Returns the stubs mounted.
   std::vector<StubRef> load_stubs(const std::string& file_or_folder);
+  // Reads and checks stub files as load_stubs() does, without a server (mockhttp serve checks
+  // them before it binds): throws DocumentError naming the file, the pointer and the problem.
+  static void check_stub_files(const std::string& file_or_folder);
   std::vector<StubInfo> stubs() const;  // every stub, scoped ones included, oldest first
   bool remove_stub(const std::string& stub_id);
 

@@ -3,6 +3,7 @@
 // mounted stub.
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -116,33 +117,46 @@ class StubRef {
 };
 
 // The fluent builder returned by when_requested_with() on a MockServer, a Scope or a
-// StubGroup. Nothing is mounted until a respond_with*() call, which mounts the stub and
-// returns its handle. Chaos setters check their values at once and throw StubError.
+// StubGroup. Nothing is mounted until a respond_with*() call or proxy_to() (the terminal), which
+// mounts the stub and returns its handle. Chaos setters check their values at once and throw
+// StubError.
+// A builder that ends without its terminal mounted nothing: a chain that stops at a setter
+// (`.expect(1);`) would test nothing, so the setters are [[nodiscard]] (a compiler warning), and
+// the builder's end reports it through the expectation sink like a failed expectation, at the
+// line of when_requested_with() (a GoogleTest failure with mockhttp/gtest.hpp). Not while the
+// stack unwinds from an exception: a setter or the terminal that threw has said enough.
+// Move-only: a copy would be a second builder of the same stub.
 // Thread safety: build on one thread; the mounted stub is then safe from any thread.
 class [[nodiscard]] StubBuilder {
  public:
-  StubBuilder& max_calls(std::int64_t calls);  // throws StubError when negative
+  StubBuilder(StubBuilder&& other) noexcept;
+  StubBuilder& operator=(StubBuilder&&) = delete;
+  StubBuilder(const StubBuilder&) = delete;
+  StubBuilder& operator=(const StubBuilder&) = delete;
+  ~StubBuilder();
+
+  [[nodiscard]] StubBuilder& max_calls(std::int64_t calls);  // throws StubError when negative
   // Verified when the stub's server, scope or group ends (mockhttp/expectations.hpp).
-  StubBuilder& expect(Criteria times);
+  [[nodiscard]] StubBuilder& expect(Criteria times);
 
   // Scenarios (ScenarioStep): in_scenario names it; when_state and will_set_state are optional.
   //   .in_scenario("checkout").when_state("Started").will_set_state("Paid")
-  StubBuilder& in_scenario(std::string name);
-  StubBuilder& when_state(std::string state);       // throws StubError before in_scenario()
-  StubBuilder& will_set_state(std::string state);   // throws StubError before in_scenario()
+  [[nodiscard]] StubBuilder& in_scenario(std::string name);
+  [[nodiscard]] StubBuilder& when_state(std::string state);       // throws StubError before in_scenario()
+  [[nodiscard]] StubBuilder& will_set_state(std::string state);   // throws StubError before in_scenario()
 
   // Chaos (docs/chaos.md). Each may be combined with the others; a second call of the same
   // setter replaces the first. Durations take any std::chrono duration (whole milliseconds
   // are kept); the integer overloads are milliseconds.
-  StubBuilder& with_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter = {});
-  StubBuilder& with_latency(std::int64_t base_ms, std::int64_t jitter_ms = 0) {
+  [[nodiscard]] StubBuilder& with_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter = {});
+  [[nodiscard]] StubBuilder& with_latency(std::int64_t base_ms, std::int64_t jitter_ms = 0) {
     return with_latency(std::chrono::milliseconds(base_ms), std::chrono::milliseconds(jitter_ms));
   }
-  StubBuilder& with_latency(Latency latency);  // e.g. lognormal(100ms, 0.5)
-  StubBuilder& with_connection_drop(double probability);
-  StubBuilder& with_fault(FaultKind kind, double probability = 1.0);
-  StubBuilder& with_dribble(int chunks, std::chrono::milliseconds duration);
-  StubBuilder& with_dribble(int chunks, std::int64_t duration_ms) {
+  [[nodiscard]] StubBuilder& with_latency(Latency latency);  // e.g. lognormal(100ms, 0.5)
+  [[nodiscard]] StubBuilder& with_connection_drop(double probability);
+  [[nodiscard]] StubBuilder& with_fault(FaultKind kind, double probability = 1.0);
+  [[nodiscard]] StubBuilder& with_dribble(int chunks, std::chrono::milliseconds duration);
+  [[nodiscard]] StubBuilder& with_dribble(int chunks, std::int64_t duration_ms) {
     return with_dribble(chunks, std::chrono::milliseconds(duration_ms));
   }
 
@@ -164,7 +178,7 @@ class [[nodiscard]] StubBuilder {
   friend class StubGroup;
   StubBuilder(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement, Request request,
               SourceLocation mounted_at)
-      : engine_(std::move(engine)), placement_(std::move(placement)) {
+      : engine_(std::move(engine)), placement_(std::move(placement)), exceptions_at_start_(std::uncaught_exceptions()) {
     definition_.request = std::move(request);
     definition_.mounted_at = mounted_at;
   }
@@ -173,6 +187,8 @@ class [[nodiscard]] StubBuilder {
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<const StubPlacement> placement_;
   StubDefinition definition_;
+  bool finished_ = false;  // the terminal ran, or the builder was moved from
+  int exceptions_at_start_ = 0;  // std::uncaught_exceptions() when the builder was made
 };
 
 }  // namespace mockhttp

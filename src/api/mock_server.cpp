@@ -1,7 +1,11 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "core/engine.hpp"
 
@@ -11,9 +15,44 @@ using detail::ScopeFilter;
 
 MockServer::MockServer() : MockServer(ServerOptions{}) {}
 
+namespace {
+
+// The engines of the servers alive, for settle_live_servers(): weak, so a server's end is not
+// delayed; dead entries are dropped whenever one is added.
+struct LiveEngines {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<Engine>> engines;
+};
+LiveEngines& live_engines() {
+  static auto* engines = new LiveEngines;  // never destroyed: servers may end during exit
+  return *engines;
+}
+void note_live(const std::shared_ptr<Engine>& engine) {
+  LiveEngines& live = live_engines();
+  std::lock_guard<std::mutex> lock(live.mutex);
+  auto& engines = live.engines;
+  engines.erase(std::remove_if(engines.begin(), engines.end(), [](const auto& e) { return e.expired(); }), engines.end());
+  engines.push_back(engine);
+}
+
+}  // namespace
+
 MockServer::MockServer(ServerOptions options)
     : engine_(std::make_shared<Engine>(options)), exceptions_at_start_(std::uncaught_exceptions()) {
   engine_->start();
+  note_live(engine_);
+}
+
+void settle_live_servers() {
+  std::vector<std::shared_ptr<Engine>> alive;
+  {
+    LiveEngines& live = live_engines();
+    std::lock_guard<std::mutex> lock(live.mutex);
+    for (const auto& engine : live.engines) {
+      if (auto locked = engine.lock()) alive.push_back(std::move(locked));
+    }
+  }
+  for (const auto& engine : alive) engine->settle(ScopeFilter::everything());  // outside the lock: sinks may block
 }
 
 namespace {

@@ -1,8 +1,13 @@
+#include <exception>
+#include <utility>
+
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
 #include <mockhttp/stub.hpp>
 
 #include "core/engine.hpp"
+#include "core/expectation_sink.hpp"
+#include "matching/impossible_matcher.hpp"
 #include "wire/wire_object.hpp"
 
 namespace mockhttp {
@@ -97,6 +102,7 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
 }
 
 void StubDefinition::validate() const {
+  if (auto problem = detail::why_no_request_can_match(request)) throw StubError(std::move(*problem));
   if (max_calls && *max_calls < 0) throw StubError("max_calls must be >= 0, got " + std::to_string(*max_calls));
   chaos.validate();
   const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1);
@@ -253,6 +259,30 @@ StubRef StubBuilder::proxy_to(ProxyTarget target) {
   return mount();
 }
 
-StubRef StubBuilder::mount() { return engine_->mount(definition_, *placement_); }
+StubBuilder::StubBuilder(StubBuilder&& other) noexcept
+    : engine_(std::move(other.engine_)),
+      placement_(std::move(other.placement_)),
+      definition_(std::move(other.definition_)),
+      finished_(std::exchange(other.finished_, true)),
+      exceptions_at_start_(other.exceptions_at_start_) {}
+
+StubBuilder::~StubBuilder() {
+  if (finished_ || std::uncaught_exceptions() > exceptions_at_start_) return;
+  // A chain that stopped at a setter: the test would pass having mounted nothing.
+  const SourceLocation& where = definition_.mounted_at;
+  std::string report = "A stub builder ended without a response, so no stub was mounted: {" +
+                       definition_.request.describe() + "}";
+  if (where.known()) report += " built at " + where.describe();
+  report += ". End the chain with respond_with(...), respond_with_json(...), respond_with_template(...), "
+            "respond_with_sequence(...), respond_with_sse(...) or proxy_to(...)";
+  if (definition_.expected_calls) report += "; its expect(" + definition_.expected_calls->describe() + ") was never checked";
+  report += ".";
+  detail::report_unmet_expectation({"", definition_.request.describe(), where, std::move(report)});
+}
+
+StubRef StubBuilder::mount() {
+  finished_ = true;  // even when mounting throws: the exception says what is wrong
+  return engine_->mount(definition_, *placement_);
+}
 
 }  // namespace mockhttp

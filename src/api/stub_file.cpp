@@ -65,14 +65,19 @@ std::vector<std::string> stub_files_in(const std::string& file_or_folder) {
   std::error_code error;
   if (!fs::is_directory(file_or_folder, error)) return {file_or_folder};
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(file_or_folder)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path().string());
+  for (fs::directory_iterator entry(file_or_folder, error), end; !error && entry != end; entry.increment(error)) {
+    if (entry->is_regular_file() && entry->path().extension() == ".json") files.push_back(entry->path().string());
   }
+  if (error) throw in_file(file_or_folder, "", "the folder cannot be listed: " + error.message());
   std::sort(files.begin(), files.end());
   return files;
 }
 
 }  // namespace
+
+void MockServer::check_stub_files(const std::string& file_or_folder) {
+  for (const auto& file : stub_files_in(file_or_folder)) (void)read_stub_file(file);
+}
 
 std::vector<StubRef> MockServer::load_stubs(const std::string& file_or_folder) {
   std::vector<FileStub> all;

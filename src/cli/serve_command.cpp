@@ -42,7 +42,20 @@ struct ServeOptions {
   std::string ca_out;
   std::vector<std::string> connect_passthrough_hosts;
   std::string upstream_ca_file;
+  std::vector<std::string> control_surfaces{"admin_api", "admin_ui", "softprobe_api"};
 };
+
+// The surfaces --control names, in the order they are asked.
+std::vector<std::shared_ptr<const ControlSurface>> chosen_surfaces(const std::vector<std::string>& names,
+                                                                    const ControlOptions& control) {
+  std::vector<std::shared_ptr<const ControlSurface>> surfaces;
+  for (const auto& name : names) {
+    if (name == "admin_api") surfaces.push_back(admin_api(control));
+    if (name == "admin_ui") surfaces.push_back(admin_ui(control));
+    if (name == "softprobe_api") surfaces.push_back(softprobe_api(control));
+  }
+  return surfaces;
+}
 
 // A whole file as text; throws ServerError naming the file and the flag.
 std::string read_whole_file(const std::string& path, const char* flag) {
@@ -80,8 +93,17 @@ bool is_loopback(const std::string& host) {
 int serve(const ServeOptions& options) {
   if (!is_loopback(options.host) && !options.allow_remote) {
     std::cerr << "mockhttp: refusing to bind " << options.host
-              << ": the admin API has no authentication. Pass --allow-remote to serve beyond this machine.\n";
+              << ": the control surfaces would be open to the network. Pass --allow-remote to serve beyond this "
+                 "machine, with --token TOKEN so that every control call must present it (or --control none).\n";
     return 2;
+  }
+  // Stub files are read before the port is bound: a mistake in one is reported as itself,
+  // never hidden behind a port that happens to be taken.
+  try {
+    for (const auto& file : options.stub_files) MockServer::check_stub_files(file);
+  } catch (const Error& e) {
+    std::cerr << "mockhttp: " << e.what() << std::endl;
+    return 1;
   }
   // SIGINT and SIGTERM are taken by sigwait below, on this thread only; blocked before the
   // server starts, so its threads inherit the mask and never receive them.
@@ -103,7 +125,7 @@ int serve(const ServeOptions& options) {
   server_options.connect_passthrough_hosts = options.connect_passthrough_hosts;
   server_options.upstream_ca_file = options.upstream_ca_file;
   server_options.max_connections = options.max_connections;
-  // A standalone server is driven over HTTP: every control surface is on.
+  // A standalone server is driven over HTTP: every control surface is on unless --control says.
   ControlOptions control;
   control.allowed_hosts = options.allowed_hosts;
   if (options.allow_remote) control.allowed_hosts.push_back("*");  // reached by whatever name
@@ -112,7 +134,7 @@ int serve(const ServeOptions& options) {
   if (control.token.empty()) {
     if (const char* softprobe_token = std::getenv("SOFTPROBE_API_TOKEN")) control.token = softprobe_token;
   }
-  server_options.control_surfaces = all_control_surfaces(control);
+  server_options.control_surfaces = chosen_surfaces(options.control_surfaces, control);
   if (!options.quiet) {
     server_options.request_log = [log_mutex](const std::string& line) {
       std::lock_guard<std::mutex> lock(*log_mutex);
@@ -188,6 +210,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--max-header-count", options->max_header_count,
                       "Most header fields in a request; more is a 431")
+      ->capture_default_str();
+  command->add_option("--control", options->control_surfaces,
+                      "Control surfaces to serve, comma-separated: admin_api (/__mock__), admin_ui (/__admin__), "
+                      "softprobe_api (/v1/sessions; GET /health and /v1/meta when no stub answers them), or none")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"admin_api", "admin_ui", "softprobe_api", "none"}))
       ->capture_default_str();
   command->add_flag("--tls", options->tls,
                     "Serve HTTPS: a certificate minted from a fresh CA of this server's (or --cert/--key)");

@@ -2,6 +2,7 @@
 // prefixes; a call under them is checked (control/call_guard) before the surface sees it.
 #include <mockhttp/control.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 #include <vector>
 
@@ -25,14 +26,23 @@ enum class ErrorShape { assertive, softprobe };
 
 class GuardedRouter final : public detail::ControlRouter {
  public:
+  // `prefixes` are the surface's own; `after_stubs` are single paths it answers when no stub does.
   GuardedRouter(const char* name, RouteFunction route, std::vector<std::string> prefixes, ErrorShape shape,
-                ControlOptions options)
-      : name_(name), route_(route), prefixes_(std::move(prefixes)), shape_(shape), options_(std::move(options)) {}
+                ControlOptions options, std::vector<std::string> after_stubs = {})
+      : name_(name),
+        route_(route),
+        prefixes_(std::move(prefixes)),
+        after_stubs_(std::move(after_stubs)),
+        shape_(shape),
+        options_(std::move(options)) {}
 
   std::string name() const override { return name_; }
 
+  bool answers_after_stubs(const std::string& path) const override {
+    return std::find(after_stubs_.begin(), after_stubs_.end(), path) != after_stubs_.end();
+  }
   bool route(Engine& engine, const httplib::Request& request, httplib::Response& response) const override {
-    if (!owns(request.path)) return false;
+    if (!owns(request.path) && !answers_after_stubs(request.path)) return false;
     const detail::ServerAddress server{engine.host(), engine.port()};
     if (const auto refusal = detail::refuse_control_call(options_, server, request, request.path == "/health")) {
       if (refusal->status == 401) response.set_header("WWW-Authenticate", "Bearer");
@@ -64,6 +74,7 @@ class GuardedRouter final : public detail::ControlRouter {
   const char* name_;
   RouteFunction route_;
   std::vector<std::string> prefixes_;
+  std::vector<std::string> after_stubs_;
   ErrorShape shape_;
   ControlOptions options_;
 };
@@ -80,8 +91,8 @@ std::shared_ptr<const ControlSurface> admin_ui(ControlOptions options) {
 }
 std::shared_ptr<const ControlSurface> softprobe_api(ControlOptions options) {
   return std::make_shared<GuardedRouter>("softprobe_api", &detail::handle_session_call,
-                                         std::vector<std::string>{"/v1/sessions", "/v1/meta", "/health"}, ErrorShape::softprobe,
-                                         std::move(options));
+                                         std::vector<std::string>{"/v1/sessions"}, ErrorShape::softprobe, std::move(options),
+                                         std::vector<std::string>{"/v1/meta", "/health"});
 }
 std::vector<std::shared_ptr<const ControlSurface>> all_control_surfaces(ControlOptions options) {
   return {admin_api(options), admin_ui(options), softprobe_api(options)};

@@ -159,12 +159,20 @@ std::string Engine::seed_note() const {
 
 void Engine::handle(const httplib::Request& http_request, httplib::Response& http_response) {
   try {
+    // A surface's own prefixes answer first; its single paths (GET /health) only when no stub
+    // does, so a user's stub on them wins.
+    const ControlRouter* after_stubs = nullptr;
     for (const auto& router : routers_) {
-      if (router->route(*this, http_request, http_response)) return;
+      if (router->answers_after_stubs(http_request.path)) {
+        after_stubs = router.get();
+      } else if (router->route(*this, http_request, http_response)) {
+        return;
+      }
     }
     JournalEntry entry{capture_request(http_request)};
     const RequestSubjects subjects(entry.request);
     if (const auto session_id = replay_session_of(entry.request)) {
+      if (after_stubs && after_stubs->route(*this, http_request, http_response)) return;  // sessions have no stubs
       answer_in_replay_session(*session_id, entry, subjects, http_request, http_response);
       return;
     }
@@ -183,6 +191,7 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     }
 
     auto selection = stubs_.select(subjects, entry.scope_id);
+    if (!selection && after_stubs && after_stubs->route(*this, http_request, http_response)) return;  // not journaled
     ChaosDecision decision;
     if (selection) {
       const MountedStub& stub = *selection->stub;

@@ -2,6 +2,10 @@
 // checking their order, and the expectations of stubs (counted calls) when they end.
 #include <mockhttp/errors.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
 #include "core/engine.hpp"
 #include "core/expectation_sink.hpp"
 
@@ -56,6 +60,62 @@ std::vector<NearMiss> closest_requests(const JournalView& entries, const Compile
   return closest_near_misses(std::move(candidates), kClosestRequestsShown);
 }
 
+// The journaled requests that match, numbered as in the journal (at most kMatchingShown).
+std::string matching_requests(const JournalView& entries, const CompiledMatcher& matcher) {
+  constexpr std::size_t kMatchingShown = 5;
+  std::string out;
+  std::size_t shown = 0, more = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const RecordedRequest request = entries[i].request;
+    if (!matcher.matches(request)) continue;
+    if (shown == kMatchingShown) {
+      ++more;
+      continue;
+    }
+    out += "  " + std::to_string(++shown) + ". " + request.describe() + " [request #" + std::to_string(i + 1) + "]\n";
+  }
+  if (more > 0) out += "  ... and " + std::to_string(more) + " more\n";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+// Whether some count from `count` on still satisfies `times`: while a wait goes on the journal
+// only grows, so "exactly 1" with 2 journaled can never hold again and the wait ends at once.
+// A count criteria is built of numeric constants (eq, gt, between, and/or/not, even/odd...), and
+// its verdict on an integer can change only next to one of them, so the counts next to each
+// constant and two past the last (both parities) stand for every later count. A C++ predicate
+// (number_that) cannot be read: it is assumed to be still reachable.
+bool can_still_be_met(const Criteria& times, std::size_t count) {
+  std::vector<double> constants;
+  bool opaque = false;
+  const std::function<void(const json&)> collect = [&](const json& form) {
+    if (form.is_number()) constants.push_back(form.get<double>());
+    if (form.is_object() && form.contains("$predicate")) opaque = true;
+    if (form.is_structured()) {
+      for (const auto& item : form) collect(item);
+    }
+  };
+  collect(times.to_json());
+  if (opaque) return true;
+  std::vector<double> candidates;
+  const auto from = static_cast<double>(count);
+  double last = from;
+  for (const double constant : constants) {
+    const double whole = std::floor(constant);
+    for (double near = whole - 1; near <= whole + 2; ++near) {
+      if (near >= from) candidates.push_back(near);
+    }
+    last = std::max(last, whole);
+  }
+  for (double k = 0; k < 4; ++k) candidates.push_back(from + k);
+  candidates.push_back(last + 2);
+  candidates.push_back(last + 3);
+  constexpr double kLargestExactCount = 9007199254740992.0;  // 2^53: beyond it a double skips integers
+  return std::any_of(candidates.begin(), candidates.end(), [&](double candidate) {
+    return candidate <= kLargestExactCount && times.matches(json(static_cast<std::uint64_t>(candidate)));
+  });
+}
+
 std::string described(const MountedStub& stub) {
   std::string out = "stub " + stub.id + " {" + stub.definition.request.describe() + "}";
   if (stub.definition.mounted_at.known()) out += " mounted at " + stub.definition.mounted_at.describe();
@@ -79,6 +139,12 @@ Verification Engine::confirm(const Request& matcher, const Criteria& times, Scop
   if (verdict.matched) return Verification(true, count, std::move(report), {});
 
   if (!verdict.reason.empty()) report += " (" + verdict.reason + ")";
+  if (!can_still_be_met(times, count)) {
+    // Too many matched: the requests that did not match explain nothing; the ones that did do.
+    report += "\nRequests that matched:\n" + matching_requests(entries, compiled);
+    report += seed_note();
+    return Verification(false, count, std::move(report), {});
+  }
   std::vector<NearMiss> closest = closest_requests(entries, compiled);
   if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);
   if (const auto dropped = journal_.dropped()) {
@@ -92,17 +158,31 @@ Verification Engine::wait_for(const Request& matcher, const Criteria& times, std
                               ScopeFilter filter) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool stopped = false;
+  bool past_it = false;
   while (true) {
     // Read before counting: an append between the count and the wait still wakes the wait.
     const std::uint64_t seen = journal_.appends();
-    if (times.evaluate(json(count_matching(matcher, filter))).matched) break;
+    const std::size_t count = count_matching(matcher, filter);
+    if (times.evaluate(json(count)).matched) break;
+    if (!can_still_be_met(times, count)) {
+      past_it = true;
+      break;
+    }
     if (!journal_.wait_for_append(seen, deadline)) {
       stopped = std::chrono::steady_clock::now() < deadline;
       break;
     }
   }
   Verification verification = confirm(matcher, times, filter);
-  if (!verification.passed()) {
+  if (verification.passed()) return verification;
+  if (past_it) {
+    verification.report_ = "Stopped waiting at once: more requests matched than " + times_phrase(times, "time(s)") +
+                           " allows, and the count only grows while waiting. " + verification.report_;
+    if (times.is_literal()) {
+      verification.report_ += "\n(A plain number is an exact count everywhere in mockhttp; to wait for at least " +
+                              times.describe() + ", write gte(" + times.describe() + ").)";
+    }
+  } else {
     verification.report_ = (stopped ? std::string("The server stopped while waiting: ")
                                     : "Waited " + std::to_string(timeout.count()) + " ms: ") +
                            verification.report_;

@@ -16,6 +16,9 @@ class RequestFields {
   static const std::optional<Criteria>& path(const Request& r) { return r.path_criteria_; }
   static const std::optional<Criteria>& headers(const Request& r) { return r.headers_; }
   static const std::optional<Criteria>& query(const Request& r) { return r.query_; }
+  // The per-name criteria of header(name, ...) and query(name, ...), before they are combined.
+  static const CriteriaMap& header_values(const Request& r) { return r.header_values_; }
+  static const CriteriaMap& query_values(const Request& r) { return r.query_values_; }
   static const std::optional<Criteria>& host(const Request& r) { return r.host_; }
   static const std::optional<Criteria>& body(const Request& r) { return r.body_; }
   static const std::optional<Criteria>& client_certificate(const Request& r) { return r.client_certificate_; }

@@ -203,7 +203,9 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
         SSL_shutdown(ssl);
         SSL_free(ssl);
       } else {
-        log("TLS handshake failed: " + problem + " (clients must trust MockServer::ca_certificate_pem())");
+        log("TLS handshake failed: " + problem +
+            " (clients must trust the server's CA: MockServer::ca_certificate_pem() in C++, the --ca-out file of "
+            "mockhttp serve)");
       }
     }
   }
@@ -230,7 +232,12 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
       connect_(std::move(connect)),
       limits_(limits),
       handler_(std::move(handler)) {
-  if (logger) server_->set_logger(std::move(logger));
+  if (logger) {
+    // A CONNECT is logged by tunnel() with what became of it; cpp-httplib's line would repeat it.
+    server_->set_logger([logger = std::move(logger)](const httplib::Request& request, const httplib::Response& response) {
+      if (request.method != "CONNECT") logger(request, response);
+    });
+  }
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
   // set_tcp_nodelay() covers platforms where cpp-httplib sets it per connection.

@@ -1,6 +1,8 @@
 #pragma once
 // Reading a JSON file whole, for stub files, case files and the CLI: the document, or why
 // there is none (the file cannot be read, or a syntax error and its byte).
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -19,8 +21,9 @@ struct JsonFile {
 };
 
 inline JsonFile read_json_file(const std::string& path) {
+  errno = 0;
   std::ifstream in(path);
-  if (!in) return {std::nullopt, "cannot be read", 0};
+  if (!in) return {std::nullopt, std::string("cannot be read: ") + (errno != 0 ? std::strerror(errno) : "unknown reason"), 0};
   std::stringstream text;
   text << in.rdbuf();
   try {
