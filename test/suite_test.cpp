@@ -11,6 +11,8 @@
 
 #include <mockhttp/mockhttp.hpp>
 #include <mockhttp/suite.hpp>
+#include <mockhttp/suite_gtest.hpp>
+#include <gtest/gtest-spi.h>
 
 #include "suite/body_comparison.hpp"
 #include "suite/env_expansion.hpp"
@@ -617,6 +619,23 @@ TEST(SuiteAssertions, AHeadersHookGetsBothSidesWithoutTheIgnoredNames) {
   EXPECT_EQ(dashed.outcome, CaseResult::Outcome::failed) << dashed.describe();
   const CaseResult missing = run_fixed("hdrhook3", "  status: 201\n  custom-headers: nobody\n");
   EXPECT_TRUE(says(missing.describe(), "no HeadersAssertHook named \"nobody\"")) << missing.describe();
+}
+
+TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
+  write_quote_case("gskip", 1);
+  const auto suite = std::make_shared<const Suite>(
+      Suite::load(quote_suite("gskip", "  - {path: cases/gskip.case.json, skip: true}\n"), {}));
+  MockServer proxy;
+  suite_gtest_detail::SuiteCaseTest test(suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return std::string("http://127.0.0.1:1"); }});
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+                                                         &results);
+    test.TestBody();
+  }
+  ASSERT_EQ(results.size(), 1);
+  EXPECT_TRUE(results.GetTestPartResult(0).skipped()) << "not run, so no failure for the unreachable app";
+  EXPECT_TRUE(says(results.GetTestPartResult(0).message(), "not run: skip: true in the suite")) << results.GetTestPartResult(0).message();
 }
 
 }  // namespace
