@@ -7,11 +7,13 @@ Usage: cli_suite_test.py MOCKHTTP_BINARY STOREFRONT_APP EXAMPLE_DIR. Prints 'N p
 """
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
@@ -177,6 +179,69 @@ defaults:
         check("a glob that matches nothing: exit 1 saying so", code == 1 and "matches no file" in err, err)
         code, out, err = suite_run(suite_file, "--hook", "missing-equals")
         check("a --hook without NAME=COMMAND: exit 2", code == 2 and "NAME=COMMAND" in err, (code, err))
+
+    # A suite written the way Softprobe's e2e suite is (test/data/suites/storefront-e2e.suite.yaml):
+    # top-level request/mocks/assertions, anchors and << merge keys, an env: block, ${VAR:-default}
+    # in flow mappings, a list of statuses, header patterns, a skipped case.
+    e2e_suite = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "suites", "storefront-e2e.suite.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        junit = os.path.join(folder, "reports", "nested", "junit.xml")
+        report = os.path.join(folder, "html", "report.html")
+        code, out, err = suite_run(e2e_suite, HOOK_FLAGS[0], "--junit", junit, "--report", report)
+        check("a Softprobe-style e2e suite runs unchanged: exit 0", code == 0, (code, out, err))
+        check("its cases pass and the skipped one is reported as skipped",
+              "3 case(s): 2 passed, 0 failed, 0 errors, 1 skipped" in out and "SKIP " in out and "[e2e-not-ready]" in out,
+              out + err)
+        check("--junit and --report make their folders", os.path.isfile(junit) and os.path.isfile(report), os.listdir(folder))
+        tree = ElementTree.parse(junit).getroot().find("testsuite")
+        check("JUnit: the skipped case with the reason", tree.get("skipped") == "1" and
+              tree.find("testcase[@name='e2e-not-ready']/skipped").get("message") == "not run: skip: true in the suite",
+              ElementTree.tostring(tree)[:800])
+        # The env: block is under the environment: a status the shell sets wins.
+        code, out, err = suite_run(e2e_suite, HOOK_FLAGS[0], "--filter", "e2e-paid", env={"EXPECTED_STATUS": "299"})
+        check("the environment wins over the env: block", code == 1 and "status: expected one of 299, 201, got 200" in out,
+              (code, out, err))
+
+        # A report that cannot be written: the file, the OS's reason, and the summary still printed.
+        blocker = write(folder, "not-a-folder", "")
+        code, out, err = suite_run(e2e_suite, HOOK_FLAGS[0], "--junit", os.path.join(blocker, "junit.xml"))
+        check("an unwritable --junit: exit 1 naming the file and why", code == 1 and "--junit: cannot make the folder" in err
+              and "not-a-folder" in err and "Not a directory" in err, err)
+        check("... and the summary line is still printed", "2 passed, 0 failed" in out, out)
+
+        # A headers-assert hook given with --hook.
+        headers_hook = write(folder, "headers.suite.yaml", f"""
+name: headers-hook
+cases:
+  - path: {case_file}
+    name: paid
+request: {{transform: checkout.unmaskCard}}
+mocks:
+  - {{name: rates, match: {{host: rates.example.test}}}}
+  - {{name: payments, match: {{host: payments.example.test}}}}
+assertions:
+  body: {{mode: ignore}}
+  headers: {{custom: headers.check, ignore: [content-length]}}
+""")
+        answer = "cat > /dev/null; echo '[{\"path\": \"x-checked\", \"expected\": \"yes\", \"actual\": \"no\"}]'"
+        code, out, err = suite_run(headers_hook, HOOK_FLAGS[0], "--hook", f"headers.check={answer}")
+        check("a headers hook's issues fail the case", code == 1 and "hook headers.check x-checked: expected yes, got no" in out,
+              (code, out, err))
+
+        # Hooks that outlive --timeout: their whole process group is killed at the deadline, so a
+        # pipeline reading mockhttp's output ends too (the sleeps would hold it for 30 s).
+        for label, command in [("a hook whose child keeps running", "sleep 30 & sleep 30"),
+                               ("a hook that closes its stdout and keeps running", "exec >&-; sleep 30"),
+                               ("a hook that prints more than 64 MiB", "yes")]:
+            started = time.monotonic()
+            pipeline = subprocess.run(
+                f"{shlex.quote(binary)} suite run {shlex.quote(headers_hook)} --app-url {shlex.quote(app_url)} "
+                f"--port {proxy_port} --timeout 1 --hook {shlex.quote('checkout.unmaskCard=' + command)} 2>&1 | cat",
+                shell=True, capture_output=True, text=True, timeout=120)
+            elapsed = time.monotonic() - started
+            check(f"{label}: stopped, and `2>&1 | cat` ends well before the hook would", elapsed < 20
+                  and "hook checkout.unmaskCard" in pipeline.stdout and "stopped" in pipeline.stdout,
+                  (elapsed, pipeline.stdout[-1500:]))
 finally:
     storefront.terminate()
     storefront.wait(timeout=30)

@@ -11,6 +11,8 @@
 
 #include <mockhttp/mockhttp.hpp>
 #include <mockhttp/suite.hpp>
+#include <mockhttp/suite_gtest.hpp>
+#include <gtest/gtest-spi.h>
 
 #include "suite/body_comparison.hpp"
 #include "suite/env_expansion.hpp"
@@ -243,7 +245,7 @@ TEST(SuiteFile, MistakesNameTheFileTheLineAndTheField) {
                    "is not a JSONPath this reads"));
   EXPECT_TRUE(says(load("g.suite.yaml", "cases:\n  - path: cases/missing.case.json\n"), "the case cannot be used"));
   EXPECT_TRUE(says(load("h.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  request: {headers: {x: \"${NOPE}\"}}\n"),
-                   "h.suite.yaml#/defaults/request/headers/x: line 3: ${NOPE} is not set"));
+                   "h.suite.yaml: line 3: ${NOPE} is not set"));
   EXPECT_TRUE(says(load("i.suite.yaml", "name: [\n"), "i.suite.yaml"));
 }
 
@@ -316,6 +318,324 @@ TEST(SuiteRunner, AStrictPolicyMakesAnUnmockedCallAnErrorOfTheCaseAndAnUnreachab
   EXPECT_EQ(unreachable.outcome, CaseResult::Outcome::error);
   EXPECT_TRUE(says(unreachable.describe(), "did not answer GET /quote")) << unreachable.describe();
   EXPECT_EQ(unreachable.to_json()["outcome"], "error");
+}
+
+// An application whose answer is fixed: 201, JSON with a charset, a field with personal data.
+class FixedAnswerApp {
+ public:
+  FixedAnswerApp() {
+    server_.Get("/quote", [](const httplib::Request&, httplib::Response& response) {
+      response.status = 201;
+      response.set_header("x-request-id", "req-12345");
+      response.set_content(R"({"sku":"fixed","price":7,"email":"real.person@example.com"})", "application/json; charset=utf-8");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~FixedAnswerApp() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// The case FixedAnswerApp is checked against: captured 200 {"sku":"fixed","price":7,"email":...}.
+void write_fixed_case() {
+  const std::string answer = R"({"sku":"fixed","price":7,"email":"captured@example.com"})";
+  const Json document = {{"version", "1.0.0"},
+                         {"caseId", "fixed"},
+                         {"traces", Json::array({{{"resourceSpans", Json::array({{{"scopeSpans", Json::array({{{"spans",
+                             Json::array({span_of("inbound", "shop.test", "/quote", 200, answer)})}}})}}})}}})}};
+  write_text("cases/fixed.case.json", document.dump(2));
+}
+
+CaseResult run_fixed(const std::string& name, const std::string& assertions_yaml, SuiteHooks hooks = {}) {
+  write_fixed_case();
+  MockServer proxy;
+  FixedAnswerApp app;
+  const Suite suite = Suite::load(write_text(name + ".suite.yaml", "name: " + name + "\ncases: cases/fixed.case.json\nassertions:\n" +
+                                                                        assertions_yaml),
+                                  {});
+  SuiteRun run;
+  run.app_url = app.url();
+  run.hooks = std::move(hooks);
+  return run_case(suite, suite.cases()[0], proxy, run);
+}
+
+TEST(SuiteFile, TopLevelRequestMocksAssertionsAreTheDefaultsAndVersionOneIsRead) {
+  write_quote_case("toplevel", 1);
+  const Suite suite = Suite::load(write_text("toplevel.suite.yaml", R"(name: toplevel
+version: 1
+cases: cases/toplevel.case.json
+request: {transform: hook.one}
+mocks:
+  - {name: prices, match: {host: prices.example.test}}
+assertions: {status: 200}
+defaults:
+  policy: {externalHttp: strict, externalAllowlist: [allowed.test]}
+)"),
+                                  {});
+  ASSERT_EQ(suite.cases().size(), 1u);
+  const SuiteCase& only = suite.cases()[0];
+  EXPECT_EQ(only.request.transform, "hook.one");
+  ASSERT_EQ(only.mocks.size(), 1u);
+  EXPECT_EQ(only.mocks[0].name, "prices");
+  EXPECT_EQ(only.assertions.status, 200);
+  ASSERT_TRUE(only.policy);
+  EXPECT_EQ((*only.policy)["externalHttp"], "strict");
+  EXPECT_EQ((*only.policy)["allowHosts"], Json::array({"allowed.test"})) << only.policy->dump();
+
+  const auto load = [](const std::string& name, const std::string& text) {
+    return document_error_of([&] { (void)Suite::load(write_text(name, text), {}); });
+  };
+  EXPECT_TRUE(says(load("v2.suite.yaml", "version: 2\ncases: cases/toplevel.case.json\n"),
+                   "v2.suite.yaml#/version: line 1: this reads suite version 1, the file says 2"));
+  EXPECT_TRUE(says(load("twice.suite.yaml", "cases: cases/toplevel.case.json\nmocks: []\ndefaults: {mocks: []}\n"),
+                   "twice.suite.yaml#/mocks: line 2: is given twice"));
+  // The old place of the policy still works.
+  const Suite old = Suite::load(write_text("oldpolicy.suite.yaml", "cases: cases/toplevel.case.json\npolicy: {externalHttp: strict}\n"), {});
+  ASSERT_TRUE(old.cases()[0].policy);
+}
+
+TEST(SuiteFile, TheEnvBlockIsUnderTheEnvironmentAndTheEnvFile) {
+  write_quote_case("envblock", 1);
+  const std::string path = write_text("envblock.suite.yaml", R"(name: envblock
+env:
+  FROM_BLOCK: block
+  OVERRIDDEN: block
+cases: cases/envblock.case.json
+request:
+  headers: {x-a: "${FROM_BLOCK}", x-b: "${OVERRIDDEN}"}
+)");
+  const Suite suite = Suite::load(path, {{"OVERRIDDEN", "shell"}});
+  const Headers expected = {{"x-a", "block"}, {"x-b", "shell"}};
+  EXPECT_EQ(suite.cases()[0].request.headers, expected);
+  EXPECT_EQ(suite.env().at("FROM_BLOCK"), "block") << "hooks see the block's values too";
+
+  // The CLI's order: the environment over the env file, both over env:.
+  const std::string env_file = write_text("envblock.env", "OVERRIDDEN=file\nFROM_BLOCK=file\n");
+  ::setenv("OVERRIDDEN", "environment", 1);
+  const Suite layered = Suite::load(path, Suite::process_environment(env_file));
+  ::unsetenv("OVERRIDDEN");
+  const Headers layered_expected = {{"x-a", "file"}, {"x-b", "environment"}};
+  EXPECT_EQ(layered.cases()[0].request.headers, layered_expected);
+}
+
+TEST(SuiteFile, SkipLeavesACaseOutAndOnlyLeavesOutEveryOther) {
+  MockServer proxy;
+  QuoteApp app(proxy.port());
+  write_quote_case("skip-a", 1);
+  write_quote_case("skip-b", 2);
+  write_quote_case("skip-c", 3);
+  const Suite skipping = Suite::load(quote_suite("skipping", "  - {path: cases/skip-a.case.json}\n"
+                                                             "  - {path: cases/skip-b.case.json, skip: true}\n"),
+                                     {});
+  SuiteRun run;
+  run.app_url = app.url();
+  const auto results = run_suite(skipping, proxy, run);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_NE(results[0].outcome, CaseResult::Outcome::skipped);
+  EXPECT_EQ(results[1].outcome, CaseResult::Outcome::skipped);
+  EXPECT_TRUE(says(junit_xml(skipping, results), "<skipped message=\"not run: skip: true in the suite\"/>"));
+  EXPECT_EQ(results[1].to_json()["outcome"], "skipped");
+
+  const Suite only = Suite::load(quote_suite("only", "  - {path: cases/skip-a.case.json}\n"
+                                                     "  - {path: cases/skip-b.case.json, only: true}\n"
+                                                     "  - {path: cases/skip-c.case.json}\n"),
+                                 {});
+  ASSERT_EQ(only.cases().size(), 3u);
+  EXPECT_TRUE(only.cases()[0].skip);
+  EXPECT_FALSE(only.cases()[1].skip);
+  EXPECT_TRUE(only.cases()[2].skip);
+  const auto chosen = run_suite(only, proxy, run);
+  EXPECT_EQ(chosen[0].outcome, CaseResult::Outcome::skipped);
+  EXPECT_NE(chosen[1].outcome, CaseResult::Outcome::skipped);
+  EXPECT_TRUE(says(chosen[2].describe(), "another case of the suite has only: true")) << chosen[2].describe();
+  EXPECT_TRUE(says(document_error_of([] {
+                     (void)Suite::load(quote_suite("badskip", "  - {path: cases/skip-a.case.json, skip: yes please}\n"), {});
+                   }),
+                   "/cases/0/skip: line 3: must be true or false"));
+}
+
+TEST(SuiteYaml, AnchorsAliasesAndMergeKeysExplicitKeysWin) {
+  write_quote_case("merge-keys", 1);
+  const Suite suite = Suite::load(write_text("mergekeys.suite.yaml", R"(name: merge-keys
+x-base: &base {direction: outbound, host: base.test, method: GET}
+x-path: &path {path: /v1/price, host: path.test}
+cases: cases/merge-keys.case.json
+mocks:
+  - name: one
+    match: {<<: *base, host: prices.example.test}
+  - name: two
+    match:
+      <<: [*path, *base]
+  - name: three
+    match: *base
+)"),
+                                  {});
+  const auto& mocks = suite.cases()[0].mocks;
+  ASSERT_EQ(mocks.size(), 3u);
+  EXPECT_EQ(mocks[0].match, (Json{{"direction", "outbound"}, {"host", "prices.example.test"}, {"method", "GET"}}))
+      << "the explicit key wins";
+  EXPECT_EQ(mocks[1].match, (Json{{"direction", "outbound"}, {"host", "path.test"}, {"method", "GET"}, {"path", "/v1/price"}}))
+      << "the first mapping listed wins";
+  EXPECT_EQ(mocks[2].match, mocks[0].match.is_object() ? (Json{{"direction", "outbound"}, {"host", "base.test"}, {"method", "GET"}})
+                                                       : Json());
+  const std::string bad = document_error_of([] {
+    (void)Suite::load(write_text("badmerge.suite.yaml", "x-scalar: &scalar just text\ncases: cases/merge-keys.case.json\n"
+                                                        "mocks:\n  - name: m\n    match:\n      <<: *scalar\n"),
+                      {});
+  });
+  EXPECT_TRUE(says(bad, "badmerge.suite.yaml: line 6: a merge key (<<) takes a mapping or a list of mappings")) << bad;
+}
+
+TEST(SuiteYaml, AnAliasBombAndDeepNestingAreRefusedWithTheFileAndLine) {
+  write_quote_case("bomb", 1);
+  std::string bomb = "name: bomb\ncases: cases/bomb.case.json\nx-0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (int level = 1; level <= 8; ++level) {
+    const std::string previous = "*l" + std::to_string(level - 1);
+    bomb += "x-" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int k = 0; k < 10; ++k) bomb += (k ? ", " : "") + previous;
+    bomb += "]\n";
+  }
+  ASSERT_LT(bomb.size(), 1000u);
+  const std::string refused = document_error_of([&] { (void)Suite::load(write_text("bomb.suite.yaml", bomb), {}); });
+  EXPECT_TRUE(says(refused, "bomb.suite.yaml: line ")) << refused;
+  EXPECT_TRUE(says(refused, "expands to more than 1000000 values")) << refused;
+
+  const std::string deep = "name: deep\ncases: cases/bomb.case.json\nx-deep: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  const std::string too_deep = document_error_of([&] { (void)Suite::load(write_text("deep.suite.yaml", deep), {}); });
+  EXPECT_TRUE(says(too_deep, "deep.suite.yaml: line 3: collections nested deeper than 256 levels")) << too_deep;
+  const std::string deep_maps = "cases: cases/bomb.case.json\nx-deep: " + std::string(50000, '{') + "\n";
+  EXPECT_TRUE(says(document_error_of([&] { (void)Suite::load(write_text("deepmaps.suite.yaml", deep_maps), {}); }),
+                   "nested deeper than 256 levels"));
+}
+
+TEST(SuiteVariables, ExpandedInTheTextBeforeYamlSoFlowMappingsAndNumbersWorkAndLinesStayRight) {
+  write_quote_case("textvars", 1);
+  const std::string path = write_text("textvars.suite.yaml", R"(name: textvars
+cases: cases/textvars.case.json
+mocks:
+  - {name: stripe, match: { hostSuffix: ${STRIPE_HOST:-stripe.com} }, response: {status: 200}}
+assertions:
+  status: ${EXPECTED_STATUS:-201}
+)");
+  const Suite suite = Suite::load(path, {});
+  EXPECT_EQ(suite.cases()[0].mocks[0].match, (Json{{"hostSuffix", "stripe.com"}}));
+  EXPECT_EQ(suite.cases()[0].assertions.status, 201);
+  EXPECT_EQ(Suite::load(path, {{"EXPECTED_STATUS", "204"}}).cases()[0].assertions.status, 204);
+  // A value with a line break does not move the lines reported below it.
+  const std::string lines = write_text("varlines.suite.yaml", "name: \"${TWO_LINES}\"\ncases: cases/textvars.case.json\nbogus: 1\n");
+  const std::string error = document_error_of([&] { (void)Suite::load(lines, {{"TWO_LINES", "a\nb"}}); });
+  EXPECT_TRUE(says(error, "varlines.suite.yaml#/bogus: line 3: unknown key")) << error;
+}
+
+TEST(SuiteMocks, AResponseWithoutASourceIsInlineAndPriorityAndConsumeReachTheRule) {
+  MockServer proxy;
+  QuoteApp app(proxy.port());
+  write_quote_case("prio", 5);
+  const Suite suite = Suite::load(write_text("prio.suite.yaml", R"(name: prio
+cases: cases/prio.case.json
+mocks:
+  - {name: cheap, match: {host: prices.example.test}, response: {status: 200, body: {price: 99}}, priority: 500, consume: once, latencyMs: 10}
+  - {name: captured, match: {host: prices.example.test, path: /v1/price}}
+  - {name: spare, match: {host: spare.test}, response: {status: 204}, consume: many}
+assertions: {body: {ignore: ["$.sku"]}}
+)"),
+                                  {});
+  const auto& mocks = suite.cases()[0].mocks;
+  EXPECT_FALSE(mocks[0].from_case) << "a response without a source is inline";
+  EXPECT_EQ(mocks[0].priority, 500);
+  EXPECT_TRUE(mocks[0].consume_once);
+  EXPECT_EQ(mocks[0].latency_ms, 10);
+  EXPECT_TRUE(mocks[1].from_case);
+  EXPECT_FALSE(mocks[2].consume_once);
+  SuiteRun run;
+  run.app_url = app.url();
+  const CaseResult result = run_case(suite, suite.cases()[0], proxy, run);
+  // The higher priority wins over the later mock: the app is quoted 99, not the captured 5.
+  EXPECT_TRUE(says(result.describe(), "body $.price: expected 5, got 99")) << result.describe();
+  EXPECT_TRUE(says(document_error_of([] {
+                     (void)Suite::load(write_text("badconsume.suite.yaml", "cases: cases/prio.case.json\nmocks:\n"
+                                                                           "  - {name: m, match: {}, response: {}, consume: twice}\n"),
+                                       {});
+                   }),
+                   "badconsume.suite.yaml#/mocks/0/consume: line 3: must be \"once\" or \"many\""));
+}
+
+TEST(SuiteAssertions, StatusListsAndRangesRegexHeadersAndTheBodyModes) {
+  // The app answers 201 with "application/json; charset=utf-8"; the case captured 200.
+  EXPECT_TRUE(run_fixed("any-of", "  status: [200, 201]\n  headers: {include: {content-type: ^application/json}}\n"
+                                  "  body: {ignore: [\"$.email\"]}\n").passed());
+  EXPECT_TRUE(run_fixed("range", "  status: {min: 200, max: 299}\n  body: {mode: ignore}\n").passed());
+  const CaseResult wrong = run_fixed("wrong", "  status: [200, 204]\n  headers: {include: {content-type: ^text/, x-request-id: '^req-\\d+$'}}\n"
+                                              "  body: {mode: ignore}\n");
+  EXPECT_TRUE(says(wrong.describe(), "status: expected one of 200, 204, got 201")) << wrong.describe();
+  EXPECT_TRUE(says(wrong.describe(), "header content-type: expected ^text/, got application/json; charset=utf-8")) << wrong.describe();
+  EXPECT_FALSE(says(wrong.describe(), "x-request-id")) << "the pattern matched";
+  EXPECT_TRUE(says(run_fixed("out-of-range", "  status: {min: 200, max: 200}\n  body: {mode: ignore}\n").describe(),
+                   "status: expected 200-200, got 201"));
+  const CaseResult bytes = run_fixed("bytes", "  status: 201\n  body: {mode: string, expected: '{\"sku\":\"fixed\"}'}\n");
+  EXPECT_TRUE(says(bytes.describe(), "body: expected {\"sku\":\"fixed\"}, got {\"sku\":\"fixed\",\"price\":7")) << bytes.describe();
+  EXPECT_TRUE(run_fixed("same-bytes", "  status: 201\n  body:\n    mode: string\n    expected: '{\"sku\":\"fixed\",\"price\":7,\"email\":\"real.person@example.com\"}'\n")
+                  .passed());
+  EXPECT_TRUE(says(document_error_of([] { (void)Suite::load(write_text("badre.suite.yaml", "cases: cases/fixed.case.json\n"
+                                                                                           "assertions: {headers: {include: {a: '(['}}}\n"), {}); }),
+                   "badre.suite.yaml#/assertions/headers/include/a: line 2: not a regular expression (RE2)"));
+}
+
+TEST(SuiteAssertions, RedactionsScrubBothBodiesBeforeTheyAreComparedOrShown) {
+  const CaseResult result = run_fixed("redacted", "  status: 201\n  body:\n    mode: exact\n"
+                                                  "    redactions: [{path: $.email, replacement: '<email>'}]\n");
+  EXPECT_TRUE(result.passed()) << result.describe();
+  EXPECT_FALSE(says(result.body, "real.person")) << result.body;
+  EXPECT_TRUE(says(result.body, "<email>")) << result.body;
+  const CaseResult unredacted = run_fixed("unredacted", "  status: 201\n  body: {mode: exact}\n");
+  EXPECT_TRUE(says(unredacted.describe(), "body $.email")) << unredacted.describe();
+}
+
+TEST(SuiteAssertions, AHeadersHookGetsBothSidesWithoutTheIgnoredNames) {
+  SuiteHooks hooks;
+  Headers seen;
+  hooks.headers_assert["check.ids"] = [&](const Headers& actual, const Headers& expected, const SuiteEnv&) {
+    seen = actual;
+    std::vector<BodyIssue> issues;
+    for (const auto& header : actual) {
+      if (header.first == "x-request-id") issues.push_back({"x-request-id", "(none)", header.second});
+    }
+    (void)expected;
+    return issues;
+  };
+  const CaseResult custom = run_fixed("hdrhook", "  status: 201\n  body: {mode: ignore}\n  headers: {custom: check.ids, ignore: [Content-Length]}\n", hooks);
+  EXPECT_TRUE(says(custom.describe(), "hook check.ids x-request-id: expected (none), got req-12345")) << custom.describe();
+  EXPECT_TRUE(std::none_of(seen.begin(), seen.end(), [](const auto& h) { return h.first == "Content-Length" || h.first == "content-length"; }));
+  const CaseResult dashed = run_fixed("hdrhook2", "  status: 201\n  body: {mode: ignore}\n  custom-headers: check.ids\n", hooks);
+  EXPECT_EQ(dashed.outcome, CaseResult::Outcome::failed) << dashed.describe();
+  const CaseResult missing = run_fixed("hdrhook3", "  status: 201\n  custom-headers: nobody\n");
+  EXPECT_TRUE(says(missing.describe(), "no HeadersAssertHook named \"nobody\"")) << missing.describe();
+}
+
+TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
+  write_quote_case("gskip", 1);
+  const auto suite = std::make_shared<const Suite>(
+      Suite::load(quote_suite("gskip", "  - {path: cases/gskip.case.json, skip: true}\n"), {}));
+  MockServer proxy;
+  suite_gtest_detail::SuiteCaseTest test(suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return std::string("http://127.0.0.1:1"); }});
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+                                                         &results);
+    test.TestBody();
+  }
+  ASSERT_EQ(results.size(), 1);
+  EXPECT_TRUE(results.GetTestPartResult(0).skipped()) << "not run, so no failure for the unreachable app";
+  EXPECT_TRUE(says(results.GetTestPartResult(0).message(), "not run: skip: true in the suite")) << results.GetTestPartResult(0).message();
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 // once with one Suite and one MockServer (each case has its own session). Hooks are called on
 // the thread that runs the case: with run_suite's parallel > 1 they must be thread-safe.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -34,7 +35,8 @@ namespace mockhttp {
 
 class MockServer;
 
-// ${VAR} values: the process environment, plus an --env-file's (the environment wins).
+// ${VAR} values: the process environment, plus an --env-file's (the environment wins), plus the
+// suite's own env: block under both.
 using SuiteEnv = std::map<std::string, std::string>;
 
 // The ingress request a case sends to the application, as a RequestHook may rewrite it.
@@ -59,33 +61,58 @@ using MockResponseHook = std::function<CapturedResponse(CapturedResponse capture
 // an empty list passes.
 using BodyAssertHook =
     std::function<std::vector<BodyIssue>(const nlohmann::json& actual, const nlohmann::json& expected, const SuiteEnv& env)>;
+// `actual` is the application's answer's headers, `expected` the captured answer's, both without
+// the names headers.ignore lists; each issue's path is the header's name. An empty list passes.
+using HeadersAssertHook =
+    std::function<std::vector<BodyIssue>(const Headers& actual, const Headers& expected, const SuiteEnv& env)>;
 
 struct SuiteHooks {
   std::map<std::string, RequestHook> request;
   std::map<std::string, MockResponseHook> mock_response;
   std::map<std::string, BodyAssertHook> body_assert;
+  std::map<std::string, HeadersAssertHook> headers_assert;
 };
 
 // A mock of defaults.mocks / overrides.mocks: the case's captured response to `match`
-// (source: case), or `response` (source: inline), optionally through a MockResponseHook.
+// (source: case), or `response` (source: inline, or a response without a source), optionally
+// through a MockResponseHook.
 struct SuiteMock {
   std::string name;
   nlohmann::json match = nlohmann::json::object();  // a rule's `when`: direction, host, hostSuffix, path, ...
   bool from_case = true;
   CapturedResponse response;  // source: inline
   std::string hook;
+  std::optional<std::int64_t> priority;  // higher wins; unset: later mocks rank above earlier ones
+  bool consume_once = false;             // consume: once — the rule answers one request only
+  std::optional<std::int64_t> latency_ms;  // read and checked; not simulated (docs/suites.md)
 };
 
 struct SuiteRequestSpec {
   std::string transform;  // a RequestHook's name; empty: none
   Headers headers;        // set on the request, replacing captured ones of the same name
+  // An inline request's fields, each replacing the captured ingress request's.
+  std::optional<std::string> method, target, body;
+  std::string url;  // the application's base URL for this case; empty: SuiteRun::app_url
+};
+
+// body.redactions: the value at `path` is replaced by `replacement` in both bodies before they
+// are compared and shown, so personal data stays out of diffs and reports.
+struct SuiteRedaction {
+  std::string path;  // a JSONPath
+  nlohmann::json replacement = "[REDACTED]";
 };
 
 struct SuiteAssertions {
-  std::optional<int> status;  // unset: the captured ingress response's status
-  Headers headers_include;    // each must be in the answer, with this value
-  enum class BodyMode { json_subset, exact, none } body_mode = BodyMode::json_subset;
+  std::optional<int> status;      // exact; unset (and no list or range): the captured ingress response's status
+  std::vector<int> status_one_of;  // status: [200, 201]
+  std::optional<int> status_min, status_max;  // status: {min: 200, max: 299}
+  Headers headers_include;    // each must be in the answer, its value matching this RE2 pattern (unanchored)
+  std::vector<std::string> headers_ignore;  // names left out of what the headers hook is given
+  std::string headers_custom;               // a HeadersAssertHook's name (headers.custom or custom-headers)
+  // ignore: no body check; string: the bytes compared (what is not JSON); none: ignore's old name.
+  enum class BodyMode { json_subset, exact, none, string } body_mode = BodyMode::json_subset;
   std::vector<std::string> ignore;        // JSONPaths left out of the comparison
+  std::vector<SuiteRedaction> redactions;
   std::optional<nlohmann::json> expected;  // unset: the captured ingress response's body
   std::string custom;                      // a BodyAssertHook's name
 };
@@ -99,13 +126,16 @@ struct SuiteCase {
   SuiteAssertions assertions;
   std::optional<nlohmann::json> policy;  // a session policy document
   std::shared_ptr<const ReplayCase> loaded;  // the case file, read once by Suite::load
+  bool skip = false;  // skip: true, or another entry has only: true — reported as skipped, not run
+  std::string skip_reason;
 };
 
 class Suite {
  public:
   // Reads a *.suite.yaml (or .json) and every case it names. Throws DocumentError naming the
   // file, the line and the field: an unknown key, a wrong type, a glob that matches nothing, an
-  // unset ${VAR}, a case file that cannot be read.
+  // unset ${VAR}, a case file that cannot be read. ${VAR}s are expanded in the file's text
+  // before it is read as YAML; the suite's env: block gives values under `env`'s.
   static Suite load(const std::string& path);  // with process_environment()
   static Suite load(const std::string& path, const SuiteEnv& env);
   // The process's environment, with an env file's KEY=VALUE lines under it ("" reads none).

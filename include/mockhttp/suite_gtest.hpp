@@ -8,7 +8,10 @@
 //
 // Test names: the suite's name, then the case's; characters a filter pattern reads (. - : * ?
 // /, spaces, ...) become _. A suite file that cannot be read registers one failing test
-// saying why. Needs mockhttp::suite and mockhttp::gtest.
+// saying why. A case the suite skips (skip: true, or only: on another) is a skipped test
+// (GTEST_SKIP) saying why. Hooks of every kind come in SuiteHooks: request, mock_response,
+// body_assert and headers_assert (a HeadersAssertHook for headers.custom / custom-headers).
+// Needs mockhttp::suite and mockhttp::gtest.
 // Thread safety: call before RUN_ALL_TESTS(), on the main thread.
 #include <functional>
 #include <memory>
@@ -49,6 +52,7 @@ class SuiteCaseTest : public ::testing::Test {
     run.app_url = target_.app_url();
     run.hooks = hooks_;
     const SuiteCase& test_case = suite_->cases()[index_];
+    if (test_case.skip) GTEST_SKIP() << "case " << test_case.name << " not run: " << test_case.skip_reason;
     const CaseResult result = run_case(*suite_, test_case, target_.runtime(), run);
     if (result.passed()) return;
     ADD_FAILURE_AT(test_case.path.c_str(), 1)

@@ -1,8 +1,10 @@
 #include "cli/suite_command.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -47,10 +49,26 @@ const char* outcome_word(CaseResult::Outcome outcome) {
   return "?";
 }
 
-void write_file(const std::string& path, const std::string& text, const char* flag) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw ServerError(std::string(flag) + ": cannot write " + path);
+// Writes a report, making its folder (and the folders above) first. An empty string when it
+// was written, else what went wrong, naming the flag, the file and the OS's reason.
+std::string write_report(const std::string& path, const std::string& text, const char* flag) {
+  const auto failed = [&](const std::string& what, int error) {
+    return std::string(flag) + ": cannot " + what + ": " + std::strerror(error);
+  };
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (!folder.empty()) {
+    std::error_code made;
+    std::filesystem::create_directories(folder, made);
+    if (made) return failed("make the folder " + folder.string() + " for " + path, made.value());
+  }
+  errno = 0;
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (!out) return failed("write " + path, errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const int write_error = errno;
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed) return failed("write " + path, written ? errno : write_error);
+  return "";
 }
 
 int run(const SuiteRunCommand& options) {
@@ -115,17 +133,25 @@ int run(const SuiteRunCommand& options) {
       errors += result.outcome == CaseResult::Outcome::error;
       skipped += result.outcome == CaseResult::Outcome::skipped;
     }
-    if (!options.junit_file.empty()) write_file(options.junit_file, junit_xml(suite, results), "--junit");
-    if (!options.report_file.empty()) write_file(options.report_file, html_report(suite, results), "--report");
+    std::vector<std::string> write_problems;
+    if (!options.junit_file.empty()) write_problems.push_back(write_report(options.junit_file, junit_xml(suite, results), "--junit"));
+    if (!options.report_file.empty()) write_problems.push_back(write_report(options.report_file, html_report(suite, results), "--report"));
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.2f s (%.0f cases/s)", seconds, seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
     progress << "mockhttp: " << results.size() << " case(s): " << passed << " passed, " << failed << " failed, " << errors
              << " errors, " << skipped << " skipped in " << rate << std::endl;
+    bool written = true;
+    for (const auto& problem : write_problems) {
+      if (problem.empty()) continue;
+      std::cerr << "mockhttp: " << problem << std::endl;
+      written = false;
+    }
     if (results.empty()) {
       std::cerr << "mockhttp: --filter \"" << options.filter << "\" leaves no case to run" << std::endl;
       return 1;
     }
-    return passed == results.size() ? 0 : 1;
+    // Cases the suite skips (skip:, only:) do not fail the run; --fail-fast's come after a failure.
+    return failed == 0 && errors == 0 && written ? 0 : 1;
   } catch (const Error& e) {
     std::cerr << "mockhttp: " << e.what() << std::endl;
     return 1;
@@ -150,12 +176,13 @@ void add_suite_command(CLI::App& app, int& exit_code) {
   command->add_option("--filter", options->filter, "Run only the cases whose path or name contains this text");
   command->add_flag("--fail-fast", options->fail_fast, "Stop starting cases after the first failure (the rest are skipped)");
   command->add_option("--env-file", options->env_file, "A dotenv file of KEY=VALUE lines for ${VAR} (the environment wins)");
-  command->add_option("--junit", options->junit_file, "Write JUnit XML here");
-  command->add_option("--report", options->report_file, "Write a self-contained HTML report here");
+  command->add_option("--junit", options->junit_file, "Write JUnit XML here (its folder is made)");
+  command->add_option("--report", options->report_file, "Write a self-contained HTML report here (its folder is made)");
   command->add_flag("--json", options->json, "Print one JSON object per case on stdout (progress goes to stderr)");
   command->add_flag("--quiet", options->quiet, "Print only failures and the summary");
   command->add_option("--hook", options->hooks,
-                      "NAME=COMMAND: a hook the suite names, run through /bin/sh with JSON in and out; repeatable");
+                      "NAME=COMMAND: a hook the suite names (request, mock, body or headers), run through /bin/sh with JSON in "
+                      "and out; repeatable");
   command->add_option("--timeout", options->timeout_seconds, "Seconds to wait for the application's answer (and a hook's)")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();

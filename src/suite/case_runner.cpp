@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <re2/re2.h>
+
 #include <mockhttp/errors.hpp>
 #include <mockhttp/mock_server.hpp>
 #include <mockhttp/replay_session.hpp>
@@ -11,6 +13,7 @@
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
 #include "suite/body_comparison.hpp"
+#include "suite/json_path.hpp"
 
 namespace mockhttp {
 
@@ -94,36 +97,108 @@ void install_mocks(const SuiteCase& test_case, ReplaySession& session, const Sui
     }
     ReplayRule rule;
     try {
-      // Later mocks rank higher, so an override appended after the defaults wins a tie of matches.
+      // Without a priority of its own, later mocks rank higher, so an override appended after
+      // the defaults wins a tie of matches.
       rule = ReplayRule::from_json({{"id", mock.name},
-                                    {"priority", 100 + static_cast<std::int64_t>(i)},
+                                    {"priority", mock.priority.value_or(100 + static_cast<std::int64_t>(i))},
                                     {"when", mock.match},
                                     {"then", {{"action", "mock"}}}});
     } catch (const Error& e) {
       throw CaseCannotRun{"mock " + mock.name, e.what()};
     }
+    rule.consume_once = mock.consume_once;
     rule.response = response.to_response();
     session.add_rule(std::move(rule));
+  }
+}
+
+void check_status(const SuiteAssertions& expect, const CapturedExchange& ingress, int actual, CaseResult& result) {
+  std::string wanted;
+  bool fits = true;
+  if (!expect.status_one_of.empty()) {
+    result.expected_status = expect.status_one_of.front();
+    fits = std::find(expect.status_one_of.begin(), expect.status_one_of.end(), actual) != expect.status_one_of.end();
+    for (const int one : expect.status_one_of) wanted += (wanted.empty() ? "one of " : ", ") + std::to_string(one);
+  } else if (expect.status_min || expect.status_max) {
+    result.expected_status = expect.status_min.value_or(expect.status_max.value_or(0));
+    fits = actual >= expect.status_min.value_or(100) && actual <= expect.status_max.value_or(599);
+    wanted = std::to_string(expect.status_min.value_or(100)) + "-" + std::to_string(expect.status_max.value_or(599));
+  } else {
+    result.expected_status = expect.status.value_or(ingress.response.status);
+    fits = actual == result.expected_status;
+    wanted = std::to_string(result.expected_status);
+  }
+  if (!fits) result.issues.push_back({"status", "", wanted, std::to_string(actual)});
+}
+
+bool ignored_header(const SuiteAssertions& expect, const std::string& name) {
+  return std::any_of(expect.headers_ignore.begin(), expect.headers_ignore.end(),
+                     [&](const std::string& ignored) { return detail::ascii_equals_ignoring_case(ignored, name); });
+}
+
+void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingress, const httplib::Response& answer,
+                   const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
+  for (const auto& [name, pattern] : expect.headers_include) {
+    if (ignored_header(expect, name)) continue;
+    // cpp-httplib compares header names without case; the value is searched, as Softprobe does.
+    const bool present = answer.has_header(name);
+    const std::string actual = answer.get_header_value(name);
+    const RE2 expression(pattern, RE2::Quiet);
+    if (!present || !RE2::PartialMatch(actual, expression)) {
+      result.issues.push_back({"header " + name, "", pattern, present ? actual : "(absent)"});
+    }
+  }
+  if (expect.headers_custom.empty()) return;
+  const auto hook = run.hooks.headers_assert.find(expect.headers_custom);
+  if (hook == run.hooks.headers_assert.end()) {
+    throw CaseCannotRun{"hook " + expect.headers_custom, "no HeadersAssertHook named \"" + expect.headers_custom + "\" was given"};
+  }
+  Headers actual, expected;
+  for (const auto& [name, value] : answer.headers) {
+    if (!ignored_header(expect, name)) actual.emplace_back(name, value);
+  }
+  for (const auto& [name, value] : ingress.response.headers) {
+    if (!ignored_header(expect, name)) expected.emplace_back(name, value);
+  }
+  std::vector<BodyIssue> found;
+  try {
+    found = hook->second(actual, expected, env);
+  } catch (const std::exception& e) {
+    throw CaseCannotRun{"hook " + expect.headers_custom, std::string("threw: ") + e.what()};
+  }
+  for (auto& issue : found) {
+    result.issues.push_back({"hook " + expect.headers_custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
   }
 }
 
 void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, const httplib::Response& answer,
                   const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
   const SuiteAssertions& expect = test_case.assertions;
-  result.expected_status = expect.status.value_or(ingress.response.status);
-  if (answer.status != result.expected_status) {
-    result.issues.push_back({"status", "", std::to_string(result.expected_status), std::to_string(answer.status)});
+  check_status(expect, ingress, answer.status, result);
+  check_headers(expect, ingress, answer, run, env, result);
+  Json expected_body = expect.expected ? *expect.expected : detail::body_as_json(ingress.response.body);
+  Json actual_body = detail::body_as_json(answer.body);
+  // Redacted before anything compares or shows them, so the values stay out of every report.
+  if (!expect.redactions.empty()) {
+    for (const auto& redaction : expect.redactions) {
+      const auto steps = detail::parse_json_path(redaction.path);
+      detail::replace_selected(expected_body, steps, redaction.replacement);
+      detail::replace_selected(actual_body, steps, redaction.replacement);
+    }
+    result.body = actual_body.is_string() ? actual_body.get<std::string>() : actual_body.dump();
   }
-  for (const auto& [name, value] : expect.headers_include) {
-    // cpp-httplib compares header names without case.
-    const bool present = answer.has_header(name);
-    const std::string actual = answer.get_header_value(name);
-    if (!present || actual != value) result.issues.push_back({"header " + name, "", value, present ? actual : "(absent)"});
-  }
-  const Json expected_body = expect.expected ? *expect.expected : detail::body_as_json(ingress.response.body);
   result.expected_body = expected_body.is_string() ? expected_body.get<std::string>() : expected_body.dump(2);
-  const Json actual_body = detail::body_as_json(answer.body);
-  if (expect.body_mode != SuiteAssertions::BodyMode::none) {
+  if (expect.body_mode == SuiteAssertions::BodyMode::string) {
+    // Bytes against bytes: the captured body as captured (or the suite's expected text).
+    const std::string wanted = expect.expected ? (expect.expected->is_string() ? expect.expected->get<std::string>() : expect.expected->dump())
+                                               : ingress.response.body;
+    const std::string& got = expect.redactions.empty() ? answer.body : result.body;
+    const std::string& want = expect.redactions.empty() ? wanted : result.expected_body;
+    if (got != want) {
+      const auto shown = [](const std::string& text) { return text.size() > 200 ? text.substr(0, 200) + "..." : text; };
+      result.issues.push_back({"body", "", shown(want), shown(got)});
+    }
+  } else if (expect.body_mode != SuiteAssertions::BodyMode::none) {
     const bool exact = expect.body_mode == SuiteAssertions::BodyMode::exact;
     for (auto& issue : detail::compare_bodies(expected_body, actual_body, exact, expect.ignore)) {
       result.issues.push_back({"body", std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
@@ -146,9 +221,9 @@ void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, c
   }
 }
 
-httplib::Result send_to_application(const SuiteRun& run, const SuiteRequest& request) {
-  const auto url = detail::parse_http_url(run.app_url);
-  if (!url) throw CaseCannotRun{"error", "the application's URL \"" + run.app_url + "\" is not an http:// or https:// URL"};
+httplib::Result send_to_application(const SuiteRun& run, const std::string& app_url, const SuiteRequest& request) {
+  const auto url = detail::parse_http_url(app_url);
+  if (!url) throw CaseCannotRun{"error", "the application's URL \"" + app_url + "\" is not an http:// or https:// URL"};
   httplib::Client client(url->scheme + "://" + url->authority);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(run.timeout).count();
   client.set_connection_timeout(static_cast<time_t>(std::max<long long>(1, seconds)), 0);
@@ -175,7 +250,8 @@ std::string CaseIssue::describe() const {
 
 std::string CaseResult::describe() const {
   std::string text;
-  for (const auto& issue : issues) text += (outcome == Outcome::error ? issue.what + ": " + issue.actual : issue.describe()) + "\n";
+  const bool not_compared = outcome == Outcome::error || outcome == Outcome::skipped;
+  for (const auto& issue : issues) text += (not_compared ? issue.what + ": " + issue.actual : issue.describe()) + "\n";
   return text;
 }
 
@@ -207,6 +283,9 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     }
     const CapturedExchange& ingress = inbound.front();
     SuiteRequest request = ingress_request(ingress);
+    if (test_case.request.method) request.method = *test_case.request.method;
+    if (test_case.request.target) request.target = *test_case.request.target;
+    if (test_case.request.body) request.body = *test_case.request.body;
     for (const auto& [name, value] : test_case.request.headers) set_header(request.headers, name, value);
     if (!test_case.request.transform.empty()) {
       const auto hook = run.hooks.request.find(test_case.request.transform);
@@ -231,9 +310,10 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     install_mocks(test_case, session, run, suite.env());
     set_header(request.headers, ReplaySession::kHeader, session.id());
 
-    const httplib::Result answer = send_to_application(run, request);
+    const std::string& app_url = test_case.request.url.empty() ? run.app_url : test_case.request.url;
+    const httplib::Result answer = send_to_application(run, app_url, request);
     if (!answer) {
-      throw CaseCannotRun{"error", "the application at " + run.app_url + " did not answer " + request.method + " " + request.target +
+      throw CaseCannotRun{"error", "the application at " + app_url + " did not answer " + request.method + " " + request.target +
                                        ": " + httplib::to_string(answer.error())};
     }
     result.status = answer->status;

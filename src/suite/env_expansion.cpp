@@ -1,5 +1,6 @@
 #include "suite/env_expansion.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <stdexcept>
@@ -14,7 +15,8 @@ bool name_character(char c, bool first) {
   return c == '_' || std::isalpha(static_cast<unsigned char>(c)) != 0 || (!first && std::isdigit(static_cast<unsigned char>(c)) != 0);
 }
 
-std::string expand_text(const std::string& text, const std::map<std::string, std::string>& env, const std::string& pointer) {
+std::string expand_text(const std::string& text, const std::map<std::string, std::string>& env, const std::string& pointer,
+                        bool lenient = false) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -39,7 +41,7 @@ std::string expand_text(const std::string& text, const std::map<std::string, std
       out += found->second;
     } else if (fallback != std::string::npos) {
       out += inside.substr(fallback + 2);
-    } else {
+    } else if (!lenient) {
       throw std::runtime_error(pointer + ": ${" + name + "} is not set (set it in the environment or in --env-file, or "
                                "give a default: ${" + name + ":-value})");
     }
@@ -49,6 +51,31 @@ std::string expand_text(const std::string& text, const std::map<std::string, std
 }
 
 }  // namespace
+
+std::string expand_variables_in_text(const std::string& text, const std::map<std::string, std::string>& env,
+                                     std::vector<int>& origin_line, bool lenient) {
+  std::string out;
+  out.reserve(text.size());
+  origin_line.clear();
+  std::size_t start = 0;
+  for (int number = 1; start <= text.size(); ++number) {
+    std::size_t end = text.find('\n', start);
+    const bool last = end == std::string::npos;
+    if (last) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    const std::size_t first = line.find_first_not_of(" \t");
+    const bool comment = first != std::string::npos && line[first] == '#';
+    const std::string expanded = comment ? line : expand_text(line, env, "line " + std::to_string(number), lenient);
+    out += expanded;
+    // Every line the expanded text spreads over is reported at the line it was written on.
+    const auto breaks = std::count(expanded.begin(), expanded.end(), '\n');
+    for (long k = 0; k <= breaks; ++k) origin_line.push_back(number);
+    if (last) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
 
 nlohmann::json expand_variables(const nlohmann::json& document, const std::map<std::string, std::string>& env,
                                 const std::string& pointer) {

@@ -14,36 +14,45 @@ bool plain_key_character(char c) { return std::isalnum(static_cast<unsigned char
                            " (use $.name, $['name'], $.list[0], $.list[*].name, $..name)");
 }
 
-void remove_at(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step);
+// What happens to a selected value: removed (an ignore path), or replaced (a redaction).
+struct Action {
+  const nlohmann::json* replacement = nullptr;  // null: remove
+};
 
-// Applies path[step] to `node`'s children: the last step removes, the others descend.
-void select_children(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step) {
+void visit_at(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step, Action action);
+
+// Applies path[step] to `node`'s children: the last step acts, the others descend.
+void select_children(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step, Action action) {
   const JsonPathStep& here = path[step];
   const bool last = step + 1 == path.size();
   if (here.kind == JsonPathStep::Kind::key && node.is_object()) {
     const auto found = node.find(here.key);
     if (found == node.end()) return;
-    if (last) node.erase(found);
-    else remove_at(*found, path, step + 1);
+    if (!last) visit_at(*found, path, step + 1, action);
+    else if (action.replacement) *found = *action.replacement;
+    else node.erase(found);
   } else if (here.kind == JsonPathStep::Kind::index && node.is_array()) {
     if (here.index >= node.size()) return;
-    if (last) node.erase(here.index);
-    else remove_at(node[here.index], path, step + 1);
+    if (!last) visit_at(node[here.index], path, step + 1, action);
+    else if (action.replacement) node[here.index] = *action.replacement;
+    else node.erase(here.index);
   } else if (here.kind == JsonPathStep::Kind::any && node.is_structured()) {
-    if (last) {
-      node = node.is_object() ? nlohmann::json::object() : nlohmann::json::array();
+    if (!last) {
+      for (auto& child : node) visit_at(child, path, step + 1, action);
+    } else if (action.replacement) {
+      for (auto& child : node) child = *action.replacement;
     } else {
-      for (auto& child : node) remove_at(child, path, step + 1);
+      node = node.is_object() ? nlohmann::json::object() : nlohmann::json::array();
     }
   }
 }
 
-void remove_at(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step) {
+void visit_at(nlohmann::json& node, const std::vector<JsonPathStep>& path, std::size_t step, Action action) {
   if (step >= path.size()) return;
   if (path[step].descendant && node.is_structured()) {
-    for (auto& child : node) remove_at(child, path, step);  // deeper first: the match may be below
+    for (auto& child : node) visit_at(child, path, step, action);  // deeper first: the match may be below
   }
-  select_children(node, path, step);
+  select_children(node, path, step, action);
 }
 
 }  // namespace
@@ -96,7 +105,15 @@ void remove_selected(nlohmann::json& document, const std::vector<JsonPathStep>& 
     document = nullptr;  // "$": the whole body is ignored
     return;
   }
-  remove_at(document, path, 0);
+  visit_at(document, path, 0, Action{});
+}
+
+void replace_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path, const nlohmann::json& replacement) {
+  if (path.empty()) {
+    document = replacement;
+    return;
+  }
+  visit_at(document, path, 0, Action{&replacement});
 }
 
 std::string json_path_child(const std::string& parent, const std::string& key) {

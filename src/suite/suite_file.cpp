@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <set>
 
+#include <re2/re2.h>
+
 #include <mockhttp/errors.hpp>
+#include <mockhttp/replay_rule.hpp>
 #include <mockhttp/suite.hpp>
 
 #include "encoding/json_pointer.hpp"
@@ -22,9 +25,19 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A status as written: a number, or text that is one (`status: "${CODE}"` once expanded).
 std::optional<int> http_status(const Json& value) {
-  if (!value.is_number_integer() || value.get<long long>() < 100 || value.get<long long>() > 599) return std::nullopt;
-  return value.get<int>();
+  long long number = 0;
+  if (value.is_number_integer()) {
+    number = value.get<long long>();
+  } else if (value.is_string() && !value.get<std::string>().empty() && value.get<std::string>().size() <= 3 &&
+             value.get<std::string>().find_first_not_of("0123456789") == std::string::npos) {
+    number = std::stoll(value.get<std::string>());
+  } else {
+    return std::nullopt;
+  }
+  if (number < 100 || number > 599) return std::nullopt;
+  return static_cast<int>(number);
 }
 
 // Reads one suite document; every problem names the file, the line and the JSON Pointer.
@@ -70,18 +83,25 @@ class SuiteReader {
   }
 
   SuiteRequestSpec request(const Json& value, const std::string& pointer) const {
-    only_keys(value, pointer, {"source", "transform", "headers"});
+    only_keys(value, pointer, {"source", "transform", "headers", "method", "path", "body", "url"});
     SuiteRequestSpec spec;
     if (value.contains("source") && text(value["source"], pointer + "/source") != "case.ingress") {
       refuse(pointer + "/source", "the request's source must be \"case.ingress\" (the inbound request the case captured)");
     }
     if (value.contains("transform")) spec.transform = text(value["transform"], pointer + "/transform");
     if (value.contains("headers")) spec.headers = headers(value["headers"], pointer + "/headers");
+    if (value.contains("method")) spec.method = text(value["method"], pointer + "/method");
+    if (value.contains("path")) {
+      spec.target = text(value["path"], pointer + "/path");
+      if (spec.target->empty() || (*spec.target)[0] != '/') refuse(pointer + "/path", "must start with / (a path and query)");
+    }
+    if (value.contains("body")) spec.body = value["body"].is_string() ? value["body"].get<std::string>() : value["body"].dump();
+    if (value.contains("url")) spec.url = text(value["url"], pointer + "/url");
     return spec;
   }
 
   SuiteMock mock(const Json& value, const std::string& pointer) const {
-    only_keys(value, pointer, {"name", "match", "source", "response", "hook"});
+    only_keys(value, pointer, {"name", "match", "source", "response", "hook", "priority", "consume", "latencyMs"});
     SuiteMock mock;
     if (!value.contains("name")) refuse(pointer, "a mock needs a name (overrides replace mocks by name)");
     mock.name = text(value["name"], pointer + "/name");
@@ -89,10 +109,28 @@ class SuiteReader {
     if (!value.contains("match")) refuse(pointer, "mock \"" + mock.name + "\" needs a match (a rule's when: host, path, ...)");
     if (!value["match"].is_object()) refuse(pointer + "/match", "must be a mapping (direction, host, hostSuffix, method, path, pathPrefix, ...)");
     mock.match = value["match"];
-    const std::string source = value.contains("source") ? text(value["source"], pointer + "/source") : "case";
+    // Without a source, a mock that gives a response is inline (as Softprobe reads it).
+    const std::string source = value.contains("source")     ? text(value["source"], pointer + "/source")
+                               : value.contains("response") ? "inline"
+                                                            : "case";
     if (source != "case" && source != "inline") refuse(pointer + "/source", "must be \"case\" or \"inline\", got \"" + source + "\"");
     mock.from_case = source == "case";
     if (value.contains("hook")) mock.hook = text(value["hook"], pointer + "/hook");
+    if (value.contains("priority")) {
+      if (!value["priority"].is_number_integer()) refuse(pointer + "/priority", "must be a whole number (higher wins)");
+      mock.priority = value["priority"].get<std::int64_t>();
+    }
+    if (value.contains("consume")) {
+      const std::string consume = text(value["consume"], pointer + "/consume");
+      if (consume != "once" && consume != "many") refuse(pointer + "/consume", "must be \"once\" or \"many\", got \"" + consume + "\"");
+      mock.consume_once = consume == "once";
+    }
+    if (value.contains("latencyMs")) {
+      if (!value["latencyMs"].is_number_integer() || value["latencyMs"].get<std::int64_t>() < 0) {
+        refuse(pointer + "/latencyMs", "must be a whole number of milliseconds, 0 or more");
+      }
+      mock.latency_ms = value["latencyMs"].get<std::int64_t>();
+    }
     if (!mock.from_case) {
       if (!value.contains("response")) refuse(pointer, "an inline mock needs a response");
       mock.response = response(value["response"], pointer + "/response");
@@ -128,43 +166,116 @@ class SuiteReader {
   }
 
   SuiteAssertions assertions(const Json& value, const std::string& pointer) const {
-    only_keys(value, pointer, {"status", "headers", "body"});
+    only_keys(value, pointer, {"status", "headers", "body", "custom-headers"});
     SuiteAssertions out;
-    if (value.contains("status")) {
-      out.status = http_status(value["status"]);
-      if (!out.status && value["status"] != "case") {
-        refuse(pointer + "/status", "must be an HTTP status (100-599) or \"case\" (the captured one)");
-      }
-    }
+    if (value.contains("status")) status(value["status"], pointer + "/status", out);
     if (value.contains("headers")) {
-      only_keys(value["headers"], pointer + "/headers", {"include"});
-      if (value["headers"].contains("include")) out.headers_include = headers(value["headers"]["include"], pointer + "/headers/include");
+      const std::string at = pointer + "/headers";
+      only_keys(value["headers"], at, {"include", "ignore", "custom"});
+      if (value["headers"].contains("include")) {
+        out.headers_include = headers(value["headers"]["include"], at + "/include");
+        for (const auto& [name, pattern] : out.headers_include) {
+          const RE2 compiled(pattern, RE2::Quiet);
+          if (!compiled.ok()) refuse(detail::pointer_append(at + "/include", name), "not a regular expression (RE2): " + compiled.error());
+        }
+      }
+      if (value["headers"].contains("ignore")) out.headers_ignore = names(value["headers"]["ignore"], at + "/ignore");
+      if (value["headers"].contains("custom")) out.headers_custom = text(value["headers"]["custom"], at + "/custom");
+    }
+    if (value.contains("custom-headers")) {
+      if (!out.headers_custom.empty()) refuse(pointer + "/custom-headers", "give the headers hook once: headers.custom or custom-headers");
+      out.headers_custom = text(value["custom-headers"], pointer + "/custom-headers");
     }
     if (value.contains("body")) {
       const Json& body = value["body"];
       const std::string at = pointer + "/body";
-      only_keys(body, at, {"mode", "ignore", "expected", "custom"});
+      only_keys(body, at, {"mode", "ignore", "expected", "custom", "redactions"});
       if (body.contains("mode")) {
         const std::string mode = text(body["mode"], at + "/mode");
         if (mode == "json-subset") out.body_mode = SuiteAssertions::BodyMode::json_subset;
         else if (mode == "exact") out.body_mode = SuiteAssertions::BodyMode::exact;
-        else if (mode == "none") out.body_mode = SuiteAssertions::BodyMode::none;
-        else refuse(at + "/mode", "must be \"json-subset\", \"exact\" or \"none\", got \"" + mode + "\"");
+        else if (mode == "ignore" || mode == "none") out.body_mode = SuiteAssertions::BodyMode::none;
+        else if (mode == "string") out.body_mode = SuiteAssertions::BodyMode::string;
+        else refuse(at + "/mode", "must be \"json-subset\", \"exact\", \"string\" or \"ignore\", got \"" + mode + "\"");
       }
       if (body.contains("ignore")) {
-        if (!body["ignore"].is_array()) refuse(at + "/ignore", "must be a list of JSONPaths");
-        for (std::size_t i = 0; i < body["ignore"].size(); ++i) {
-          const std::string path = text(body["ignore"][i], detail::pointer_append(at + "/ignore", i));
-          try {
-            (void)detail::parse_json_path(path);
-          } catch (const std::runtime_error& e) {
-            refuse(detail::pointer_append(at + "/ignore", i), e.what());
-          }
-          out.ignore.push_back(path);
+        const auto paths = names(body["ignore"], at + "/ignore");
+        for (std::size_t i = 0; i < paths.size(); ++i) json_path(paths[i], detail::pointer_append(at + "/ignore", i));
+        out.ignore = paths;
+      }
+      if (body.contains("redactions")) {
+        if (!body["redactions"].is_array()) refuse(at + "/redactions", "must be a list of {path, replacement}");
+        for (std::size_t i = 0; i < body["redactions"].size(); ++i) {
+          const std::string item = detail::pointer_append(at + "/redactions", i);
+          const Json& entry = body["redactions"][i];
+          only_keys(entry, item, {"path", "replacement"});
+          if (!entry.contains("path")) refuse(item, "a redaction needs a path (a JSONPath)");
+          SuiteRedaction redaction;
+          redaction.path = text(entry["path"], item + "/path");
+          json_path(redaction.path, item + "/path");
+          if (entry.contains("replacement")) redaction.replacement = entry["replacement"];
+          out.redactions.push_back(std::move(redaction));
         }
       }
       if (body.contains("expected")) out.expected = body["expected"];
       if (body.contains("custom")) out.custom = text(body["custom"], at + "/custom");
+    }
+    return out;
+  }
+
+  // status: 200 | "${CODE}" | [200, 201] | {min: 200, max: 299} | case
+  void status(const Json& value, const std::string& pointer, SuiteAssertions& out) const {
+    if (value.is_array()) {
+      if (value.empty()) refuse(pointer, "a list of statuses must not be empty");
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto one = http_status(value[i]);
+        if (!one) refuse(detail::pointer_append(pointer, i), "must be an HTTP status (100-599)");
+        out.status_one_of.push_back(*one);
+      }
+    } else if (value.is_object()) {
+      only_keys(value, pointer, {"min", "max"});
+      if (value.empty()) refuse(pointer, "a status range needs min, max or both");
+      if (value.contains("min") && !(out.status_min = http_status(value["min"]))) refuse(pointer + "/min", "must be an HTTP status (100-599)");
+      if (value.contains("max") && !(out.status_max = http_status(value["max"]))) refuse(pointer + "/max", "must be an HTTP status (100-599)");
+      if (out.status_min && out.status_max && *out.status_min > *out.status_max) refuse(pointer, "min is above max");
+    } else {
+      out.status = http_status(value);
+      if (!out.status && value != "case") {
+        refuse(pointer, "must be an HTTP status (100-599) or \"case\" (the captured one), a list of statuses, or {min, max}");
+      }
+    }
+  }
+
+  std::vector<std::string> names(const Json& value, const std::string& pointer) const {
+    if (!value.is_array()) refuse(pointer, "must be a list");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < value.size(); ++i) out.push_back(text(value[i], detail::pointer_append(pointer, i)));
+    return out;
+  }
+
+  void json_path(const std::string& path, const std::string& pointer) const {
+    try {
+      (void)detail::parse_json_path(path);
+    } catch (const std::runtime_error& e) {
+      refuse(pointer, e.what());
+    }
+  }
+
+  // A session policy as Softprobe writes it; its externalAllowlist is the engine's allowHosts.
+  Json policy(const Json& value, const std::string& pointer) const {
+    if (!value.is_object()) refuse(pointer, "must be a session policy (externalHttp, externalAllowlist, defaultOnMiss, ...)");
+    Json out = value;
+    if (out.contains("externalAllowlist")) {
+      const auto hosts = names(out["externalAllowlist"], pointer + "/externalAllowlist");
+      Json allowed = out.value("allowHosts", Json::array());
+      for (const auto& host : hosts) allowed.push_back(host);
+      out["allowHosts"] = allowed;
+      out.erase("externalAllowlist");
+    }
+    try {
+      (void)ReplayPolicy::from_json(out);
+    } catch (const Error& e) {
+      refuse(pointer, e.what());
     }
     return out;
   }
@@ -226,26 +337,56 @@ SuiteEnv Suite::process_environment(const std::string& env_file) {
 
 Suite Suite::load(const std::string& path) { return load(path, process_environment()); }
 
-Suite Suite::load(const std::string& path, const SuiteEnv& env) {
-  detail::YamlDocument document;
+namespace {
+
+// The suite's env: block, read from a first, lenient expansion of the text (a variable the block
+// sets may be used above it), under the values `given` has: environment > --env-file > env:.
+SuiteEnv environment_with_suite_block(const std::string& text, const SuiteEnv& given) {
+  SuiteEnv env = given;
+  detail::YamlDocument first;
   try {
-    document = detail::read_yaml_document(path);  // a .json suite too: JSON is YAML
+    std::vector<int> origin;
+    first = detail::parse_yaml_text(detail::expand_variables_in_text(text, given, origin, true), origin);
+  } catch (const std::runtime_error&) {
+    return env;  // the strict reading reports what is wrong, at its line
+  }
+  if (!first.value.is_object() || !first.value.contains("env") || !first.value["env"].is_object()) return env;
+  for (const auto& item : first.value["env"].items()) {
+    const Json& value = item.value();
+    if (value.is_string()) env.emplace(item.key(), value.get<std::string>());
+    else if (value.is_number() || value.is_boolean()) env.emplace(item.key(), value.dump());
+  }
+  return env;
+}
+
+}  // namespace
+
+Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
+  detail::YamlDocument document;
+  SuiteEnv env;
+  try {
+    const std::string text = detail::read_text_file(path);  // a .json suite too: JSON is YAML
+    env = environment_with_suite_block(text, given_env);
+    std::vector<int> origin;
+    const std::string expanded = detail::expand_variables_in_text(text, env, origin);
+    document = detail::parse_yaml_text(expanded, origin);
   } catch (const std::runtime_error& e) {
     throw DocumentError(path, e.what());
   }
-  try {
-    document.value = detail::expand_variables(document.value, env);
-  } catch (const std::runtime_error& e) {
-    const std::string message = e.what();
-    const std::size_t colon = message.find(": ");
-    const std::string pointer = message.substr(0, colon);
-    const int line = document.line_of(pointer);
-    throw DocumentError(path + "#" + pointer, (line > 0 ? "line " + std::to_string(line) + ": " : std::string()) +
-                                                  message.substr(colon + 2));
-  }
   const SuiteReader reader(path, document);
   const Json& root = reader.root();
-  reader.only_keys(root, "", {"name", "cases", "defaults", "policy"});
+  reader.only_keys(root, "", {"name", "version", "cases", "defaults", "policy", "env", "request", "mocks", "assertions"});
+  if (root.contains("version") && root["version"] != 1 && root["version"] != "1") {
+    reader.refuse("/version", "this reads suite version 1, the file says " + root["version"].dump());
+  }
+  if (root.contains("env")) {
+    if (!root["env"].is_object()) reader.refuse("/env", "must be a mapping of NAME: value");
+    for (const auto& item : root["env"].items()) {
+      if (item.value().is_object() || item.value().is_array()) {
+        reader.refuse(detail::pointer_append("/env", item.key()), "a variable's value must be text, a number or a boolean");
+      }
+    }
+  }
   Suite suite;
   suite.path_ = path;
   suite.env_ = env;
@@ -256,28 +397,34 @@ Suite Suite::load(const std::string& path, const SuiteEnv& env) {
   std::vector<SuiteMock> default_mocks;
   SuiteAssertions default_assertions;
   std::optional<Json> default_policy;
-  if (root.contains("defaults")) {
-    const Json& defaults = root["defaults"];
-    reader.only_keys(defaults, "/defaults", {"request", "mocks", "assertions"});
-    if (defaults.contains("request")) default_request = reader.request(defaults["request"], "/defaults/request");
-    if (defaults.contains("mocks")) default_mocks = reader.mocks(defaults["mocks"], "/defaults/mocks");
-    if (defaults.contains("assertions")) default_assertions = reader.assertions(defaults["assertions"], "/defaults/assertions");
+  Json defaults = root.contains("defaults") ? root["defaults"] : Json::object();
+  if (root.contains("defaults")) reader.only_keys(defaults, "/defaults", {"request", "mocks", "assertions", "policy"});
+  // request, mocks and assertions at the top level are the defaults' (Softprobe's shortcut);
+  // one place per key, so a suite never has two answers to what a default is.
+  std::map<std::string, std::string> at;  // key -> where it was written
+  for (const char* key : {"request", "mocks", "assertions", "policy"}) {
+    const bool top = root.contains(key), under = defaults.contains(key);
+    if (top && under) reader.refuse(std::string("/") + key, std::string("is given twice: at the top level and under defaults"));
+    at[key] = top ? std::string("/") + key : std::string("/defaults/") + key;
+    if (top) defaults[key] = root[key];
   }
-  if (root.contains("policy")) {
-    if (!root["policy"].is_object()) reader.refuse("/policy", "must be a session policy (externalHttp, defaultOnMiss, allowHosts, ...)");
-    default_policy = root["policy"];
-  }
+  if (defaults.contains("request")) default_request = reader.request(defaults["request"], at["request"]);
+  if (defaults.contains("mocks")) default_mocks = reader.mocks(defaults["mocks"], at["mocks"]);
+  if (defaults.contains("assertions")) default_assertions = reader.assertions(defaults["assertions"], at["assertions"]);
+  if (defaults.contains("policy")) default_policy = reader.policy(defaults["policy"], at["policy"]);
 
   if (!root.contains("cases")) reader.refuse("", "a suite needs cases: a glob, a list of globs, or a list of {path, name, overrides}");
   const Json cases = root["cases"].is_string() ? Json::array({root["cases"]}) : root["cases"];
   if (!cases.is_array() || cases.empty()) reader.refuse("/cases", "must be a glob, or a non-empty list of globs or {path, name, overrides}");
   const std::string folder = folder_of(path);
   std::set<std::string> names;
+  std::vector<bool> chosen_only;  // per case: its entry said only: true
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string pointer = root["cases"].is_string() ? "/cases" : detail::pointer_append("/cases", i);
     const Json& entry = cases[i];
     std::vector<std::string> files;
     std::string given_name;
+    bool skip = false, only = false;
     SuiteCase base;
     base.request = default_request;
     base.mocks = default_mocks;
@@ -287,7 +434,12 @@ Suite Suite::load(const std::string& path, const SuiteEnv& env) {
       files = glob_files(resolved(folder, entry.get<std::string>()));
       if (files.empty()) reader.refuse(pointer, "\"" + entry.get<std::string>() + "\" matches no file (relative to " + folder + ")");
     } else if (entry.is_object()) {
-      reader.only_keys(entry, pointer, {"path", "name", "overrides"});
+      reader.only_keys(entry, pointer, {"path", "name", "overrides", "skip", "only"});
+      for (const char* flag : {"skip", "only"}) {
+        if (entry.contains(flag) && !entry[flag].is_boolean()) reader.refuse(pointer + "/" + flag, "must be true or false");
+      }
+      skip = entry.value("skip", false);
+      only = entry.value("only", false);
       if (!entry.contains("path")) reader.refuse(pointer, "a case needs a path (its .case.json file)");
       files = {resolved(folder, reader.text(entry["path"], pointer + "/path"))};
       if (entry.contains("name")) given_name = reader.text(entry["name"], pointer + "/name");
@@ -298,10 +450,7 @@ Suite Suite::load(const std::string& path, const SuiteEnv& env) {
         // request, assertions and policy replace the defaults' whole; mocks merge by name.
         if (overrides.contains("request")) base.request = reader.request(overrides["request"], at + "/request");
         if (overrides.contains("assertions")) base.assertions = reader.assertions(overrides["assertions"], at + "/assertions");
-        if (overrides.contains("policy")) {
-          if (!overrides["policy"].is_object()) reader.refuse(at + "/policy", "must be a session policy");
-          base.policy = overrides["policy"];
-        }
+        if (overrides.contains("policy")) base.policy = reader.policy(overrides["policy"], at + "/policy");
         if (overrides.contains("mocks")) {
           for (SuiteMock& mock : reader.mocks(overrides["mocks"], at + "/mocks")) {
             const auto same = std::find_if(base.mocks.begin(), base.mocks.end(), [&](const SuiteMock& m) { return m.name == mock.name; });
@@ -327,7 +476,18 @@ Suite Suite::load(const std::string& path, const SuiteEnv& env) {
         reader.refuse(pointer, "two cases are named \"" + test_case.name + "\" (" + file + "); give one a name:");
       }
       test_case.loaded = std::move(loaded);
+      test_case.skip = skip;
+      if (skip) test_case.skip_reason = "skip: true in the suite";
       suite.cases_.push_back(std::move(test_case));
+      chosen_only.push_back(only);
+    }
+  }
+  // only: true on any entry leaves every entry without it out.
+  if (std::find(chosen_only.begin(), chosen_only.end(), true) != chosen_only.end()) {
+    for (std::size_t i = 0; i < suite.cases_.size(); ++i) {
+      if (suite.cases_[i].skip || chosen_only[i]) continue;
+      suite.cases_[i].skip = true;
+      suite.cases_[i].skip_reason = "another case of the suite has only: true";
     }
   }
   return suite;

@@ -96,7 +96,8 @@ std::string junit_xml(const Suite& suite, const std::vector<CaseResult>& results
         xml += ">\n      <error type=\"error\" message=\"" + escaped(first_line(details)) + "\">" + escaped(details) + "</error>\n";
         break;
       case CaseResult::Outcome::skipped:
-        xml += ">\n      <skipped message=\"not run: --fail-fast stopped the suite\"/>\n";
+        xml += ">\n      <skipped message=\"not run: " +
+               escaped(result.issues.empty() ? std::string("--fail-fast stopped the suite") : result.issues.front().actual) + "\"/>\n";
         break;
     }
     xml += "    </testcase>\n";

@@ -25,13 +25,17 @@ std::vector<CaseResult> run_suite(const Suite& suite, MockServer& runtime, const
       const std::size_t index = next.fetch_add(1);
       if (index >= chosen.size()) return;
       CaseResult result;
-      if (stop.load()) {
+      if (chosen[index]->skip || stop.load()) {  // skip: / only: in the suite, or --fail-fast
         result.name = chosen[index]->name;
         result.path = chosen[index]->path;
         result.outcome = CaseResult::Outcome::skipped;
+        const std::string why = chosen[index]->skip ? chosen[index]->skip_reason : "--fail-fast stopped the suite";
+        result.issues.push_back({"skipped", "", "", why});
       } else {
         result = run_case(suite, *chosen[index], runtime, run);
-        if (options.fail_fast && !result.passed()) stop.store(true);
+        if (options.fail_fast && (result.outcome == CaseResult::Outcome::failed || result.outcome == CaseResult::Outcome::error)) {
+          stop.store(true);
+        }
       }
       results[index] = std::move(result);
       std::lock_guard<std::mutex> lock(report_mutex);

@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,23 @@ struct YamlDocument {
 
 // Throws std::runtime_error "line N: <problem>" for a file that cannot be read or parsed, or
 // that uses what JSON cannot hold (a key that is not a scalar, an alias cycle).
+//
+// Anchors and aliases are read, and `<<` merge keys (a mapping, or a list of mappings, whose
+// keys are added where the mapping has none of its own: explicit keys win, then the first
+// mapping listed). What a document may cost is bounded, so that a few hundred bytes cannot ask
+// for gigabytes: at most kMostYamlNodes nodes after aliases are expanded, and collections
+// nested at most kDeepestYamlNesting deep (checked on the text too, before the parser recurses).
 YamlDocument read_yaml_document(const std::string& path);
+
+// The same, from text; `origin_line` (when not empty) maps each line of `text` (1-based, at
+// index line - 1) to the line reported, for text that was rewritten before it was read.
+YamlDocument parse_yaml_text(const std::string& text, const std::vector<int>& origin_line = {});
+
+// The file's bytes; throws std::runtime_error "cannot be read: <the OS's reason>".
+std::string read_text_file(const std::string& path);
+
+constexpr std::size_t kMostYamlNodes = 1000000;
+constexpr int kDeepestYamlNesting = 256;
 
 // Whether `path` names a YAML file (.yaml or .yml).
 inline bool is_yaml_file(const std::string& path) {
