@@ -317,6 +317,7 @@ TEST(SuiteRunner, AStrictPolicyMakesAnUnmockedCallAnErrorOfTheCaseAndAnUnreachab
   const CaseResult unreachable = run_case(suite, suite.cases()[0], proxy, run);
   EXPECT_EQ(unreachable.outcome, CaseResult::Outcome::error);
   EXPECT_TRUE(says(unreachable.describe(), "did not answer GET /quote")) << unreachable.describe();
+  EXPECT_TRUE(says(unreachable.describe(), "could not connect (connection refused")) << unreachable.describe();
   EXPECT_EQ(unreachable.to_json()["outcome"], "error");
 }
 

@@ -6,6 +6,7 @@
 
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
+#include "transport/client_error.hpp"
 
 namespace mockhttp::detail {
 
@@ -58,7 +59,7 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
 
   auto answer = client.send(forwarded);
   if (!answer) {
-    std::string why = httplib::to_string(answer.error());
+    std::string why = describe_client_error(answer.error());
     if (answer.error() == httplib::Error::SSLServerVerification) {
       why += " (the upstream's certificate is not trusted: set the proxy's ca_file to its CA, or insecure to skip the check)";
     }

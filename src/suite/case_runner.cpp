@@ -14,6 +14,7 @@
 #include "encoding/unicode_text.hpp"
 #include "suite/body_comparison.hpp"
 #include "suite/json_path.hpp"
+#include "transport/client_error.hpp"
 
 namespace mockhttp {
 
@@ -314,7 +315,7 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     const httplib::Result answer = send_to_application(run, app_url, request);
     if (!answer) {
       throw CaseCannotRun{"error", "the application at " + app_url + " did not answer " + request.method + " " + request.target +
-                                       ": " + httplib::to_string(answer.error())};
+                                       ": " + detail::describe_client_error(answer.error())};
     }
     result.status = answer->status;
     result.body = answer->body;
