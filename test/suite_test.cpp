@@ -21,7 +21,7 @@
 using namespace mockhttp;
 using Json = nlohmann::json;
 
-namespace {
+namespace suite_tests {
 
 std::string suite_folder() {
   static const std::string folder = [] {
@@ -639,4 +639,4 @@ TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
   EXPECT_TRUE(says(results.GetTestPartResult(0).message(), "not run: skip: true in the suite")) << results.GetTestPartResult(0).message();
 }
 
-}  // namespace
+}  // namespace suite_tests

@@ -17,7 +17,7 @@ using namespace mockhttp;
 using Json = nlohmann::json;
 using mockhttp::test::curl_request;
 
-namespace {
+namespace wait_and_order {
 
 bool says(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -187,4 +187,4 @@ TEST(OrderAndWaitWire, AssertSequenceAndWaitOverTheAdminApi) {
   EXPECT_EQ(post("/__mock__/assert_sequence", {{"requests", Json::array()}}).status, 422);
 }
 
-}  // namespace
+}  // namespace wait_and_order

@@ -8,6 +8,9 @@
 #include "core/engine.hpp"
 #include "core/expectation_sink.hpp"
 #include "matching/impossible_matcher.hpp"
+#include "matching/path_pattern.hpp"
+#include "matching/request_fields.hpp"
+#include "matching/scenario_states.hpp"
 #include "wire/wire_object.hpp"
 
 namespace mockhttp {
@@ -34,6 +37,10 @@ ScenarioStep scenario_from_json(const Json& document, const std::string& pointer
 
 void require_text(const std::string& value, const char* field) {
   if (value.empty()) throw StubError(std::string(field) + " must not be empty");
+  if (value.size() > detail::kMaxScenarioText) {
+    throw StubError(std::string(field) + " is " + std::to_string(value.size()) + " bytes; at most " +
+                    std::to_string(detail::kMaxScenarioText));
+  }
 }
 
 }  // namespace
@@ -103,6 +110,13 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
 
 void StubDefinition::validate() const {
   if (auto problem = detail::why_no_request_can_match(request)) throw StubError(std::move(*problem));
+  if (const auto& path = RequestFields::path_pattern(request)) {
+    const std::size_t segments = detail::count_path_segments(*path);
+    if (segments > detail::kMaxPathSegments) {
+      throw StubError("request.path has " + std::to_string(segments) + " segments; a stub's path may have at most " +
+                      std::to_string(detail::kMaxPathSegments) + " (docs/security.md)");
+    }
+  }
   if (max_calls && *max_calls < 0) throw StubError("max_calls must be >= 0, got " + std::to_string(*max_calls));
   chaos.validate();
   const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1);

@@ -10,6 +10,7 @@
 #include "criteria/criteria_node.hpp"
 #include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
+#include "matching/scenario_states.hpp"
 #include "transport/http_json.hpp"
 #include "transport/request_capture.hpp"
 #include "control/schema_catalog.hpp"
@@ -304,6 +305,10 @@ void set_scenario(Engine& core, const AdminCall& call, const std::string& name) 
       throw DocumentError("/state", "state must be a non-empty string, got " + doc["state"].dump());
     }
     state = doc["state"].get<std::string>();
+    if (state.size() > detail::kMaxScenarioText) {
+      throw DocumentError("/state", "state is " + std::to_string(state.size()) + " bytes; at most " +
+                                        std::to_string(detail::kMaxScenarioText));
+    }
   });
   if (!document) return;
   core.set_scenario_state(call.scope_id(), name, state);

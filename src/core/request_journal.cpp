@@ -12,11 +12,7 @@
 namespace mockhttp::detail {
 
 namespace {
-std::size_t bytes_of(const RecordedRequest& request) {
-  std::size_t bytes = request.body.size() + request.path.size();
-  for (const auto& [name, value] : request.headers) bytes += name.size() + value.size();
-  return bytes;
-}
+
 // A segment's memory, touched page by page as requests are packed into it. Where the system
 // can map it populated (Linux), it does: one system call then stands for the 64 page faults the
 // serving threads would otherwise take, one every twenty requests or so.
@@ -51,17 +47,16 @@ RequestJournal::Segment& RequestJournal::segment_for(std::size_t size) {
 void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_id) {
   const std::size_t size = packed_size(request);  // measured before the lock is taken
   if (size > UINT32_MAX) throw std::length_error("a request over 4 GiB cannot be journaled");
-  const std::size_t counted = bytes_of(request);
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Segment& segment = segment_for(size);
     pack_request(request, segment.bytes.get() + segment.used);
     entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
-                             static_cast<std::uint32_t>(size), scope_id, counted});
+                             static_cast<std::uint32_t>(size), scope_id});
     segment.used += size;
     ++segment.live;
-    bytes_ += counted;
+    bytes_ += size;  // every byte the entry holds, not only its body and headers
     // The newest entry always stays, even when it alone is over max_bytes.
     while (entries_.size() > 1 && ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
       drop_front();
@@ -92,7 +87,7 @@ void RequestJournal::interrupt_waiters() {
 }
 
 void RequestJournal::release(const Entry& entry) {
-  bytes_ -= entry.counted_bytes;
+  bytes_ -= entry.size;
   Segment& segment = segments_[entry.segment - first_segment_];
   // The newest segment stays while requests are still packed into it.
   if (--segment.live == 0 && &segment != &segments_.back()) segment.bytes.reset();  // views may still hold it

@@ -66,7 +66,8 @@ class JournalView {
 
 class RequestJournal {
  public:
-  // `capacity`: entries kept (0: any number); `max_bytes`: their bodies and headers together
+  // `capacity`: entries kept (0: any number); `max_bytes`: every byte they hold together (the
+  // packed size: bodies, headers, query, scenario moves, certificate subjects)
   // (0: any size). Past either, the oldest entries are dropped and counted.
   explicit RequestJournal(std::size_t capacity, std::size_t max_bytes = 0) : capacity_(capacity), max_bytes_(max_bytes) {}
 
@@ -99,7 +100,6 @@ class RequestJournal {
     std::uint32_t offset;
     std::uint32_t size;
     std::uint64_t scope_id;
-    std::size_t counted_bytes;  // what max_bytes counts of it
   };
   Segment& segment_for(std::size_t size);  // mutex_ held
   void release(const Entry& entry);        // mutex_ held: the entry is gone

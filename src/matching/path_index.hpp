@@ -25,7 +25,9 @@ class PathIndex {
 
   // `segments`: the path this item can match, or nullptr when it may match any path.
   void add(const Item& item, const Segments* segments) {
-    if (!segments) {
+    // Deeper paths are refused where they are read (kMaxPathSegments); past it the index would
+    // only grow deep, so such an item is a candidate for every request instead.
+    if (!segments || segments->size() > kMaxPathSegments) {
       unindexed_.push_back(item);
       return;
     }
@@ -38,27 +40,57 @@ class PathIndex {
     node->items.push_back(item);
   }
 
+  // Removes the item and prunes the nodes it leaves empty, so that deleted stubs give their
+  // memory back.
   void remove(const Item& item, const Segments* segments) {
-    if (!segments) {
+    if (!segments || segments->size() > kMaxPathSegments) {
       erase_one(unindexed_, item);
       return;
     }
-    Node* node = &root_;
+    std::vector<Node*> path{&root_};  // the nodes walked, root first
     for (const auto& segment : *segments) {
+      Node* node = path.back();
+      Node* next = nullptr;
       if (segment.is_parameter) {
-        node = node->parameter.get();
+        next = node->parameter.get();
       } else {
         const auto it = node->literal.find(segment.text);
-        node = it == node->literal.end() ? nullptr : it->second.get();
+        next = it == node->literal.end() ? nullptr : it->second.get();
       }
-      if (!node) return;
+      if (!next) return;
+      path.push_back(next);
     }
-    erase_one(node->items, item);
+    erase_one(path.back()->items, item);
+    for (std::size_t depth = segments->size(); depth > 0; --depth) {
+      const Node* child = path[depth];
+      if (!child->empty()) break;
+      Node* parent = path[depth - 1];
+      const auto& segment = (*segments)[depth - 1];
+      if (segment.is_parameter) {
+        parent->parameter.reset();
+      } else {
+        parent->literal.erase(segment.text);
+      }
+    }
   }
 
   void clear() {
     root_ = Node{};
     unindexed_.clear();
+  }
+
+  // Nodes below the root, for tests of pruning.
+  std::size_t node_count() const {
+    std::size_t count = 0;
+    std::vector<const Node*> pending{&root_};
+    while (!pending.empty()) {
+      const Node* node = pending.back();
+      pending.pop_back();
+      for (const auto& entry : node->literal) pending.push_back(entry.second.get());
+      if (node->parameter) pending.push_back(node->parameter.get());
+      count += node == &root_ ? 0 : 1;
+    }
+    return count;
   }
 
   // Appends every item that may match a path of these segments (split_path).
@@ -72,6 +104,32 @@ class PathIndex {
     std::unordered_map<std::string, std::unique_ptr<Node>> literal;
     std::unique_ptr<Node> parameter;
     std::vector<Item> items;  // paths that end here
+
+    Node() = default;
+    Node(Node&&) noexcept = default;
+    Node& operator=(Node&& other) noexcept {
+      Node old(std::move(*this));  // freed below, iteratively
+      literal = std::move(other.literal);
+      parameter = std::move(other.parameter);
+      items = std::move(other.items);
+      return *this;
+    }
+    // Frees the subtree without recursion: a deep trie must not overflow the stack.
+    ~Node() {
+      std::vector<std::unique_ptr<Node>> pending;
+      take_children(pending);
+      while (!pending.empty()) {
+        std::unique_ptr<Node> node = std::move(pending.back());
+        pending.pop_back();
+        node->take_children(pending);
+      }  // each node dies here with no children left
+    }
+    void take_children(std::vector<std::unique_ptr<Node>>& into) {
+      for (auto& entry : literal) into.push_back(std::move(entry.second));
+      literal.clear();
+      if (parameter) into.push_back(std::move(parameter));
+    }
+    bool empty() const { return items.empty() && literal.empty() && !parameter; }
   };
 
   static void erase_one(std::vector<Item>& list, const Item& item) {

@@ -1,5 +1,7 @@
 #include "matching/path_pattern.hpp"
 
+#include <algorithm>
+
 namespace mockhttp::detail {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -15,6 +17,14 @@ std::vector<std::string> split_path(const std::string& path) {
     start = slash + 1;
   }
   return segments;
+}
+
+std::size_t count_path_segments(const std::string& path) {
+  std::size_t first = path.find_first_not_of('/');
+  if (first == std::string::npos) return 0;
+  const std::size_t last = path.find_last_not_of('/');
+  return 1 + static_cast<std::size_t>(std::count(path.begin() + static_cast<std::ptrdiff_t>(first),
+                                                 path.begin() + static_cast<std::ptrdiff_t>(last) + 1, '/'));
 }
 
 PathPattern::PathPattern(const std::string& pattern) {

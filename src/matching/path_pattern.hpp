@@ -9,6 +9,12 @@ namespace mockhttp::detail {
 
 std::vector<std::string> split_path(const std::string& path);
 
+// The most segments a stub's path or a replay rule's path may have (docs/security.md): real
+// paths have a few dozen; a bound keeps the path index shallow whatever a client posts.
+inline constexpr std::size_t kMaxPathSegments = 256;
+// Counts '/'-separated segments without splitting (no allocation per segment for a hostile path).
+std::size_t count_path_segments(const std::string& path);
+
 class PathPattern {
  public:
   explicit PathPattern(const std::string& pattern);

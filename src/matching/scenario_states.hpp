@@ -20,6 +20,10 @@
 
 namespace mockhttp::detail {
 
+// The longest scenario name or state (docs/security.md): each journaled move packs both, so an
+// unbounded name would let one stub fill the journal's byte budget per request.
+inline constexpr std::size_t kMaxScenarioText = 256;
+
 class ScenarioStates {
  public:
   std::string state(std::uint64_t scope_id, const std::string& name) const;

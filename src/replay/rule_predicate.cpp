@@ -9,6 +9,7 @@
 #include "criteria/criteria_node.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
+#include "matching/path_pattern.hpp"
 #include "matching/request_evaluation.hpp"
 #include "transport/request_capture.hpp"
 
@@ -69,6 +70,10 @@ RulePredicate RulePredicate::from_json(const Json& when, const std::string& poin
   p.host_suffix = text_at(when, "hostSuffix", pointer);
   p.method = text_at(when, "method", pointer);
   p.path = text_at(when, "path", pointer);
+  if (p.path && detail::count_path_segments(*p.path) > detail::kMaxPathSegments) {
+    refuse(pointer + "/path", "path has " + std::to_string(detail::count_path_segments(*p.path)) +
+                                  " segments; a rule's path may have at most " + std::to_string(detail::kMaxPathSegments));
+  }
   p.path_prefix = text_at(when, "pathPrefix", pointer);
   p.body_json_path = text_at(when, "bodyJsonPath", pointer);
   if (when.contains("notHostSuffix")) {
