@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <unordered_set>
 
 #include <mockhttp/errors.hpp>
 
@@ -94,14 +95,6 @@ std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
   return stubs_;
 }
 
-std::vector<std::shared_ptr<MountedStub>> StubRegistry::visible_to(std::uint64_t scope_id) const {
-  std::vector<std::shared_ptr<MountedStub>> visible;
-  for (auto& stub : snapshot()) {
-    if (stub->scope.id == kGlobalScope || stub->scope.id == scope_id) visible.push_back(std::move(stub));
-  }
-  return visible;
-}
-
 std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
   std::vector<StubInfo> out;
   for (const auto& stub : snapshot()) {
@@ -176,11 +169,43 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
 
 std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std::uint64_t scope_id,
                                             std::size_t limit) const {
-  std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
-  for (const auto& stub : visible_to(scope_id)) {
-    RequestEvaluation evaluation =
-        evaluate_request(stub->definition.request, subjects, PathMode::pattern, false,
-                         stub->pattern ? &*stub->pattern : nullptr);
+  // The report must stay cheap with 100,000 stubs: the stubs on the request's path (the index)
+  // come first, then the newest others, up to kNearMissScanBound; and only the few shown are
+  // described (a description and a mismatch list cost more than the evaluation).
+  std::vector<std::shared_ptr<MountedStub>> scanned;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::shared_ptr<MountedStub>> on_path;
+    index_.candidates(subjects.path_segments(), on_path);
+    std::unordered_set<const MountedStub*> taken;
+    for (auto& stub : on_path) {
+      if (scanned.size() == kNearMissScanBound) break;
+      if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
+      taken.insert(stub.get());
+      scanned.push_back(std::move(stub));
+    }
+    for (auto it = stubs_.rbegin(); it != stubs_.rend() && scanned.size() < kNearMissScanBound; ++it) {
+      const auto& stub = *it;
+      if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
+      if (taken.count(stub.get()) == 0) scanned.push_back(stub);
+    }
+  }
+  // Mount order among equals, as a scan of every stub would give.
+  std::sort(scanned.begin(), scanned.end(), [](const auto& a, const auto& b) { return a->sequence < b->sequence; });
+  std::vector<std::pair<RequestEvaluation, const MountedStub*>> evaluated;
+  evaluated.reserve(scanned.size());
+  for (const auto& stub : scanned) {
+    evaluated.emplace_back(evaluate_request(stub->definition.request, subjects, PathMode::pattern, false,
+                                            stub->pattern ? &*stub->pattern : nullptr),
+                           stub.get());
+  }
+  std::stable_sort(evaluated.begin(), evaluated.end(), [](const auto& a, const auto& b) {
+    if (a.first.strength != b.first.strength) return a.first.strength > b.first.strength;
+    return a.first.weight > b.first.weight;
+  });
+  if (evaluated.size() > limit) evaluated.resize(limit);
+  std::vector<NearMiss> closest;
+  for (auto& [evaluation, stub] : evaluated) {
     NearMiss miss = to_near_miss(stub->id, stub->definition.request.describe(), evaluation);
     miss.mounted_at = stub->definition.mounted_at.describe();
     if (stub->budget.exhausted()) {
@@ -194,9 +219,9 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
                                      scenarios_.state(scope_id, scenario->name) + ", stub wants " +
                                      *scenario->required_state});
     }
-    candidates.emplace_back(std::move(evaluation), std::move(miss));
+    closest.push_back(std::move(miss));
   }
-  return closest_near_misses(std::move(candidates), limit);
+  return closest;
 }
 
 }  // namespace mockhttp::detail

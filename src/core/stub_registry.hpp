@@ -56,6 +56,9 @@ struct StubSelection {
   std::optional<ScenarioTransition> transition;  // the scenario move the answer made
 };
 
+// How many stubs one near-miss report evaluates at most (docs/security.md).
+inline constexpr std::size_t kNearMissScanBound = 1000;
+
 class StubRegistry {
  public:
   // `indexed`: select() looks up candidates in the path index; false makes it scan every stub,
@@ -84,12 +87,12 @@ class StubRegistry {
   // required state; its call is counted and its scenario moved. A request of scope S sees S's
   // stubs and the global ones; S's win ties on fields.
   std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id);
-  // The stubs visible to the request that came closest to matching, for the 404 report.
+  // The stubs visible to the request that came closest to matching, for the 404 report: of at
+  // most kNearMissScanBound stubs, those on the request's path first, then the newest.
   std::vector<NearMiss> closest(const RequestSubjects& subjects, std::uint64_t scope_id, std::size_t limit) const;
 
  private:
   std::vector<std::shared_ptr<MountedStub>> snapshot() const;
-  std::vector<std::shared_ptr<MountedStub>> visible_to(std::uint64_t scope_id) const;
   void erase(std::vector<std::shared_ptr<MountedStub>>::iterator it);  // lock held
   std::string new_id();
 

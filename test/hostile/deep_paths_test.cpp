@@ -97,3 +97,24 @@ TEST(PathIndexPruning, APathPastTheBoundIsACandidateForEveryRequestNotADeepTrie)
 }
 
 }  // namespace deep_paths
+
+namespace near_miss_scale {
+
+// With thousands of stubs a miss stays cheap: the report evaluates the stubs on the request's
+// path first, then the newest others, up to a bound (docs/security.md), and still names the
+// stub that came closest.
+TEST(NearMissAtScale, TheStubOnTheRequestsPathIsNamedAmongFiveThousand) {
+  MockServer server;
+  (void)server.when_requested_with(Request{}.method("POST").path("/orders/{id}")).respond_with(201);
+  for (int i = 0; i < 5000; ++i) {
+    (void)server.when_requested_with(Request{}.method("GET").path("/other/" + std::to_string(i))).respond_with(200);
+  }
+  const auto miss = curl_request("GET", server.url() + "/orders/7");
+  EXPECT_EQ(miss.status, 404);
+  const Json report = Json::parse(miss.body);
+  ASSERT_FALSE(report["closest_stubs"].empty()) << miss.body.substr(0, 500);
+  EXPECT_NE(report["closest_stubs"][0].dump().find("/orders/{id}"), std::string::npos) << report["closest_stubs"][0];
+  EXPECT_NE(report["closest_stubs"][0].dump().find("method"), std::string::npos) << report["closest_stubs"][0];
+}
+
+}  // namespace near_miss_scale
