@@ -12,6 +12,8 @@ packages=(
   clang libclang-rt-14-dev libc++-dev libc++abi-dev
   # The libc++ variant rebuilds a few of the above from Debian's sources (and RE2's tables).
   dpkg-dev googletest unicode-data python3-six perl
+  # scripts/test.sh compiles through it: a second run rebuilds only what changed.
+  ccache
 )
 
 missing=()

@@ -10,6 +10,16 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 variants=${MOCKHTTP_TEST_VARIANTS:-"plain asan tsan fuzz"}
+
+# ccache keeps every variant's objects under ~/.cache/ccache, keyed by compiler, flags and
+# sources; paths are made relative to the checkout, so a fresh clone elsewhere on the machine
+# hits the same entries (CI's clone does). CMake reads the launcher from the environment, so the
+# build trees the packaging tests make use it too. MOCKHTTP_CCACHE=0 builds without it.
+if [[ "${MOCKHTTP_CCACHE:-1}" != 0 ]] && command -v ccache >/dev/null; then
+  export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache} CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+  export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+fi
 summary=()
 for variant in $variants; do
   compiler=()
