@@ -1,4 +1,5 @@
-// The template renderer: the first line is the template, the rest the JSON request body.
+// The template renderer, plain and HTML-escaped: the first line is the template, the rest the
+// JSON request body.
 #include "fuzz_input.hpp"
 
 #include <mockhttp/recorded_request.hpp>
@@ -19,6 +20,8 @@ MOCKHTTP_FUZZ_TARGET(template) {
   mockhttp::fuzz::expecting_typed_errors([&] {
     const mockhttp::detail::TemplateContext context(request);
     (void)mockhttp::detail::render_template(pattern, context);
+    // As a text/html stub renders it: escaped, unless `| raw`.
+    (void)mockhttp::detail::render_template(pattern, context, mockhttp::detail::TemplateEscaping::html);
   });
   return 0;
 }

@@ -80,9 +80,73 @@ TEST_F(Templates, UnsupportedSyntaxIsAClearRenderError) {
   server.when_requested_with(Request{}.path("/root")).respond_with_template(200, "{{ response.status }}");
   const auto detail = [&](const char* path) { return Json::parse(client.Get(path)->body)["detail"].get<std::string>(); };
   EXPECT_EQ(detail("/tag"), "template tags ({% ... %}) are not supported; only {{ request.* }} lookups are");
-  EXPECT_EQ(detail("/filter"), "cannot read the expression \" request.path | upper \": unexpected '|': filters are not supported");
+  EXPECT_EQ(detail("/filter"), "cannot read the expression \" request.path | upper \": unknown filter 'upper': the only "
+                              "filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
   EXPECT_EQ(detail("/open"), "unclosed '{{' at offset 0");
   EXPECT_EQ(detail("/root"), "'response' is undefined: templates can read request.* only");
+}
+
+// Issue 25: `Hello {{ request.query.name }}` served as text/html reflected a script onto
+// mockhttp's own origin.
+TEST_F(Templates, AnHtmlAnswerEscapesEverySubstitution) {
+  server.when_requested_with(Request{}.path("/hello"))
+      .respond_with_template(200, "<p>Hello {{ request.query.name }}</p>", {{"Content-Type", "Text/HTML; charset=utf-8"}});
+  const auto res = client.Get("/hello?name=%3Cscript%3Ealert('x')%26%22%3C%2Fscript%3E");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body, "<p>Hello &lt;script&gt;alert(&#39;x&#39;)&amp;&#34;&lt;/script&gt;</p>");
+}
+
+TEST_F(Templates, TheRawFilterWritesAValueUnescaped) {
+  server.when_requested_with(Request{}.path("/raw"))
+      .respond_with_template(200, "{{ request.query.html | raw }}|{{request.query.html|safe}}|{{ request.query.html }}",
+                             {{"Content-Type", "text/html"}});
+  EXPECT_EQ(client.Get("/raw?html=%3Cb%3E")->body, "<b>|<b>|&lt;b&gt;");
+}
+
+TEST_F(Templates, EveryDocumentTypeABrowserRunsScriptInIsEscapedAndNoOtherType) {
+  const std::string name = "%3Ci%20a%3D%22'%22%3E";  // <i a="'">
+  const auto rendered = [&](const std::string& content_type) {
+    Headers headers;
+    if (!content_type.empty()) headers.emplace_back("Content-Type", content_type);
+    server.reset();
+    server.when_requested_with(Request{}.path("/t")).respond_with_template(200, "{{ request.query.n }}", headers);
+    return client.Get("/t?n=" + name)->body;
+  };
+  const std::string escaped = "&lt;i a=&#34;&#39;&#34;&gt;";
+  const std::string as_is = "<i a=\"'\">";
+  for (const char* type : {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+                           "application/atom+xml"}) {
+    EXPECT_EQ(rendered(type), escaped) << type;
+  }
+  for (const char* type : {"application/json", "text/plain", "application/vnd.api+json", "text/csv", ""}) {
+    EXPECT_EQ(rendered(type), as_is) << "unchanged for '" << type << "'";
+  }
+}
+
+TEST_F(Templates, ANonStringValueInHtmlIsEscapedJson) {
+  server.when_requested_with(Request{}.path("/v"))
+      .respond_with_template(200, "<pre>{{ request.body.obj }}</pre>", {{"Content-Type", "text/html"}});
+  EXPECT_EQ(client.Post("/v", R"({"obj": {"a": "<b>"}})", "application/json")->body,
+            "<pre>{&#34;a&#34;:&#34;&lt;b&gt;&#34;}</pre>");
+}
+
+TEST_F(Templates, AFilterOtherThanRawIsRefusedAfterItToo) {
+  server.when_requested_with(Request{}.path("/f")).respond_with_template(200, "{{ request.path | raw | upper }}");
+  server.when_requested_with(Request{}.path("/q")).respond_with_template(200, "{{ request.headers['a|b'] | raw }}");
+  const auto detail = [&](const char* path) { return Json::parse(client.Get(path)->body)["detail"].get<std::string>(); };
+  EXPECT_EQ(detail("/f"), "cannot read the expression \" request.path | raw | upper \": unknown filter 'upper': the "
+                          "only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
+  EXPECT_EQ(client.Get("/q", {{"a|b", "x"}})->body, "x") << "a '|' inside a quoted key is not a filter";
+}
+
+TEST_F(Templates, AnHtmlTemplateBodyOverHttpIsEscapedToo) {
+  const auto created = curl_request("POST", server.url() + "/__mock__/stubs",
+                                    R"({"request": {"path": "/page"}, "action": {"response": {"status_code": 200,
+                                        "headers": {"Content-Type": "text/html"},
+                                        "template_body": "Hello {{ request.query.name }}"}}})",
+                                    {"Content-Type: application/json"});
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(curl_request("GET", server.url() + "/page?name=%3Cscript%3E").body, "Hello &lt;script&gt;");
 }
 
 TEST_F(Templates, TheInitStubsTemplateWorksOverHttp) {

@@ -13,17 +13,21 @@ namespace {
 
 constexpr const char* kDefaultContentType = "application/octet-stream";
 
-// Copies status and headers; returns the content type, which httplib sets with the body.
+// Copies status and headers, and sandboxes the answer unless it has a policy of its own;
+// returns the content type, which httplib sets with the body.
 std::string copy_head(const Response& response, httplib::Response& out) {
   out.status = response.status();
   std::string content_type;
+  bool has_own_policy = false;
   for (const auto& [name, value] : response.headers()) {
     if (ascii_equals_ignoring_case(name, "content-type")) {
       content_type = value;
     } else {
+      has_own_policy = has_own_policy || ascii_equals_ignoring_case(name, "content-security-policy");
       out.set_header(name, value);
     }
   }
+  if (!has_own_policy) out.set_header("Content-Security-Policy", kStubSandboxPolicy);
   return content_type;
 }
 
@@ -135,6 +139,7 @@ void set_event_stream_head(httplib::Response& out) {
   out.status = 200;
   out.set_header("Cache-Control", "no-cache");
   out.set_header("Connection", "keep-alive");
+  out.set_header("Content-Security-Policy", kStubSandboxPolicy);  // an event stream is a stub's answer too
 }
 
 }  // namespace

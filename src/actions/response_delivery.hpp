@@ -19,6 +19,14 @@ namespace mockhttp::detail {
 // Sleeps for the duration unless the server stops first; false when it stopped.
 using Pause = std::function<bool(std::chrono::milliseconds)>;
 
+// Every answer a stub (or a proxy stub, or a replayed rule) gives carries this policy unless it
+// sets a Content-Security-Policy of its own. A stub's page is served on the same origin as the
+// control surfaces (/__mock__, /__admin__, /v1/sessions); the sandbox gives it an opaque origin
+// instead, so its scripts still run but every call they make to a control surface is
+// cross-origin (`Origin: null`, `Sec-Fetch-Site: cross-site`), which the control guard refuses
+// and whose answer the browser would not let the page read (docs/security.md).
+constexpr const char* kStubSandboxPolicy = "sandbox allow-scripts allow-forms allow-popups";
+
 void deliver_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision,
                       const httplib::Request& request, httplib::Response& out, const Pause& pause);
 

@@ -23,13 +23,40 @@ std::optional<std::size_t> array_index(const std::string& key) {
   return index;
 }
 
-bool is_json_media_type(std::string content_type) {
-  content_type = ascii_lowercase(content_type.substr(0, content_type.find(';')));
-  while (!content_type.empty() && content_type.back() == ' ') content_type.pop_back();
-  const std::string suffix = "+json";
-  return content_type == "application/json" ||
-         (content_type.size() > suffix.size() &&
-          content_type.compare(content_type.size() - suffix.size(), suffix.size(), suffix) == 0);
+// "Text/HTML; charset=utf-8" -> "text/html".
+std::string media_type_of(const std::string& content_type) {
+  std::string media = ascii_lowercase(content_type.substr(0, content_type.find(';')));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.pop_back();
+  const std::size_t first = media.find_first_not_of(" \t");
+  return first == std::string::npos ? "" : media.substr(first);
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_json_media_type(const std::string& content_type) {
+  const std::string media = media_type_of(content_type);
+  return media == "application/json" || ends_with(media, "+json");
+}
+
+// The one filter: `raw`, or Jinja2's name for it, `safe`.
+bool is_raw_filter(const std::string& name) { return name == "raw" || name == "safe"; }
+
+std::string html_escaped(const std::string& value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;  // the entities Jinja2's autoescape writes
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
 
 // One step of a lookup: `.name`, `['name']` or `[0]`.
@@ -42,7 +69,8 @@ class ExpressionReader {
  public:
   explicit ExpressionReader(const std::string& text) : text_(text) {}
 
-  std::vector<Step> read() {
+  // The lookup, up to the end or, when `filters_may_follow`, to the first '|' outside a subscript.
+  std::vector<Step> read(bool filters_may_follow = false) {
     std::vector<Step> steps;
     skip_spaces();
     steps.push_back({identifier(), false});
@@ -60,12 +88,33 @@ class ExpressionReader {
         steps.push_back(subscript());
         skip_spaces();
         expect(']');
+      } else if (text_[pos_] == '|' && filters_may_follow) {
+        break;
       } else {
         fail("unexpected '" + std::string(1, text_[pos_]) + "'" +
-             (text_[pos_] == '|' ? ": filters are not supported" : ""));
+             (text_[pos_] == '|' ? ": filters are not supported here" : ""));
       }
     }
     return steps;
+  }
+
+  // Where read() stopped: the end of the lookup.
+  std::size_t position() const { return pos_; }
+
+  // `| raw`, any number of times; true when there was one. Any other filter is refused by name.
+  bool read_raw_filters() {
+    bool raw = false;
+    while (true) {
+      skip_spaces();
+      if (at_end()) return raw;
+      expect('|');
+      skip_spaces();
+      const std::string name = identifier();
+      if (!is_raw_filter(name)) {
+        fail("unknown filter '" + name + "': the only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
+      }
+      raw = true;
+    }
   }
 
  private:
@@ -121,6 +170,20 @@ std::string render_value(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// What is inside `{{ }}`: a lookup, and whether `| raw` follows it.
+struct Substitution {
+  std::string lookup;
+  bool raw = false;
+};
+
+Substitution read_substitution(const std::string& inside) {
+  ExpressionReader reader(inside);
+  (void)reader.read(true);
+  Substitution substitution{inside.substr(0, reader.position())};
+  substitution.raw = reader.read_raw_filters();
+  return substitution;
+}
+
 }  // namespace
 
 TemplateContext::TemplateContext(const RecordedRequest& request) : source_(request) {
@@ -174,7 +237,23 @@ json TemplateContext::lookup(const std::string& expression) const {
   return *current;
 }
 
-std::string render_template(const std::string& text, const TemplateContext& context) {
+TemplateEscaping escaping_for_content_type(const std::string& content_type) {
+  const std::string media = media_type_of(content_type);
+  const bool renders_as_document = media == "text/html" || media == "application/xhtml+xml" ||
+                                   media == "image/svg+xml" || media == "text/xml" || media == "application/xml" ||
+                                   ends_with(media, "+xml");
+  return renders_as_document ? TemplateEscaping::html : TemplateEscaping::none;
+}
+
+std::string render_template_body(const Response& templated, const TemplateContext& context) {
+  std::string content_type;
+  for (const auto& [name, value] : templated.headers()) {
+    if (ascii_equals_ignoring_case(name, "content-type")) content_type = value;
+  }
+  return render_template(templated.body(), context, escaping_for_content_type(content_type));
+}
+
+std::string render_template(const std::string& text, const TemplateContext& context, TemplateEscaping escaping) {
   std::string out;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -198,7 +277,11 @@ std::string render_template(const std::string& text, const TemplateContext& cont
     if (kind == '%') {
       throw TemplateError("template tags ({% ... %}) are not supported; only {{ request.* }} lookups are");
     }
-    if (kind == '{') out += render_value(context.lookup(text.substr(open + 2, close - open - 2)));
+    if (kind == '{') {
+      const Substitution substitution = read_substitution(text.substr(open + 2, close - open - 2));
+      const std::string value = render_value(context.lookup(substitution.lookup));
+      out += escaping == TemplateEscaping::html && !substitution.raw ? html_escaped(value) : value;
+    }
     pos = close + 2;  // a {# comment #} renders as nothing
   }
   return out;

@@ -52,10 +52,26 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
   }
   if (request.has_header("Origin")) {
     const std::string origin = request.get_header_value("Origin");
+    if (origin == "null") {
+      // What a sandboxed page sends — every stub's answer is one (actions/response_delivery).
+      return Refusal{403, "FORBIDDEN_ORIGIN",
+                     "Origin 'null' (a sandboxed page, such as one a stub served, or a local file) is not this "
+                     "server's own: control calls from web pages other than the admin page are refused"};
+    }
     const auto url = parse_http_url(origin);
     if (!url || !host_allowed(options, server, url->parsed.host) || url->parsed.port.value_or(80) != server.port) {
       return Refusal{403, "FORBIDDEN_ORIGIN",
                      "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
+    }
+  }
+  if (request.has_header("Sec-Fetch-Site")) {
+    // A browser's own word for where the call comes from, sent on GETs too (where Origin is
+    // not): "none" is an address typed or bookmarked, "same-origin" the admin page's own calls.
+    const std::string site = ascii_lowercase(request.get_header_value("Sec-Fetch-Site"));
+    if (site != "same-origin" && site != "none") {
+      return Refusal{403, "FORBIDDEN_ORIGIN",
+                     "Sec-Fetch-Site '" + site + "': control calls from other web pages (and from the pages stubs "
+                     "serve) are refused; open the admin page by typing its address"};
     }
   }
   if (!options.token.empty() && !open_path) {

@@ -2,7 +2,9 @@
 // What every control call must pass before a surface acts on it. A control surface listens on
 // loopback, where any web page a browser on the machine opens can reach it: a page on another
 // origin must not create a stub that serves it script, nor read the journal back (CSRF), and a
-// page reached through a name that rebinds to 127.0.0.1 must not either (DNS rebinding).
+// page reached through a name that rebinds to 127.0.0.1 must not either (DNS rebinding), and a
+// page a stub served — same-origin with the surfaces, but sandboxed into an opaque origin — must
+// not either (reflected script in a template).
 // Thread safety: pure functions of their arguments.
 #include <optional>
 #include <string>
@@ -26,7 +28,9 @@ struct ServerAddress {
 };
 
 // nullopt when the call may proceed. In order: the Host header names a loopback address, the
-// bound address or an allowed host; an Origin header, when sent, is this server's own; a
+// bound address or an allowed host; an Origin header, when sent, is this server's own (never
+// `null`, what the sandboxed pages of stubs send); a Sec-Fetch-Site header, when sent, is
+// `same-origin` or `none`; a
 // token, when one is set, is presented (`Authorization: Bearer`, or `?token=` on GETs of the
 // admin page); a call that changes state and carries a body says it is JSON. `open_path` (e.g.
 // /health) skips the token.

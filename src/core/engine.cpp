@@ -319,7 +319,7 @@ void Engine::deliver(const StubDefinition& action, const MountedStub* stub, cons
   if (chosen->is_template()) {
     // The template context is built only for templated answers: a static one costs no copies.
     Response rendered = *chosen;
-    rendered.body(render_template(rendered.body(), TemplateContext(entry.request)));
+    rendered.body(render_template_body(rendered, TemplateContext(entry.request)));
     deliver_response(rendered, action.chaos, decision, http_request, http_response, pause_unless_stopping);
   } else {
     deliver_response(*chosen, action.chaos, decision, http_request, http_response, pause_unless_stopping);

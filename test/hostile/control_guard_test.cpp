@@ -98,4 +98,51 @@ TEST(ControlGuard, WithATokenEveryControlCallMustPresentIt) {
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__").status, 401);
 }
 
+// Issue 25: a stub's page is same-origin with the control surfaces. Its answers are sandboxed
+// into an opaque origin, whose calls arrive with `Origin: null` and `Sec-Fetch-Site: cross-site`.
+TEST(ControlGuard, AStubsSandboxedPageCannotCallTheControlSurfaces) {
+  MockServer server(guarded());
+  const auto from_sandbox = curl_request("POST", server.url() + "/__mock__/stubs", kStub,
+                                         {"Content-Type: application/json", "Origin: null"});
+  EXPECT_EQ(from_sandbox.status, 403);
+  EXPECT_EQ(Json::parse(from_sandbox.body)["error"], "FORBIDDEN_ORIGIN");
+  EXPECT_NE(from_sandbox.body.find("Origin 'null'"), std::string::npos) << from_sandbox.body;
+  EXPECT_TRUE(server.stubs().empty());
+  for (const char* site : {"cross-site", "same-site", "Cross-Site"}) {
+    const auto journal = curl_request("GET", server.url() + "/__mock__/requests", "",
+                                      {std::string("Sec-Fetch-Site: ") + site});
+    EXPECT_EQ(journal.status, 403) << site;
+    EXPECT_NE(journal.body.find("Sec-Fetch-Site"), std::string::npos) << journal.body;
+  }
+  const auto session = curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})",
+                                    {"Content-Type: application/json", "Sec-Fetch-Site: cross-site"});
+  EXPECT_EQ(session.status, 403);
+  EXPECT_EQ(Json::parse(session.body)["error"]["code"], "FORBIDDEN_ORIGIN");
+  EXPECT_EQ(curl_request("GET", server.url() + "/__admin__", "", {"Sec-Fetch-Site: cross-site"}).status, 403);
+}
+
+TEST(ControlGuard, TheAdminPageAndATypedAddressAreStillWelcome) {
+  MockServer server(guarded());
+  EXPECT_EQ(curl_request("GET", server.url() + "/__admin__", "", {"Sec-Fetch-Site: none"}).status, 200);
+  const auto own = curl_request("POST", server.url() + "/__mock__/stubs", kStub,
+                                {"Content-Type: application/json", "Sec-Fetch-Site: same-origin", "Origin: " + server.url()});
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/requests", "", {"Sec-Fetch-Site: same-origin"}).status, 200);
+}
+
+TEST(ControlGuard, EveryStubAnswerIsSandboxedUnlessItSetsItsOwnPolicy) {
+  MockServer server(guarded());
+  server.when_requested_with(Request{}.path("/page")).respond_with(200, "<p>hi</p>", {{"Content-Type", "text/html"}});
+  server.when_requested_with(Request{}.path("/own"))
+      .respond_with(200, "<p>mine</p>", {{"Content-Type", "text/html"}, {"content-security-policy", "default-src 'self'"}});
+  server.when_requested_with(Request{}.path("/events")).respond_with_sse(EventStream{}.event(SseEvent{"x"}));
+  const std::string sandbox = "sandbox allow-scripts allow-forms allow-popups";
+  EXPECT_EQ(curl_request("GET", server.url() + "/page").header("content-security-policy"), sandbox);
+  EXPECT_EQ(curl_request("GET", server.url() + "/events").header("content-security-policy"), sandbox);
+  EXPECT_EQ(curl_request("GET", server.url() + "/own").header("content-security-policy"), "default-src 'self'")
+      << "a stub's own policy is the only one";
+  EXPECT_EQ(curl_request("GET", server.url() + "/__admin__").header("content-security-policy"), "")
+      << "the admin page is not a stub's: it is not sandboxed";
+}
+
 }  // namespace control_guard
