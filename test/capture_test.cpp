@@ -90,6 +90,7 @@ TEST(Capture, ACaptureWritesACaseThatReplaysTheSameAnswersWithTheUpstreamStopped
   const std::string text = read_file(path);
   EXPECT_EQ(text.find("s3cret-token"), std::string::npos) << "the redacted header never reaches the file";
   EXPECT_NE(text.find("[REDACTED]"), std::string::npos);
+  EXPECT_EQ(text.find("sandbox allow-scripts"), std::string::npos) << "the sandbox of stubs' pages is not recorded";
   const Json document = Json::parse(text);
   for (const auto& problem : detail::schema_problems("case.schema.json", document)) {
     ADD_FAILURE() << "case schema: " << problem.pointer << ": " << problem.message;
