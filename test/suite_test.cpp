@@ -1,5 +1,10 @@
 // Softprobe suites in C++: the suite file's reading and merging, ${VAR}s, the JSONPath ignore
 // list and the body comparison, and run_suite against a small application over real sockets.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -67,8 +72,47 @@ std::string write_quote_case(const std::string& case_id, int price) {
   return write_text("cases/" + case_id + ".case.json", document.dump(2));
 }
 
+// The URL of a loopback port nothing listens on: bound, then closed (not a fixed port someone may use).
+std::string url_nobody_listens_on() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+}
+
+// A cpp-httplib application on an ephemeral port, served on a thread of its own until it ends.
+class LocalApp {
+ public:
+  LocalApp() = default;
+  LocalApp(const LocalApp&) = delete;
+  LocalApp& operator=(const LocalApp&) = delete;
+  ~LocalApp() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ protected:
+  // Called by the derived constructor once its routes are set.
+  void serve() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  httplib::Server server_;
+
+ private:
+  int port_ = 0;
+  std::thread thread_;
+};
+
 // The application: GET /quote asks the price service through its proxy, passing the session on.
-class QuoteApp {
+class QuoteApp : public LocalApp {
  public:
   explicit QuoteApp(int proxy_port) {
     server_.Get("/quote", [proxy_port](const httplib::Request& request, httplib::Response& response) {
@@ -87,20 +131,8 @@ class QuoteApp {
       response.set_content(Json{{"sku", request.get_param_value("sku")}, {"price", Json::parse(price->body)["price"]}}.dump(),
                            "application/json");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    serve();
   }
-  ~QuoteApp() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 std::string quote_suite(const std::string& name, const std::string& cases_yaml) {
@@ -313,7 +345,7 @@ TEST(SuiteRunner, AStrictPolicyMakesAnUnmockedCallAnErrorOfTheCaseAndAnUnreachab
   EXPECT_EQ(unmocked.status, 502) << "the app's price call was refused by the strict session";
   EXPECT_TRUE(says(unmocked.describe(), "status: expected 200, got 502")) << unmocked.describe();
 
-  run.app_url = "http://127.0.0.1:1";
+  run.app_url = url_nobody_listens_on();
   const CaseResult unreachable = run_case(suite, suite.cases()[0], proxy, run);
   EXPECT_EQ(unreachable.outcome, CaseResult::Outcome::error);
   EXPECT_TRUE(says(unreachable.describe(), "did not answer GET /quote")) << unreachable.describe();
@@ -322,7 +354,7 @@ TEST(SuiteRunner, AStrictPolicyMakesAnUnmockedCallAnErrorOfTheCaseAndAnUnreachab
 }
 
 // An application whose answer is fixed: 201, JSON with a charset, a field with personal data.
-class FixedAnswerApp {
+class FixedAnswerApp : public LocalApp {
  public:
   FixedAnswerApp() {
     server_.Get("/quote", [](const httplib::Request&, httplib::Response& response) {
@@ -330,20 +362,8 @@ class FixedAnswerApp {
       response.set_header("x-request-id", "req-12345");
       response.set_content(R"({"sku":"fixed","price":7,"email":"real.person@example.com"})", "application/json; charset=utf-8");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    serve();
   }
-  ~FixedAnswerApp() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 // The case FixedAnswerApp is checked against: captured 200 {"sku":"fixed","price":7,"email":...}.
@@ -627,7 +647,7 @@ TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
   const auto suite = std::make_shared<const Suite>(
       Suite::load(quote_suite("gskip", "  - {path: cases/gskip.case.json, skip: true}\n"), {}));
   MockServer proxy;
-  suite_gtest_detail::SuiteCaseTest test(suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return std::string("http://127.0.0.1:1"); }});
+  suite_gtest_detail::SuiteCaseTest test(suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return url_nobody_listens_on(); }});
   ::testing::TestPartResultArray results;
   {
     ::testing::ScopedFakeTestPartResultReporter reporter(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
