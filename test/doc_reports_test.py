@@ -35,7 +35,7 @@ def samples(root):
     for page in [root / "README.md"] + sorted((root / "docs").glob("*.md")):
         lines = page.read_text(encoding="utf-8").split("\n")
         for i, text in enumerate(lines):
-            marker = MARKER.search(text)
+            marker = MARKER.fullmatch(text.strip())  # a line of its own, not one quoted in prose
             if not marker:
                 continue
             if i + 1 >= len(lines) or not lines[i + 1].startswith("```"):
