@@ -101,6 +101,26 @@ for line, command, expected in examples(page):
         check(f"http-api.md:{line} answers as the page shows", answers_as_shown(expected, output),
               f"\n  shown:  {expected}\n  actual: {output!r}")
 check("the page has curl examples to run", ran >= 15, ran)
+
+# The table of problems: each "unknown field" row, sent on a valid stub, answers the path and
+# problem the row shows (the list of known fields included).
+UNKNOWN_FIELD_ROW = re.compile(r'^\| `"(\w+)": ([^`]+)` \| `([^`]*)` \| `(unknown field [^`]*)` \|$')
+rows = 0
+for text in open(page, encoding="utf-8").read().split("\n"):
+    row = UNKNOWN_FIELD_ROW.match(text)
+    if not row:
+        continue
+    rows += 1
+    field, value, path, problem = row.group(1), json.loads(row.group(2)), row.group(3), row.group(4)
+    payload = {"request": {"path": "/unknown-field"},
+               "action": {"response": {"status_code": 200, "headers": {}, "body": ""}}, field: value}
+    done = subprocess.run(["curl", "-s", url + "/__mock__/stubs", "--json", json.dumps(payload)],
+                          capture_output=True, text=True, timeout=30)
+    answer = json.loads(done.stdout or "{}")
+    check(f"http-api.md: the unknown-field row of {field!r} is the server's answer",
+          answer.get("path") == path and answer.get("problem") == problem,
+          f"\n  shown:  {path} {problem}\n  actual: {answer.get('path')} {answer.get('problem')}")
+check("the page has an unknown-field row to check", rows >= 1, rows)
 server.terminate()
 server.wait(timeout=30)
 check.finish()

@@ -19,8 +19,12 @@ mkdir -p "$work/newer"
 printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES CXX)\nfind_package(mockhttp 1.0 CONFIG REQUIRED)\n' > "$work/newer/CMakeLists.txt"
 check "find_package(mockhttp 1.0) does not take 0.2" \
       "! cmake -S '$work/newer' -B '$work/newer/build' -DCMAKE_PREFIX_PATH='$work/prefix'"
+# The consumer's default build, as a user runs it: it must make what the consumer links and
+# nothing else (not mockhttp::suite, which it does not link, nor the mockhttp executable).
 check "add_subdirectory: configure, build and run the consumer" \
-      "cmake -S '$source_dir/test/consumer' -B '$work/sub' -DMOCKHTTP_SOURCE_DIR='$source_dir' -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 && cmake --build '$work/sub' -j2 --target consumer_test && timeout 60 '$work/sub/consumer_test'"
+      "cmake -S '$source_dir/test/consumer' -B '$work/sub' -DMOCKHTTP_SOURCE_DIR='$source_dir' -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 && cmake --build '$work/sub' -j2 && timeout 60 '$work/sub/consumer_test'"
+check "add_subdirectory: the default build makes neither mockhttp_suite nor the mockhttp executable" \
+      "built=\$(find '$work/sub/mockhttp' -name 'libmockhttp_suite*' -o -type f -name mockhttp -perm -u+x); echo \"built: \$built\"; test -z \"\$built\""
 check "pkg-config --cflags --libs mockhttp builds and runs the consumer" \
       "PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' c++ -std=c++17 '$source_dir/test/consumer/consumer_test.cpp' -o '$work/pc_consumer' \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --cflags mockhttp gmock gtest_main) -lmockhttp_control \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --libs mockhttp gmock gtest_main) && timeout 60 '$work/pc_consumer'"
 check "cpack makes a .deb and a .tar.gz" \
