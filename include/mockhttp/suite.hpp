@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mockhttp/errors.hpp>
 #include <mockhttp/replay_case.hpp>
 #include <mockhttp/response.hpp>
 
