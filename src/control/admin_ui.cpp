@@ -80,9 +80,11 @@ bool handle_admin_ui(Engine& core, const httplib::Request& request, httplib::Res
       send_json(response, 404, {{"detail", "No journaled request has id '" + *request_id + "'"}});
     }
   } else if (const auto stub_id = member_of(path, "/__admin__/api/stubs"); stub_id && method == "GET") {
-    const auto stub = core.stub(*stub_id);
-    if (stub) {
-      send_json(response, 200, stub->to_json());
+    const auto statuses = core.stub_statuses();
+    const auto stub = std::find_if(statuses.begin(), statuses.end(),
+                                   [&stub_id](const Engine::StubStatus& status) { return status.info.id == *stub_id; });
+    if (stub != statuses.end()) {
+      send_json(response, 200, stub_status_json(*stub));
     } else {
       send_json(response, 404, {{"detail", "Stub '" + *stub_id + "' was not found"}});
     }
