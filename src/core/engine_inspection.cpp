@@ -1,7 +1,5 @@
 // What the admin page reads of the engine: the journal by id, the near-miss report of an
 // unmatched request, each stub's scenario state. Read-only, and never on the serving path.
-#include <map>
-
 #include "core/engine.hpp"
 
 namespace mockhttp {
