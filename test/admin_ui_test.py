@@ -282,7 +282,7 @@ try:
           "scenario": {"name": "checkout", "when_state": "Started", "will_set_state": "paid"}, "expect": 1})
     check("the stub is mounted", status == 200, body)
     http("POST", base + "/payment", {"amount": 42})                                             # matched
-    http("POST", base + "/payment", {"amount": 41}, {"X-Probe": "<b id=injected>bold</b>"})    # unmatched
+    _, not_found, _ = http("POST", base + "/payment", {"amount": 41}, {"X-Probe": "<b id=injected>bold</b>"})  # unmatched
     http("GET", base + "/elsewhere?q=1", None, {"team_ui": "1"})                                 # unmatched, in a scope
     ids = [r["id"] for r in journaled(base)]
     check("the journal listing gives each request an id", len(ids) == 2 and ids == sorted(ids), ids)
@@ -308,7 +308,10 @@ try:
           and 'expected {"amount":42}, got {"amount":41}' in body_row[0][2], mismatch)
     check("the scenario state that no longer admits the stub is a failed field too",
           ["scenario", "state Started", "scenario checkout is in state paid, stub wants Started"] in mismatch, mismatch)
-    report = json.loads(http("GET", base + f"/__mock__/requests/{unmatched_id}/near_miss")[1])["report"]
+    route = json.loads(http("GET", base + f"/__mock__/requests/{unmatched_id}/near_miss")[1])
+    report = route["report"]
+    check("the route gives what the 404 said (no stub changed since)", report == json.loads(not_found)["report"]
+          and route["closest_stubs"] == json.loads(not_found)["closest_stubs"], (route, not_found))
     check("the page shows the report the route gives", chromium.evaluate(
         "document.getElementById('near-miss-report').textContent") == report, report)
     summary = chromium.evaluate("document.getElementById('inspector-summary').textContent")
