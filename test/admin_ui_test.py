@@ -367,6 +367,13 @@ try:
     chromium.wait_for(f"{rows} === 0", "the journal emptied by a reset")
     check("live: a reset empties the list without a reload", chromium.evaluate(rows) == 0)
     check("after all this, the journal holds only the test's own requests", journaled(base) == [], journaled(base))
+    http("GET", base + "/after-reset")
+    check("ids are never reused: the next request after a reset numbers on",
+          [r["id"] for r in journaled(base)] == [4], journaled(base))
+    shown_after("document.getElementById('filter-method').value = ''; document.getElementById('filter-path').value = ''")
+    chromium.wait_for(f"{rows} === 1", "the request after the reset")
+    check("live: the request after the reset is listed", chromium.evaluate(
+        "document.querySelector('#requests-table tr.request').cells[3].textContent") == "/after-reset")
 except RuntimeError as error:
     check("driving Chromium", False, error)
 finally:
