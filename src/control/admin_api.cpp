@@ -13,6 +13,7 @@
 #include "matching/scenario_states.hpp"
 #include "transport/http_json.hpp"
 #include "transport/request_capture.hpp"
+#include "control/request_inspection.hpp"
 #include "control/schema_catalog.hpp"
 #include "core/engine.hpp"
 
@@ -155,6 +156,7 @@ void welcome(Engine&, const AdminCall& call) {
                                  "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/assert_sequence",
                                  "/__mock__/wait", "/__mock__/verify", "/__mock__/scenarios",
                                  "/__mock__/scenarios/{name}", "/__mock__/scenarios/reset", "/__mock__/requests",
+                                 "/__mock__/requests/{id}/near_miss",
                                  "/__mock__/reset", "/__admin__"}}});
 }
 
@@ -361,13 +363,50 @@ void delete_scope(Engine& core, const AdminCall& call, const std::string& name) 
   }
 }
 
+// Each entry carries its journal "id", which GET /__mock__/requests/{id}/near_miss takes.
 void list_requests(Engine& core, const AdminCall& call) {
   json requests = json::array();
+  const auto add = [&requests](const JournalEntry& entry) {
+    json shown = entry.request.to_json();
+    shown["id"] = entry.id;
+    requests.push_back(std::move(shown));
+  };
   if (call.scope) {
-    for (const auto& r : core.requests(ScopeFilter::only(call.scope->id))) requests.push_back(r.to_json());
+    for (const auto& entry : core.journal_entries(ScopeFilter::only(call.scope->id))) add(entry);
   }
-  for (const auto& r : core.requests(ScopeFilter::only(kGlobalScope))) requests.push_back(r.to_json());
+  for (const auto& entry : core.journal_entries(ScopeFilter::only(kGlobalScope))) add(entry);
   send_json(call.response, 200, {{"requests", requests}});
+}
+
+// The near-miss report of an unmatched journaled request, by its id: what its 404 said, computed
+// now against the stubs mounted now. Ids are unique across scopes, so no scope header is needed.
+void near_miss_of_request(Engine& core, const AdminCall& call, const std::string& id_text) {
+  const auto id = journal_id_of(id_text);
+  const auto entry = id ? core.journal_entry(*id) : std::nullopt;
+  if (!entry) {
+    send_detail(call.response, 404, "No journaled request has id '" + id_text +
+                                        "' (ids are the \"id\" of GET /__mock__/requests; dropped or cleared "
+                                        "requests are gone)");
+    return;
+  }
+  std::string why_not;
+  if (const auto report = near_miss_of(core, *entry, why_not)) {
+    send_json(call.response, 200, *report);
+  } else {
+    send_detail(call.response, 409, why_not);
+  }
+}
+
+// "/__mock__/requests/17/near_miss" -> "17".
+std::optional<std::string> near_miss_request_id(const std::string& path) {
+  const std::string prefix = std::string(kPrefix) + "/requests/", suffix = "/near_miss";
+  if (path.size() <= prefix.size() + suffix.size() || path.rfind(prefix, 0) != 0 ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return std::nullopt;
+  }
+  std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  if (id.find('/') != std::string::npos) return std::nullopt;
+  return id;
 }
 
 void clear_requests(Engine& core, const AdminCall& call) {
@@ -426,6 +465,9 @@ bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::R
     scope_aware = false;
   } else if (path == std::string(kPrefix) + "/requests" && method == "GET") {
     action = list_requests;
+  } else if (const auto request_id = near_miss_request_id(path); request_id && method == "GET") {
+    action = [request_id](Engine& c, const AdminCall& call) { near_miss_of_request(c, call, *request_id); };
+    scope_aware = false;
   } else if (path == std::string(kPrefix) + "/requests" && method == "DELETE") {
     action = clear_requests;
   } else if (path == std::string(kPrefix) + "/reset" && method == "POST") {

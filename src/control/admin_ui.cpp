@@ -7,6 +7,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "control/embedded_files.hpp"
+#include "control/request_inspection.hpp"
 #include "transport/http_json.hpp"
 #include "core/engine.hpp"
 
@@ -25,15 +26,25 @@ void send_page(httplib::Response& response) {
   response.set_content(std::string(files.at("admin.html")), "text/html; charset=utf-8");
 }
 
-json overview(Engine& core) {
+// The dashboard's data. `since`: the id of the newest request the page already shows; only
+// newer ones are sent (the page polls, so each poll carries what is new and no more).
+json overview(const Engine& core, std::uint64_t since) {
   json stubs = json::array();
-  for (const auto& stub : core.stubs()) stubs.push_back(stub.to_json());
+  for (const auto& status : core.stub_statuses()) stubs.push_back(stub_status_json(status));
   json requests = json::array();
-  const auto journal = core.requests(ScopeFilter::everything());
+  const auto journal = core.journal_entries(ScopeFilter::everything(), since);
   for (auto it = journal.rbegin(); it != journal.rend() && requests.size() < kRequestsShown; ++it) {
-    requests.push_back(it->to_json());
+    requests.push_back(request_summary(*it));
   }
-  return {{"stubs", stubs}, {"scopes", core.scope_names()}, {"requests", requests}, {"seed", core.seed()}};
+  return {{"stubs", stubs},
+          {"scopes", core.scope_names()},
+          {"requests", requests},
+          {"latest_id", journal.empty() ? since : journal.back().id},
+          // The ids still in the journal among the newest: the page drops rows that left it
+          // (a reset, a deleted scope, the capacity).
+          {"shown_ids", core.journal_ids(kRequestsShown)},
+          {"dropped_requests", core.dropped_requests()},
+          {"seed", core.seed()}};
 }
 
 }  // namespace
@@ -53,11 +64,27 @@ bool handle_admin_ui(Engine& core, const httplib::Request& request, httplib::Res
     if (std::find(names.begin(), names.end(), *name) == names.end()) return false;
     send_page(response);
   } else if (path == "/__admin__/api/overview" && method == "GET") {
-    send_json(response, 200, overview(core));
+    const std::string since_text = request.get_param_value("since");
+    const auto since = since_text.empty() ? std::optional<std::uint64_t>(0) : journal_id_of(since_text);
+    if (!since) {
+      send_json(response, 400, {{"detail", "since must be a journal id (a whole number), got '" + since_text + "'"}});
+    } else {
+      send_json(response, 200, overview(core, *since));
+    }
+  } else if (const auto request_id = member_of(path, "/__admin__/api/requests"); request_id && method == "GET") {
+    const auto id = journal_id_of(*request_id);
+    const auto entry = id ? core.journal_entry(*id) : std::nullopt;
+    if (entry) {
+      send_json(response, 200, request_inspection(core, *entry));
+    } else {
+      send_json(response, 404, {{"detail", "No journaled request has id '" + *request_id + "'"}});
+    }
   } else if (const auto stub_id = member_of(path, "/__admin__/api/stubs"); stub_id && method == "GET") {
-    const auto stub = core.stub(*stub_id);
-    if (stub) {
-      send_json(response, 200, stub->to_json());
+    const auto statuses = core.stub_statuses();
+    const auto stub = std::find_if(statuses.begin(), statuses.end(),
+                                   [&stub_id](const Engine::StubStatus& status) { return status.info.id == *stub_id; });
+    if (stub != statuses.end()) {
+      send_json(response, 200, stub_status_json(*stub));
     } else {
       send_json(response, 404, {{"detail", "Stub '" + *stub_id + "' was not found"}});
     }

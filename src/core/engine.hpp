@@ -107,6 +107,29 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Replay sessions.
   detail::ReplaySessionRegistry& replay_sessions() { return replay_sessions_; }
 
+  // What the admin page inspects (core/engine_inspection.cpp); none of it runs while serving.
+  // The journal with each entry's id: those after `after_id`; one entry by id.
+  std::vector<detail::JournalEntry> journal_entries(detail::ScopeFilter filter, std::uint64_t after_id = 0) const;
+  std::optional<detail::JournalEntry> journal_entry(std::uint64_t id) const;
+  std::vector<std::uint64_t> journal_ids(std::size_t newest) const;  // the newest ids, oldest first
+  // The 404 report of an unmatched journaled request, computed when asked, against the stubs
+  // mounted now and their scenarios' states now (the serving path keeps nothing for it).
+  struct UnmatchedReport {
+    std::vector<NearMiss> closest_stubs;
+    std::string report;
+  };
+  UnmatchedReport unmatched_report(const detail::JournalEntry& entry) const;
+  // The replay session a journaled request named, if any.
+  static std::optional<std::string> replay_session_named_by(const RecordedRequest& request) {
+    return replay_session_of(request);
+  }
+  // Each stub with, for a scenario step, the state its scenario is in now for the stub's scope.
+  struct StubStatus {
+    StubInfo info;
+    std::optional<std::string> scenario_state;
+  };
+  std::vector<StubStatus> stub_statuses() const;
+
   void set_seed(std::uint64_t seed) { seed_.store(seed); }
   std::uint64_t seed() const { return seed_.load(); }
 

@@ -29,7 +29,7 @@ std::shared_ptr<char[]> new_segment_bytes(std::size_t size) {
 
 JournalEntry JournalView::operator[](std::size_t index) const {
   const Slot& slot = slots_.at(index);
-  return JournalEntry{unpack_request(std::string_view(slot.bytes, slot.size)), slot.scope_id};
+  return JournalEntry{unpack_request(std::string_view(slot.bytes, slot.size)), slot.scope_id, slot.id};
 }
 
 RequestJournal::Segment& RequestJournal::segment_for(std::size_t size) {
@@ -53,7 +53,7 @@ void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_
     Segment& segment = segment_for(size);
     pack_request(request, segment.bytes.get() + segment.used);
     entries_.push_back(Entry{first_segment_ + segments_.size() - 1, static_cast<std::uint32_t>(segment.used),
-                             static_cast<std::uint32_t>(size), scope_id});
+                             static_cast<std::uint32_t>(size), scope_id, appends_ + 1});
     segment.used += size;
     ++segment.live;
     bytes_ += size;  // every byte the entry holds, not only its body and headers
@@ -120,7 +120,7 @@ JournalView RequestJournal::snapshot(ScopeFilter filter) const {
       view.segments_.push_back(segment.bytes);
       last_segment = entry.segment;
     }
-    view.slots_.push_back({segment.bytes.get() + entry.offset, entry.size, entry.scope_id});
+    view.slots_.push_back({segment.bytes.get() + entry.offset, entry.size, entry.scope_id, entry.id});
   }
   return view;
 }

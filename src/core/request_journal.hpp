@@ -19,6 +19,10 @@ namespace mockhttp::detail {
 struct JournalEntry {
   RecordedRequest request;
   std::uint64_t scope_id = 0;  // ScopeRecord::id; 0: global
+  // Its number in the journal: 1 for the first request the server ever journaled, never reused
+  // (clearing or dropping entries leaves the others' numbers as they were), so a reader can
+  // name one request, or ask for those after the last one it saw.
+  std::uint64_t id = 0;
 };
 
 constexpr std::uint64_t kGlobalScope = 0;  // the scope id of requests and stubs in no scope
@@ -52,6 +56,7 @@ class JournalView {
   std::size_t size() const { return slots_.size(); }
   bool empty() const { return slots_.empty(); }
   JournalEntry operator[](std::size_t index) const;
+  std::uint64_t id(std::size_t index) const { return slots_.at(index).id; }  // without unpacking
 
  private:
   friend class RequestJournal;
@@ -59,6 +64,7 @@ class JournalView {
     const char* bytes;
     std::uint32_t size;
     std::uint64_t scope_id;
+    std::uint64_t id;
   };
   std::vector<std::shared_ptr<const char[]>> segments_;  // keeps every slot's bytes alive
   std::vector<Slot> slots_;
@@ -100,6 +106,7 @@ class RequestJournal {
     std::uint32_t offset;
     std::uint32_t size;
     std::uint64_t scope_id;
+    std::uint64_t id;  // JournalEntry::id
   };
   Segment& segment_for(std::size_t size);  // mutex_ held
   void release(const Entry& entry);        // mutex_ held: the entry is gone
