@@ -1,6 +1,7 @@
 #include "control/admin_api.hpp"
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -181,13 +182,52 @@ void create_stub(Engine& core, const AdminCall& call) {
   }
 }
 
-void list_stubs(Engine& core, const AdminCall& call) {
-  json stubs = json::array();
-  if (call.scope) {
-    for (const auto& stub : core.stubs(ScopeFilter::only(call.scope->id))) stubs.push_back(stub_view(stub));
+// A listing is a page, so that a journal of a million entries or 100,000 stubs never becomes one
+// document of hundreds of megabytes: at most `limit` items (kListedByDefault unless asked) and
+// about kListingBytes of JSON, each written as it is read. "more" and "next_since" (requests) or
+// "next_offset" (stubs) say how to ask for the rest.
+constexpr std::size_t kListedByDefault = 10000;
+constexpr std::size_t kListedAtMost = 100000;
+constexpr std::size_t kListingBytes = 32u << 20;
+
+// A query parameter read as a whole number in [0, most]; nullopt, with the 400 sent, otherwise.
+std::optional<std::uint64_t> count_parameter(const AdminCall& call, const char* name, std::uint64_t fallback,
+                                             std::uint64_t most) {
+  if (!call.request.has_param(name)) return fallback;
+  const std::string text = call.request.get_param_value(name);
+  const auto value = journal_id_of(text);  // digits only, at most 19 of them
+  if (!value || *value > most) {
+    send_json(call.response, 400,
+              {{"error", "INVALID_QUERY_PARAMETER"},
+               {"detail", std::string(name) + " must be a whole number from 0 to " + std::to_string(most) + ", got \"" +
+                              text.substr(0, 40) + "\""}});
+    return std::nullopt;
   }
-  for (const auto& stub : core.stubs(ScopeFilter::only(kGlobalScope))) stubs.push_back(stub_view(stub));
-  send_json(call.response, 200, {{"stubs", stubs}});
+  return value;
+}
+
+// Pages as the journal's listing does, by position in mount order: `offset` and `limit`.
+void list_stubs(Engine& core, const AdminCall& call) {
+  const auto limit = count_parameter(call, "limit", kListedByDefault, kListedAtMost);
+  if (!limit) return;
+  const auto offset = count_parameter(call, "offset", 0, std::numeric_limits<std::uint32_t>::max());
+  if (!offset) return;
+  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
+  const auto page = core.stubs(filter, static_cast<std::size_t>(*offset), static_cast<std::size_t>(*limit) + 1);
+  std::string listed;
+  std::size_t count = 0;
+  bool more = false;
+  for (const auto& stub : page) {
+    if (count == *limit || (count > 0 && listed.size() > kListingBytes)) {
+      more = true;
+      break;
+    }
+    listed += (count++ == 0 ? "" : ",") + stub_view(stub).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  call.response.status = 200;
+  call.response.set_content("{\"stubs\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+                                ",\"next_offset\":" + (more ? std::to_string(*offset + count) : "null") + "}",
+                            "application/json");
 }
 
 // With a scope header: that scope's stubs or global ones, as assertive-mock-api. Without one,
@@ -365,17 +405,31 @@ void delete_scope(Engine& core, const AdminCall& call, const std::string& name) 
 
 // Each entry carries its journal "id", which GET /__mock__/requests/{id}/near_miss takes.
 void list_requests(Engine& core, const AdminCall& call) {
-  json requests = json::array();
-  const auto add = [&requests](const JournalEntry& entry) {
+  const auto limit = count_parameter(call, "limit", kListedByDefault, kListedAtMost);
+  if (!limit) return;
+  const auto since = count_parameter(call, "since", 0, std::numeric_limits<std::uint64_t>::max());
+  if (!since) return;
+  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
+  // One more than the page, to know whether more remain; each entry is written as it is read.
+  const auto entries = core.journal_entries(filter, *since, static_cast<std::size_t>(*limit) + 1);
+  std::string listed;
+  std::size_t count = 0;
+  std::uint64_t last_id = *since;
+  bool more = false;
+  for (const auto& entry : entries) {
+    if (count == *limit || (count > 0 && listed.size() > kListingBytes)) {
+      more = true;
+      break;
+    }
     json shown = entry.request.to_json();
     shown["id"] = entry.id;
-    requests.push_back(std::move(shown));
-  };
-  if (call.scope) {
-    for (const auto& entry : core.journal_entries(ScopeFilter::only(call.scope->id))) add(entry);
+    listed += (count++ == 0 ? "" : ",") + shown.dump(-1, ' ', false, json::error_handler_t::replace);
+    last_id = entry.id;
   }
-  for (const auto& entry : core.journal_entries(ScopeFilter::only(kGlobalScope))) add(entry);
-  send_json(call.response, 200, {{"requests", requests}});
+  call.response.status = 200;
+  call.response.set_content("{\"requests\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+                                ",\"next_since\":" + (more ? std::to_string(last_id) : "null") + "}",
+                            "application/json");
 }
 
 // The near-miss report of an unmatched journaled request, by its id: what its 404 said, computed

@@ -21,7 +21,6 @@ using nlohmann::json;
 using namespace detail;
 
 namespace {
-constexpr std::size_t kNearMissesShown = 3;
 
 // The response of a sequence that answers the stub's `call_number`th call (1 for the first).
 std::size_t sequence_index(const StubDefinition& action, std::int64_t call_number) {
@@ -209,19 +208,14 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
 
     if (!selection) {
-      const RecordedRequest& recorded = entry.request;
-      const auto misses = stubs_.closest(subjects, entry.scope_id, kNearMissesShown);
+      const UnmatchedReport unmatched = unmatched_report(entry);
       json closest = json::array();
-      for (const auto& miss : misses) closest.push_back(miss.to_json());
-      const std::string report = "No stub matched " + recorded.describe() +
-                                 (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") + "\n" +
-                                 (misses.empty() ? "  (no stubs are mounted)\n"
-                                                 : "Closest stubs:\n" + describe_near_misses(misses));
+      for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
       send_json(http_response, 404,
                 {{"error", "NO_STUB_MATCH_FOUND"},
-                 {"request", recorded.to_json()},
+                 {"request", entry.request.to_json()},
                  {"closest_stubs", closest},
-                 {"report", report}},
+                 {"report", unmatched.report}},
                 2);
       return;
     }
@@ -538,7 +532,9 @@ StubRef Engine::mount(StubDefinition definition, const StubPlacement& placement,
 }
 
 bool Engine::remove_stub(const std::string& id, ScopeFilter filter) { return stubs_.remove(id, filter); }
-std::vector<StubInfo> Engine::stubs(ScopeFilter filter) const { return stubs_.list(filter); }
+std::vector<StubInfo> Engine::stubs(ScopeFilter filter, std::size_t skip, std::size_t limit) const {
+  return stubs_.list(filter, skip, limit);
+}
 std::optional<StubInfo> Engine::stub(const std::string& id) const { return stubs_.find(id); }
 std::optional<std::int64_t> Engine::stub_calls(const std::string& id) const { return stubs_.calls(id); }
 

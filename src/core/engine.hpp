@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,7 +52,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   StubRef mount(StubDefinition definition, const StubPlacement& placement,
                 std::optional<std::string> id = std::nullopt);
   bool remove_stub(const std::string& id, detail::ScopeFilter filter = detail::ScopeFilter::everything());
-  std::vector<StubInfo> stubs(detail::ScopeFilter filter = detail::ScopeFilter::everything()) const;
+  std::vector<StubInfo> stubs(detail::ScopeFilter filter = detail::ScopeFilter::everything(), std::size_t skip = 0,
+                              std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
   std::optional<StubInfo> stub(const std::string& id) const;
   std::optional<std::int64_t> stub_calls(const std::string& id) const;
 
@@ -108,8 +110,11 @@ class Engine : public std::enable_shared_from_this<Engine> {
   detail::ReplaySessionRegistry& replay_sessions() { return replay_sessions_; }
 
   // What the admin page inspects (core/engine_inspection.cpp); none of it runs while serving.
-  // The journal with each entry's id: those after `after_id`; one entry by id.
-  std::vector<detail::JournalEntry> journal_entries(detail::ScopeFilter filter, std::uint64_t after_id = 0) const;
+  // The journal with each entry's id: those after `after_id`, in journal order, at most `limit`
+  // of them (the oldest or the newest such); one entry by id.
+  enum class JournalEnd { oldest, newest };
+  std::vector<detail::JournalEntry> journal_entries(detail::ScopeFilter filter, std::uint64_t after_id, std::size_t limit,
+                                                    JournalEnd end = JournalEnd::oldest) const;
   std::optional<detail::JournalEntry> journal_entry(std::uint64_t id) const;
   std::vector<std::uint64_t> journal_ids(std::size_t newest) const;  // the newest ids, oldest first
   // The 404 report of an unmatched journaled request, computed when asked, against the stubs

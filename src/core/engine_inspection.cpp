@@ -1,21 +1,40 @@
-// What the admin page reads of the engine: the journal by id, the near-miss report of an
-// unmatched request, each stub's scenario state. Read-only, and never on the serving path.
+// What reports and the admin page read of the engine: the journal by id, the near-miss report of
+// an unmatched request (the 404's too), each stub's scenario state. Read-only.
 #include "core/engine.hpp"
 
 namespace mockhttp {
 
 using namespace detail;
 
-namespace inspection {
-constexpr std::size_t kNearMissesShown = 3;  // as many as the 404 of an unmatched request shows
-}  // namespace inspection
+namespace {
+constexpr std::size_t kNearMissesShown = 3;  // in a 404's report and on the admin page alike
+}  // namespace
 
-std::vector<JournalEntry> Engine::journal_entries(ScopeFilter filter, std::uint64_t after_id) const {
+std::vector<JournalEntry> Engine::journal_entries(ScopeFilter filter, std::uint64_t after_id, std::size_t limit,
+                                                 JournalEnd end) const {
   const JournalView view = journal_.snapshot(filter);
-  std::vector<JournalEntry> out;
-  for (std::size_t i = 0; i < view.size(); ++i) {
-    if (view.id(i) > after_id) out.push_back(view[i]);  // older ones are never unpacked
+  // Ids grow along the journal: the first entry after `after_id` is found by a binary search,
+  // and only the entries returned are unpacked (a listing of a million entries stays a page).
+  std::size_t first = 0, high = view.size();
+  while (first < high) {
+    const std::size_t middle = first + (high - first) / 2;
+    if (view.id(middle) <= after_id) {
+      first = middle + 1;
+    } else {
+      high = middle;
+    }
   }
+  std::size_t from = first, to = view.size();
+  if (to - from > limit) {
+    if (end == JournalEnd::oldest) {
+      to = from + limit;
+    } else {
+      from = to - limit;
+    }
+  }
+  std::vector<JournalEntry> out;
+  out.reserve(to - from);
+  for (std::size_t i = from; i < to; ++i) out.push_back(view[i]);
   return out;
 }
 
@@ -46,8 +65,8 @@ Engine::UnmatchedReport Engine::unmatched_report(const JournalEntry& entry) cons
   const RecordedRequest& recorded = entry.request;
   const RequestSubjects subjects(recorded);
   UnmatchedReport out;
-  out.closest_stubs = stubs_.closest(subjects, entry.scope_id, inspection::kNearMissesShown);
-  // Worded as the 404's report, so the page and the client that got the 404 read the same.
+  out.closest_stubs = stubs_.closest(subjects, entry.scope_id, kNearMissesShown);
+  // The 404's report and the admin page's are this one text.
   out.report = "No stub matched " + recorded.describe() + (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") +
                "\n" +
                (out.closest_stubs.empty() ? "  (no stubs are mounted)\n"

@@ -95,10 +95,15 @@ std::vector<std::shared_ptr<MountedStub>> StubRegistry::snapshot() const {
   return stubs_;
 }
 
-std::vector<StubInfo> StubRegistry::list(ScopeFilter filter) const {
+std::vector<StubInfo> StubRegistry::list(ScopeFilter filter, std::size_t skip, std::size_t limit) const {
   std::vector<StubInfo> out;
   for (const auto& stub : snapshot()) {
     if (!filter.admits(stub->scope.id)) continue;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    if (out.size() == limit) break;
     out.push_back({stub->id, stub->definition, stub->budget.used(), stub->scope.name});
   }
   return out;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,7 +72,9 @@ class StubRegistry {
   bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
   void remove(ScopeFilter filter);
   void clear();
-  std::vector<StubInfo> list(ScopeFilter filter = ScopeFilter::everything()) const;
+  // In mount order; `skip` and `limit` page through them.
+  std::vector<StubInfo> list(ScopeFilter filter = ScopeFilter::everything(), std::size_t skip = 0,
+                             std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
   std::optional<StubInfo> find(const std::string& id) const;
   std::optional<std::int64_t> calls(const std::string& id) const;
   // The mounted stubs themselves, for verification: those the filter admits, or those named.

@@ -54,3 +54,53 @@ TEST(JournalBytes, AScenarioStateOverTheWireIsBounded) {
 }
 
 }  // namespace journal_bound
+
+namespace listing_pages {
+
+// GET /__mock__/requests and /__mock__/stubs are pages: a journal of a million entries is never
+// one document (it once took a 4.44 GB peak and aborted the server under a 4 GB limit).
+TEST(ListingPages, TheJournalIsReadPageByPageWithSinceAndLimit) {
+  ServerOptions options;
+  options.control_surfaces = all_control_surfaces();
+  MockServer server(options);
+  for (int i = 0; i < 25; ++i) (void)curl_request("GET", server.url() + "/r" + std::to_string(i));
+  std::vector<std::string> paths;
+  std::string since = "0";
+  for (int page = 0; page < 5; ++page) {
+    const Json listed = Json::parse(curl_request("GET", server.url() + "/__mock__/requests?limit=10&since=" + since).body);
+    for (const auto& request : listed["requests"]) paths.push_back(request["path"]);
+    if (!listed["more"].get<bool>()) {
+      EXPECT_TRUE(listed["next_since"].is_null());
+      break;
+    }
+    EXPECT_EQ(listed["requests"].size(), 10u);
+    since = std::to_string(listed["next_since"].get<std::uint64_t>());
+  }
+  ASSERT_EQ(paths.size(), 25u);
+  for (int i = 0; i < 25; ++i) EXPECT_EQ(paths[static_cast<std::size_t>(i)], "/r" + std::to_string(i));
+  const auto whole = Json::parse(curl_request("GET", server.url() + "/__mock__/requests").body);
+  EXPECT_EQ(whole["requests"].size(), 25u) << "under the default page size, one call lists everything";
+  EXPECT_EQ(whole["more"], false);
+  const auto bad = curl_request("GET", server.url() + "/__mock__/requests?limit=-1");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("limit must be a whole number from 0 to 100000"), std::string::npos) << bad.body;
+  EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/requests?limit=1000001").status, 400);
+}
+
+TEST(ListingPages, StubsArePagedByOffsetInMountOrder) {
+  ServerOptions options;
+  options.control_surfaces = all_control_surfaces();
+  MockServer server(options);
+  for (int i = 0; i < 7; ++i) (void)server.when_requested_with(Request{}.path("/s" + std::to_string(i))).respond_with(200);
+  const Json first = Json::parse(curl_request("GET", server.url() + "/__mock__/stubs?limit=4").body);
+  ASSERT_EQ(first["stubs"].size(), 4u);
+  EXPECT_EQ(first["more"], true);
+  EXPECT_EQ(first["next_offset"], 4);
+  EXPECT_EQ(first["stubs"][0]["request"]["path"], "/s0");
+  const Json rest = Json::parse(curl_request("GET", server.url() + "/__mock__/stubs?limit=4&offset=4").body);
+  ASSERT_EQ(rest["stubs"].size(), 3u);
+  EXPECT_EQ(rest["more"], false);
+  EXPECT_EQ(rest["stubs"][2]["request"]["path"], "/s6");
+}
+
+}  // namespace listing_pages
