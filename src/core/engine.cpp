@@ -264,7 +264,7 @@ std::string Engine::forward_refusal(const std::string& host, bool named_by_reque
   };
   if (listed(forward_allowed_hosts_) || listed(also_allowed)) return "";
   const AddressKind kind = classify_host(host);
-  const bool refused = kind == AddressKind::link_local ||
+  const bool refused = kind == AddressKind::link_local || kind == AddressKind::special_purpose ||
                        (named_by_request && (kind == AddressKind::loopback || kind == AddressKind::private_network));
   if (!refused) return "";
   return std::string(named_by_request ? "a replay passthrough" : "a proxy stub") + " may not forward to " + host +

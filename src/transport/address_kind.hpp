@@ -9,14 +9,16 @@ namespace mockhttp::detail {
 
 enum class AddressKind {
   public_internet,
-  private_network,  // 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7
+  private_network,  // 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, fec0::/10
+  special_purpose,  // TEST-NETs, 198.18/15, 224/4, 240/4, 2001:db8::/32, ff00::/8, 6to4 and other non-global ranges
   loopback,         // 127/8, ::1, 0.0.0.0, ::
   link_local,       // 169.254/16 (cloud metadata), fe80::/10
   unresolved,
 };
 
 // The most sensitive kind among every address `host` resolves to (link-local before loopback
-// before private before public): a name that resolves to one public and one loopback address
+// before special-purpose before private before public), an embedded IPv4 address (::ffff:,
+// 64:ff9b::, 2002::) classified as itself: a name that resolves to one public and one loopback address
 // counts as loopback.
 AddressKind classify_host(const std::string& host);
 

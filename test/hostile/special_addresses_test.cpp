@@ -1,0 +1,73 @@
+// Forwards must not reach non-global addresses unless the test lists them: the classifier knows
+// IANA's special-purpose ranges, and reads the IPv4 address embedded in mapped, compatible,
+// NAT64 and 6to4 IPv6 addresses. Literal addresses only: getaddrinfo does no lookup for them,
+// and a refused forward sends no packet.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <mockhttp/mockhttp.hpp>
+
+#include "support/curl_client.hpp"
+#include "transport/address_kind.hpp"
+
+using namespace mockhttp;
+using mockhttp::detail::AddressKind;
+using mockhttp::detail::classify_host;
+using mockhttp::test::curl_request;
+
+namespace special_addresses {
+
+TEST(AddressKind, SpecialPurposeIpv4RangesAreNotPublic) {
+  for (const char* address : {"192.0.2.1", "198.51.100.7", "203.0.113.9", "198.18.0.1", "198.19.255.254", "240.0.0.1",
+                              "255.255.255.255", "224.0.0.251", "239.255.255.250", "0.1.2.3", "192.0.0.8", "192.88.99.1"}) {
+    EXPECT_EQ(classify_host(address), AddressKind::special_purpose) << address;
+  }
+  EXPECT_EQ(classify_host("0.0.0.0"), AddressKind::loopback);
+  EXPECT_EQ(classify_host("100.64.0.1"), AddressKind::private_network);
+  EXPECT_EQ(classify_host("169.254.169.254"), AddressKind::link_local);
+  for (const char* address : {"8.8.8.8", "1.1.1.1", "198.20.0.1", "192.0.3.1", "223.255.255.255"}) {
+    EXPECT_EQ(classify_host(address), AddressKind::public_internet) << address;
+  }
+}
+
+TEST(AddressKind, Ipv6FormsAreClassifiedByTheIpv4AddressTheyEmbed) {
+  EXPECT_EQ(classify_host("::ffff:127.0.0.1"), AddressKind::loopback);
+  EXPECT_EQ(classify_host("::ffff:169.254.169.254"), AddressKind::link_local);
+  EXPECT_EQ(classify_host("::ffff:8.8.8.8"), AddressKind::public_internet);
+  EXPECT_EQ(classify_host("::127.0.0.1"), AddressKind::loopback) << "IPv4-compatible";
+  EXPECT_EQ(classify_host("::8.8.8.8"), AddressKind::special_purpose) << "IPv4-compatible is deprecated";
+  EXPECT_EQ(classify_host("64:ff9b::a9fe:a9fe"), AddressKind::link_local) << "NAT64 of 169.254.169.254";
+  EXPECT_EQ(classify_host("64:ff9b::c000:201"), AddressKind::special_purpose) << "NAT64 of 192.0.2.1";
+  EXPECT_EQ(classify_host("64:ff9b::808:808"), AddressKind::public_internet) << "NAT64 of 8.8.8.8";
+  EXPECT_EQ(classify_host("2002:7f00:1::1"), AddressKind::loopback) << "6to4 of 127.0.0.1";
+  EXPECT_EQ(classify_host("2002:0a00:0001::1"), AddressKind::special_purpose) << "6to4 of 10.0.0.1 is at least special";
+  EXPECT_EQ(classify_host("2002:0808:0808::1"), AddressKind::special_purpose);
+}
+
+TEST(AddressKind, SpecialPurposeIpv6RangesAreNotPublic) {
+  for (const char* address : {"2001:db8::1", "2001::1", "2001:2::1", "3fff::1", "100::1", "ff02::1", "ff0e::1", "64:ff9b:1::1",
+                              "5f00::1"}) {
+    EXPECT_EQ(classify_host(address), AddressKind::special_purpose) << address;
+  }
+  EXPECT_EQ(classify_host("fec0::1"), AddressKind::private_network) << "site-local";
+  EXPECT_EQ(classify_host("fd00::1"), AddressKind::private_network);
+  EXPECT_EQ(classify_host("fe80::1"), AddressKind::link_local);
+  EXPECT_EQ(classify_host("2606:4700::1111"), AddressKind::public_internet);
+  EXPECT_EQ(classify_host("2a00:1450::1"), AddressKind::public_internet);
+}
+
+// A proxy stub to a TEST-NET address or its NAT64 form is refused before any connection is made.
+TEST(SpecialAddresses, AProxyStubToASpecialRangeIsRefusedNamingIt) {
+  MockServer server;
+  (void)server.when_requested_with(Request{}.path("/testnet")).proxy_to(ProxyTarget{"http://192.0.2.1/", {}});
+  (void)server.when_requested_with(Request{}.path("/nat64")).proxy_to(ProxyTarget{"http://[64:ff9b::c000:201]/", {}});
+  for (const char* path : {"/testnet", "/nat64"}) {
+    const auto answer = curl_request("GET", server.url() + path);
+    EXPECT_GE(answer.status, 400) << path;
+    EXPECT_NE(answer.body.find("a special-purpose address"), std::string::npos) << answer.body;
+    EXPECT_NE(answer.body.find("forward_allowed_hosts"), std::string::npos) << answer.body;
+  }
+}
+
+}  // namespace special_addresses
