@@ -152,7 +152,7 @@ server.terminate()
 server.wait(timeout=30)
 
 # The request limits are flags too.
-server, url, _ = start("--max-body-bytes", "100", "--max-header-count", "5", "--quiet")
+server, url, _ = start("--max-body-bytes", "100", "--max-header-count", "7", "--quiet")
 status, text, _ = http("POST", url + "/x", {"pad": "y" * 200})
 check("--max-body-bytes: a larger body is a 413", status == 413, (status, text))
 status, text, _ = http("GET", url + "/x", None, {f"X-H{i}": "v" for i in range(10)})

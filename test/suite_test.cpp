@@ -660,3 +660,25 @@ TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
 }
 
 }  // namespace suite_tests
+
+namespace suite_glob {
+
+// A case glob does not follow directory links inside a wildcard step: a link back to its own
+// folder (`loop -> .`) once made a glob walk for 500 s to 3.9 GB.
+TEST(SuiteGlob, ADirectoryLinkLoopIsNotFollowed) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(::testing::TempDir()) / "mockhttp_suite_glob";
+  fs::remove_all(folder);
+  fs::create_directories(folder / "cases" / "real");
+  fs::copy_file(std::string(MOCKHTTP_TEST_DATA_DIR) + "/cases/refund-issued.case.json", folder / "cases" / "real" / "a.case.json");
+  fs::create_directory_symlink(".", folder / "cases" / "loop");
+  std::ofstream(folder / "deep.suite.yaml") << "name: deep\ncases: \"cases/*/*/*/*/*/*/*.case.json\"\n";
+  const std::string error = suite_tests::document_error_of([&] { (void)Suite::load((folder / "deep.suite.yaml").string(), {}); });
+  EXPECT_TRUE(suite_tests::says(error, "matches no file")) << "only links lead that deep: " << error;
+  std::ofstream(folder / "one.suite.yaml") << "name: one\ncases: \"cases/*/*.case.json\"\n";
+  const Suite one = Suite::load((folder / "one.suite.yaml").string(), {});
+  ASSERT_EQ(one.cases().size(), 1u) << "cases/real/a.case.json, and not cases/loop/a.case.json";
+  fs::remove_all(folder);
+}
+
+}  // namespace suite_glob

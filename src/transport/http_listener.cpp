@@ -103,7 +103,49 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
   return false;
 }
 
+bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::Response& response,
+                                     const httplib::ContentReader& reader) const {
+  const std::size_t limit = limits_.max_body_bytes == 0 ? std::numeric_limits<std::size_t>::max() : limits_.max_body_bytes;
+  const auto too_large = [&](const std::string& what) {
+    refuse(request, response, 413, "PAYLOAD_TOO_LARGE",
+           what + "; this server takes at most " + std::to_string(limit) +
+               " bytes of body, as received and as decoded (ServerOptions::max_body_bytes, serve --max-body-bytes)");
+    return false;
+  };
+  // A declared length over the limit is refused before a byte of the body is read.
+  const std::string declared = request.get_header_value("Content-Length");
+  if (!declared.empty() && std::stoull(declared) > limit) return too_large("Content-Length is " + declared);
+  std::string& body = const_cast<httplib::Request&>(request).body;  // cpp-httplib's own request
+  body.clear();
+  bool over = false;
+  // cpp-httplib hands the bytes over de-chunked and, for Content-Encoding gzip/deflate/br,
+  // inflated, a buffer at a time: the count stops a bomb at the first buffer past the limit.
+  const bool whole = reader([&](const char* data, std::size_t size) {
+    if (size > limit - body.size()) {
+      over = true;
+      return false;
+    }
+    body.append(data, size);
+    return true;
+  });
+  if (over) {
+    const bool encoded = request.has_header("Content-Encoding");
+    return too_large(std::string("the body ") + (encoded ? "inflates" : "runs") + " past the limit (" +
+                     (request.has_header("Transfer-Encoding") ? "chunked" : "framed by Content-Length") +
+                     (encoded ? ", Content-Encoding " + request.get_header_value("Content-Encoding") : std::string()) + ")");
+  }
+  if (!whole) {
+    refuse(request, response, 400, "BAD_REQUEST_BODY",
+           "the request body could not be read to its end (a broken chunk, a body shorter than its Content-Length, "
+           "or a Content-Encoding that does not decode)");
+    return false;
+  }
+  return true;
+}
+
 namespace {
+
+// The server a listener runs: plain, or TLSnamespace {
 
 // The server a listener runs: plain, or TLS with the identity's leaf (and, for mTLS, the CAs a
 // client certificate must chain to; cpp-httplib then refuses clients without one).
@@ -256,20 +298,32 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
-  const auto route = [this, max_connections](const httplib::Request& req, httplib::Response& res) {
+  const auto admitted = [this, max_connections](const httplib::Request& req, httplib::Response& res) {
     if (ElasticTaskQueue::over_capacity()) {
       refuse(req, res, 503, "MOCKHTTP_OVER_CAPACITY",
              std::to_string(max_connections) + " connections are open, the most this server takes " +
                  "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
-      return;
+      return false;
     }
-    if (refuse_malformed(req, res)) return;
+    return !refuse_malformed(req, res);
+  };
+  const auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     restore_multipart_content_type(const_cast<httplib::Request&>(req));
     // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
     // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).
     // The request object is cpp-httplib's own, not const; it reads `ranges` after this handler.
     const_cast<httplib::Request&>(req).ranges.clear();
     handler_(req, res);
+  };
+  const auto route = [admitted, serve](const httplib::Request& req, httplib::Response& res) {
+    if (admitted(req, res)) serve(req, res);
+  };
+  // Requests with a body read it here, bounded, instead of letting cpp-httplib read it whole:
+  // cpp-httplib 0.11 checks max_body_bytes against Content-Length only, so a chunked body or a
+  // gzip one that inflates had no bound (a 1 MB gzip body kept 1 GiB).
+  const auto route_with_body = [this, admitted, serve](const httplib::Request& req, httplib::Response& res,
+                                                       const httplib::ContentReader& reader) {
+    if (admitted(req, res) && read_bounded_body(req, res, reader)) serve(req, res);
   };
   // A POST, PUT or PATCH with neither Content-Length nor Transfer-Encoding has an empty body
   // (RFC 9112 §6.3), but cpp-httplib 0.11 reads it to end-of-stream and answers 400 before any
@@ -289,10 +343,10 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     return httplib::Server::HandlerResponse::Handled;
   });
   server_->Get(".*", route);
-  server_->Post(".*", route);
-  server_->Put(".*", route);
-  server_->Patch(".*", route);
-  server_->Delete(".*", route);
+  server_->Post(".*", route_with_body);
+  server_->Put(".*", route_with_body);
+  server_->Patch(".*", route_with_body);
+  server_->Delete(".*", route_with_body);
   server_->Options(".*", route);
 
   if (port == 0) {

@@ -51,7 +51,7 @@ struct ConnectSupport {
 
 // What one request may carry; beyond it the listener answers itself, before any handler.
 struct RequestLimits {
-  std::size_t max_body_bytes = 0;    // 413 (cpp-httplib skips the body without keeping it)
+  std::size_t max_body_bytes = 0;    // 413, for every framing and encoding (read_bounded_body)
   std::size_t max_header_count = 0;  // 431
 };
 
@@ -78,6 +78,10 @@ class HttpListener {
   // Answers a request the HTTP layer must refuse (too many headers, a bad Content-Length);
   // true when it did.
   bool refuse_malformed(const httplib::Request& request, httplib::Response& response) const;
+  // Reads the body through `reader` into the request, at most max_body_bytes as received and as
+  // decoded; false, with the 413 or 400 sent and the connection to be closed, otherwise.
+  bool read_bounded_body(const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader& reader) const;
   // Runs a CONNECT's tunnel to its end on this connection's thread.
   void tunnel(const httplib::Request& request, httplib::Response& response);
   void serve_intercepted(SSL* ssl, int socket, const std::string& authority);
