@@ -252,7 +252,7 @@ TEST(HttpsProxy, BadConnectTargetsAre400sNamingTheProblem) {
       {"api.example.test:99999", "is not a number from 1 to 65535"},
       {"api.example.test:0", "is not a number from 1 to 65535"},
       {"bad,host:443", "is not a host name or an IP address"},
-      {"[::1:443", "is not a host name or an IP address"},
+      {"[::1:443", "is not [address]:port"},
   };
   for (const auto& [target, problem] : cases) {
     const std::string answer = test::raw_exchange(proxy.port(), "CONNECT " + target + " HTTP/1.1\r\n\r\n");

@@ -46,7 +46,13 @@ void send_invalid(httplib::Response& response, const std::string& pointer, const
   for (json::json_pointer step = at; !step.empty(); step = step.parent_pointer()) {
     location.insert(location.begin() + 1, step.back());
   }
-  const json input = document.contains(at) ? document.at(at) : json();
+  json input = document.contains(at) ? document.at(at) : json();
+  // The input is echoed as FastAPI does, but not whole when it is large: a 10 MB field must not
+  // come back as 10 MB.
+  constexpr std::size_t kInputEchoed = 1024;
+  if (const std::string text = input.dump(-1, ' ', false, json::error_handler_t::replace); text.size() > kInputEchoed) {
+    input = "(" + std::to_string(text.size()) + " bytes of JSON, not echoed) " + preview(input);
+  }
   send_json(response, 422,
        {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
         {"error", "INVALID_PAYLOAD"},

@@ -44,8 +44,15 @@ RegexNode::RegexNode(std::string pattern, const std::string& pointer)
   options.set_log_errors(false);
   auto compiled = std::make_shared<const RE2>(pattern_, options);
   if (!compiled->ok()) {
-    throw CriteriaError(pointer, "RE2 cannot compile regex \"" + pattern_ + "\": " +
-                                     compiled->error() +
+    // Quoted in part: a 10 MB pattern must not come back as 10 MB (RE2's message quotes it too).
+    const std::string size = pattern_.size() > 160 ? " (" + std::to_string(pattern_.size()) + " bytes)" : "";
+    std::string why = compiled->error();
+    if (why.size() > 200) {
+      std::size_t cut = 200;
+      while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+      why = why.substr(0, cut) + "...";
+    }
+    throw CriteriaError(pointer, "RE2 cannot compile regex " + preview(pattern_) + size + ": " + why +
                                      " (backreferences and lookaround are not supported)");
   }
   compiled_ = std::move(compiled);

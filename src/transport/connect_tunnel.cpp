@@ -1,5 +1,6 @@
 #include "transport/connect_tunnel.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -22,10 +23,6 @@ namespace mockhttp::detail {
 namespace {
 
 constexpr std::chrono::milliseconds kSlice(100);
-
-bool host_character(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
-}
 
 void set_blocking(int socket, bool blocking) {
   const int flags = ::fcntl(socket, F_GETFL, 0);
@@ -50,26 +47,68 @@ std::string ConnectTarget::authority() const {
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+namespace {
+
+// Why `host` is no DNS name (RFC 1123 labels: letters, digits and '-', not at either end of a
+// label, 1 to 63 characters each, 253 in all; a trailing dot is allowed), or "" when it is one.
+std::string why_not_a_host_name(const std::string& host) {
+  const std::string name = !host.empty() && host.back() == '.' ? host.substr(0, host.size() - 1) : host;
+  if (name.empty() || name.size() > 253) return "a host name has 1 to 253 characters";
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('.', start), name.size());
+    const std::string label = name.substr(start, end - start);
+    if (label.empty()) return "it has an empty label (\"..\" or a leading dot)";
+    if (label.size() > 63) return "a label has more than 63 characters";
+    if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
+    if (!std::all_of(label.begin(), label.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+      return "only letters, digits, '-' and '_' may stand in a label";
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<ConnectTarget> parse_connect_target(const std::string& target, std::string& problem) {
-  const std::size_t colon = target.rfind(':');
-  if (target.empty() || colon == std::string::npos || colon + 1 == target.size()) {
-    problem = "the CONNECT target \"" + target + "\" is not host:port";
-    return std::nullopt;
+  // host:port, [v6]:port; a bracketed address must be closed before its port's colon.
+  std::string host, port_text;
+  const bool bracketed = !target.empty() && target.front() == '[';
+  if (bracketed) {
+    const std::size_t close = target.find(']');
+    if (close == std::string::npos || close + 1 >= target.size() || target[close + 1] != ':') {
+      problem = "the CONNECT target \"" + target.substr(0, 300) + "\" is not [address]:port";
+      return std::nullopt;
+    }
+    host = target.substr(1, close - 1);
+    port_text = target.substr(close + 2);
+    in6_addr address{};
+    if (inet_pton(AF_INET6, host.c_str(), &address) != 1) {
+      problem = "the CONNECT target's host \"[" + host.substr(0, 100) + "]\" is not an IPv6 address";
+      return std::nullopt;
+    }
+  } else {
+    const std::size_t colon = target.rfind(':');
+    if (target.empty() || colon == std::string::npos || colon + 1 == target.size() || target.find(':') != colon) {
+      problem = "the CONNECT target \"" + target.substr(0, 300) + "\" is not host:port";
+      return std::nullopt;
+    }
+    host = target.substr(0, colon);
+    port_text = target.substr(colon + 1);
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) != 1) {
+      if (const std::string why = why_not_a_host_name(host); !why.empty()) {
+        problem = "the CONNECT target's host \"" + host.substr(0, 300) + "\" is not a host name or an IP address: " + why;
+        return std::nullopt;
+      }
+    }
   }
-  std::string host = target.substr(0, colon);
-  const std::string port_text = target.substr(colon + 1);
-  const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
-  if (bracketed) host = host.substr(1, host.size() - 2);
-  const bool valid_host = !host.empty() && host.size() <= 253 &&
-                          std::all_of(host.begin(), host.end(), [&](char c) { return host_character(c) || (bracketed && c == ':'); });
-  if (!valid_host) {
-    problem = "the CONNECT target's host \"" + host + "\" is not a host name or an IP address";
-    return std::nullopt;
-  }
-  const bool digits = port_text.size() <= 5 && std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits = !port_text.empty() && port_text.size() <= 5 &&
+                      std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; });
   const int port = digits ? std::stoi(port_text) : 0;
   if (port < 1 || port > 65535) {
-    problem = "the CONNECT target's port \"" + port_text + "\" is not a number from 1 to 65535";
+    problem = "the CONNECT target's port \"" + port_text.substr(0, 40) + "\" is not a number from 1 to 65535";
     return std::nullopt;
   }
   return ConnectTarget{ascii_lowercase(host), port};

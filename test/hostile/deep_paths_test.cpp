@@ -118,3 +118,23 @@ TEST(NearMissAtScale, TheStubOnTheRequestsPathIsNamedAmongFiveThousand) {
 }
 
 }  // namespace near_miss_scale
+
+namespace echoes {
+
+// A 10 MB regex that does not compile was echoed three times in its 422 (31 MB): the pattern
+// is quoted in part and the input is not echoed whole.
+TEST(Echoes, ABadHugeRegexIsRefusedWithoutEchoingIt) {
+  ServerOptions options;
+  options.control_surfaces = all_control_surfaces();
+  MockServer server(options);
+  const std::string pattern = "(" + std::string(10u << 20, 'a');
+  const Json stub = {{"request", {{"body", {{"$regex", {{"pattern", pattern}}}}}}},
+                     {"action", {{"response", {{"status_code", 200}, {"body", "x"}}}}}};
+  const auto answer = curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  EXPECT_EQ(answer.status, 422);
+  EXPECT_LT(answer.body.size(), 16u * 1024) << "not megabytes";
+  EXPECT_NE(answer.body.find("RE2 cannot compile regex"), std::string::npos) << answer.body.substr(0, 500);
+  EXPECT_NE(answer.body.find("(10485761 bytes)"), std::string::npos) << answer.body.substr(0, 500);
+}
+
+}  // namespace echoes

@@ -9,6 +9,8 @@
 #include <mockhttp/mockhttp.hpp>
 
 #include "support/curl_client.hpp"
+#include "support/raw_http.hpp"
+#include "transport/connect_tunnel.hpp"
 #include "transport/address_kind.hpp"
 
 using namespace mockhttp;
@@ -68,6 +70,38 @@ TEST(SpecialAddresses, AProxyStubToASpecialRangeIsRefusedNamingIt) {
     EXPECT_NE(answer.body.find("a special-purpose address"), std::string::npos) << answer.body;
     EXPECT_NE(answer.body.find("forward_allowed_hosts"), std::string::npos) << answer.body;
   }
+}
+
+// CONNECT targets: one reading of host:port and [v6]:port, and host names as DNS spells them.
+TEST(ConnectTarget, HostsArePortsAndNamesAreReadStrictly) {
+  std::string problem;
+  const auto v6 = detail::parse_connect_target("[::1]:8443", problem);
+  ASSERT_TRUE(v6) << problem;
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 8443);
+  EXPECT_EQ(detail::parse_connect_target("API.Example.test:443", problem)->host, "api.example.test");
+  EXPECT_TRUE(detail::parse_connect_target("10.0.0.1:443", problem));
+  const auto refused = [](const std::string& target) {
+    std::string why;
+    return detail::parse_connect_target(target, why) ? std::string("(accepted)") : why;
+  };
+  EXPECT_EQ(refused("[::1]"), "the CONNECT target \"[::1]\" is not [address]:port") << "was: the host \"[:\"";
+  EXPECT_NE(refused("[nonsense]:443").find("is not an IPv6 address"), std::string::npos);
+  EXPECT_NE(refused(".:443").find("1 to 253 characters"), std::string::npos) << refused(".:443");
+  EXPECT_NE(refused("..:443").find("empty label"), std::string::npos) << refused("..:443");
+  EXPECT_NE(refused("-leading.example:443").find("starts or ends with '-'"), std::string::npos);
+  EXPECT_NE(refused("a..b:443").find("empty label"), std::string::npos);
+  EXPECT_NE(refused(std::string(64, 'a') + ".example:443").find("more than 63"), std::string::npos);
+  EXPECT_NE(refused("a:b:443").find("is not host:port"), std::string::npos);
+  EXPECT_NE(refused("host:0").find("from 1 to 65535"), std::string::npos);
+}
+
+TEST(ConnectTarget, ABadHostOverTheWireIsA400NamingIt) {
+  MockServer server;
+  const std::string answer = test::raw_exchange(server.port(), "CONNECT -leading.example:443 HTTP/1.1\r\nHost: -leading.example:443\r\n\r\n");
+  EXPECT_EQ(test::first_status(answer), 400) << answer;
+  EXPECT_NE(answer.find("BAD_CONNECT_TARGET"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("starts or ends with '-'"), std::string::npos) << answer;
 }
 
 }  // namespace special_addresses
