@@ -13,7 +13,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -22,16 +21,13 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
-from harness import Checks, http, start_server  # noqa: E402
+from harness import Checks, chromium_or_finish, http, start_server  # noqa: E402
 
 binary = sys.argv[1]
 check = Checks()
 
 
-browser = shutil.which("chromium") or shutil.which("chromium-browser")
-if browser is None:
-    check("chromium is installed (scripts/install-deps.sh installs it)", False)
-    check.finish()
+browser = chromium_or_finish(check)
 
 
 def rendered(url):

@@ -12,22 +12,18 @@ Usage: stub_page_isolation_test.py MOCKHTTP_BINARY. Prints 'N passed, N failed'.
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
-from harness import Checks, http, start_server  # noqa: E402
+from harness import Checks, chromium_or_finish, http, start_server  # noqa: E402
 
 binary = sys.argv[1]
 check = Checks()
 
-browser = shutil.which("chromium") or shutil.which("chromium-browser")
-if browser is None:
-    check("chromium is installed (scripts/install-deps.sh installs it)", False)
-    check.finish()
+browser = chromium_or_finish(check)
 
 SECRET = "secret-journal-entry-4417"
 ESCAPED, RAW = "greeting-as-written", "greeting-written-raw"  # the two stubs' ids and paths

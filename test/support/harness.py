@@ -1,5 +1,6 @@
 """What the black-box Python tests share: counted checks, one HTTP call, a `mockhttp serve`."""
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -30,6 +31,15 @@ class Checks:
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed, {len(self.skipped)} skipped")
         sys.exit(1 if self.failed else 0)
+
+
+def chromium_or_finish(check):
+    """The path of Debian's chromium; without it, a failed check and the end of the script."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        check("chromium is installed (scripts/install-deps.sh installs it)", False)
+        check.finish()
+    return browser
 
 
 def compat_dir(argument):
