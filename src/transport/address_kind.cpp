@@ -90,6 +90,9 @@ bool starts_with(const in6_addr& address, std::initializer_list<unsigned char> p
 AddressKind kind_of_v6(const in6_addr& address) {
   if (IN6_IS_ADDR_LOOPBACK(&address) || IN6_IS_ADDR_UNSPECIFIED(&address)) return AddressKind::loopback;
   if (IN6_IS_ADDR_V4MAPPED(&address)) return kind_of_v4(v4_at(address, 12));  // ::ffff:a.b.c.d
+  if (starts_with(address, {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0}, 96)) {    // ::ffff:0:a.b.c.d, IPv4-translated (SIIT)
+    return more_sensitive(kind_of_v4(v4_at(address, 12)), AddressKind::special_purpose);
+  }
   if (IN6_IS_ADDR_V4COMPAT(&address)) {                                        // ::a.b.c.d (deprecated)
     return more_sensitive(kind_of_v4(v4_at(address, 12)), AddressKind::special_purpose);
   }
@@ -109,6 +112,8 @@ AddressKind kind_of_v6(const in6_addr& address) {
   if (IN6_IS_ADDR_SITELOCAL(&address)) return AddressKind::private_network;                     // fec0::/10 (deprecated)
   if ((address.s6_addr[0] & 0xFE) == 0xFC) return AddressKind::private_network;                 // fc00::/7, unique local
   if (IN6_IS_ADDR_MULTICAST(&address)) return AddressKind::special_purpose;                     // ff00::/8
+  // Global unicast is 2000::/3; the rest of the space (1::, 4000::, 8000::, ...) is reserved by the IETF.
+  if ((address.s6_addr[0] & 0xE0) != 0x20) return AddressKind::special_purpose;
   return AddressKind::public_internet;
 }
 

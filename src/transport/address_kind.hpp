@@ -10,7 +10,7 @@ namespace mockhttp::detail {
 enum class AddressKind {
   public_internet,
   private_network,  // 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, fec0::/10
-  special_purpose,  // TEST-NETs, 198.18/15, 224/4, 240/4, 2001:db8::/32, ff00::/8, 6to4 and other non-global ranges
+  special_purpose,  // TEST-NETs, 198.18/15, 224/4, 240/4, 2001:db8::/32, ff00::/8, 6to4, IPv6 outside 2000::/3, ...
   loopback,         // 127/8, ::1, 0.0.0.0, ::
   link_local,       // 169.254/16 (cloud metadata), fe80::/10
   unresolved,

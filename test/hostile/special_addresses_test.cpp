@@ -104,4 +104,27 @@ TEST(ConnectTarget, ABadHostOverTheWireIsA400NamingIt) {
   EXPECT_NE(answer.find("starts or ends with '-'"), std::string::npos) << answer;
 }
 
+// Outside global unicast 2000::/3 and the ranges named above, the IPv6 space is reserved: no
+// test reaches a host there. An IPv4-translated address (::ffff:0:a.b.c.d) leads to the IPv4
+// address it carries, through a translator.
+TEST(AddressKind, Ipv6OutsideGlobalUnicastAndTranslatedFormsAreNotPublic) {
+  for (const char* address : {"1::1", "4000::1", "8000::1", "c000::1", "e000::1", "::2:3:4:5"}) {
+    EXPECT_EQ(classify_host(address), AddressKind::special_purpose) << address;
+  }
+  EXPECT_EQ(classify_host("::ffff:0:127.0.0.1"), AddressKind::loopback) << "IPv4-translated 127.0.0.1";
+  EXPECT_EQ(classify_host("::ffff:0:169.254.169.254"), AddressKind::link_local) << "IPv4-translated metadata";
+  EXPECT_EQ(classify_host("::ffff:0:8.8.8.8"), AddressKind::special_purpose) << "a translated form is at least special";
+  EXPECT_EQ(classify_host("2001:4860:4860::8888"), AddressKind::public_internet) << "global unicast stays public";
+  EXPECT_EQ(classify_host("3ffe::1"), AddressKind::public_internet) << "inside 2000::/3, outside 3fff::/20";
+}
+
+TEST(SpecialAddresses, AProxyStubToAReservedIpv6AddressIsRefused) {
+  MockServer server;
+  (void)server.when_requested_with(Request{}.path("/reserved")).proxy_to(ProxyTarget{"http://[4000::1]/", {}});
+  const auto answer = curl_request("GET", server.url() + "/reserved");
+  EXPECT_EQ(answer.status, 403) << answer.body;
+  EXPECT_NE(answer.body.find("FORWARD_REFUSED"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("a special-purpose address"), std::string::npos) << answer.body;
+}
+
 }  // namespace special_addresses
