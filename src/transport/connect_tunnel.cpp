@@ -49,6 +49,24 @@ std::string ConnectTarget::authority() const {
 
 namespace {
 
+// A piece of the CONNECT line as a message quotes it: the line is raw bytes and the answer is
+// JSON, so a byte that is not printable ASCII is written \xNN (raw, a byte such as 0xFF made
+// the answer's JSON fail to write: a 500 with no body instead of the 400), and a long piece is
+// cut to `limit` bytes with its length said.
+std::string shown(const std::string& text, std::size_t limit) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string printable;
+  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {
+      printable += text[i];
+    } else {
+      printable += std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xF];
+    }
+  }
+  return text.size() <= limit ? printable : printable + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 // Why `host` is no DNS name (RFC 1123 labels: letters, digits and '-', not at either end of a
 // label, 1 to 63 characters each, 253 in all; a trailing dot is allowed), or "" when it is one.
 std::string why_not_a_host_name(const std::string& host) {
@@ -78,20 +96,20 @@ std::optional<ConnectTarget> parse_connect_target(const std::string& target, std
   if (bracketed) {
     const std::size_t close = target.find(']');
     if (close == std::string::npos || close + 1 >= target.size() || target[close + 1] != ':') {
-      problem = "the CONNECT target \"" + target.substr(0, 300) + "\" is not [address]:port";
+      problem = "the CONNECT target \"" + shown(target, 300) + "\" is not [address]:port";
       return std::nullopt;
     }
     host = target.substr(1, close - 1);
     port_text = target.substr(close + 2);
     in6_addr address{};
     if (inet_pton(AF_INET6, host.c_str(), &address) != 1) {
-      problem = "the CONNECT target's host \"[" + host.substr(0, 100) + "]\" is not an IPv6 address";
+      problem = "the CONNECT target's host \"[" + shown(host, 100) + "]\" is not an IPv6 address";
       return std::nullopt;
     }
   } else {
     const std::size_t colon = target.rfind(':');
     if (target.empty() || colon == std::string::npos || colon + 1 == target.size() || target.find(':') != colon) {
-      problem = "the CONNECT target \"" + target.substr(0, 300) + "\" is not host:port";
+      problem = "the CONNECT target \"" + shown(target, 300) + "\" is not host:port";
       return std::nullopt;
     }
     host = target.substr(0, colon);
@@ -99,7 +117,7 @@ std::optional<ConnectTarget> parse_connect_target(const std::string& target, std
     in_addr v4{};
     if (inet_pton(AF_INET, host.c_str(), &v4) != 1) {
       if (const std::string why = why_not_a_host_name(host); !why.empty()) {
-        problem = "the CONNECT target's host \"" + host.substr(0, 300) + "\" is not a host name or an IP address: " + why;
+        problem = "the CONNECT target's host \"" + shown(host, 300) + "\" is not a host name or an IP address: " + why;
         return std::nullopt;
       }
     }
@@ -108,7 +126,7 @@ std::optional<ConnectTarget> parse_connect_target(const std::string& target, std
                       std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; });
   const int port = digits ? std::stoi(port_text) : 0;
   if (port < 1 || port > 65535) {
-    problem = "the CONNECT target's port \"" + port_text.substr(0, 40) + "\" is not a number from 1 to 65535";
+    problem = "the CONNECT target's port \"" + shown(port_text, 40) + "\" is not a number from 1 to 65535";
     return std::nullopt;
   }
   return ConnectTarget{ascii_lowercase(host), port};

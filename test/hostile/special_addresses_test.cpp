@@ -127,4 +127,17 @@ TEST(SpecialAddresses, AProxyStubToAReservedIpv6AddressIsRefused) {
   EXPECT_NE(answer.body.find("a special-purpose address"), std::string::npos) << answer.body;
 }
 
+// The CONNECT line is raw bytes; the refusal quotes them escaped, so its JSON can be written.
+TEST(ConnectTarget, ABinaryOrHugeTargetIsA400QuotingItEscapedAndCut) {
+  MockServer server;
+  const std::string binary = test::raw_exchange(server.port(), std::string("CONNECT bad\xff\x01host:443 HTTP/1.1\r\n\r\n"));
+  EXPECT_EQ(test::first_status(binary), 400) << binary;
+  EXPECT_NE(binary.find("BAD_CONNECT_TARGET"), std::string::npos) << binary;
+  EXPECT_NE(binary.find("bad\\\\xff\\\\x01host"), std::string::npos) << binary;  // the JSON text escapes the backslash
+  std::string why;
+  EXPECT_FALSE(detail::parse_connect_target(std::string(5000, 'a') + "\xc3:443", why));
+  EXPECT_LT(why.size(), 500u) << why.substr(0, 600);
+  EXPECT_NE(why.find("(5001 bytes)"), std::string::npos) << why.substr(0, 600);
+}
+
 }  // namespace special_addresses
