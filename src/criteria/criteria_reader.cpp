@@ -36,7 +36,7 @@ const Json& arguments(const Json& args, const std::string& pointer, const std::s
     for (const char* key : optional) known = known || item.key() == key;
     if (!known) {
       throw CriteriaError(pointer_append(pointer, item.key()),
-                          op + " has no argument \"" + item.key() + "\"");
+                          op + " has no argument " + preview(Json(item.key())));  // quoted in part: a key may be megabytes
     }
   }
   return args;
@@ -219,7 +219,7 @@ Criteria read_operator(const Json& document, const std::string& pointer) {
   const auto& readers = operator_readers();
   const auto reader = readers.find(name);
   if (reader == readers.end()) {
-    throw CriteriaError(at, "unknown criteria operator \"" + name + "\" (known: " + known_operators() + ")");
+    throw CriteriaError(at, "unknown criteria operator " + preview(Json(name)) + " (known: " + known_operators() + ")");
   }
   return reader->second(args, at);
 }

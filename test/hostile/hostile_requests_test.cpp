@@ -221,4 +221,24 @@ TEST(HostileHttp, APostPutOrPatchWithoutContentLengthHasAnEmptyBody) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+// An unknown operator or argument is named in part: a megabyte key is not repeated whole in the
+// problem (the JSON Pointer, which must lead to it, still holds it).
+TEST(HostileJson, AHugeUnknownOperatorOrArgumentIsQuotedInPart) {
+  const std::string huge(1024 * 1024, 'k');
+  const auto problem_of = [](const Json& document) {
+    try {
+      (void)Criteria::from_json(document);
+    } catch (const CriteriaError& e) {
+      return e.problem();
+    }
+    return std::string("(accepted)");
+  };
+  const std::string unknown_operator = problem_of(Json{{"$" + huge, 1}});
+  EXPECT_LT(unknown_operator.size(), 2048u);
+  EXPECT_NE(unknown_operator.find("unknown criteria operator \"$kkk"), std::string::npos) << unknown_operator.substr(0, 300);
+  const std::string unknown_argument = problem_of(Json{{"$regex", {{"pattern", "a"}, {huge, 1}}}});
+  EXPECT_LT(unknown_argument.size(), 2048u);
+  EXPECT_NE(unknown_argument.find("$regex has no argument \"kkk"), std::string::npos) << unknown_argument.substr(0, 300);
+}
+
 }  // namespace hostile
