@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
 from harness import Checks  # noqa: E402
 
-# `options.port = 8910`, `.port(8910)`, `ServerOptions{... port ...}` with a number other than 0
+# `options.port = N`, `.port(N)`, `ServerOptions{... port ...}` with a number N other than 0
 FIXED_PORT = re.compile(r"\bport\s*(=|\()\s*([1-9][0-9]*)")
 root = pathlib.Path(sys.argv[1])
 check = Checks()
