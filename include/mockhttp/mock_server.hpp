@@ -55,6 +55,11 @@ struct ServerOptions {
   // more header fields, 431. Every JSON document mockhttp reads is nested at most 512 levels.
   std::size_t max_body_bytes = 64u * 1024 * 1024;
   std::size_t max_header_count = 100;
+  // A request's head (request line and headers, and a TLS handshake before the first) must
+  // arrive whole within it, counted from the connection's accept, or for a later request from
+  // the end of the 5 s keep-alive wait after the previous answer; past it the connection is
+  // answered 408 and closed, so slow clients cannot hold every connection. Zero: no deadline.
+  std::chrono::milliseconds request_head_timeout = std::chrono::seconds(10);
   // Hosts a forward may reach although they resolve to a non-public address (docs/security.md):
   // a replay passthrough goes to the host the request names, so loopback, private-network and
   // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub

@@ -117,8 +117,9 @@ bool send_raw(int socket, std::string_view bytes) {
 void end_connection(int socket) { ::shutdown(socket, SHUT_RDWR); }
 
 void discard_unread(int socket) {
+  // Bounded: a client that keeps sending must not keep the thread here.
   char discarded[4096];
-  while (::recv(socket, discarded, sizeof discarded, MSG_DONTWAIT) > 0) {
+  for (int reads = 0; reads < 256 && ::recv(socket, discarded, sizeof discarded, MSG_DONTWAIT) > 0; ++reads) {
   }
 }
 

@@ -28,6 +28,7 @@ void end_connection(int socket);
 
 // Reads and drops what has arrived and not been read: closing a socket with unread bytes
 // resets it, which can destroy an answer still in flight to the client.
+// At most 1 MiB, so a client sending without pause cannot hold the caller.
 void discard_unread(int socket);
 
 // Resets the connection: the client's next read fails with ECONNRESET.

@@ -4,20 +4,13 @@
 
 namespace mockhttp::detail {
 
-namespace {
-thread_local bool serving_over_capacity = false;
-}
-
 ElasticTaskQueue::ElasticTaskQueue(std::size_t max_connections, std::chrono::milliseconds idle_retirement,
                                    std::function<void()> on_overflow)
     : max_connections_(max_connections == 0 ? 1 : max_connections),
-      max_overflow_(max_connections_ / 8 + 8),
       idle_retirement_(idle_retirement),
       on_overflow_(std::move(on_overflow)) {}
 
 ElasticTaskQueue::~ElasticTaskQueue() { shutdown(); }
-
-bool ElasticTaskQueue::over_capacity() { return serving_over_capacity; }
 
 void ElasticTaskQueue::start_worker() {
   ++idle_;  // counted as waiting until it takes a job
@@ -31,30 +24,24 @@ void ElasticTaskQueue::join_retired() {
   retired_.clear();
 }
 
-void ElasticTaskQueue::enqueue(std::function<void()> task) {
-  bool overflow = false;
+bool ElasticTaskQueue::try_enqueue(std::function<void()>& task) {
+  bool taken = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     join_retired();
     const std::size_t waiting = jobs_.size();
     if (busy_ + waiting < max_connections_) {
-      jobs_.push_back({std::move(task), false});
+      jobs_.push_back(std::move(task));
       if (idle_ <= waiting) start_worker();
-    } else if (overflowing_ < max_overflow_) {
-      // Over the bound: a short-lived thread answers 503 and closes the connection.
-      ++overflowing_;
-      overflow = true;
-      jobs_.push_back({std::move(task), true});
-      if (idle_ <= waiting) start_worker();
-    } else {
-      // So far over the bound that even refusals wait: queued, answered 503 when a thread frees.
-      overflow = true;
-      jobs_.push_back({std::move(task), true});
-      ++overflowing_;
+      taken = true;
     }
   }
-  work_ready_.notify_one();
-  if (overflow && on_overflow_) on_overflow_();
+  if (taken) {
+    work_ready_.notify_one();
+    return true;
+  }
+  if (on_overflow_) on_overflow_();
+  return false;
 }
 
 void ElasticTaskQueue::serve() {
@@ -62,19 +49,16 @@ void ElasticTaskQueue::serve() {
   for (;;) {
     const bool woken = work_ready_.wait_for(lock, idle_retirement_, [this] { return stopping_ || !jobs_.empty(); });
     if (!woken || (stopping_ && jobs_.empty())) break;  // idle too long, or shutting down
-    Job job = std::move(jobs_.front());
+    std::function<void()> task = std::move(jobs_.front());
     jobs_.pop_front();
     --idle_;
     ++busy_;
     lock.unlock();
-    serving_over_capacity = job.over_capacity;
-    job.task();
+    task();
     forget_connection_socket();  // the connection is over; its descriptor number may be reused
-    serving_over_capacity = false;
     lock.lock();
     --busy_;
     ++idle_;
-    if (job.over_capacity) --overflowing_;
   }
   --idle_;
   // Retire: hand this thread's handle over to be joined by the next enqueue() or shutdown().

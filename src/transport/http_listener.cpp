@@ -4,11 +4,14 @@
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
 #include "transport/intercepted_hosts.hpp"
+#include "transport/plain_stream.hpp"
 #include "transport/tls_identity.hpp"
 #include "transport/tls_stream.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <unistd.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -68,6 +71,15 @@ void restore_multipart_content_type(httplib::Request& request) {
   std::string value = std::move(it->second);
   request.headers.erase(it);
   request.headers.emplace("Content-Type", std::move(value));
+}
+
+// An answer written straight to a socket, for connections no request of which is read: those
+// over max_connections, and those whose head is late. The shape of refuse()'s.
+std::string raw_json_answer(int status, const char* reason, const char* error, const std::string& detail) {
+  const std::string body = nlohmann::json{{"error", error}, {"detail", detail}}.dump();
+  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+         "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 bool all_digits(const std::string& text) {
@@ -175,6 +187,13 @@ TunedServer* tuned_of(httplib::Server& server, bool tls) {
 // How long a tunnel waits for its client: the handshake, each read, and between requests (as
 // long as cpp-httplib keeps an idle connection).
 constexpr std::chrono::seconds kTunnelPatience(5);
+// cpp-httplib's defaults, which mockhttp kept: each read or write of a connection waits at most
+// kPatience for the socket, and an idle kept-alive connection is closed after kKeepAlive.
+constexpr std::chrono::seconds kPatience(5);
+constexpr std::chrono::seconds kKeepAlive(5);
+// How long a connection refused over max_connections stays open after its 503, so the answer
+// is read before the client's request, arriving later, would make the close a reset.
+constexpr std::chrono::seconds kRefusalLinger(1);
 
 }  // namespace
 
@@ -214,7 +233,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
     refuse(request, response, 500, "CONNECT_FAILED", "the connection's socket was not found");
     return;
   }
-  const StillServing still_serving = [this] { return server_->is_running(); };
+  const StillServing still_serving = [this] { return serving(); };
   const auto log = [this, &target](const std::string& what) {
     if (connect_.log) connect_.log("mockhttp: CONNECT " + target->authority() + ": " + what);
   };
@@ -259,7 +278,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
 void HttpListener::serve_intercepted(SSL* ssl, int socket, const std::string& authority) {
   const TunnelOnThisThread inside(authority);
   TlsStream stream(ssl, socket, kTunnelPatience);
-  const StillServing still_serving = [this] { return server_->is_running(); };
+  const StillServing still_serving = [this] { return serving(); };
   while (wait_readable(socket, ssl, kTunnelPatience, still_serving)) {
     bool closed = false;
     if (!tuned_->serve_one(stream, closed, ssl) || closed) break;
@@ -272,14 +291,25 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     : server_(new_server(tls)),
       tuned_(tuned_of(*server_, tls != nullptr)),
       connect_(std::move(connect)),
+      max_connections_(max_connections == 0 ? 1 : max_connections),
+      on_overflow_(std::move(on_overflow)),
       limits_(limits),
       handler_(std::move(handler)) {
-  if (logger) {
+  if (tls) tls_context_ = static_cast<httplib::SSLServer&>(*server_).ssl_context();
+  deadlines_ = std::make_unique<ConnectionDeadlines>(
+      limits_.request_head_timeout, kKeepAlive,
+      raw_json_answer(408, "Request Timeout", "REQUEST_HEAD_TIMEOUT",
+                      "the request line and headers did not arrive whole within " +
+                          std::to_string(limits_.request_head_timeout.count()) +
+                          " ms (ServerOptions::request_head_timeout); the connection is closed"),
+      tls != nullptr);
+  // cpp-httplib calls its logger after every answer it writes: the next head's deadline starts
+  // there. Inside an intercepted tunnel the connection is the tunnel's, timed by the tunnel.
+  server_->set_logger([this, logger = std::move(logger)](const httplib::Request& request, const httplib::Response& response) {
+    if (!tunnel_of_this_thread()) deadlines_->answer_written();
     // A CONNECT is logged by tunnel() with what became of it; cpp-httplib's line would repeat it.
-    server_->set_logger([logger = std::move(logger)](const httplib::Request& request, const httplib::Response& response) {
-      if (request.method != "CONNECT") logger(request, response);
-    });
-  }
+    if (logger && request.method != "CONNECT") logger(request, response);
+  });
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
   // set_tcp_nodelay() covers platforms where cpp-httplib sets it per connection.
@@ -289,24 +319,11 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
-  server_->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
-  server_->set_keep_alive_timeout(5);
-  server_->new_task_queue = [max_connections, on_overflow] {
-    return new ElasticTaskQueue(max_connections, std::chrono::seconds(2), on_overflow);
-  };
   if (limits_.max_body_bytes != 0) server_->set_payload_max_length(limits_.max_body_bytes);
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
-  const auto admitted = [this, max_connections](const httplib::Request& req, httplib::Response& res) {
-    if (ElasticTaskQueue::over_capacity()) {
-      refuse(req, res, 503, "MOCKHTTP_OVER_CAPACITY",
-             std::to_string(max_connections) + " connections are open, the most this server takes " +
-                 "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
-      return false;
-    }
-    return !refuse_malformed(req, res);
-  };
+  const auto admitted = [this](const httplib::Request& req, httplib::Response& res) { return !refuse_malformed(req, res); };
   const auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     restore_multipart_content_type(const_cast<httplib::Request&>(req));
     // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
@@ -330,6 +347,14 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   // handler runs (`curl -X POST url` sends exactly that). The pre-routing handler runs before
   // the body is read: such a request is answered there, with its empty body.
   server_->set_pre_routing_handler([this, route](const httplib::Request& req, httplib::Response& res) {
+    deadlines_->head_read();
+    if (req.method == "PRI" || req.method == "TRACE") {
+      // cpp-httplib reads a PRI's body whole, with no bound on a chunked or inflating one, before
+      // finding no route for it; mockhttp serves neither method, and reads neither body.
+      refuse(req, res, 405, "METHOD_NOT_ALLOWED",
+             "mockhttp does not serve " + req.method + " (PRI opens HTTP/2, which it does not speak); the body was not read");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.method == "CONNECT") {
       tunnel(req, res);
       return httplib::Server::HandlerResponse::Handled;
@@ -363,8 +388,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   listening_socket_ = tuned_->listening_socket();
   ::listen(listening_socket_, SOMAXCONN);
 
-  auto finished = std::make_shared<std::atomic<bool>>(false);
-  thread_ = std::thread([this, finished] {
+  thread_ = std::thread([this] {
     // A client that hangs up mid-response, or a chaos fault that broke the connection, makes
     // the next send() raise SIGPIPE, whose default action kills the test process. Blocked
     // here, it is blocked in every worker, which this thread creates: send() returns EPIPE.
@@ -372,19 +396,96 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     sigemptyset(&pipe_signal);
     sigaddset(&pipe_signal, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
-    server_->listen_after_bind();
-    finished->store(true);
+    accept_connections();
   });
-  // stop() is a no-op until the accept loop runs, so wait for it before returning.
-  while (!server_->is_running() && !finished->load()) std::this_thread::yield();
+}
+
+void HttpListener::accept_connections() {
+  ElasticTaskQueue connections(max_connections_, std::chrono::seconds(2), on_overflow_);
+  while (serving()) {
+    const int socket = ::accept(listening_socket_, nullptr, nullptr);
+    if (socket < 0) {
+      if (!serving()) break;  // stop() shut the listening socket down
+      // Out of descriptors: connections that end free some. A refused or aborted handshake:
+      // the next one.
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      continue;
+    }
+    const timeval patience{static_cast<time_t>(kPatience.count()), 0};
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+    setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience);
+    std::function<void()> serve = [this, socket] { serve_connection(socket); };
+    if (!connections.try_enqueue(serve)) refuse_connection(socket);
+  }
+  connections.shutdown();
+}
+
+void HttpListener::serve_connection(int socket) {
+  {
+    const ConnectionDeadlines::Watched watched(*deadlines_, socket);
+    SSL* ssl = nullptr;
+    if (tls_context_) {
+      // A blocking handshake: each read waits at most kPatience, and the head's deadline, which
+      // covers the handshake, shuts the socket down under a client that drips it.
+      ssl = SSL_new(tls_context_);
+      if (ssl && (SSL_set_fd(ssl, socket) != 1 || SSL_accept(ssl) != 1)) {
+        SSL_free(ssl);
+        ssl = nullptr;
+      }
+    }
+    if (!tls_context_ || ssl) {
+      std::unique_ptr<httplib::Stream> stream;
+      PlainStream* plain = nullptr;
+      if (ssl) {
+        stream = std::make_unique<TlsStream>(ssl, socket, kPatience);
+      } else {
+        stream = std::make_unique<PlainStream>(socket, kPatience);
+        plain = static_cast<PlainStream*>(stream.get());
+      }
+      const StillServing still_serving = [this] { return serving(); };
+      // The stream lives as long as the connection: a request that arrived in the same read as
+      // the one before it waits in its buffer, not in the socket.
+      while ((plain && plain->has_buffered()) || wait_readable(socket, ssl, kKeepAlive, still_serving)) {
+        bool closed = false;
+        if (!tuned_->serve_one(*stream, closed, ssl) || closed) break;
+      }
+      if (ssl) {
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+      }
+    }
+  }
+  ::shutdown(socket, SHUT_RDWR);
+  ::close(socket);
+}
+
+void HttpListener::refuse_connection(int socket) {
+  // Nothing is read: a client over the bound that sends slowly, or never, holds nothing. A TLS
+  // client cannot read a plain answer; it sees the handshake fail.
+  if (!tls_context_) {
+    const std::string answer = raw_json_answer(
+        503, "Service Unavailable", "MOCKHTTP_OVER_CAPACITY",
+        std::to_string(max_connections_) + " connections are open, the most this server takes " +
+            "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
+    (void)::send(socket, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+  ::shutdown(socket, SHUT_WR);
+  deadlines_->close_lingering(socket, kRefusalLinger);
 }
 
 HttpListener::~HttpListener() { stop(); }
 
 void HttpListener::stop() {
   if (!thread_.joinable()) return;
-  server_->stop();
+  serving_.store(false);
+  // Wakes the accept() of the listening thread (Linux); the connections notice serving() within
+  // a wait's slice and end; the task queue joins them.
+  ::shutdown(listening_socket_, SHUT_RDWR);
   thread_.join();
+  ::close(listening_socket_);
+  deadlines_->stop();
 }
 
 }  // namespace mockhttp::detail

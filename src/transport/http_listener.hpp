@@ -1,10 +1,15 @@
 #pragma once
-// The HTTP/1.1 transport: a cpp-httplib server on its own thread, with the settings a mock
-// server needs (TCP_NODELAY, unlimited keep-alive, a thread per open connection, grown on demand:
-// transport/elastic_task_queue.hpp).
+// The HTTP/1.1 transport: cpp-httplib's request parsing and routing behind mockhttp's own accept
+// loop, with the settings a mock server needs (TCP_NODELAY, unlimited keep-alive, a thread per
+// open connection, grown on demand: transport/elastic_task_queue.hpp; a connection over
+// max_connections refused on the accepting thread; a deadline for every request head:
+// transport/connection_deadlines.hpp). cpp-httplib 0.11 keeps its own accept loop and connection
+// loop private and gives neither the socket, so mockhttp runs both itself.
 // Every request of every method goes to one handler, those read inside an intercepted CONNECT
 // tunnel too (transport/connect_tunnel.hpp).
 // Thread safety: stop() may be called from any thread except a handler's, and more than once.
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -14,6 +19,8 @@
 #include <httplib.h>
 
 #include "transport/connect_tunnel.hpp"
+#include "transport/connection_deadlines.hpp"
+#include "transport/elastic_task_queue.hpp"
 
 namespace mockhttp::detail {
 
@@ -53,6 +60,9 @@ struct ConnectSupport {
 struct RequestLimits {
   std::size_t max_body_bytes = 0;    // 413, for every framing and encoding (read_bounded_body)
   std::size_t max_header_count = 0;  // 431
+  // The whole request head, from the connection's accept (or the keep-alive wait after the
+  // previous answer); past it 408 and the connection is closed. Zero: no deadline.
+  std::chrono::milliseconds request_head_timeout = std::chrono::seconds(10);
 };
 
 class HttpListener {
@@ -82,6 +92,13 @@ class HttpListener {
   // decoded; false, with the 413 or 400 sent and the connection to be closed, otherwise.
   bool read_bounded_body(const httplib::Request& request, httplib::Response& response,
                          const httplib::ContentReader& reader) const;
+  // The listening thread's loop: accepts, and hands each connection to a thread of its own.
+  void accept_connections();
+  // A connection's thread: the TLS handshake, then its requests until it closes or idles.
+  void serve_connection(int socket);
+  // On the accepting thread, for a connection over max_connections: 503, without reading.
+  void refuse_connection(int socket);
+  bool serving() const { return serving_.load(); }
   // Runs a CONNECT's tunnel to its end on this connection's thread.
   void tunnel(const httplib::Request& request, httplib::Response& response);
   void serve_intercepted(SSL* ssl, int socket, const std::string& authority);
@@ -93,6 +110,11 @@ class HttpListener {
   std::once_flag intercepted_hosts_made_;
   std::unique_ptr<InterceptedHosts> intercepted_hosts_;
   socket_t listening_socket_ = INVALID_SOCKET;
+  SSL_CTX* tls_context_ = nullptr;  // set: connections speak TLS
+  std::size_t max_connections_;
+  std::function<void()> on_overflow_;
+  std::unique_ptr<ConnectionDeadlines> deadlines_;
+  std::atomic<bool> serving_{true};
   RequestLimits limits_;
   Handler handler_;
   int port_ = 0;

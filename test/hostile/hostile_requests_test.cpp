@@ -241,4 +241,21 @@ TEST(HostileJson, AHugeUnknownOperatorOrArgumentIsQuotedInPart) {
   EXPECT_NE(unknown_argument.find("$regex has no argument \"kkk"), std::string::npos) << unknown_argument.substr(0, 300);
 }
 
+// Issue 25, point 2: cpp-httplib 0.11 reads a PRI request's body whole before finding no route
+// for it, chunked or inflating, with no bound; it is refused before a byte of its body is read.
+TEST(HostileSizes, APriRequestsChunkedBodyIsNotReadAndIsA405) {
+  ServerOptions options;
+  options.max_body_bytes = 1u << 20;
+  MockServer server(options);
+  std::string chunks;
+  const std::string chunk = "10000\r\n" + std::string(0x10000, 'p') + "\r\n";
+  for (int i = 0; i < 64; ++i) chunks += chunk;  // 4 MiB, four times the limit
+  const std::string answer =
+      raw_exchange(server.port(), "PRI /x HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
+  EXPECT_EQ(first_status(answer), 405) << answer.substr(0, 300);
+  EXPECT_NE(answer.find("METHOD_NOT_ALLOWED"), std::string::npos) << answer.substr(0, 300);
+  EXPECT_TRUE(server.requests().empty());
+  EXPECT_EQ(curl_request("GET", server.url() + "/still").status, 404) << "and the server serves on";
+}
+
 }  // namespace hostile

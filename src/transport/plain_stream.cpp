@@ -1,0 +1,55 @@
+#include "transport/plain_stream.hpp"
+
+#include "transport/connection_socket.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace mockhttp::detail {
+
+namespace {
+
+bool ready_for(int socket, short events, std::chrono::milliseconds timeout) {
+  pollfd entry{socket, events, 0};
+  int ready;
+  do {
+    ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0 && (entry.revents & (events | POLLHUP | POLLERR)) != 0;
+}
+
+}  // namespace
+
+bool PlainStream::is_readable() const { return buffered_from_ < buffered_to_ || ready_for(socket_, POLLIN, timeout_); }
+
+bool PlainStream::is_writable() const { return ready_for(socket_, POLLOUT, timeout_); }
+
+ssize_t PlainStream::read(char* data, size_t size) {
+  if (buffered_from_ == buffered_to_) {
+    if (!ready_for(socket_, POLLIN, timeout_)) return -1;
+    if (size >= buffer_.size()) return ::recv(socket_, data, size, 0);  // a body's large reads skip the copy
+    const ssize_t received = ::recv(socket_, buffer_.data(), buffer_.size(), 0);
+    if (received <= 0) return received;  // 0: the client closed
+    buffered_from_ = 0;
+    buffered_to_ = static_cast<std::size_t>(received);
+  }
+  const std::size_t count = std::min(size, buffered_to_ - buffered_from_);
+  std::memcpy(data, buffer_.data() + buffered_from_, count);
+  buffered_from_ += count;
+  return static_cast<ssize_t>(count);
+}
+
+ssize_t PlainStream::write(const char* data, size_t size) {
+  if (!is_writable()) return -1;
+  return ::send(socket_, data, size, MSG_NOSIGNAL);
+}
+
+void PlainStream::get_remote_ip_and_port(std::string& ip, int& port) const { socket_address(socket_, true, ip, port); }
+
+void PlainStream::get_local_ip_and_port(std::string& ip, int& port) const { socket_address(socket_, false, ip, port); }
+
+}  // namespace mockhttp::detail
