@@ -32,6 +32,7 @@ struct ServeOptions {
   std::size_t journal_max_bytes = ServerOptions{}.journal_max_bytes;
   std::size_t max_body_bytes = ServerOptions{}.max_body_bytes;
   std::size_t max_header_count = ServerOptions{}.max_header_count;
+  long long request_head_timeout_ms = ServerOptions{}.request_head_timeout.count();
   std::vector<std::string> allowed_hosts;
   std::string token;
   std::vector<std::string> forward_allowed_hosts;
@@ -121,6 +122,7 @@ int serve(const ServeOptions& options) {
   server_options.journal_max_bytes = options.journal_max_bytes;
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
+  server_options.request_head_timeout = std::chrono::milliseconds(options.request_head_timeout_ms);
   server_options.forward_allowed_hosts = options.forward_allowed_hosts;
   server_options.connect_passthrough_hosts = options.connect_passthrough_hosts;
   server_options.upstream_ca_file = options.upstream_ca_file;
@@ -210,6 +212,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--max-header-count", options->max_header_count,
                       "Most header fields in a request; more is a 431")
+      ->capture_default_str();
+  command->add_option("--request-head-timeout-ms", options->request_head_timeout_ms,
+                      "Milliseconds a request's line and headers may take to arrive; past it a 408 and the "
+                      "connection closes (0: no deadline)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command->add_option("--control", options->control_surfaces,
                       "Control surfaces to serve, comma-separated: admin_api (/__mock__), admin_ui (/__admin__), "

@@ -50,7 +50,7 @@ Engine::Engine(const ServerOptions& options)
       requested_port_(options.port),
       request_log_(options.request_log),
       max_connections_(options.max_connections == 0 ? 1 : options.max_connections),
-      limits_{options.max_body_bytes, options.max_header_count},
+      limits_{options.max_body_bytes, options.max_header_count, options.request_head_timeout},
       default_latency_(options.default_latency),
       tls_(options.tls ? std::make_unique<TlsIdentity>(*options.tls) : nullptr),
       upstream_ca_file_(options.upstream_ca_file),

@@ -210,7 +210,9 @@ TEST(Connections, HeadsDrippedPastTheirDeadlineAreCutAndNewClientsAreServedAgain
     timed_out += first == 408;
     refused += first == 503;
     EXPECT_TRUE(first == 408 || first == 503) << answer;
-    if (first == 408) EXPECT_NE(answer.find("REQUEST_HEAD_TIMEOUT"), std::string::npos) << answer;
+    if (first == 408) {
+      EXPECT_NE(answer.find("REQUEST_HEAD_TIMEOUT"), std::string::npos) << answer;
+    }
   }
   EXPECT_GT(timed_out, 0);
   EXPECT_GT(refused, 0);

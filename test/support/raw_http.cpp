@@ -10,7 +10,9 @@
 
 namespace mockhttp::test {
 
-std::string raw_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+namespace {
+
+std::string exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout, bool half_close) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
   timeval tv{};
@@ -31,6 +33,7 @@ std::string raw_exchange(int port, const std::string& bytes, std::chrono::millis
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
+  if (half_close) ::shutdown(fd, SHUT_WR);
   std::string answer;
   char buffer[65536];
   for (;;) {
@@ -40,6 +43,16 @@ std::string raw_exchange(int port, const std::string& bytes, std::chrono::millis
   }
   ::close(fd);
   return answer;
+}
+
+}  // namespace
+
+std::string raw_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  return exchange(port, bytes, timeout, false);
+}
+
+std::string raw_exchange_then_half_close(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  return exchange(port, bytes, timeout, true);
 }
 
 int first_status(const std::string& answer) {
