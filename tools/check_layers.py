@@ -4,6 +4,10 @@
 Each folder of src/ is one layer; a file may include headers of its own folder and of the
 layers below it, never of a layer above it nor of another layer at its own level. Public
 headers (include/mockhttp/) are the API every layer may use, and must not include src/.
+cpp-httplib's server types (Request, Response, DataSink, Stream, ContentReader) stay in
+src/transport, which converts them once at the edge. A file that is a client of cpp-httplib
+(it names httplib::Client or httplib::Result: proxy forwarding, the suite runner) may name
+Request and Response as the client's own request and answer.
 
 Usage: check_layers.py SOURCE_ROOT. Prints every violation and 'N passed, N failed'.
 """
@@ -14,6 +18,7 @@ import sys
 # Lowest first. Layers on one line share a level and must not include each other.
 LEVELS = [
     ["encoding"],
+    ["exchange"],
     ["criteria"],
     ["matching"],
     ["wire", "transport"],
@@ -25,19 +30,24 @@ LEVELS = [
 ]
 LEVEL_OF = {layer: level for level, layers in enumerate(LEVELS) for layer in layers}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+CLIENT = re.compile(r"\bhttplib::(Client|SSLClient|Result)\b")
+SERVER_TYPE = re.compile(r"\bhttplib::(Request|Response|DataSink|Stream|ContentReader|Server|SSLServer)\b")
 
 if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
     # The check itself is checked: an upward include in a tree made here must fail it.
     import subprocess
     import tempfile
     with tempfile.TemporaryDirectory() as tree:
-        for layer, text in [("criteria/node.hpp", '#include "core/engine.hpp"\n'), ("core/engine.hpp", "")]:
+        for layer, text in [("criteria/node.hpp", '#include "core/engine.hpp"\n'), ("core/engine.hpp", ""),
+                            ("control/route.cpp", "void route(const httplib::Request& request);\n")]:
             os.makedirs(os.path.join(tree, "src", os.path.dirname(layer)), exist_ok=True)
             with open(os.path.join(tree, "src", layer), "w") as f:
                 f.write(text)
         os.makedirs(os.path.join(tree, "include", "mockhttp"))
         done = subprocess.run([sys.executable, __file__, tree], capture_output=True, text=True)
-    caught = done.returncode == 1 and "src/criteria/node.hpp (criteria, level 1) includes \"core/engine.hpp\"" in done.stdout
+    caught = (done.returncode == 1 and "src/criteria/node.hpp (criteria, level" in done.stdout
+              and "includes \"core/engine.hpp\"" in done.stdout
+              and "src/control/route.cpp names httplib::Request" in done.stdout)
     print("\n".join("  in the test tree: " + line for line in done.stdout.strip().splitlines()))
     print(f"{1 if caught else 0} passed, {0 if caught else 1} failed")
     sys.exit(0 if caught else 1)
@@ -65,6 +75,15 @@ for folder, _, files in os.walk(src):
             continue
         with open(path, encoding="utf-8") as f:
             text = f.read()
+        if layer != "transport":
+            named = sorted(set(SERVER_TYPE.findall(text)))
+            if CLIENT.search(text):
+                named = [n for n in named if n not in ("Request", "Response")]
+            if named:
+                report(f"src/{relative} names " + ", ".join("httplib::" + n for n in named) +
+                       ": cpp-httplib's server types stay in src/transport, which converts them at the edge")
+            else:
+                passed += 1
         for included in INCLUDE.findall(text):
             target = included.split("/")[0]
             if target not in LEVEL_OF:

@@ -4,105 +4,62 @@
 #include <memory>
 #include <string>
 
-#include "transport/connection_socket.hpp"
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
 
 namespace {
 
-constexpr const char* kDefaultContentType = "application/octet-stream";
-
-// Copies status and headers, and sandboxes the answer unless it has a policy of its own;
-// returns the content type, which httplib sets with the body.
-std::string copy_head(const Response& response, httplib::Response& out) {
-  out.status = response.status();
-  std::string content_type;
+// Copies status and headers, and sandboxes the answer unless it has a policy of its own.
+DeliveryPlan plan_head(const Response& response) {
+  DeliveryPlan plan;
+  plan.status = response.status();
   bool has_own_policy = false;
   for (const auto& [name, value] : response.headers()) {
-    if (ascii_equals_ignoring_case(name, "content-type")) {
-      content_type = value;
-    } else {
-      has_own_policy = has_own_policy || ascii_equals_ignoring_case(name, "content-security-policy");
-      out.set_header(name, value);
-    }
+    has_own_policy = has_own_policy || ascii_equals_ignoring_case(name, "content-security-policy");
+    plan.headers.emplace_back(name, value);
   }
-  if (!has_own_policy) out.set_header("Content-Security-Policy", kStubSandboxPolicy);
-  return content_type;
+  if (!has_own_policy) plan.headers.emplace_back("Content-Security-Policy", kStubSandboxPolicy);
+  return plan;
 }
 
-void deliver_whole(const Response& response, httplib::Response& out) {
-  const std::string content_type = copy_head(response, out);
-  if (!content_type.empty()) {
-    out.set_content(response.body(), content_type);
-  } else {
-    out.body = response.body();  // no content type invented for the stub
-  }
+DeliveryPlan plan_whole(const Response& response) {
+  DeliveryPlan plan = plan_head(response);
+  plan.body = response.body();
+  return plan;
 }
 
-// Headers announce the whole body; half of it is sent, then the connection closes. Declaring at
-// least one byte keeps an empty body truncated too.
-void deliver_cut_off(const Response& response, httplib::Response& out) {
-  std::string content_type = copy_head(response, out);
-  auto body = std::make_shared<const std::string>(response.body());
-  const std::size_t declared = std::max<std::size_t>(body->size(), 1);
-  const std::size_t sent = body->size() / 2;
-  out.set_content_provider(declared, content_type.empty() ? kDefaultContentType : content_type,
-                           [body, sent](std::size_t, std::size_t, httplib::DataSink& sink) {
-                             if (sent > 0) sink.write(body->data(), sent);
-                             return false;  // httplib abandons the response and closes
-                           });
+// Headers announce the whole body; half of it is sent, then the exchange is abandoned.
+// Declaring at least one byte keeps an empty body truncated too.
+DeliveryPlan plan_cut_off(const Response& response) {
+  DeliveryPlan plan = plan_head(response);
+  const std::string& body = response.body();
+  plan.framing = DeliveryPlan::Framing::announced;
+  plan.announced_length = std::max<std::size_t>(body.size(), 1);
+  if (body.size() / 2 > 0) plan.parts.push_back({std::chrono::milliseconds(0), body.substr(0, body.size() / 2)});
+  plan.cut_short = true;
+  return plan;
 }
 
-void deliver_dribbled(const Response& response, const Dribble& dribble, httplib::Response& out,
-                      const Pause& pause) {
-  std::string content_type = copy_head(response, out);
-  auto body = std::make_shared<const std::string>(response.body());
+DeliveryPlan plan_dribbled(const Response& response, const Dribble& dribble) {
+  DeliveryPlan plan = plan_head(response);
+  const std::string& body = response.body();
   const auto chunks = static_cast<std::size_t>(dribble.chunks);
   const auto gap = std::chrono::milliseconds(dribble.duration_ms / dribble.chunks);
-  out.set_content_provider(
-      body->size(), content_type.empty() ? kDefaultContentType : content_type,
-      [body, chunks, gap, pause](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-        const std::size_t chunk_size = (body->size() + chunks - 1) / chunks;
-        for (std::size_t at = offset; at < body->size(); at += chunk_size) {
-          if (!pause(gap)) return false;
-          if (!sink.write(body->data() + at, std::min(chunk_size, body->size() - at))) return false;
-        }
-        return true;
-      });
+  const std::size_t chunk_size = (body.size() + chunks - 1) / chunks;
+  plan.framing = DeliveryPlan::Framing::announced;
+  plan.announced_length = body.size();
+  for (std::size_t at = 0; at < body.size(); at += chunk_size) plan.parts.push_back({gap, body.substr(at, chunk_size)});
+  return plan;
 }
 
-std::string status_line(int status) {
-  return "HTTP/1.1 " + std::to_string(status) + " Chaos\r\n";  // any reason phrase is valid
-}
-
-// Starts with bytes no HTTP response can start with, NUL included.
-constexpr char kNotHttp[] = "\x7f\x13\x00\xffmockhttp-random-data\xfe\x01\r\n\r\n";
-
-// Faults below HTTP: they write to the socket directly and end the connection, so whatever
-// httplib then tries to send fails and it closes the connection.
-void break_connection(FaultKind fault, const Response& response, const httplib::Request& request) {
-  const int socket = find_connection_socket(request.local_port, request.remote_addr, request.remote_port);
-  if (socket < 0) return;
-  switch (fault) {
-    case FaultKind::empty_response:
-      break;
-    case FaultKind::connection_reset:
-      reset_connection(socket);
-      return;
-    case FaultKind::malformed_chunk:
-      send_raw(socket, status_line(response.status()) +
-                           "Transfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
-                           "not-a-chunk-size\r\n" + response.body() + "\r\n");
-      break;
-    case FaultKind::random_data_then_close:
-      // Not an HTTP status line: a client must give up on the response.
-      send_raw(socket, std::string(kNotHttp, sizeof kNotHttp - 1));
-      break;
-    case FaultKind::connection_drop:
-      return;  // handled through httplib: it needs real headers
-  }
-  end_connection(socket);
+// Faults below HTTP: the transport breaks the connection as the fault says, with no answer.
+DeliveryPlan plan_fault(FaultKind fault, const Response& response) {
+  DeliveryPlan plan;
+  plan.status = response.status();
+  plan.body = response.body();
+  plan.fault = fault;
+  return plan;
 }
 
 // Python's str.splitlines separators, as UTF-8: \r\n, \n, \r, \v, \f, \x1c-\x1e, U+0085,
@@ -135,13 +92,6 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-void set_event_stream_head(httplib::Response& out) {
-  out.status = 200;
-  out.set_header("Cache-Control", "no-cache");
-  out.set_header("Connection", "keep-alive");
-  out.set_header("Content-Security-Policy", kStubSandboxPolicy);  // an event stream is a stub's answer too
-}
-
 }  // namespace
 
 std::string sse_frame(const SseEvent& event) {
@@ -155,43 +105,35 @@ std::string sse_frame(const SseEvent& event) {
   return frame + "\n";
 }
 
-void deliver_event_stream(std::vector<StreamedEvent> events, const ChaosDecision& decision,
-                          const httplib::Request& request, httplib::Response& out, const Pause& pause) {
+DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const ChaosDecision& decision) {
   if (decision.fault && decision.fault != FaultKind::connection_drop) {
-    break_connection(*decision.fault, Response(200).body(events.front().frame), request);
-    out.status = 500;  // never reaches the client
-    return;
+    return plan_fault(*decision.fault, Response(200).body(events.front().frame));
   }
-  set_event_stream_head(out);
-  const bool drop = decision.fault == FaultKind::connection_drop;
-  auto stream = std::make_shared<const std::vector<StreamedEvent>>(std::move(events));
-  out.set_chunked_content_provider(
-      "text/event-stream", [stream, drop, pause](std::size_t, httplib::DataSink& sink) {
-        for (const auto& event : *stream) {
-          if (!pause(std::chrono::milliseconds(event.delay_ms))) return false;
-          if (drop) {
-            sink.write(event.frame.data(), std::max<std::size_t>(1, event.frame.size() / 2));
-            return false;  // abandoned mid-event: the chunked body never ends
-          }
-          if (!sink.write(event.frame.data(), event.frame.size())) return false;
-        }
-        sink.done();
-        return true;
-      });
+  DeliveryPlan plan;
+  plan.status = 200;
+  plan.headers = {{"Cache-Control", "no-cache"},
+                  {"Connection", "keep-alive"},
+                  {"Content-Security-Policy", kStubSandboxPolicy},  // an event stream is a stub's answer too
+                  {"Content-Type", "text/event-stream"}};
+  plan.framing = DeliveryPlan::Framing::streamed;
+  for (const auto& event : events) {
+    if (decision.fault == FaultKind::connection_drop) {
+      // Abandoned mid-event: the stream never ends.
+      plan.parts.push_back({std::chrono::milliseconds(event.delay_ms),
+                            event.frame.substr(0, std::max<std::size_t>(1, event.frame.size() / 2))});
+      plan.cut_short = true;
+      break;
+    }
+    plan.parts.push_back({std::chrono::milliseconds(event.delay_ms), event.frame});
+  }
+  return plan;
 }
 
-void deliver_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision,
-                      const httplib::Request& request, httplib::Response& out, const Pause& pause) {
-  if (decision.fault == FaultKind::connection_drop) {
-    deliver_cut_off(response, out);
-  } else if (decision.fault) {
-    break_connection(*decision.fault, response, request);
-    out.status = 500;  // never reaches the client: the connection is already broken
-  } else if (chaos.dribble) {
-    deliver_dribbled(response, *chaos.dribble, out, pause);
-  } else {
-    deliver_whole(response, out);
-  }
+DeliveryPlan plan_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision) {
+  if (decision.fault == FaultKind::connection_drop) return plan_cut_off(response);
+  if (decision.fault) return plan_fault(*decision.fault, response);
+  if (chaos.dribble) return plan_dribbled(response, *chaos.dribble);
+  return plan_whole(response);
 }
 
 }  // namespace mockhttp::detail

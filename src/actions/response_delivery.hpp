@@ -1,23 +1,19 @@
 #pragma once
-// How a stub's response reaches the client once chaos has been decided: whole, dribbled over
-// time, cut off mid-body, or replaced by a transport fault (docs/chaos.md names the client
-// error of each).
+// How a stub's response reaches the client once chaos has been decided, as a delivery plan the
+// transport carries out: whole, dribbled over time, cut off mid-body, or replaced by a transport
+// fault (docs/chaos.md names the client error of each).
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
 #include <mockhttp/event_stream.hpp>
 #include <mockhttp/response.hpp>
 
 #include "actions/chaos_plan.hpp"
+#include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
-
-// Sleeps for the duration unless the server stops first; false when it stopped.
-using Pause = std::function<bool(std::chrono::milliseconds)>;
 
 // Every answer a stub (or a proxy stub, or a replayed rule) gives carries this policy unless it
 // sets a Content-Security-Policy of its own. A stub's page is served on the same origin as the
@@ -27,8 +23,7 @@ using Pause = std::function<bool(std::chrono::milliseconds)>;
 // and whose answer the browser would not let the page read (docs/security.md).
 constexpr const char* kStubSandboxPolicy = "sandbox allow-scripts allow-forms allow-popups";
 
-void deliver_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision,
-                      const httplib::Request& request, httplib::Response& out, const Pause& pause);
+DeliveryPlan plan_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision);
 
 // One Server-Sent Event, its templates already rendered, and the pause before it.
 struct StreamedEvent {
@@ -41,8 +36,7 @@ struct StreamedEvent {
 std::string sse_frame(const SseEvent& event);
 
 // 200, text/event-stream, no-cache; each event after its pause. A connection drop sends half
-// of the first event, then aborts; the other faults break the connection before the stream.
-void deliver_event_stream(std::vector<StreamedEvent> events, const ChaosDecision& decision,
-                          const httplib::Request& request, httplib::Response& out, const Pause& pause);
+// of the first event, then abandons the stream; the other faults break the connection before it.
+DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const ChaosDecision& decision);
 
 }  // namespace mockhttp::detail

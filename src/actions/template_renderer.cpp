@@ -31,13 +31,13 @@ std::string media_type_of(const std::string& content_type) {
   return first == std::string::npos ? "" : media.substr(first);
 }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
+bool has_suffix(const std::string& text, const std::string& suffix) {
   return text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool is_json_media_type(const std::string& content_type) {
   const std::string media = media_type_of(content_type);
-  return media == "application/json" || ends_with(media, "+json");
+  return media == "application/json" || has_suffix(media, "+json");
 }
 
 // The one filter: `raw`, or Jinja2's name for it, `safe`.
@@ -241,7 +241,7 @@ TemplateEscaping escaping_for_content_type(const std::string& content_type) {
   const std::string media = media_type_of(content_type);
   const bool renders_as_document = media == "text/html" || media == "application/xhtml+xml" ||
                                    media == "image/svg+xml" || media == "text/xml" || media == "application/xml" ||
-                                   ends_with(media, "+xml");
+                                   has_suffix(media, "+xml");
   return renders_as_document ? TemplateEscaping::html : TemplateEscaping::none;
 }
 

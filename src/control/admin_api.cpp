@@ -12,8 +12,7 @@
 #include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 #include "matching/scenario_states.hpp"
-#include "transport/http_json.hpp"
-#include "transport/request_capture.hpp"
+#include "exchange/json_answer.hpp"
 #include "control/request_inspection.hpp"
 #include "control/schema_catalog.hpp"
 #include "core/engine.hpp"
@@ -39,7 +38,7 @@ Request literal_path_matcher(json fields, const std::string& pointer) {
 }
 
 // FastAPI's 422 shape, which assertive-mock-api's clients see, plus the JSON Pointer.
-void send_invalid(httplib::Response& response, const std::string& pointer, const std::string& problem,
+void send_invalid(DeliveryPlan& response, const std::string& pointer, const std::string& problem,
                   const json& document) {
   json location = json::array({"body"});
   const json::json_pointer at(pointer);
@@ -60,7 +59,7 @@ void send_invalid(httplib::Response& response, const std::string& pointer, const
         {"problem", problem}});
 }
 
-void send_detail(httplib::Response& response, int status, const std::string& detail) {
+void send_detail(DeliveryPlan& response, int status, const std::string& detail) {
   send_json(response, status, {{"detail", detail}});
 }
 
@@ -95,8 +94,8 @@ json with_criteria_folded(const std::string& schema, const json& document) {
 
 // One admin call: the request, the scope its headers name, and its JSON body once read.
 struct AdminCall {
-  const httplib::Request& request;
-  httplib::Response& response;
+  const RecordedRequest& request;
+  DeliveryPlan& response;
   std::shared_ptr<ScopeRecord> scope;  // null: global
 
   std::uint64_t scope_id() const { return scope ? scope->id : kGlobalScope; }
@@ -199,8 +198,8 @@ constexpr std::size_t kListingBytes = 32u << 20;
 // A query parameter read as a whole number in [0, most]; nullopt, with the 400 sent, otherwise.
 std::optional<std::uint64_t> count_parameter(const AdminCall& call, const char* name, std::uint64_t fallback,
                                              std::uint64_t most) {
-  if (!call.request.has_param(name)) return fallback;
-  const std::string text = call.request.get_param_value(name);
+  if (!(call.request.query.count(name) > 0)) return fallback;
+  const std::string text = query_value(call.request, name);
   const auto value = journal_id_of(text);  // digits only, at most 19 of them
   if (!value || *value > most) {
     send_json(call.response, 400,
@@ -230,8 +229,7 @@ void list_stubs(Engine& core, const AdminCall& call) {
     }
     listed += (count++ == 0 ? "" : ",") + stub_view(stub).dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  call.response.status = 200;
-  call.response.set_content("{\"stubs\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+  send_text(call.response, 200, "{\"stubs\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
                                 ",\"next_offset\":" + (more ? std::to_string(*offset + count) : "null") + "}",
                             "application/json");
 }
@@ -432,8 +430,7 @@ void list_requests(Engine& core, const AdminCall& call) {
     listed += (count++ == 0 ? "" : ",") + shown.dump(-1, ' ', false, json::error_handler_t::replace);
     last_id = entry.id;
   }
-  call.response.status = 200;
-  call.response.set_content("{\"requests\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+  send_text(call.response, 200, "{\"requests\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
                                 ",\"next_since\":" + (more ? std::to_string(last_id) : "null") + "}",
                             "application/json");
 }
@@ -481,7 +478,7 @@ void reset(Engine& core, const AdminCall& call) {
 
 }  // namespace
 
-bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
+bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPlan& response) {
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path.rfind(kPrefix, 0) != 0) return false;
@@ -538,7 +535,7 @@ bool handle_admin_call(Engine& core, const httplib::Request& request, httplib::R
 
   AdminCall call{request, response, nullptr};
   if (scope_aware) {
-    const ScopeResolution resolution = core.resolve_scope(capture_request(request).headers_json());
+    const ScopeResolution resolution = core.resolve_scope(request.headers_json());
     if (!resolution.collisions.empty()) {
       send_json(response, 400,
            {{"detail", "Multiple scope headers matched this request"},

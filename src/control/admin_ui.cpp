@@ -8,7 +8,7 @@
 
 #include "control/embedded_files.hpp"
 #include "control/request_inspection.hpp"
-#include "transport/http_json.hpp"
+#include "exchange/json_answer.hpp"
 #include "core/engine.hpp"
 
 namespace mockhttp::detail {
@@ -19,11 +19,10 @@ namespace {
 
 constexpr std::size_t kRequestsShown = 100;
 
-void send_page(httplib::Response& response) {
+void send_page(DeliveryPlan& response) {
   const auto& files = embedded_ui_files();
-  response.status = 200;
+  send_text(response, 200, std::string(files.at("admin.html")), "text/html; charset=utf-8");
   response.set_header("Cache-Control", "no-cache");
-  response.set_content(std::string(files.at("admin.html")), "text/html; charset=utf-8");
 }
 
 // The dashboard's data. `since`: the id of the newest request the page already shows; only
@@ -47,7 +46,7 @@ json overview(const Engine& core, std::uint64_t since) {
 
 }  // namespace
 
-bool handle_admin_ui(Engine& core, const httplib::Request& request, httplib::Response& response) {
+bool handle_admin_ui(Engine& core, const RecordedRequest& request, DeliveryPlan& response) {
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path.rfind("/__admin__", 0) != 0) return false;
@@ -62,7 +61,7 @@ bool handle_admin_ui(Engine& core, const httplib::Request& request, httplib::Res
     if (std::find(names.begin(), names.end(), *name) == names.end()) return false;
     send_page(response);
   } else if (path == "/__admin__/api/overview" && method == "GET") {
-    const std::string since_text = request.get_param_value("since");
+    const std::string since_text = query_value(request, "since");
     const auto since = since_text.empty() ? std::optional<std::uint64_t>(0) : journal_id_of(since_text);
     if (!since) {
       send_json(response, 400, {{"detail", "since must be a journal id (a whole number), got '" + since_text + "'"}});

@@ -40,9 +40,9 @@ bool is_json_type(const std::string& content_type) {
 }  // namespace
 
 std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
-                                           const httplib::Request& request, bool open_path) {
-  if (request.has_header("Host")) {
-    const std::string host = parse_authority(request.get_header_value("Host")).host;
+                                           const RecordedRequest& request, bool open_path) {
+  if (request.header("Host").has_value()) {
+    const std::string host = parse_authority(request.header("Host").value_or("")).host;
     if (!host_allowed(options, server, host)) {
       return Refusal{403, "FORBIDDEN_HOST",
                      "Host '" + host + "' is not this server's (a loopback name or " + server.bound_host +
@@ -50,8 +50,8 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
                          "(serve --allow-host)"};
     }
   }
-  if (request.has_header("Origin")) {
-    const std::string origin = request.get_header_value("Origin");
+  if (request.header("Origin").has_value()) {
+    const std::string origin = request.header("Origin").value_or("");
     if (origin == "null") {
       // What a sandboxed page sends — every stub's answer is one (actions/response_delivery).
       return Refusal{403, "FORBIDDEN_ORIGIN",
@@ -64,10 +64,10 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
                      "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
     }
   }
-  if (request.has_header("Sec-Fetch-Site")) {
+  if (request.header("Sec-Fetch-Site").has_value()) {
     // A browser's own word for where the call comes from, sent on GETs too (where Origin is
     // not): "none" is an address typed or bookmarked, "same-origin" the admin page's own calls.
-    const std::string site = ascii_lowercase(request.get_header_value("Sec-Fetch-Site"));
+    const std::string site = ascii_lowercase(request.header("Sec-Fetch-Site").value_or(""));
     if (site != "same-origin" && site != "none") {
       return Refusal{403, "FORBIDDEN_ORIGIN",
                      "Sec-Fetch-Site '" + site + "': control calls from other web pages (and from the pages stubs "
@@ -75,22 +75,22 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     }
   }
   if (!options.token.empty() && !open_path) {
-    const std::string authorization = request.get_header_value("Authorization");
-    const bool page_with_token = request.method == "GET" && request.has_param("token");
+    const std::string authorization = request.header("Authorization").value_or("");
+    const bool page_with_token = request.method == "GET" && (request.query.count("token") > 0);
     if (authorization.empty() && !page_with_token) {
       return Refusal{401, "unauthorized", "this control surface needs Authorization: Bearer <token>"};
     }
     const std::string presented = page_with_token && authorization.empty()
-                                      ? request.get_param_value("token")
+                                      ? query_value(request, "token")
                                       : (authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "");
     if (presented != options.token) return Refusal{403, "forbidden", "the bearer token is not this server's"};
   }
   const bool changes_state = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
                              request.method == "DELETE";
-  if (changes_state && !request.body.empty() && !is_json_type(request.get_header_value("Content-Type"))) {
+  if (changes_state && !request.body.empty() && !is_json_type(request.header("Content-Type").value_or(""))) {
     return Refusal{415, "UNSUPPORTED_MEDIA_TYPE",
                    "a control call with a body must send Content-Type: application/json (got '" +
-                       request.get_header_value("Content-Type") + "')"};
+                       request.header("Content-Type").value_or("") + "')"};
   }
   return std::nullopt;
 }

@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 
-#include <httplib.h>
+#include <mockhttp/recorded_request.hpp>
+
+#include "exchange/delivery_plan.hpp"
 
 #include <mockhttp/control.hpp>
 
@@ -35,6 +37,6 @@ struct ServerAddress {
 // admin page); a call that changes state and carries a body says it is JSON. `open_path` (e.g.
 // /health) skips the token.
 std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
-                                           const httplib::Request& request, bool open_path);
+                                           const RecordedRequest& request, bool open_path);
 
 }  // namespace mockhttp::detail

@@ -12,13 +12,13 @@
 #include "control/session_api.hpp"
 #include "core/control_router.hpp"
 #include "core/engine.hpp"
-#include "transport/http_json.hpp"
+#include "exchange/json_answer.hpp"
 
 namespace mockhttp {
 
 namespace {
 
-using RouteFunction = bool (*)(Engine&, const httplib::Request&, httplib::Response&);
+using RouteFunction = bool (*)(Engine&, const RecordedRequest&, detail::DeliveryPlan&);
 
 // How a surface's refusals look: assertive-mock-api's {"error", "detail"}, or Softprobe's
 // {"error": {"code", "message"}}.
@@ -41,7 +41,7 @@ class GuardedRouter final : public detail::ControlRouter {
   bool answers_after_stubs(const std::string& path) const override {
     return std::find(after_stubs_.begin(), after_stubs_.end(), path) != after_stubs_.end();
   }
-  bool route(Engine& engine, const httplib::Request& request, httplib::Response& response) const override {
+  bool route(Engine& engine, const RecordedRequest& request, detail::DeliveryPlan& response) const override {
     if (!owns(request.path) && !answers_after_stubs(request.path)) return false;
     const detail::ServerAddress server{engine.host(), engine.port()};
     if (const auto refusal = detail::refuse_control_call(options_, server, request, request.path == "/health")) {

@@ -4,7 +4,7 @@
 
 #include "replay/case_writer.hpp"
 
-#include "transport/http_json.hpp"
+#include "exchange/json_answer.hpp"
 #include "control/schema_catalog.hpp"
 #include "encoding/bounded_json.hpp"
 #include "core/engine.hpp"
@@ -21,7 +21,7 @@ json operation(const ReplaySessionState& session) {
 
 // Softprobe's session-error shape for unknown sessions; the same shape, with other codes and
 // the JSON Pointer, for invalid bodies.
-void send_error(httplib::Response& response, int status, const std::string& code, const std::string& message,
+void send_error(DeliveryPlan& response, int status, const std::string& code, const std::string& message,
                 const std::string& pointer = "") {
   json error = {{"code", code}, {"message", message}};
   if (!pointer.empty()) error["path"] = pointer;
@@ -29,7 +29,7 @@ void send_error(httplib::Response& response, int status, const std::string& code
 }
 
 // The body as JSON, checked against `schema`; nullopt (and the 400 sent) when it is not.
-std::optional<json> body_of(const httplib::Request& request, httplib::Response& response, const std::string& schema) {
+std::optional<json> body_of(const RecordedRequest& request, DeliveryPlan& response, const std::string& schema) {
   json document = json::object();
   if (!request.body.empty()) {
     try {
@@ -68,7 +68,7 @@ const char* mode_name(ReplayMode mode) {
 }
 
 // A known route called with another method: Softprobe's 405, naming the one it takes.
-bool refuse_method(const httplib::Request& request, httplib::Response& response, const char* allowed) {
+bool refuse_method(const RecordedRequest& request, DeliveryPlan& response, const char* allowed) {
   response.set_header("Allow", allowed);
   send_error(response, 405, "method_not_allowed",
              request.method + " " + request.path + " is not a route; it takes " + allowed);
@@ -88,7 +88,7 @@ json session_stats(const ReplaySessionState& session) {
 
 }  // namespace
 
-bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response) {
+bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryPlan& response) {
   const std::string& path = request.path;
   const bool get = request.method == "GET";
   if (path == "/health") {

@@ -4,7 +4,9 @@
 // /rules, /policy, /fixtures/auth and /close. Request and response bodies follow Softprobe's
 // session formats; requests are validated against mockhttp's own schemas of them (schemas/softprobe/).
 // Thread safety: handle_session_call() runs on worker threads, any number at once.
-#include <httplib.h>
+#include <mockhttp/recorded_request.hpp>
+
+#include "exchange/delivery_plan.hpp"
 
 namespace mockhttp {
 class Engine;
@@ -13,6 +15,6 @@ class Engine;
 namespace mockhttp::detail {
 
 // True when `request` is a control call; `response` then holds the answer.
-bool handle_session_call(Engine& core, const httplib::Request& request, httplib::Response& response);
+bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryPlan& response);
 
 }  // namespace mockhttp::detail

@@ -8,9 +8,8 @@
 #include "encoding/http_url.hpp"
 #include "transport/address_kind.hpp"
 #include "encoding/unicode_text.hpp"
-#include "transport/http_json.hpp"
+#include "exchange/json_answer.hpp"
 #include "actions/proxy_forwarding.hpp"
-#include "transport/request_capture.hpp"
 #include "actions/response_delivery.hpp"
 #include "core/session_ledger.hpp"
 #include "actions/template_renderer.hpp"
@@ -87,15 +86,12 @@ Engine::Engine(const ServerOptions& options)
 Engine::~Engine() { stop(); }
 
 void Engine::start() {
-  HttpListener::Logger logger;
+  HttpListener::Hooks hooks;
+  hooks.handle = [this](RecordedRequest request) { return handle(std::move(request)); };
+  hooks.pause = [this](std::chrono::milliseconds duration) { return pause(duration); };
+  hooks.log = request_log_;
   if (request_log_) {
-    logger = [this](const httplib::Request& request, const httplib::Response& response) {
-      request_log_(request.method + " " + request.target + " -> " + std::to_string(response.status));
-    };
-  }
-  std::function<void()> on_overflow;
-  if (request_log_) {
-    on_overflow = [this] {
+    hooks.on_overflow = [this] {
       request_log_("mockhttp: max_connections (" + std::to_string(max_connections_) +
                    ") connections are open; a new connection is answered 503");
     };
@@ -103,11 +99,8 @@ void Engine::start() {
   ConnectSupport connect;
   connect.policy = [this](const ConnectTarget& target) { return tunnel_decision(target); };
   connect.authority = [this]() -> const CertificateAuthority& { return identity().authority(); };
-  connect.log = request_log_;
-  listener_ = std::make_unique<HttpListener>(
-      host_, requested_port_, max_connections_, limits_,
-      [this](const httplib::Request& request, httplib::Response& response) { handle(request, response); },
-      std::move(logger), std::move(on_overflow), tls_.get(), std::move(connect));
+  listener_ = std::make_unique<HttpListener>(host_, requested_port_, max_connections_, limits_, std::move(hooks),
+                                             tls_.get(), std::move(connect));
 }
 
 const TlsIdentity& Engine::identity() const {
@@ -156,33 +149,31 @@ std::string Engine::seed_note() const {
          ") replays these delays and faults)";
 }
 
-void Engine::handle(const httplib::Request& http_request, httplib::Response& http_response) {
+DeliveryPlan Engine::handle(RecordedRequest request) {
   try {
+    DeliveryPlan control_answer;
     // A surface's own prefixes answer first; its single paths (GET /health) only when no stub
     // does, so a user's stub on them wins.
     const ControlRouter* after_stubs = nullptr;
     for (const auto& router : routers_) {
-      if (router->answers_after_stubs(http_request.path)) {
+      if (router->answers_after_stubs(request.path)) {
         after_stubs = router.get();
-      } else if (router->route(*this, http_request, http_response)) {
-        return;
+      } else if (router->route(*this, request, control_answer)) {
+        return control_answer;
       }
     }
-    JournalEntry entry{capture_request(http_request)};
+    JournalEntry entry{std::move(request)};
     const RequestSubjects subjects(entry.request);
     if (const auto session_id = replay_session_of(entry.request)) {
-      if (after_stubs && after_stubs->route(*this, http_request, http_response)) return;  // sessions have no stubs
-      answer_in_replay_session(*session_id, entry, subjects, http_request, http_response);
-      return;
+      if (after_stubs && after_stubs->route(*this, entry.request, control_answer)) return control_answer;  // sessions have no stubs
+      return answer_in_replay_session(*session_id, entry, subjects);
     }
     const ScopeResolution resolution = scopes_.resolve(subjects);
     if (!resolution.collisions.empty()) {
-      send_json(http_response, 400,
-                {{"error", "SCOPE_COLLISION"},
-                 {"detail", "Multiple scope headers matched this request"},
-                 {"scopes", resolution.collisions},
-                 {"request", entry.request.to_json()}});
-      return;
+      return json_answer(400, {{"error", "SCOPE_COLLISION"},
+                               {"detail", "Multiple scope headers matched this request"},
+                               {"scopes", resolution.collisions},
+                               {"request", entry.request.to_json()}});
     }
     if (resolution.scope) {
       entry.scope_id = resolution.scope->id;
@@ -190,7 +181,9 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
     }
 
     auto selection = stubs_.select(subjects, entry.scope_id);
-    if (!selection && after_stubs && after_stubs->route(*this, http_request, http_response)) return;  // not journaled
+    if (!selection && after_stubs && after_stubs->route(*this, entry.request, control_answer)) {
+      return control_answer;  // not journaled
+    }
     ChaosDecision decision;
     if (selection) {
       const MountedStub& stub = *selection->stub;
@@ -211,18 +204,17 @@ void Engine::handle(const httplib::Request& http_request, httplib::Response& htt
       const UnmatchedReport unmatched = unmatched_report(entry);
       json closest = json::array();
       for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
-      send_json(http_response, 404,
-                {{"error", "NO_STUB_MATCH_FOUND"},
-                 {"request", entry.request.to_json()},
-                 {"closest_stubs", closest},
-                 {"report", unmatched.report}},
-                2);
-      return;
+      return json_answer(404,
+                         {{"error", "NO_STUB_MATCH_FOUND"},
+                          {"request", entry.request.to_json()},
+                          {"closest_stubs", closest},
+                          {"report", unmatched.report}},
+                         2);
     }
-    answer(selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
-           selection->call_number, http_request, http_response);
+    return answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
+                   selection->call_number});
   } catch (const std::exception& e) {
-    send_json(http_response, 500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
+    return json_answer(500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
   }
 }
 
@@ -238,21 +230,18 @@ const Chaos& Engine::effective_chaos(const StubDefinition& definition, Chaos& sc
   return scratch;
 }
 
-void Engine::answer(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
-                    const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
-                    std::int64_t call_number, const httplib::Request& http_request, httplib::Response& http_response) {
-  if (decision.delay_ms > 0 && !pause(std::chrono::milliseconds(decision.delay_ms))) {
-    send_json(http_response, 503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
-    return;
+DeliveryPlan Engine::answer(const Answering& answering) {
+  if (answering.decision.delay_ms > 0 && !pause(std::chrono::milliseconds(answering.decision.delay_ms))) {
+    return json_answer(503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
   }
   try {
-    deliver(action, stub, entry, scope, decision, call_number, http_request, http_response);
+    return deliver(answering);
   } catch (const TemplateError& e) {
-    send_json(http_response, 500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+    return json_answer(500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
   } catch (const ForwardRefused& e) {
-    send_json(http_response, 403, {{"error", "FORWARD_REFUSED"}, {"detail", e.what()}});
+    return json_answer(403, {{"error", "FORWARD_REFUSED"}, {"detail", e.what()}});
   } catch (const ProxyFailure& e) {
-    send_json(http_response, 502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+    return json_answer(502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
   }
 }
 
@@ -272,13 +261,12 @@ std::string Engine::forward_refusal(const std::string& host, bool named_by_reque
          "--allow-forward " + host + ")" + (named_by_request ? " or the session policy's allowHosts" : "");
 }
 
-void Engine::deliver(const StubDefinition& action, const MountedStub* stub, const JournalEntry& entry,
-                     const std::shared_ptr<ScopeRecord>& scope, const ChaosDecision& decision,
-                     std::int64_t call_number, const httplib::Request& http_request, httplib::Response& http_response) {
-  const Pause pause_unless_stopping = [this](std::chrono::milliseconds duration) { return pause(duration); };
+DeliveryPlan Engine::deliver(const Answering& answering) {
+  const StubDefinition& action = answering.action;
+  const RecordedRequest& request = answering.entry.request;
   if (action.sse) {
     // Rendered up front: a template error is a clean 500, not a stream cut short.
-    const TemplateContext context(entry.request);
+    const TemplateContext context(request);
     std::vector<StreamedEvent> events;
     for (SseEvent event : action.sse->events()) {
       event.data(render_template(event.data(), context));
@@ -286,38 +274,32 @@ void Engine::deliver(const StubDefinition& action, const MountedStub* stub, cons
       if (event.event()) event.event(render_template(*event.event(), context));
       events.push_back({sse_frame(event), event.delay().value_or(action.sse->default_delay()).count()});
     }
-    deliver_event_stream(std::move(events), decision, http_request, http_response, pause_unless_stopping);
-    return;
+    return plan_event_stream(events, answering.decision);
   }
   if (action.proxy) {
-    deliver_response(proxy(action, stub, entry.request, scope), action.chaos, decision, http_request, http_response,
-                     pause_unless_stopping);
-    return;
+    return plan_response(proxy(action, answering.stub, request, answering.scope), action.chaos, answering.decision);
   }
   Response produced;
   const Response* chosen = &action.response;
   if (action.responder) {
     try {
-      produced = action.responder(entry.request);
+      produced = action.responder(request);
     } catch (const std::exception& e) {
-      send_json(http_response, 500, responder_failure(stub, e.what()));
-      return;
+      return json_answer(500, responder_failure(answering.stub, e.what()));
     } catch (...) {
-      send_json(http_response, 500, responder_failure(stub, "an exception that is not a std::exception"));
-      return;
+      return json_answer(500, responder_failure(answering.stub, "an exception that is not a std::exception"));
     }
     chosen = &produced;
   } else if (!action.sequence.empty()) {
-    chosen = &action.sequence[sequence_index(action, call_number)];
+    chosen = &action.sequence[sequence_index(action, answering.call_number)];
   }
   if (chosen->is_template()) {
     // The template context is built only for templated answers: a static one costs no copies.
     Response rendered = *chosen;
-    rendered.body(render_template_body(rendered, TemplateContext(entry.request)));
-    deliver_response(rendered, action.chaos, decision, http_request, http_response, pause_unless_stopping);
-  } else {
-    deliver_response(*chosen, action.chaos, decision, http_request, http_response, pause_unless_stopping);
+    rendered.body(render_template_body(rendered, TemplateContext(request)));
+    return plan_response(rendered, action.chaos, answering.decision);
   }
+  return plan_response(*chosen, action.chaos, answering.decision);
 }
 
 Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, const RecordedRequest& request,
@@ -366,15 +348,13 @@ std::optional<std::string> Engine::replay_session_of(const RecordedRequest& requ
   }
 }
 
-void Engine::answer_in_replay_session(const std::string& session_id, JournalEntry& entry,
-                                      const RequestSubjects& subjects,
-                                      const httplib::Request& http_request, httplib::Response& http_response) {
+DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, JournalEntry& entry,
+                                              const RequestSubjects& subjects) {
   const auto session = replay_sessions_.find(session_id);
   if (!session) {
     journal(entry, std::nullopt);
-    send_json(http_response, 404,
-              {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
-    return;
+    return json_answer(
+        404, {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
   }
   const RecordedRequest& recorded = entry.request;
   RuleDecision decision = session->decide(subjects, recorded);
@@ -395,8 +375,7 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
     const std::string refusal = forward_refusal(named.host, true, session->policy().allow_hosts);
     if (!refusal.empty()) {
       journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));
-      send_json(http_response, 403, {{"error", "FORWARD_REFUSED"}, {"detail", refusal}, {"session_id", session_id}});
-      return;
+      return json_answer(403, {{"error", "FORWARD_REFUSED"}, {"detail", refusal}, {"session_id", session_id}});
     }
   }
   // Rules and stubs are journaled alike: what answered, by id (a rule's as "rule:<id>").
@@ -409,17 +388,17 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
                                recorded.path + ": " + decision.refusal +
                                (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
                                                                : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+    DeliveryPlan refused = json_answer(502,
+                                       {{"error", "SOFTPROBE_NO_RULE_MATCH"},
+                                        {"detail", decision.refusal},
+                                        {"session_id", session_id},
+                                        {"request", recorded.to_json()},
+                                        {"closest_rules", closest},
+                                        {"report", report}},
+                                       2);
     // Softprobe's strict-miss guide tells users to look for this header on a refused call.
-    http_response.set_header("x-softprobe-strict-miss", "1");
-    send_json(http_response, 502,
-              {{"error", "SOFTPROBE_NO_RULE_MATCH"},
-               {"detail", decision.refusal},
-               {"session_id", session_id},
-               {"request", recorded.to_json()},
-               {"closest_rules", closest},
-               {"report", report}},
-              2);
-    return;
+    refused.set_header("x-softprobe-strict-miss", "1");
+    return refused;
   }
   // A rule's answer is a stub's action: a response, or a proxy to the host the request named.
   StubDefinition action;
@@ -431,14 +410,16 @@ void Engine::answer_in_replay_session(const std::string& session_id, JournalEntr
     action.proxy = ProxyTarget{upstream_url, {}, 5, false};
     action.proxy->ca_file = upstream_ca_file_;
   }
-  answer(action, nullptr, entry, nullptr, ChaosDecision{}, 1, http_request, http_response);
+  const ChaosDecision no_chaos;
+  DeliveryPlan answered = answer({action, nullptr, entry, nullptr, no_chaos, 1});
   if (session->mode() == ReplayMode::capture && decision.kind == RuleDecision::Kind::forward) {
-    session->record(captured_exchange(recorded, named.host, upstream_url, http_response), decision.redact_headers);
+    session->record(captured_exchange(recorded, named.host, upstream_url, answered), decision.redact_headers);
   }
+  return answered;
 }
 
 CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
-                                           const httplib::Response& response) {
+                                           const DeliveryPlan& answer) {
   const auto unix_nano = [](std::chrono::system_clock::time_point at) {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
   };
@@ -454,13 +435,13 @@ CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const
     if (ascii_lowercase(name) != ReplaySession::kHeader) exchange.request.headers.emplace_back(name, value);
   }
   exchange.request.body = request.body;
-  exchange.response.status = response.status;
-  for (const auto& [name, value] : response.headers) {
+  exchange.response.status = answer.status;
+  for (const auto& [name, value] : answer.headers) {
     // The sandbox mockhttp adds to every stub's answer is not the upstream's: a case keeps what it sent.
     if (value == kStubSandboxPolicy && ascii_equals_ignoring_case(name, "content-security-policy")) continue;
     exchange.response.headers.emplace_back(name, value);
   }
-  exchange.response.body = response.body;
+  exchange.response.body = answer.body;
   exchange.start_unix_nano = unix_nano(request.received_at);
   exchange.end_unix_nano = unix_nano(std::chrono::system_clock::now());
   return exchange;

@@ -139,19 +139,24 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::uint64_t seed() const { return seed_.load(); }
 
  private:
-  void handle(const httplib::Request& request, httplib::Response& response);
+  // One request, as the transport read it, in; what the transport is to send, out.
+  detail::DeliveryPlan handle(RecordedRequest request);
   // Journals a request with what answered it: a stub id, "rule:<id>", or nothing.
   void journal(detail::JournalEntry& entry, std::optional<std::string> answered_by);
-  // The one delivery path of stubs and replay rules: waits the chaos delay, then delivers the
-  // action, turning a TemplateError into a 500 and a ProxyFailure into a 502. `stub` is the
-  // stub that answers (null for a rule): a recording proxy keeps its answer there.
+  // The one delivery path of stubs and replay rules: waits the chaos delay, then plans the
+  // action's answer, turning a TemplateError into a 500 and a ProxyFailure into a 502. `stub` is
+  // the stub that answers (null for a rule): a recording proxy keeps its answer there.
   // `call_number` (1 for a stub's first answer) picks a sequence's response.
-  void answer(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
-              const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
-              std::int64_t call_number, const httplib::Request& request, httplib::Response& response);
-  void deliver(const StubDefinition& action, const detail::MountedStub* stub, const detail::JournalEntry& entry,
-               const std::shared_ptr<detail::ScopeRecord>& scope, const detail::ChaosDecision& decision,
-               std::int64_t call_number, const httplib::Request& request, httplib::Response& response);
+  struct Answering {
+    const StubDefinition& action;
+    const detail::MountedStub* stub;  // null for a replay rule
+    const detail::JournalEntry& entry;
+    std::shared_ptr<detail::ScopeRecord> scope;
+    const detail::ChaosDecision& decision;
+    std::int64_t call_number;
+  };
+  detail::DeliveryPlan answer(const Answering& answering);
+  detail::DeliveryPlan deliver(const Answering& answering);
   // The chaos a stub's request gets: its own, with the server's default latency where it has none.
   const Chaos& effective_chaos(const StubDefinition& definition, Chaos& scratch) const;
   // Matching requests in the journal, counted without building any report.
@@ -170,10 +175,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // A forwarded call and the upstream's answer, as a capture session records them.
   // `url`: where the passthrough forwarded the call ("https://api.example.test/v1/x").
   static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
-                                            const httplib::Response& response);
-  void answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
-                                const detail::RequestSubjects& subjects,
-                                const httplib::Request& request, httplib::Response& response);
+                                            const detail::DeliveryPlan& answer);
+  detail::DeliveryPlan answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
+                                                const detail::RequestSubjects& subjects);
   // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay
   // passthrough (the host comes from the request), else a proxy stub (the test named it).
   std::string forward_refusal(const std::string& host, bool named_by_request,

@@ -35,61 +35,15 @@ Endpoint endpoint_of(const sockaddr_storage& address) {
   return {};
 }
 
-bool is_connection(int fd, int local_port, const std::string& remote_addr, int remote_port) {
-  struct stat info {};
-  if (fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) return false;
-  sockaddr_storage local{}, peer{};
-  socklen_t local_size = sizeof local, peer_size = sizeof peer;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0) return false;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) return false;
-  const Endpoint mine = endpoint_of(local), theirs = endpoint_of(peer);
-  return mine.port == local_port && theirs.port == remote_port && theirs.address == remote_addr;
-}
-
 }  // namespace
 
 namespace {
-
-// The connection this thread serves: cpp-httplib runs each connection on one thread of its
-// task queue (transport/elastic_task_queue), so the socket, once found, is kept here until the
-// queue forgets it when the connection ends.
-struct KnownConnection {
-  int local_port = -1;
-  std::string remote_addr;
-  int remote_port = -1;
-  int fd = -1;
-};
-thread_local KnownConnection known;
-
-// POSIX only: poll() marks a descriptor that is not open as POLLNVAL, 1,024 at a time, and the
-// open ones are asked for their addresses. No /proc, so it works wherever sockets do.
-int scan_descriptor_table(int local_port, const std::string& remote_addr, int remote_port) {
-  constexpr long kBatch = 1024, kMostScanned = 65536;
-  long limit = sysconf(_SC_OPEN_MAX);
-  if (limit <= 0 || limit > kMostScanned) limit = kMostScanned;
-  std::vector<pollfd> batch;
-  for (long base = 0; base < limit; base += kBatch) {
-    batch.clear();
-    for (long fd = base; fd < std::min(base + kBatch, limit); ++fd) batch.push_back({static_cast<int>(fd), 0, 0});
-    if (::poll(batch.data(), static_cast<nfds_t>(batch.size()), 0) < 0) return -1;
-    for (const pollfd& entry : batch) {
-      if ((entry.revents & POLLNVAL) == 0 && is_connection(entry.fd, local_port, remote_addr, remote_port)) return entry.fd;
-    }
-  }
-  return -1;
-}
-
+thread_local int serving_socket = -1;
 }  // namespace
 
-int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port) {
-  if (known.fd >= 0 && known.local_port == local_port && known.remote_port == remote_port &&
-      known.remote_addr == remote_addr && is_connection(known.fd, local_port, remote_addr, remote_port)) {
-    return known.fd;
-  }
-  const int fd = scan_descriptor_table(local_port, remote_addr, remote_port);
-  if (fd >= 0) known = KnownConnection{local_port, remote_addr, remote_port, fd};
-  return fd;
-}
+ServingConnection::ServingConnection(int socket) : previous_(serving_socket) { serving_socket = socket; }
+ServingConnection::~ServingConnection() { serving_socket = previous_; }
+int socket_of_this_thread() { return serving_socket; }
 
 void socket_address(int socket, bool peer, std::string& ip, int& port) {
   sockaddr_storage address{};
@@ -101,8 +55,6 @@ void socket_address(int socket, bool peer, std::string& ip, int& port) {
   ip = std::move(end.address);
   port = end.port;
 }
-
-void forget_connection_socket() { known = KnownConnection{}; }
 
 bool send_raw(int socket, std::string_view bytes) {
   std::size_t sent = 0;

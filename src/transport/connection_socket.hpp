@@ -1,24 +1,32 @@
 #pragma once
 // Raw access to the TCP connection a request arrived on, for the faults that must break HTTP
-// itself (close before any byte, reset, bytes that are not HTTP). cpp-httplib 0.11 does not hand
-// handlers their socket (nor a task queue the accepted descriptor), so the first fault on a
-// connection finds it by its address pair among the open descriptors (POSIX poll() and
-// getsockname/getpeername, no /proc) and the connection's thread keeps it until it ends.
+// itself (close before any byte, reset, bytes that are not HTTP) and for refusals that drop
+// what the client sent. The listener owns every connection from accept to close and serves it
+// on one thread, so that thread knows its socket: ServingConnection says which it is.
 #include <string>
 #include <string_view>
 
 namespace mockhttp::detail {
 
-// The descriptor of the accepted socket whose local and peer ports are those given, or -1.
-// Safe to use until the handler returns: the calling worker thread holds the connection open.
-int find_connection_socket(int local_port, const std::string& remote_addr, int remote_port);
+// For its life, the calling thread serves the connection on `socket` (the listener's connection
+// thread; inside an intercepted tunnel, still the tunnel's TCP socket).
+class ServingConnection {
+ public:
+  explicit ServingConnection(int socket);
+  ~ServingConnection();
+  ServingConnection(const ServingConnection&) = delete;
+  ServingConnection& operator=(const ServingConnection&) = delete;
+
+ private:
+  int previous_;
+};
+
+// The socket of the connection the calling thread serves, or -1 outside one.
+int socket_of_this_thread();
 
 // The address and port of either end of a connected socket ("127.0.0.1", 53122); unchanged
 // when the socket has none.
 void socket_address(int socket, bool peer, std::string& ip, int& port);
-
-// Forgets the socket the calling thread kept: its connection has ended (the task queue calls it).
-void forget_connection_socket();
 
 // Sends every byte, without SIGPIPE; false when the peer has gone.
 bool send_raw(int socket, std::string_view bytes);

@@ -1,6 +1,5 @@
 #include "transport/elastic_task_queue.hpp"
 
-#include "transport/connection_socket.hpp"
 
 namespace mockhttp::detail {
 
@@ -55,7 +54,6 @@ void ElasticTaskQueue::serve() {
     ++busy_;
     lock.unlock();
     task();
-    forget_connection_socket();  // the connection is over; its descriptor number may be reused
     lock.lock();
     --busy_;
     ++idle_;

@@ -3,6 +3,8 @@
 #include "encoding/unicode_text.hpp"
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
+#include "transport/http1_delivery.hpp"
+#include "transport/request_capture.hpp"
 #include "transport/intercepted_hosts.hpp"
 #include "transport/plain_stream.hpp"
 #include "transport/tls_identity.hpp"
@@ -38,7 +40,7 @@ void refuse(const httplib::Request& request, httplib::Response& response, int st
   // a connection before routing; a content provider that reports failure after writing the
   // whole answer makes it close the connection instead.
   response.set_header("Connection", "close");
-  const int socket = find_connection_socket(request.local_port, request.remote_addr, request.remote_port);
+  const int socket = socket_of_this_thread();
   if (socket >= 0) discard_unread(socket);
   auto body = std::make_shared<std::string>(nlohmann::json{{"error", error}, {"detail", detail}}.dump());
   response.set_content_provider(body->size(), "application/json",
@@ -230,14 +232,14 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
     refuse(request, response, 403, "CONNECT_REFUSED", decision.refusal);
     return;
   }
-  const int socket = find_connection_socket(request.local_port, request.remote_addr, request.remote_port);
+  const int socket = socket_of_this_thread();
   if (socket < 0) {
     refuse(request, response, 500, "CONNECT_FAILED", "the connection's socket was not found");
     return;
   }
   const StillServing still_serving = [this] { return serving(); };
   const auto log = [this, &target](const std::string& what) {
-    if (connect_.log) connect_.log("mockhttp: CONNECT " + target->authority() + ": " + what);
+    if (hooks_.log) hooks_.log("mockhttp: CONNECT " + target->authority() + ": " + what);
   };
   constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection Established\r\n\r\n";
   if (decision.kind == TunnelDecision::Kind::pass_through) {
@@ -247,7 +249,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
       return;
     }
     if (send_raw(socket, kEstablished)) {
-      if (connect_.log) connect_.log("CONNECT " + target->authority() + " -> 200 (passed through unread)");
+      if (hooks_.log) hooks_.log("CONNECT " + target->authority() + " -> 200 (passed through unread)");
       pump_bytes(socket, upstream, still_serving);
     }
     ::close(upstream);
@@ -260,7 +262,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
       return;
     }
     if (send_raw(socket, kEstablished)) {
-      if (connect_.log) connect_.log("CONNECT " + target->authority() + " -> 200 (intercepted)");
+      if (hooks_.log) hooks_.log("CONNECT " + target->authority() + " -> 200 (intercepted)");
       if (SSL* ssl = accept_intercepted(*hosts, socket, target->host, kTunnelPatience, still_serving, problem)) {
         serve_intercepted(ssl, socket, target->authority());
         SSL_shutdown(ssl);
@@ -288,15 +290,13 @@ void HttpListener::serve_intercepted(SSL* ssl, int socket, const std::string& au
 }
 
 HttpListener::HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits,
-                           Handler handler, Logger logger, std::function<void()> on_overflow, const TlsIdentity* tls,
-                           ConnectSupport connect)
+                           Hooks hooks, const TlsIdentity* tls, ConnectSupport connect)
     : server_(new_server(tls)),
       tuned_(tuned_of(*server_, tls != nullptr)),
       connect_(std::move(connect)),
       max_connections_(max_connections == 0 ? 1 : max_connections),
-      on_overflow_(std::move(on_overflow)),
       limits_(limits),
-      handler_(std::move(handler)) {
+      hooks_(std::move(hooks)) {
   if (tls) tls_context_ = static_cast<httplib::SSLServer&>(*server_).ssl_context();
   deadlines_ = std::make_unique<ConnectionDeadlines>(
       limits_.request_head_timeout, kKeepAlive,
@@ -307,10 +307,12 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
       tls != nullptr);
   // cpp-httplib calls its logger after every answer it writes: the next head's deadline starts
   // there. Inside an intercepted tunnel the connection is the tunnel's, timed by the tunnel.
-  server_->set_logger([this, logger = std::move(logger)](const httplib::Request& request, const httplib::Response& response) {
+  server_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     if (!tunnel_of_this_thread()) deadlines_->answer_written();
     // A CONNECT is logged by tunnel() with what became of it; cpp-httplib's line would repeat it.
-    if (logger && request.method != "CONNECT") logger(request, response);
+    if (hooks_.log && request.method != "CONNECT") {
+      hooks_.log(request.method + " " + request.target + " -> " + std::to_string(response.status));
+    }
   });
   // Without TCP_NODELAY a keep-alive client waits ~40 ms on every response (Nagle against
   // delayed ACKs). Accepted sockets inherit the option from the listening one on Linux;
@@ -332,7 +334,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).
     // The request object is cpp-httplib's own, not const; it reads `ranges` after this handler.
     const_cast<httplib::Request&>(req).ranges.clear();
-    handler_(req, res);
+    carry_out(hooks_.handle(capture_request(req)), res, hooks_.pause);
   };
   const auto route = [admitted, serve](const httplib::Request& req, httplib::Response& res) {
     if (admitted(req, res)) serve(req, res);
@@ -404,7 +406,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
 }
 
 void HttpListener::accept_connections() {
-  ElasticTaskQueue connections(max_connections_, std::chrono::seconds(2), on_overflow_);
+  ElasticTaskQueue connections(max_connections_, std::chrono::seconds(2), hooks_.on_overflow);
   while (serving()) {
     const int socket = ::accept(listening_socket_, nullptr, nullptr);
     if (socket < 0) {
@@ -427,6 +429,7 @@ void HttpListener::accept_connections() {
 
 void HttpListener::serve_connection(int socket) {
   {
+    const ServingConnection serving_connection(socket);
     const ConnectionDeadlines::Watched watched(*deadlines_, socket);
     SSL* ssl = nullptr;
     if (tls_context_) {

@@ -5,8 +5,10 @@
 // max_connections refused on the accepting thread; a deadline for every request head:
 // transport/connection_deadlines.hpp). cpp-httplib 0.11 keeps its own accept loop and connection
 // loop private and gives neither the socket, so mockhttp runs both itself.
-// Every request of every method goes to one handler, those read inside an intercepted CONNECT
-// tunnel too (transport/connect_tunnel.hpp).
+// Every request of every method is converted once, here, into a RecordedRequest and handed to
+// one handler, those read inside an intercepted CONNECT tunnel too (transport/connect_tunnel.hpp);
+// the handler's delivery plan is carried out here (transport/http1_delivery.hpp). No
+// cpp-httplib server type leaves src/transport.
 // Thread safety: stop() may be called from any thread except a handler's, and more than once.
 #include <atomic>
 #include <chrono>
@@ -18,6 +20,9 @@
 
 #include <httplib.h>
 
+#include <mockhttp/recorded_request.hpp>
+
+#include "exchange/delivery_plan.hpp"
 #include "transport/connect_tunnel.hpp"
 #include "transport/connection_deadlines.hpp"
 #include "transport/elastic_task_queue.hpp"
@@ -53,7 +58,6 @@ struct ConnectSupport {
   TunnelPolicy policy;  // empty: CONNECT is answered 405
   // The CA whose leaves intercepted tunnels present; asked once, on the first interception.
   std::function<const CertificateAuthority&()> authority;
-  std::function<void(const std::string& line)> log;  // tunnels that failed, and why; may be empty
 };
 
 // What one request may carry; beyond it the listener answers itself, before any handler.
@@ -67,16 +71,23 @@ struct RequestLimits {
 
 class HttpListener {
  public:
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  // Called after each response is written; may be empty.
-  using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
+  // What the listener asks of the engine, and tells it.
+  struct Hooks {
+    // Decides each request's answer, which the listener then carries out. Called on the
+    // connection's thread, any number at once.
+    std::function<DeliveryPlan(RecordedRequest)> handle;
+    // Waits before each part of an answer sent over time, unless the server stops.
+    Pause pause;
+    // A line per answer written ("GET /x -> 200") and per tunnel; may be empty.
+    std::function<void(const std::string&)> log;
+    // Called when a connection is over `max_connections` (it is answered 503); may be empty.
+    std::function<void()> on_overflow;
+  };
 
   // Binds and starts serving before returning; throws ServerError when it cannot bind.
-  // `on_overflow`: called when a connection is over `max_connections` (it is answered 503).
   // `tls`: serve HTTPS with this identity (it must outlive the listener); null: plain HTTP.
-  HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits, Handler handler,
-               Logger logger = {}, std::function<void()> on_overflow = {}, const TlsIdentity* tls = nullptr,
-               ConnectSupport connect = {});
+  HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits, Hooks hooks,
+               const TlsIdentity* tls = nullptr, ConnectSupport connect = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -112,11 +123,10 @@ class HttpListener {
   socket_t listening_socket_ = INVALID_SOCKET;
   SSL_CTX* tls_context_ = nullptr;  // set: connections speak TLS
   std::size_t max_connections_;
-  std::function<void()> on_overflow_;
   std::unique_ptr<ConnectionDeadlines> deadlines_;
   std::atomic<bool> serving_{true};
   RequestLimits limits_;
-  Handler handler_;
+  Hooks hooks_;
   int port_ = 0;
   std::thread thread_;
 };

@@ -186,10 +186,14 @@ TEST(Connections, HeadsDrippedPastTheirDeadlineAreCutAndNewClientsAreServedAgain
   limits.max_body_bytes = 1u << 20;
   limits.max_header_count = 100;
   limits.request_head_timeout = std::chrono::seconds(1);
-  detail::HttpListener listener("127.0.0.1", 0, 20, limits, [](const httplib::Request&, httplib::Response& response) {
-    response.status = 200;
-    response.set_content("served", "text/plain");
-  });
+  detail::HttpListener::Hooks hooks;
+  hooks.handle = [](RecordedRequest) {
+    detail::DeliveryPlan answer;
+    answer.body = "served";
+    return answer;
+  };
+  hooks.pause = [](std::chrono::milliseconds) { return true; };
+  detail::HttpListener listener("127.0.0.1", 0, 20, limits, hooks);
   Drippers drippers(listener.port(), 50);
   // The drippers hold the 20 connections the bound allows; the other 30 are refused at once.
   // Once the head deadline cuts the 20, a new client is served while the drip goes on.

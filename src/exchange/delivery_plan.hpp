@@ -1,0 +1,57 @@
+#pragma once
+// What the engine decided one exchange gets, as one value the transport carries out: the
+// status, the headers, and the body — whole, or in parts with a pause before each (dribble,
+// Server-Sent Events), possibly cut short (a dropped connection) — or, instead of any answer, a
+// fault that breaks the connection itself. Protocol-neutral: the HTTP/1.1 transport writes it
+// with cpp-httplib (transport/http1_delivery.hpp); a later protocol writes it its own way.
+// A value: built on a worker thread, carried out on the same or another.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mockhttp/chaos.hpp>
+#include <mockhttp/response.hpp>
+
+namespace mockhttp::detail {
+
+// Sleeps for the duration unless the server stops first; false when it stopped.
+using Pause = std::function<bool(std::chrono::milliseconds)>;
+
+// A piece of a body sent over time: `bytes` after waiting `after`.
+struct BodyPart {
+  std::chrono::milliseconds after{0};
+  std::string bytes;
+};
+
+struct DeliveryPlan {
+  // How the body goes out.
+  enum class Framing {
+    whole,      // `body`, with its length
+    announced,  // `announced_length` declared up front, then `parts`
+    streamed,   // `parts` as they come, the length never declared (HTTP/1.1: chunked)
+  };
+
+  int status = 200;
+  Headers headers;  // as sent; Content-Type among them when the answer has one
+  std::string body;
+  Framing framing = Framing::whole;
+  std::size_t announced_length = 0;
+  std::vector<BodyPart> parts;
+  // After the parts the exchange is abandoned, its body unfinished: the client sees the body
+  // end early (HTTP/1.1: the connection closes).
+  bool cut_short = false;
+  // The connection is not reused after this answer (a refusal whose request bytes cannot be
+  // trusted).
+  bool close_connection = false;
+  // Set: no answer at all; the connection is broken the way the fault says. `status` and `body`
+  // are what a malformed answer carries.
+  std::optional<FaultKind> fault;
+
+  const std::string* header(const std::string& name) const;  // the first, case-insensitive
+  DeliveryPlan& set_header(std::string name, std::string value);  // replaces any of that name
+};
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,116 @@
+#include "transport/http1_delivery.hpp"
+
+#include <memory>
+#include <string>
+
+#include "encoding/unicode_text.hpp"
+#include "transport/connection_socket.hpp"
+
+namespace mockhttp::detail {
+
+namespace {
+
+// cpp-httplib needs a content type for a body it streams; a stub that set none gets this one.
+constexpr const char* kStreamedContentType = "application/octet-stream";
+
+std::string status_line(int status) {
+  return "HTTP/1.1 " + std::to_string(status) + " Chaos\r\n";  // any reason phrase is valid
+}
+
+// Starts with bytes no HTTP response can start with, NUL included.
+constexpr char kNotHttp[] = "\x7f\x13\x00\xffmockhttp-random-data\xfe\x01\r\n\r\n";
+
+// Faults below HTTP: they write to the socket directly and end the connection, so whatever
+// cpp-httplib then tries to send fails and it closes the connection.
+void break_connection(FaultKind fault, const DeliveryPlan& plan) {
+  const int socket = socket_of_this_thread();
+  if (socket < 0) return;
+  switch (fault) {
+    case FaultKind::empty_response:
+      break;
+    case FaultKind::connection_reset:
+      reset_connection(socket);
+      return;
+    case FaultKind::malformed_chunk:
+      send_raw(socket, status_line(plan.status) +
+                           "Transfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+                           "not-a-chunk-size\r\n" + plan.body + "\r\n");
+      break;
+    case FaultKind::random_data_then_close:
+      // Not an HTTP status line: a client must give up on the response.
+      send_raw(socket, std::string(kNotHttp, sizeof kNotHttp - 1));
+      break;
+    case FaultKind::connection_drop:
+      return;  // a plan cut short, not a fault: it needs real headers
+  }
+  end_connection(socket);
+}
+
+// Copies status and headers but the content type, which cpp-httplib sets with the body; returns it.
+std::string copy_head(const DeliveryPlan& plan, httplib::Response& out) {
+  out.status = plan.status;
+  std::string content_type;
+  for (const auto& [name, value] : plan.headers) {
+    if (ascii_equals_ignoring_case(name, "content-type")) {
+      content_type = value;
+    } else {
+      out.set_header(name, value);
+    }
+  }
+  return content_type;
+}
+
+// The parts, each after its pause; false when the exchange is to be abandoned (cut short, the
+// client gone, or the server stopping), which makes cpp-httplib close the connection.
+bool write_parts(const DeliveryPlan& plan, httplib::DataSink& sink, const Pause& pause) {
+  for (const auto& part : plan.parts) {
+    if (part.after.count() > 0 && !pause(part.after)) return false;
+    if (!part.bytes.empty() && !sink.write(part.bytes.data(), part.bytes.size())) return false;
+  }
+  return !plan.cut_short;
+}
+
+}  // namespace
+
+void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
+  if (plan.fault) {
+    break_connection(*plan.fault, plan);
+    out.status = 500;  // never reaches the client: the connection is already broken
+    return;
+  }
+  if (plan.close_connection) out.set_header("Connection", "close");
+  std::string content_type = copy_head(plan, out);
+  switch (plan.framing) {
+    case DeliveryPlan::Framing::whole:
+      if (!content_type.empty()) {
+        out.set_content(std::move(plan.body), content_type);
+      } else {
+        out.body = std::move(plan.body);  // no content type invented for a stub
+      }
+      return;
+    case DeliveryPlan::Framing::announced: {
+      const std::size_t length = plan.announced_length;
+      auto shared = std::make_shared<const DeliveryPlan>(std::move(plan));
+      out.set_content_provider(length, content_type.empty() ? kStreamedContentType : content_type,
+                               [shared, pause](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 // cpp-httplib asks again from `offset` while the length is not reached;
+                                 // everything is written on the first call.
+                                 if (offset > 0) return false;
+                                 return write_parts(*shared, sink, pause);
+                               });
+      return;
+    }
+    case DeliveryPlan::Framing::streamed: {
+      auto shared = std::make_shared<const DeliveryPlan>(std::move(plan));
+      out.set_chunked_content_provider(content_type.empty() ? kStreamedContentType : content_type,
+                                       [shared, pause](std::size_t, httplib::DataSink& sink) {
+                                         if (!write_parts(*shared, sink, pause)) return false;
+                                         sink.done();
+                                         return true;
+                                       });
+      return;
+    }
+  }
+}
+
+}  // namespace mockhttp::detail
