@@ -12,6 +12,7 @@
 #include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 #include "matching/scenario_states.hpp"
+#include "exchange/error_catalogue.hpp"
 #include "exchange/json_answer.hpp"
 #include "control/request_inspection.hpp"
 #include "control/schema_catalog.hpp"
@@ -52,11 +53,11 @@ void send_invalid(DeliveryPlan& response, const std::string& pointer, const std:
   if (const std::string text = input.dump(-1, ' ', false, json::error_handler_t::replace); text.size() > kInputEchoed) {
     input = "(" + std::to_string(text.size()) + " bytes of JSON, not echoed) " + preview(input);
   }
-  send_json(response, 422,
-       {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
-        {"error", "INVALID_PAYLOAD"},
-        {"path", pointer},
-        {"problem", problem}});
+  // FastAPI's "detail" is a list of problems, given here as a member of the error's own.
+  set_error(response, WireError::invalid_payload, ErrorShape::mockhttp, "",
+                          {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
+                           {"path", pointer},
+                           {"problem", problem}});
 }
 
 void send_detail(DeliveryPlan& response, int status, const std::string& detail) {
@@ -202,10 +203,9 @@ std::optional<std::uint64_t> count_parameter(const AdminCall& call, const char* 
   const std::string text = query_value(call.request, name);
   const auto value = journal_id_of(text);  // digits only, at most 19 of them
   if (!value || *value > most) {
-    send_json(call.response, 400,
-              {{"error", "INVALID_QUERY_PARAMETER"},
-               {"detail", std::string(name) + " must be a whole number from 0 to " + std::to_string(most) + ", got \"" +
-                              text.substr(0, 40) + "\""}});
+    set_error(call.response, WireError::invalid_query_parameter, ErrorShape::mockhttp,
+                                 std::string(name) + " must be a whole number from 0 to " + std::to_string(most) +
+                                     ", got \"" + text.substr(0, 40) + "\"");
     return std::nullopt;
   }
   return value;

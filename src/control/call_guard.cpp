@@ -44,7 +44,7 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
   if (request.header("Host").has_value()) {
     const std::string host = parse_authority(request.header("Host").value_or("")).host;
     if (!host_allowed(options, server, host)) {
-      return Refusal{403, "FORBIDDEN_HOST",
+      return Refusal{WireError::forbidden_host,
                      "Host '" + host + "' is not this server's (a loopback name or " + server.bound_host +
                          "); a control call reached through another name needs ControlOptions::allowed_hosts "
                          "(serve --allow-host)"};
@@ -54,13 +54,13 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     const std::string origin = request.header("Origin").value_or("");
     if (origin == "null") {
       // What a sandboxed page sends — every stub's answer is one (actions/response_delivery).
-      return Refusal{403, "FORBIDDEN_ORIGIN",
+      return Refusal{WireError::forbidden_origin,
                      "Origin 'null' (a sandboxed page, such as one a stub served, or a local file) is not this "
                      "server's own: control calls from web pages other than the admin page are refused"};
     }
     const auto url = parse_http_url(origin);
     if (!url || !host_allowed(options, server, url->parsed.host) || url->parsed.port.value_or(80) != server.port) {
-      return Refusal{403, "FORBIDDEN_ORIGIN",
+      return Refusal{WireError::forbidden_origin,
                      "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
     }
   }
@@ -69,7 +69,7 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     // not): "none" is an address typed or bookmarked, "same-origin" the admin page's own calls.
     const std::string site = ascii_lowercase(request.header("Sec-Fetch-Site").value_or(""));
     if (site != "same-origin" && site != "none") {
-      return Refusal{403, "FORBIDDEN_ORIGIN",
+      return Refusal{WireError::forbidden_origin,
                      "Sec-Fetch-Site '" + site + "': control calls from other web pages (and from the pages stubs "
                      "serve) are refused; open the admin page by typing its address"};
     }
@@ -78,17 +78,17 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     const std::string authorization = request.header("Authorization").value_or("");
     const bool page_with_token = request.method == "GET" && (request.query.count("token") > 0);
     if (authorization.empty() && !page_with_token) {
-      return Refusal{401, "unauthorized", "this control surface needs Authorization: Bearer <token>"};
+      return Refusal{WireError::unauthorized, "this control surface needs Authorization: Bearer <token>"};
     }
     const std::string presented = page_with_token && authorization.empty()
                                       ? query_value(request, "token")
                                       : (authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "");
-    if (presented != options.token) return Refusal{403, "forbidden", "the bearer token is not this server's"};
+    if (presented != options.token) return Refusal{WireError::forbidden, "the bearer token is not this server's"};
   }
   const bool changes_state = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
                              request.method == "DELETE";
   if (changes_state && !request.body.empty() && !is_json_type(request.header("Content-Type").value_or(""))) {
-    return Refusal{415, "UNSUPPORTED_MEDIA_TYPE",
+    return Refusal{WireError::unsupported_media_type,
                    "a control call with a body must send Content-Type: application/json (got '" +
                        request.header("Content-Type").value_or("") + "')"};
   }

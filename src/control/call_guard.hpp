@@ -11,15 +11,14 @@
 
 #include <mockhttp/recorded_request.hpp>
 
-#include "exchange/delivery_plan.hpp"
+#include "exchange/error_catalogue.hpp"
 
 #include <mockhttp/control.hpp>
 
 namespace mockhttp::detail {
 
 struct Refusal {
-  int status;
-  std::string code;     // "FORBIDDEN_HOST", "unauthorized", ...
+  WireError error;      // forbidden_host, unauthorized, ... (its code and status: exchange/error_catalogue.hpp)
   std::string message;  // names the header and the option that would allow the call
 };
 

@@ -22,7 +22,7 @@ using RouteFunction = bool (*)(Engine&, const RecordedRequest&, detail::Delivery
 
 // How a surface's refusals look: assertive-mock-api's {"error", "detail"}, or Softprobe's
 // {"error": {"code", "message"}}.
-enum class ErrorShape { assertive, softprobe };
+using detail::ErrorShape;
 
 class GuardedRouter final : public detail::ControlRouter {
  public:
@@ -45,12 +45,8 @@ class GuardedRouter final : public detail::ControlRouter {
     if (!owns(request.path) && !answers_after_stubs(request.path)) return false;
     const detail::ServerAddress server{engine.host(), engine.port()};
     if (const auto refusal = detail::refuse_control_call(options_, server, request, request.path == "/health")) {
-      if (refusal->status == 401) response.set_header("WWW-Authenticate", "Bearer");
-      if (shape_ == ErrorShape::softprobe) {
-        detail::send_json(response, refusal->status, {{"error", {{"code", refusal->code}, {"message", refusal->message}}}});
-      } else {
-        detail::send_json(response, refusal->status, {{"error", refusal->code}, {"detail", refusal->message}});
-      }
+      detail::set_error(response, refusal->error, shape_, refusal->message);
+      if (refusal->error == detail::WireError::unauthorized) response.set_header("WWW-Authenticate", "Bearer");
       return true;
     }
     if (route_(engine, request, response)) return true;
@@ -83,11 +79,11 @@ class GuardedRouter final : public detail::ControlRouter {
 
 std::shared_ptr<const ControlSurface> admin_api(ControlOptions options) {
   return std::make_shared<GuardedRouter>("admin_api", &detail::handle_admin_call, std::vector<std::string>{"/__mock__"},
-                                         ErrorShape::assertive, std::move(options));
+                                         ErrorShape::mockhttp, std::move(options));
 }
 std::shared_ptr<const ControlSurface> admin_ui(ControlOptions options) {
   return std::make_shared<GuardedRouter>("admin_ui", &detail::handle_admin_ui, std::vector<std::string>{"/__admin__"},
-                                         ErrorShape::assertive, std::move(options));
+                                         ErrorShape::mockhttp, std::move(options));
 }
 std::shared_ptr<const ControlSurface> softprobe_api(ControlOptions options) {
   return std::make_shared<GuardedRouter>("softprobe_api", &detail::handle_session_call,

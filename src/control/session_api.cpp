@@ -4,6 +4,7 @@
 
 #include "replay/case_writer.hpp"
 
+#include "exchange/error_catalogue.hpp"
 #include "exchange/json_answer.hpp"
 #include "control/schema_catalog.hpp"
 #include "encoding/bounded_json.hpp"
@@ -19,13 +20,10 @@ json operation(const ReplaySessionState& session) {
   return {{"sessionId", session.id()}, {"sessionRevision", session.revision()}};
 }
 
-// Softprobe's session-error shape for unknown sessions; the same shape, with other codes and
-// the JSON Pointer, for invalid bodies.
-void send_error(DeliveryPlan& response, int status, const std::string& code, const std::string& message,
-                const std::string& pointer = "") {
-  json error = {{"code", code}, {"message", message}};
-  if (!pointer.empty()) error["path"] = pointer;
-  send_json(response, status, {{"error", error}});
+// Softprobe's error shape, for every error of its control API; invalid bodies carry the JSON
+// Pointer as "path".
+void send_error(DeliveryPlan& response, WireError error, const std::string& message, const std::string& pointer = "") {
+  set_error(response, error, ErrorShape::softprobe, message, pointer.empty() ? json(nullptr) : json{{"path", pointer}});
 }
 
 // The body as JSON, checked against `schema`; nullopt (and the 400 sent) when it is not.
@@ -35,18 +33,18 @@ std::optional<json> body_of(const RecordedRequest& request, DeliveryPlan& respon
     try {
       document = parse_bounded_json(request.body);
     } catch (const JsonTooDeep& e) {
-      send_error(response, 400, "invalid_request", e.what());
+      send_error(response, WireError::invalid_request, e.what());
       return std::nullopt;
     } catch (const json::parse_error& e) {
-      send_error(response, 400, "invalid_request", "the body is not valid JSON at byte " + std::to_string(e.byte));
+      send_error(response, WireError::invalid_request, "the body is not valid JSON at byte " + std::to_string(e.byte));
       return std::nullopt;
     } catch (const json::exception& e) {
-      send_error(response, 400, "invalid_request", std::string("the body is not valid JSON: ") + e.what());
+      send_error(response, WireError::invalid_request, std::string("the body is not valid JSON: ") + e.what());
       return std::nullopt;
     }
   }
   if (const auto problem = first_schema_problem(schema, document)) {
-    send_error(response, 400, "invalid_request", problem->message, problem->pointer);
+    send_error(response, WireError::invalid_request, problem->message, problem->pointer);
     return std::nullopt;
   }
   return document;
@@ -70,7 +68,7 @@ const char* mode_name(ReplayMode mode) {
 // A known route called with another method: Softprobe's 405, naming the one it takes.
 bool refuse_method(const RecordedRequest& request, DeliveryPlan& response, const char* allowed) {
   response.set_header("Allow", allowed);
-  send_error(response, 405, "method_not_allowed",
+  send_error(response, WireError::session_method_not_allowed,
              request.method + " " + request.path + " is not a route; it takes " + allowed);
   return true;
 }
@@ -123,7 +121,7 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
       try {
         policy = ReplayPolicy::from_json((*body)["policy"], "/policy");
       } catch (const RuleError& e) {
-        send_error(response, 400, "invalid_request", e.problem(), e.path());
+        send_error(response, WireError::invalid_request, e.problem(), e.path());
         return true;
       }
     }
@@ -148,7 +146,7 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
 
   const auto session = core.replay_sessions().find(id);
   if (!session) {
-    send_error(response, 404, "unknown_session", "no replay session '" + id + "' (closed, or never started)");
+    send_error(response, WireError::unknown_session, "no replay session '" + id + "' (closed, or never started)");
     return true;
   }
   if (what == "case") {  // mockhttp's: what a capture session recorded, as a case document
@@ -197,10 +195,10 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
       return true;
     }
   } catch (const RuleError& e) {
-    send_error(response, 400, "invalid_request", "invalid rule: " + e.problem(), e.path());
+    send_error(response, WireError::invalid_request, "invalid rule: " + e.problem(), e.path());
     return true;
   } catch (const CaseLoadError& e) {
-    send_error(response, 400, "invalid_request", "invalid case: " + e.reason(), e.pointer());
+    send_error(response, WireError::invalid_request, "invalid case: " + e.reason(), e.pointer());
     return true;
   }
   send_json(response, 200, operation(*session));

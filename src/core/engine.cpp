@@ -8,7 +8,7 @@
 #include "encoding/http_url.hpp"
 #include "transport/address_kind.hpp"
 #include "encoding/unicode_text.hpp"
-#include "exchange/json_answer.hpp"
+#include "exchange/error_catalogue.hpp"
 #include "actions/proxy_forwarding.hpp"
 #include "actions/response_delivery.hpp"
 #include "core/session_ledger.hpp"
@@ -28,13 +28,13 @@ std::size_t sequence_index(const StubDefinition& action, std::int64_t call_numbe
   return action.sequence_end == SequenceEnd::cycle ? index % size : std::min(index, size - 1);
 }
 
-json responder_failure(const MountedStub* stub, const std::string& what) {
-  json body = {{"error", "RESPONDER_FAILED"}, {"detail", "the stub's C++ responder threw: " + what}};
+DeliveryPlan responder_failure(const MountedStub* stub, const std::string& what) {
+  json where = json::object();
   if (stub) {
-    body["stub_id"] = stub->id;
-    body["mounted_at"] = stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
+    where["stub_id"] = stub->id;
+    where["mounted_at"] = stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
   }
-  return body;
+  return error_answer(WireError::responder_failed, "the stub's C++ responder threw: " + what, where);
 }
 
 std::uint64_t random_seed() {
@@ -170,10 +170,8 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
     }
     const ScopeResolution resolution = scopes_.resolve(subjects);
     if (!resolution.collisions.empty()) {
-      return json_answer(400, {{"error", "SCOPE_COLLISION"},
-                               {"detail", "Multiple scope headers matched this request"},
-                               {"scopes", resolution.collisions},
-                               {"request", entry.request.to_json()}});
+      return error_answer(WireError::scope_collision, "Multiple scope headers matched this request",
+                          {{"scopes", resolution.collisions}, {"request", entry.request.to_json()}});
     }
     if (resolution.scope) {
       entry.scope_id = resolution.scope->id;
@@ -204,17 +202,14 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
       const UnmatchedReport unmatched = unmatched_report(entry);
       json closest = json::array();
       for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
-      return json_answer(404,
-                         {{"error", "NO_STUB_MATCH_FOUND"},
-                          {"request", entry.request.to_json()},
-                          {"closest_stubs", closest},
-                          {"report", unmatched.report}},
-                         2);
+      return error_answer(WireError::no_stub_match_found, "",
+                          {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}},
+                          2);
     }
     return answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
                    selection->call_number});
   } catch (const std::exception& e) {
-    return json_answer(500, {{"error", "MOCKHTTP_INTERNAL_ERROR"}, {"detail", e.what()}});
+    return error_answer(WireError::internal_error, e.what());
   }
 }
 
@@ -232,16 +227,16 @@ const Chaos& Engine::effective_chaos(const StubDefinition& definition, Chaos& sc
 
 DeliveryPlan Engine::answer(const Answering& answering) {
   if (answering.decision.delay_ms > 0 && !pause(std::chrono::milliseconds(answering.decision.delay_ms))) {
-    return json_answer(503, {{"error", "MOCKHTTP_STOPPING"}, {"detail", "the server stopped during the stub's latency"}});
+    return error_answer(WireError::server_stopping, "the server stopped during the stub's latency");
   }
   try {
     return deliver(answering);
   } catch (const TemplateError& e) {
-    return json_answer(500, {{"error", "TEMPLATE_RENDER_ERROR"}, {"detail", e.what()}});
+    return error_answer(WireError::template_render_error, e.what());
   } catch (const ForwardRefused& e) {
-    return json_answer(403, {{"error", "FORWARD_REFUSED"}, {"detail", e.what()}});
+    return error_answer(WireError::forward_refused, e.what());
   } catch (const ProxyFailure& e) {
-    return json_answer(502, {{"error", "PROXY_ERROR"}, {"detail", e.what()}});
+    return error_answer(WireError::proxy_error, e.what());
   }
 }
 
@@ -285,9 +280,9 @@ DeliveryPlan Engine::deliver(const Answering& answering) {
     try {
       produced = action.responder(request);
     } catch (const std::exception& e) {
-      return json_answer(500, responder_failure(answering.stub, e.what()));
+      return responder_failure(answering.stub, e.what());
     } catch (...) {
-      return json_answer(500, responder_failure(answering.stub, "an exception that is not a std::exception"));
+      return responder_failure(answering.stub, "an exception that is not a std::exception");
     }
     chosen = &produced;
   } else if (!action.sequence.empty()) {
@@ -353,8 +348,7 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   const auto session = replay_sessions_.find(session_id);
   if (!session) {
     journal(entry, std::nullopt);
-    return json_answer(
-        404, {{"error", {{"code", "unknown_session"}, {"message", "no replay session '" + session_id + "' (closed, or never started)"}}}});
+    return error_answer(WireError::unknown_session, "no replay session '" + session_id + "' (closed, or never started)");
   }
   const RecordedRequest& recorded = entry.request;
   RuleDecision decision = session->decide(subjects, recorded);
@@ -375,7 +369,7 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
     const std::string refusal = forward_refusal(named.host, true, session->policy().allow_hosts);
     if (!refusal.empty()) {
       journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));
-      return json_answer(403, {{"error", "FORWARD_REFUSED"}, {"detail", refusal}, {"session_id", session_id}});
+      return error_answer(WireError::forward_refused, refusal, {{"session_id", session_id}});
     }
   }
   // Rules and stubs are journaled alike: what answered, by id (a rule's as "rule:<id>").
@@ -388,14 +382,12 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
                                recorded.path + ": " + decision.refusal +
                                (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
                                                                : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
-    DeliveryPlan refused = json_answer(502,
-                                       {{"error", "SOFTPROBE_NO_RULE_MATCH"},
-                                        {"detail", decision.refusal},
-                                        {"session_id", session_id},
-                                        {"request", recorded.to_json()},
-                                        {"closest_rules", closest},
-                                        {"report", report}},
-                                       2);
+    DeliveryPlan refused = error_answer(WireError::no_rule_match, decision.refusal,
+                                        {{"session_id", session_id},
+                                         {"request", recorded.to_json()},
+                                         {"closest_rules", closest},
+                                         {"report", report}},
+                                        2);
     // Softprobe's strict-miss guide tells users to look for this header on a refused call.
     refused.set_header("x-softprobe-strict-miss", "1");
     return refused;

@@ -1,6 +1,7 @@
 #include "transport/http_listener.hpp"
 
 #include "encoding/unicode_text.hpp"
+#include "exchange/error_catalogue.hpp"
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
 #include "transport/http1_delivery.hpp"
@@ -32,9 +33,8 @@ namespace mockhttp::detail {
 
 namespace {
 
-void refuse(const httplib::Request& request, httplib::Response& response, int status, const char* error,
-            const std::string& detail) {
-  response.status = status;
+void refuse(httplib::Response& response, WireError error, const std::string& detail) {
+  response.status = entry_of(error).status;
   // The connection is not reused: after a malformed head the next bytes cannot be trusted (a
   // lying Content-Length would smuggle them in as another request). cpp-httplib decides to keep
   // a connection before routing; a content provider that reports failure after writing the
@@ -42,7 +42,7 @@ void refuse(const httplib::Request& request, httplib::Response& response, int st
   response.set_header("Connection", "close");
   const int socket = socket_of_this_thread();
   if (socket >= 0) discard_unread(socket);
-  auto body = std::make_shared<std::string>(nlohmann::json{{"error", error}, {"detail", detail}}.dump());
+  auto body = std::make_shared<std::string>(error_body(error, detail).dump());
   response.set_content_provider(body->size(), "application/json",
                                 [body](std::size_t, std::size_t, httplib::DataSink& sink) {
                                   sink.write(body->data(), body->size());
@@ -77,9 +77,9 @@ void restore_multipart_content_type(httplib::Request& request) {
 
 // An answer written straight to a socket, for connections no request of which is read: those
 // over max_connections, and those whose head is late. The shape of refuse()'s.
-std::string raw_json_answer(int status, const char* reason, const char* error, const std::string& detail) {
-  const std::string body = nlohmann::json{{"error", error}, {"detail", detail}}.dump();
-  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+std::string raw_json_answer(WireError error, const char* reason, const std::string& detail) {
+  const std::string body = error_body(error, detail).dump();
+  return "HTTP/1.1 " + std::to_string(entry_of(error).status) + " " + reason +
          "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n\r\n" + body;
 }
@@ -94,7 +94,7 @@ bool all_digits(const std::string& text) {
 bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Response& response) const {
   if (limits_.max_header_count != 0 && request.headers.size() > limits_.max_header_count + 4) {
     // cpp-httplib adds REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR and LOCAL_PORT itself.
-    refuse(request, response, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    refuse(response, WireError::header_fields_too_large,
            std::to_string(request.headers.size() - 4) + " header fields; this server takes at most " +
                std::to_string(limits_.max_header_count) + " (ServerOptions::max_header_count, serve --max-header-count)");
     return true;
@@ -105,11 +105,11 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
   std::string first;
   for (auto it = lengths.first; it != lengths.second; ++it) {
     if (!all_digits(it->second)) {
-      refuse(request, response, 400, "BAD_CONTENT_LENGTH", "Content-Length \"" + it->second + "\" is not a number");
+      refuse(response, WireError::bad_content_length, "Content-Length \"" + it->second + "\" is not a number");
       return true;
     }
     if (!first.empty() && it->second != first) {
-      refuse(request, response, 400, "BAD_CONTENT_LENGTH", "two different Content-Length headers (" + first + ", " + it->second + ")");
+      refuse(response, WireError::bad_content_length, "two different Content-Length headers (" + first + ", " + it->second + ")");
       return true;
     }
     first = it->second;
@@ -121,7 +121,7 @@ bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::R
                                      const httplib::ContentReader& reader) const {
   const std::size_t limit = limits_.max_body_bytes == 0 ? std::numeric_limits<std::size_t>::max() : limits_.max_body_bytes;
   const auto too_large = [&](const std::string& what) {
-    refuse(request, response, 413, "PAYLOAD_TOO_LARGE",
+    refuse(response, WireError::payload_too_large,
            what + "; this server takes at most " + std::to_string(limit) +
                " bytes of body, as received and as decoded (ServerOptions::max_body_bytes, serve --max-body-bytes)");
     return false;
@@ -149,7 +149,7 @@ bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::R
                      (encoded ? ", Content-Encoding " + request.get_header_value("Content-Encoding") : std::string()) + ")");
   }
   if (!whole) {
-    refuse(request, response, 400, "BAD_REQUEST_BODY",
+    refuse(response, WireError::bad_request_body,
            "the request body could not be read to its end (a broken chunk, a body shorter than its Content-Length, "
            "or a Content-Encoding that does not decode)");
     return false;
@@ -208,33 +208,33 @@ InterceptedHosts& HttpListener::intercepted_hosts() {
 
 void HttpListener::tunnel(const httplib::Request& request, httplib::Response& response) {
   if (tunnel_of_this_thread()) {
-    refuse(request, response, 400, "CONNECT_INSIDE_TUNNEL", "a CONNECT inside a tunnel mockhttp intercepted");
+    refuse(response, WireError::connect_inside_tunnel, "a CONNECT inside a tunnel mockhttp intercepted");
     return;
   }
   if (request.ssl) {
-    refuse(request, response, 501, "CONNECT_OVER_TLS",
+    refuse(response, WireError::connect_over_tls,
            "CONNECT over a TLS connection to mockhttp is not supported: point HTTPS_PROXY at a mockhttp without "
            "ServerOptions::tls (an http:// URL); the tunnels' TLS is mockhttp's all the same");
     return;
   }
   if (!connect_.policy) {
-    refuse(request, response, 405, "CONNECT_NOT_ALLOWED", "this server does not answer CONNECT");
+    refuse(response, WireError::connect_not_allowed, "this server does not answer CONNECT");
     return;
   }
   std::string problem;
   const auto target = parse_connect_target(request.target, problem);
   if (!target) {
-    refuse(request, response, 400, "BAD_CONNECT_TARGET", problem);
+    refuse(response, WireError::bad_connect_target, problem);
     return;
   }
   const TunnelDecision decision = connect_.policy(*target);
   if (decision.kind == TunnelDecision::Kind::refuse) {
-    refuse(request, response, 403, "CONNECT_REFUSED", decision.refusal);
+    refuse(response, WireError::connect_refused, decision.refusal);
     return;
   }
   const int socket = socket_of_this_thread();
   if (socket < 0) {
-    refuse(request, response, 500, "CONNECT_FAILED", "the connection's socket was not found");
+    refuse(response, WireError::connect_failed, "the connection's socket was not found");
     return;
   }
   const StillServing still_serving = [this] { return serving(); };
@@ -245,7 +245,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
   if (decision.kind == TunnelDecision::Kind::pass_through) {
     const int upstream = connect_upstream(*target, kTunnelPatience, problem);
     if (upstream < 0) {
-      refuse(request, response, 502, "CONNECT_UPSTREAM_FAILED", problem);
+      refuse(response, WireError::connect_upstream_failed, problem);
       return;
     }
     if (send_raw(socket, kEstablished)) {
@@ -258,7 +258,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
     try {
       hosts = &intercepted_hosts();
     } catch (const ServerError& e) {
-      refuse(request, response, 500, "CONNECT_FAILED", e.what());
+      refuse(response, WireError::connect_failed, e.what());
       return;
     }
     if (send_raw(socket, kEstablished)) {
@@ -300,7 +300,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   if (tls) tls_context_ = static_cast<httplib::SSLServer&>(*server_).ssl_context();
   deadlines_ = std::make_unique<ConnectionDeadlines>(
       limits_.request_head_timeout, kKeepAlive,
-      raw_json_answer(408, "Request Timeout", "REQUEST_HEAD_TIMEOUT",
+      raw_json_answer(WireError::request_head_timeout, "Request Timeout",
                       "the request line and headers did not arrive whole within " +
                           std::to_string(limits_.request_head_timeout.count()) +
                           " ms (ServerOptions::request_head_timeout); the connection is closed"),
@@ -355,7 +355,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     if (req.method == "PRI" || req.method == "TRACE") {
       // cpp-httplib reads a PRI's body whole, with no bound on a chunked or inflating one, before
       // finding no route for it; mockhttp serves neither method, and reads neither body.
-      refuse(req, res, 405, "METHOD_NOT_ALLOWED",
+      refuse(res, WireError::method_not_allowed,
              "mockhttp does not serve " + req.method + " (PRI opens HTTP/2, which it does not speak); the body was not read");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -472,7 +472,7 @@ void HttpListener::refuse_connection(int socket) {
   // client cannot read a plain answer; it sees the handshake fail.
   if (!tls_context_) {
     const std::string answer = raw_json_answer(
-        503, "Service Unavailable", "MOCKHTTP_OVER_CAPACITY",
+        WireError::over_capacity, "Service Unavailable",
         std::to_string(max_connections_) + " connections are open, the most this server takes " +
             "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
     (void)::send(socket, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
