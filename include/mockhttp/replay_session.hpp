@@ -35,7 +35,9 @@ namespace mockhttp {
 class Engine;              // the engine behind a MockServer, inside the library
 class ReplaySessionState;  // a session's case, rules, policy and fixtures, inside the library
 
-class ReplaySession {
+// [[nodiscard]]: a session whose handle is dropped at once is closed at once (start_session), so
+// every function returning one warns when its result is discarded.
+class [[nodiscard]] ReplaySession {
  public:
   static constexpr const char* kHeader = kReplaySessionHeader;
 

@@ -31,7 +31,8 @@ class StubPlacement;  // where a builder mounts: globally, in a scope, in a stub
 // mounts the stub and returns its handle. Chaos setters check their values at once and throw
 // StubError.
 // A builder that ends without its terminal mounted nothing: a chain that stops at a setter
-// (`.expect(1);`) would test nothing, so the setters are [[nodiscard]] (a compiler warning), and
+// (`.expect(1);`) would test nothing, so the setters are [[nodiscard]] (a compiler warning; they
+// return a reference, which the builder type's own [[nodiscard]] does not cover), and
 // the builder's end reports it through the expectation sink like a failed expectation, at the
 // line of when_requested_with() (a GoogleTest failure with mockhttp/gtest.hpp). Not while the
 // stack unwinds from an exception: a setter or the terminal that threw has said enough.
@@ -83,9 +84,7 @@ class [[nodiscard]] StubBuilder {
   StubRef proxy_to(ProxyTarget target);
 
  private:
-  friend class MockServer;
-  friend class Scope;
-  friend class StubGroup;
+  friend class StubsAndVerification;
   StubBuilder(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement, Request request,
               SourceLocation mounted_at)
       : engine_(std::move(engine)), placement_(std::move(placement)), exceptions_at_start_(std::uncaught_exceptions()) {

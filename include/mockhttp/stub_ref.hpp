@@ -23,7 +23,7 @@ class StubRef {
   // Whether the stub has answered `times` requests (an exact count or a criteria on the
   // count); the report names the stub, where it was mounted and the closest requests.
   //   EXPECT_TRUE(ref.confirm_calls(2)) << ref.confirm_calls(2);
-  [[nodiscard]] Verification confirm_calls(const Criteria& times) const;
+  Verification confirm_calls(const Criteria& times) const;
   bool remove() const;         // false when it was already gone
 
  private:
