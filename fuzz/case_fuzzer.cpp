@@ -13,7 +13,7 @@ MOCKHTTP_FUZZ_TARGET(case) {
     (void)loaded.find_all(mockhttp::CasePredicate::outbound());
     for (const auto& exchange : loaded.exchanges()) {
       (void)exchange.response.to_response();
-      mockhttp::fuzz::expecting_typed_errors([&] { (void)exchange.response.json_body(); });
+      mockhttp::fuzz::expecting_typed_errors([&] { (void)exchange.response.body_as_json(); });
     }
   });
   return 0;

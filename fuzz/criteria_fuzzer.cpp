@@ -16,7 +16,7 @@ MOCKHTTP_FUZZ_TARGET(criteria) {
                                           nlohmann::json{{"a", 1}}, nlohmann::json(nullptr), document}) {
       (void)criteria.evaluate(subject).reason.size();
     }
-    (void)mockhttp::json_body(criteria).evaluate(text);
+    (void)mockhttp::as_json(criteria).evaluate(text);
     (void)criteria.describe();
     (void)mockhttp::Criteria::from_json(criteria.to_json());
   });

@@ -19,7 +19,7 @@ MOCKHTTP_FUZZ_TARGET(form) {
     using namespace mockhttp;
     const Criteria on_form = form({{"a", exists()}, {"b", contains({"x"})}});
     const Criteria on_parts = multipart({{"file", MultipartPart{}.filename(ends_with(".png")).header("x-a", exists())
-                                                      .body(json_body(key_values({{"id", gt(0)}})))},
+                                                      .body(as_json(key_values({{"id", gt(0)}})))},
                                          {"", MultipartPart{}.content_type(regex("^text/"))}});
     (void)on_form.evaluate(text).reason.size();
     (void)on_parts.evaluate(text).reason.size();

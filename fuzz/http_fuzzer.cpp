@@ -22,7 +22,7 @@ mockhttp::MockServer& server() {
     options.max_body_bytes = 1 << 20;
     options.journal_capacity = 100;
     auto* s = new mockhttp::MockServer(options);  // lives for the whole fuzzing run
-    s->when_requested_with(mockhttp::Request{}.path("/users/{id}").body(mockhttp::json_body(mockhttp::exists())))
+    s->when_requested_with(mockhttp::Request{}.path("/users/{id}").body(mockhttp::as_json(mockhttp::exists())))
         .respond_with_template(200, "{{ request.body }}");
     s->when_requested_with(mockhttp::Request{}.path("/ok")).respond_with(200, "ok");
     return s;

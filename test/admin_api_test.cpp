@@ -106,7 +106,7 @@ TEST_F(AdminApi, StubsMadeOverHttpAreTheSameObjectsAsInCpp) {
   ASSERT_EQ(stubs.size(), 1u);
   EXPECT_EQ(stubs[0].id, id);
   EXPECT_EQ(stubs[0].definition.max_calls, 2);
-  EXPECT_EQ(stubs[0].definition.chaos.latency->base_ms, 1);
+  EXPECT_EQ(stubs[0].definition.chaos.latency->base, std::chrono::milliseconds(1));
   EXPECT_EQ(stubs[0].definition.response.status(), 201);
   // ... and a stub made in C++ is listed over HTTP.
   server.when_requested_with(Request{}.path("/y")).respond_with(204);

@@ -28,7 +28,7 @@ std::int64_t elapsed_ms(Clock::time_point since) {
 std::vector<std::int64_t> drawn_delays(const MockServer& server) {
   std::vector<std::int64_t> delays;
   for (const auto& request : server.requests()) {
-    if (request.chaos) delays.push_back(request.chaos->delay_ms);
+    if (request.chaos) delays.push_back(request.chaos->delay.count());
   }
   return delays;
 }
@@ -78,7 +78,7 @@ TEST(ChaosLatency, TheSameSeedReplaysTheSameDelaysAndDrops) {
     server.when_requested_with(Request{}.path("/x")).with_latency(0, 5).with_connection_drop(0.5).respond_with(200, "body");
     for (int i = 0; i < 30; ++i) curl_request("GET", server.url() + "/x");
     std::vector<std::pair<std::int64_t, bool>> draws;
-    for (const auto& r : server.requests()) draws.emplace_back(r.chaos->delay_ms, r.chaos->fault.has_value());
+    for (const auto& r : server.requests()) draws.emplace_back(r.chaos->delay.count(), r.chaos->fault.has_value());
     return draws;
   };
   const auto first = run(7), again = run(7), other = run(8);
@@ -285,6 +285,32 @@ TEST(ChaosProbability, AFailedVerificationPrintsTheSeed) {
   EXPECT_FALSE(verification);
   EXPECT_NE(verification.report().find("chaos seed 987654321"), std::string::npos) << verification.report();
   EXPECT_EQ(server.seed(), 987654321u);
+}
+
+// Durations in the C++ model are std::chrono; only the wire form says _ms (or seconds, for a
+// proxy's timeout), and it is unchanged.
+TEST(ChaosModel, DurationsAreChronoAndTheWireKeepsItsNames) {
+  Chaos chaos;
+  chaos.latency = Latency{std::chrono::milliseconds(40), std::chrono::milliseconds(10)};
+  EXPECT_EQ(chaos.to_json()["latency"], (nlohmann::json{{"base_ms", 40}, {"jitter_ms", 10}}));
+  const Chaos read = Chaos::from_json(
+      {{"latency", {{"distribution", "lognormal"}, {"median_ms", 80}, {"sigma", 0.5}, {"max_ms", 2000}}}});
+  EXPECT_EQ(read.latency->median, std::chrono::milliseconds(80));
+  EXPECT_EQ(read.latency->max, std::chrono::seconds(2));
+  EXPECT_EQ(Latency(25).base, std::chrono::milliseconds(25)) << "an integer is milliseconds";
+
+  const ProxyTarget target{"http://127.0.0.1:9/", {}, std::chrono::seconds(3)};
+  EXPECT_EQ(target.to_json()["timeout"], 3);
+  EXPECT_EQ(ProxyTarget::from_json({{"url", "http://127.0.0.1:9/"}, {"timeout", 7}}).timeout, std::chrono::seconds(7));
+
+  MockServer server;
+  server.set_seed(1);
+  (void)server.when_requested_with(Request{}.path("/slow")).with_latency(std::chrono::milliseconds(5)).respond_with(200);
+  ASSERT_EQ(curl_request("GET", server.url() + "/slow").status, 200);
+  const std::vector<RecordedRequest> requests = server.requests();
+  ASSERT_TRUE(requests.at(0).chaos.has_value());
+  EXPECT_EQ(requests[0].chaos->delay, std::chrono::milliseconds(5));
+  EXPECT_EQ(requests[0].to_json()["chaos"]["delay_ms"], 5);
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
         OperatorCase{"or", gt(10) || eq(7), Json::parse(R"({"$or":{"items":[{"$gt":{"value":10}},{"$eq":{"value":7}}]}})"), 7, 8},
         OperatorCase{"xor", gt(1) ^ lt(5), Json::parse(R"({"$xor":{"left":{"$gt":{"value":1}},"right":{"$lt":{"value":5}}}})"), 6, 3},
         OperatorCase{"not", !eq(3), Json::parse(R"({"$not":{"value":{"$eq":{"value":3}}}})"), 4, 3},
-        OperatorCase{"json", json_body(key_values({{"a", gt(0)}})),
+        OperatorCase{"json", as_json(key_values({{"a", gt(0)}})),
                      Json::parse(R"({"$json":{"inner_criteria":{"$key_values":{"key_values":{"a":{"$gt":{"value":0}}}}}}})"),
                      R"({"a": 1, "b": 2})", R"({"a": 0})"},
         OperatorCase{"contains", contains({1, gt(2)}),
@@ -151,12 +151,12 @@ TEST(Logic, EmptyAndMatchesEmptyOrDoesNotAndTypeErrorsStayNonMatches) {
 }
 
 TEST(Json, ParsesStringSubjectsAndExplainsInvalidJson) {
-  EXPECT_TRUE(json_body(Json{{"cart_id", "c-1"}}).matches(R"({"cart_id":"c-1"})"));
-  EXPECT_FALSE(json_body(Json{{"cart_id", "c-1"}}).matches(R"({"cart_id":"c-1","x":1})"));
-  const MatchResult invalid = json_body(eq(1)).evaluate("{not json");
+  EXPECT_TRUE(as_json(Json{{"cart_id", "c-1"}}).matches(R"({"cart_id":"c-1"})"));
+  EXPECT_FALSE(as_json(Json{{"cart_id", "c-1"}}).matches(R"({"cart_id":"c-1","x":1})"));
+  const MatchResult invalid = as_json(eq(1)).evaluate("{not json");
   EXPECT_FALSE(invalid.matched);
   EXPECT_NE(invalid.reason.find("not valid JSON"), std::string::npos) << invalid.reason;
-  const MatchResult not_a_string = json_body(eq(1)).evaluate(5);
+  const MatchResult not_a_string = as_json(eq(1)).evaluate(5);
   EXPECT_NE(not_a_string.reason.find("$json applies to a string"), std::string::npos);
   // Criteria nested in a plain object compare element-wise with the same key set.
   const Criteria nested = Criteria::from_json(

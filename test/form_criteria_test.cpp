@@ -71,7 +71,7 @@ TEST(MultipartCriteria, PartsMatchByNameFilenameContentTypeHeaderAndJsonBody) {
   server.when_requested_with(
             Request{}.method("POST").path("/upload")
                 .body(multipart({{"metadata", MultipartPart{}.content_type("application/json")
-                                                  .body(json_body(key_values({{"id", 7}})))},
+                                                  .body(as_json(key_values({{"id", 7}})))},
                                  {"file", MultipartPart{}.filename(ends_with(".png")).content_type("image/png")
                                               .header("Content-Disposition", regex("form-data"))
                                               .body(starts_with("\x89PNG"))}})))
@@ -88,7 +88,7 @@ TEST(MultipartCriteria, AMissingPartOrAWrongPartBodyIsANearMissWithTheReason) {
   MockServer server;
   server.when_requested_with(Request{}.path("/upload").body(multipart({{"avatar", MultipartPart{}}}))).respond_with(201);
   server.when_requested_with(Request{}.path("/upload2")
-                                 .body(multipart({{"metadata", MultipartPart{}.body(json_body(key_values({{"id", 8}})))}})))
+                                 .body(multipart({{"metadata", MultipartPart{}.body(as_json(key_values({{"id", 8}})))}})))
       .respond_with(201);
   auto res = curl_request("POST", server.url() + "/upload", multipart_body(), multipart_headers());
   ASSERT_EQ(res.status, 404);

@@ -17,7 +17,7 @@ namespace {
 
 std::vector<std::int64_t> delays_of(const MockServer& server) {
   std::vector<std::int64_t> delays;
-  for (const auto& request : server.requests()) delays.push_back(request.chaos ? request.chaos->delay_ms : -1);
+  for (const auto& request : server.requests()) delays.push_back(request.chaos ? request.chaos->delay.count() : -1);
   return delays;
 }
 
@@ -89,8 +89,8 @@ TEST(LognormalLatency, TheWireFormRoundTripsAndBadFieldsAre422s) {
   ASSERT_EQ(made.status, 200) << made.body;
   const Latency latency = *server.stubs()[0].definition.chaos.latency;  // a copy: stubs() is a temporary
   EXPECT_EQ(latency.distribution, LatencyDistribution::lognormal);
-  EXPECT_EQ(latency.median_ms, 3);
-  EXPECT_EQ(latency.max_ms, 9);
+  EXPECT_EQ(latency.median.count(), 3);
+  EXPECT_EQ(latency.max, std::chrono::milliseconds(9));
   EXPECT_EQ(server.stubs()[0].definition.to_json()["chaos"]["latency"]["sigma"], 0.25);
   EXPECT_EQ(test::curl_request("GET", server.url() + "/slow").status, 200);
 

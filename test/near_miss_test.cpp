@@ -15,7 +15,7 @@ namespace {
 TEST(NearMiss, The404BodyNamesTheClosestStubsAndEachFailedField) {
   MockServer server;
   auto payment = server.when_requested_with(Request{}.method("POST").path("/payment")
-                                                .body(json_body(key_values({{"amount", gt(0)}}))))
+                                                .body(as_json(key_values({{"amount", gt(0)}}))))
                      .respond_with(200);
   server.when_requested_with(Request{}.path("/unrelated/{x}")).respond_with(200);
 

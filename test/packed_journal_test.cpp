@@ -48,7 +48,7 @@ void expect_same(const RecordedRequest& a, const RecordedRequest& b) {
   EXPECT_EQ(a.scope, b.scope);
   ASSERT_EQ(a.chaos.has_value(), b.chaos.has_value());
   if (a.chaos) {
-    EXPECT_EQ(a.chaos->delay_ms, b.chaos->delay_ms);
+    EXPECT_EQ(a.chaos->delay, b.chaos->delay);
     EXPECT_EQ(a.chaos->fault, b.chaos->fault);
   }
 }

@@ -163,7 +163,7 @@ TEST_F(Replay, TheSeedsFlowMocksTheCapturedResponse) {
 TEST_F(Replay, AMutatedCapturedJsonResponseIsWhatTheAppGets) {
   session.load_case(case_with(Json::array()));
   CapturedExchange hit = session.find_in_case(CasePredicate{}.with_path("/x"));
-  Json body = hit.response.json_body();
+  Json body = hit.response.body_as_json();
   body["n"] = 42;
   body["edited"] = true;
   session.mock_outbound(CasePredicate{}.with_host("api.other.com"), hit.response.with_json_body(body));

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <thread>
+
 #include <mockhttp/mockhttp.hpp>
 
 using namespace mockhttp;
@@ -86,6 +88,73 @@ TEST_F(StubGroups, AMovedSessionKeepsOwnershipOfItsStubs) {
   EXPECT_EQ(server.stubs().size(), 1u) << "the moved-from session owns nothing";
   outer.close();
   EXPECT_TRUE(server.stubs().empty());
+}
+
+// What a MockServer and a Scope offer, a group offers too (StubsAndVerification), with the
+// group's reach: the requests of its scope, or of no scope for a group opened from the server.
+TEST_F(StubGroups, AGroupWaitsForRequestsFromAnotherThread) {
+  StubGroup group = server.new_group();
+  group.when_requested_with(Request{}.path("/async")).respond_with(202);
+  std::thread caller([this] {
+    httplib::Client other(server.host(), server.port());
+    for (int i = 0; i < 2; ++i) (void)other.Get("/async");
+  });
+  const Verification verification = group.wait_for(Request{}.path("/async"), 2, std::chrono::seconds(30));
+  caller.join();
+  EXPECT_TRUE(verification) << verification;
+  EXPECT_EQ(verification.matching_requests(), 2u);
+}
+
+TEST_F(StubGroups, AGroupInAScopeWaitsOnlyForTheScopesRequests) {
+  Scope scope = server.new_scope("waiting_group");
+  StubGroup group = scope.new_group();
+  ASSERT_EQ(client.Get("/unscoped")->status, 404);
+  const Verification verification = group.wait_for(Request{}.path("/unscoped"), 1, std::chrono::milliseconds(0));
+  EXPECT_FALSE(verification) << "a global request is not the scope's";
+  EXPECT_EQ(verification.matching_requests(), 0u);
+}
+
+TEST_F(StubGroups, AGroupConfirmsASequenceInItsScope) {
+  Scope scope = server.new_scope("ordered_group");
+  StubGroup group = scope.new_group();
+  group.when_requested_with(Request{}.path("/first")).respond_with(200);
+  group.when_requested_with(Request{}.path("/second")).respond_with(200);
+  ASSERT_EQ(client.Get("/second")->status, 404);  // global: not in the group's view
+  ASSERT_EQ(client.Get("/first", {{"ordered_group", "1"}})->status, 200);
+  ASSERT_EQ(client.Get("/second", {{"ordered_group", "1"}})->status, 200);
+  EXPECT_TRUE(group.confirm_sequence({Request{}.path("/first"), Request{}.path("/second")}));
+  const Verification reversed = group.confirm_sequence({Request{}.path("/second"), Request{}.path("/first")});
+  EXPECT_FALSE(reversed) << "the global /second came first, but it is not the scope's";
+  EXPECT_NE(reversed.report().find("/first"), std::string::npos) << reversed;
+}
+
+TEST_F(StubGroups, AGroupListsTheRequestsOfItsScopeAndItsOwnStubs) {
+  server.when_requested_with(Request{}.path("/global")).respond_with(200);
+  Scope scope = server.new_scope("listing_group");
+  scope.when_requested_with(Request{}.path("/scope-only")).respond_with(200);
+  StubGroup group = scope.new_group();
+  group.when_requested_with(Request{}.path("/mine")).respond_with(200);
+  ASSERT_EQ(client.Get("/global")->status, 200);
+  ASSERT_EQ(client.Get("/mine", {{"listing_group", "1"}})->status, 200);
+  const std::vector<RecordedRequest> requests = group.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/mine");
+  EXPECT_EQ(requests[0].scope, "listing_group");
+  const std::vector<StubInfo> stubs = group.stubs();
+  ASSERT_EQ(stubs.size(), 1u) << "the group's own stubs, not its scope's";
+  EXPECT_EQ(stubs[0].definition.request.to_json()["path"], "/mine");
+  EXPECT_EQ(stubs[0].id, group.stub_ids().at(0));
+}
+
+TEST_F(StubGroups, AServersGroupListsRequestsInNoScope) {
+  Scope scope = server.new_scope("elsewhere");
+  StubGroup group = server.new_group();
+  ASSERT_EQ(client.Get("/plain")->status, 404);
+  ASSERT_EQ(client.Get("/scoped", {{"elsewhere", "1"}})->status, 404);
+  const std::vector<RecordedRequest> requests = group.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/plain");
+  EXPECT_EQ(server.requests().size(), 2u) << "the server lists every request";
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ class StubMatching : public ::testing::Test {
 TEST_F(StubMatching, TheIssueExampleAcceptsAPaymentAndVerifiesIt) {
   server.when_requested_with(Request{}.method("POST").path("/payment")
                                  .header("authorization", regex("^Bearer "))
-                                 .body(json_body(key_values({{"amount", gt(0)}}))))
+                                 .body(as_json(key_values({{"amount", gt(0)}}))))
       .respond_with_json(200, {{"status", "accepted"}});
 
   auto ok = client.Post("/payment", {{"Authorization", "Bearer t0k"}}, R"({"amount": 42})", "application/json");
@@ -38,7 +38,7 @@ TEST_F(StubMatching, TheIssueExampleAcceptsAPaymentAndVerifiesIt) {
 
   EXPECT_TRUE(server.confirm_request(Request{}.path("/payment").method("POST"), between(1, 3)));
   EXPECT_TRUE(server.confirm_request(Request{}.path("/payment").method("POST"), 2));
-  EXPECT_FALSE(server.confirm_request(Request{}.path("/payment").body(json_body(key_values({{"amount", 0}}))), 0));
+  EXPECT_FALSE(server.confirm_request(Request{}.path("/payment").body(as_json(key_values({{"amount", 0}}))), 0));
 }
 
 TEST_F(StubMatching, MatchesMethodsCaseInsensitively) {
@@ -115,8 +115,8 @@ TEST_F(StubMatching, HostComesFromTheHostHeaderWithoutPort) {
 
 TEST_F(StubMatching, BodyTakesRawTextExactJsonOrCriteria) {
   server.when_requested_with(Request{}.path("/raw").body("exact text")).respond_with(200, "raw");
-  server.when_requested_with(Request{}.path("/json").json_body({{"cart_id", "c-1"}})).respond_with(200, "json");
-  server.when_requested_with(Request{}.path("/crit").body(json_body(key_values({{"items", length(2)}})))).respond_with(200);
+  server.when_requested_with(Request{}.path("/json").body_equals_json({{"cart_id", "c-1"}})).respond_with(200, "json");
+  server.when_requested_with(Request{}.path("/crit").body(as_json(key_values({{"items", length(2)}})))).respond_with(200);
   EXPECT_EQ(client.Post("/raw", "exact text", "text/plain")->status, 200);
   EXPECT_EQ(client.Post("/raw", "exact text!", "text/plain")->status, 404);
   EXPECT_EQ(client.Post("/json", R"({ "cart_id" : "c-1" })", "application/json")->status, 200);
@@ -184,7 +184,7 @@ TEST_F(StubMatching, ResetRemovesStubsAndJournal) {
 TEST_F(StubMatching, RequestMatchersRoundTripThroughTheWireForm) {
   const Request original = Request{}.method("POST").path("/users/{id}")
                                .header("X-Env", "test").query("q", regex("^b"))
-                               .host(ignore_case("API.local")).body(json_body(key_values({{"a", gt(0)}})));
+                               .host(ignore_case("API.local")).body(as_json(key_values({{"a", gt(0)}})));
   const Json wire = original.to_json();
   EXPECT_EQ(wire["headers"], Json::parse(R"({"x-env":"test"})"));
   EXPECT_EQ(wire["path"], "/users/{id}");

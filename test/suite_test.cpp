@@ -574,7 +574,7 @@ assertions: {body: {ignore: ["$.sku"]}}
   EXPECT_FALSE(mocks[0].from_case) << "a response without a source is inline";
   EXPECT_EQ(mocks[0].priority, 500);
   EXPECT_TRUE(mocks[0].consume_once);
-  EXPECT_EQ(mocks[0].latency_ms, 10);
+  EXPECT_EQ(mocks[0].latency, std::chrono::milliseconds(10));
   EXPECT_TRUE(mocks[1].from_case);
   EXPECT_FALSE(mocks[2].consume_once);
   SuiteRun run;

@@ -32,6 +32,13 @@ LEVEL_OF = {layer: level for level, layers in enumerate(LEVELS) for layer in lay
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 CLIENT = re.compile(r"\bhttplib::(Client|SSLClient|Result)\b")
 SERVER_TYPE = re.compile(r"\bhttplib::(Request|Response|DataSink|Stream|ContentReader|Server|SSLServer)\b")
+PUBLIC_INCLUDE = re.compile(r'^\s*#\s*include\s+<mockhttp/([^>]+)>', re.MULTILINE)
+
+# Public headers are of two kinds: the model (values: StubDefinition, ServerOptions, ReplayRule,
+# ...) and the handles that reach a running server (these). The model never includes a handle,
+# and the layers below core, which work on values only, include the model only.
+HANDLE_HEADERS = {"mockhttp.hpp", "mock_server.hpp", "scope.hpp", "stub_group.hpp", "stub.hpp", "stub_ref.hpp",
+                  "stubs_and_verification.hpp", "replay_session.hpp", "gtest.hpp", "suite_gtest.hpp"}
 
 if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
     # The check itself is checked: an upward include in a tree made here must fail it.
@@ -39,7 +46,8 @@ if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
     import tempfile
     with tempfile.TemporaryDirectory() as tree:
         for layer, text in [("criteria/node.hpp", '#include "core/engine.hpp"\n'), ("core/engine.hpp", ""),
-                            ("control/route.cpp", "void route(const httplib::Request& request);\n")]:
+                            ("control/route.cpp", "void route(const httplib::Request& request);\n"),
+                            ("matching/rule.hpp", "#include <mockhttp/mock_server.hpp>\n")]:
             os.makedirs(os.path.join(tree, "src", os.path.dirname(layer)), exist_ok=True)
             with open(os.path.join(tree, "src", layer), "w") as f:
                 f.write(text)
@@ -47,7 +55,8 @@ if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
         done = subprocess.run([sys.executable, __file__, tree], capture_output=True, text=True)
     caught = (done.returncode == 1 and "src/criteria/node.hpp (criteria, level" in done.stdout
               and "includes \"core/engine.hpp\"" in done.stdout
-              and "src/control/route.cpp names httplib::Request" in done.stdout)
+              and "src/control/route.cpp names httplib::Request" in done.stdout
+              and "src/matching/rule.hpp (matching) includes <mockhttp/mock_server.hpp>, a handle header" in done.stdout)
     print("\n".join("  in the test tree: " + line for line in done.stdout.strip().splitlines()))
     print(f"{1 if caught else 0} passed, {0 if caught else 1} failed")
     sys.exit(0 if caught else 1)
@@ -93,6 +102,11 @@ for folder, _, files in os.walk(src):
                        f"({target}, level {LEVEL_OF[target]}): a layer includes only layers below it")
             else:
                 passed += 1
+        if LEVEL_OF[layer] < LEVEL_OF["core"]:
+            for header in PUBLIC_INCLUDE.findall(text):
+                if header in HANDLE_HEADERS:
+                    report(f"src/{relative} ({layer}) includes <mockhttp/{header}>, a handle header: the layers below "
+                           f"core include the model headers only (stub_definition.hpp, server_options.hpp, ...)")
 
 include_dir = os.path.join(root, "include", "mockhttp")
 for name in sorted(os.listdir(include_dir)):
@@ -100,6 +114,10 @@ for name in sorted(os.listdir(include_dir)):
         text = f.read()
     for included in INCLUDE.findall(text):
         report(f"include/mockhttp/{name} includes \"{included}\": public headers include only <...> headers")
+    if name not in HANDLE_HEADERS:
+        for header in PUBLIC_INCLUDE.findall(text):
+            if header in HANDLE_HEADERS:
+                report(f"include/mockhttp/{name} includes <mockhttp/{header}>: a model header includes no handle header")
     if re.search(r"\bdetail::", text):
         report(f"include/mockhttp/{name} names a detail:: type or function: public headers hold the public API only")
     else:

@@ -77,7 +77,7 @@ TEST(OrderFlow, TheReceiptIsUploadedAsMultipartFormData) {
       api.when_requested_with(
              Request{}.method("POST").path("/orders/{id}/receipt")
                  .body(multipart({{"metadata", MultipartPart{}.content_type("application/json")
-                                                   .body(json_body(key_values({{"order", "o-9"}})))},
+                                                   .body(as_json(key_values({{"order", "o-9"}})))},
                                   {"receipt", MultipartPart{}.filename("receipt-o-9.pdf")
                                                   .content_type("application/pdf")
                                                   .body(starts_with("%PDF-"))}})))
@@ -92,7 +92,7 @@ TEST(OrderFlow, TheShippingNotificationArrivesFromAnotherThread) {
   std::future<void> sent = shop::OrderClient(api.url()).notify_shipped("o-5");
 
   const Verification notified = api.wait_for(
-      Request{}.method("POST").path("/events").body(json_body(key_values({{"order", "o-5"}, {"event", "shipped"}}))), 1,
+      Request{}.method("POST").path("/events").body(as_json(key_values({{"order", "o-5"}, {"event", "shipped"}}))), 1,
       std::chrono::seconds(10));
   sent.wait();
   EXPECT_TRUE(notified) << notified;

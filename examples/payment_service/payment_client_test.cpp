@@ -17,7 +17,7 @@ TEST_F(PaymentClientTest, AcceptedPaymentReturnsItsId) {
   payment_api
       .when_requested_with(Request{}.method("POST").path("/payment")
                                .header("authorization", regex("^Bearer "))
-                               .body(json_body(key_values({{"amount", gt(0)}, {"currency", "EUR"}}))))
+                               .body(as_json(key_values({{"amount", gt(0)}, {"currency", "EUR"}}))))
       .respond_with_json(200, {{"status", "accepted"}, {"id", "pay_123"}});
 
   const auto result = client.charge(4200, "EUR");

@@ -30,7 +30,7 @@ TEST(CheckoutReplay, AnEditedCaptureDrivesTheOtherBranch) {
   ReplaySession session = server.start_session();
   session.load_case_from_file(kCases + "/checkout-paid.case.json");
   CapturedExchange hit = session.find_in_case(CasePredicate{}.with_host_suffix("stripe.com"));
-  nlohmann::json body = hit.response.json_body();
+  nlohmann::json body = hit.response.body_as_json();
   body["status"] = "requires_action";
   session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com"), hit.response.with_json_body(body));
 

@@ -33,7 +33,7 @@ SuiteHooks storefront_hooks() {
     request.body = body.dump();
   };
   hooks.mock_response["payments.holdForReview"] = [](CapturedResponse captured, const SuiteEnv&) {
-    Json body = captured.json_body();
+    Json body = captured.body_as_json();
     body["status"] = "pending_review";
     return captured.with_json_body(body);
   };

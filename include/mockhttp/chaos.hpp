@@ -21,25 +21,30 @@
 namespace mockhttp {
 
 enum class LatencyDistribution {
-  uniform,    // base_ms, plus a uniform draw in [0, jitter_ms]
-  lognormal,  // median_ms * e^(sigma * N(0, 1)): mostly near the median, with a long tail
+  uniform,    // base, plus a uniform draw in [0, jitter]
+  lognormal,  // median * e^(sigma * N(0, 1)): mostly near the median, with a long tail
 };
 
-// A delay before the response. Uniform: `base_ms` when `jitter_ms` is 0, else uniform in
-// [base_ms, base_ms + jitter_ms] (whole milliseconds, both ends included). Lognormal (WireMock's
-// "lognormal" delay distribution): median `median_ms`, spread `sigma`, optionally capped at
-// `max_ms` so that a tail draw never stalls a test. Draws come from the server's seed as every
+// A delay before the response. Uniform: `base` when `jitter` is 0, else uniform in
+// [base, base + jitter] (whole milliseconds, both ends included). Lognormal (WireMock's
+// "lognormal" delay distribution): median `median`, spread `sigma`, optionally capped at
+// `max` so that a tail draw never stalls a test. Draws come from the server's seed as every
 // chaos draw does, and the same seed gives the same delays with any standard library.
+// Durations are std::chrono; the wire form names them base_ms, jitter_ms, median_ms, max_ms.
 struct Latency {
   Latency() = default;
-  Latency(std::int64_t base, std::int64_t jitter = 0) : base_ms(base), jitter_ms(jitter) {}  // NOLINT: uniform
+  Latency(std::chrono::milliseconds base_, std::chrono::milliseconds jitter_ = {})  // NOLINT: uniform
+      : base(base_), jitter(jitter_) {}
+  // Integers are milliseconds, as on the wire.
+  Latency(std::int64_t base_ms, std::int64_t jitter_ms = 0)  // NOLINT: uniform
+      : base(std::chrono::milliseconds(base_ms)), jitter(std::chrono::milliseconds(jitter_ms)) {}
 
-  std::int64_t base_ms = 0;
-  std::int64_t jitter_ms = 0;
+  std::chrono::milliseconds base{0};
+  std::chrono::milliseconds jitter{0};
   LatencyDistribution distribution = LatencyDistribution::uniform;
-  double median_ms = 0;
+  std::chrono::duration<double, std::milli> median{0};
   double sigma = 0;
-  std::optional<std::int64_t> max_ms;
+  std::optional<std::chrono::milliseconds> max;
 };
 
 // with_latency(lognormal(std::chrono::milliseconds(80), 0.4, std::chrono::seconds(2)))

@@ -104,9 +104,9 @@ Criteria any_of(std::vector<Criteria> items);
 Criteria exactly_one_of(Criteria left, Criteria right);  // $xor
 Criteria is_not(Criteria inner);
 
-// Text. `json_body` ($json) parses a string subject as JSON and applies `inner` to the result (a plain
+// Text. `as_json` ($json) parses a string subject as JSON and applies `inner` to the result (a plain
 // value in `inner` means exact equality of the parsed document).
-Criteria json_body(Criteria inner);
+Criteria as_json(Criteria inner);
 Criteria regex(const std::string& pattern);  // RE2 syntax, anchored at the start only
 Criteria ignore_case(const std::string& value);
 Criteria starts_with(const std::string& prefix);  // $starts_with, case-sensitive
@@ -137,7 +137,7 @@ class MultipartPart {
   MultipartPart& filename(Criteria criteria);      // Content-Disposition's filename (null when absent)
   MultipartPart& content_type(Criteria criteria);  // the part's Content-Type (null when absent)
   MultipartPart& header(const std::string& name, Criteria criteria);  // any part header, by name
-  MultipartPart& body(Criteria criteria);          // the part's bytes, e.g. json_body(...)
+  MultipartPart& body(Criteria criteria);          // the part's bytes, e.g. as_json(...)
 
   nlohmann::json to_json() const;  // {"filename", "content_type", "headers", "body"}
   std::string describe() const;
@@ -150,7 +150,7 @@ class MultipartPart {
 
 // `multipart` ($multipart): the body is multipart/form-data (its boundary read from its first
 // line) and has a part of each listed name satisfying its criteria; other parts are allowed.
-//   Request{}.body(multipart({{"metadata", MultipartPart{}.body(json_body(key_values({{"id", 7}})))},
+//   Request{}.body(multipart({{"metadata", MultipartPart{}.body(as_json(key_values({{"id", 7}})))},
 //                             {"file", MultipartPart{}.filename(ends_with(".png"))}}))
 Criteria multipart(std::map<std::string, MultipartPart> parts);
 

@@ -35,7 +35,6 @@ class SseEvent {
   // The wait before this event; unset: the stream's default_delay().
   SseEvent& delay(std::chrono::milliseconds wait) { delay_ = wait; return *this; }
   SseEvent& delay(std::int64_t ms) { return delay(std::chrono::milliseconds(ms)); }
-  [[deprecated("use delay(ms)")]] SseEvent& delay_ms(std::int64_t ms) { return delay(ms); }
 
   const std::string& data() const { return data_; }
   const std::optional<std::string>& id() const { return id_; }

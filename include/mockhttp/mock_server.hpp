@@ -32,64 +32,22 @@
 #include <mockhttp/replay_session.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/scope.hpp>
+#include <mockhttp/server_options.hpp>
 #include <mockhttp/stub.hpp>
 #include <mockhttp/stub_group.hpp>
+#include <mockhttp/stubs_and_verification.hpp>
 #include <mockhttp/tls.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
 
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;  // 0: an ephemeral port chosen by the OS
-  // Connections open at once. Each gets a thread as it is accepted (an idle keep-alive
-  // connection holds one; a thread idle for 2 s ends, so an idle server holds none). Past the
-  // bound a connection is answered 503 and closed, and request_log says so.
-  std::size_t max_connections = 2048;
-  // Journal entries kept; the oldest are dropped beyond it (0 keeps all).
-  std::size_t journal_capacity = 0;
-  // The bodies and headers the journal keeps, in bytes; the oldest entries are dropped beyond
-  // it, counted as journal_capacity's are (0: no bound).
-  std::size_t journal_max_bytes = 256u * 1024 * 1024;
-  // Limits on one request (docs/security.md). A larger body is answered 413 without being kept;
-  // more header fields, 431. Every JSON document mockhttp reads is nested at most 512 levels.
-  std::size_t max_body_bytes = 64u * 1024 * 1024;
-  std::size_t max_header_count = 100;
-  // A request's head (request line and headers, and a TLS handshake before the first) must
-  // arrive whole within it, counted from the connection's accept, or for a later request from
-  // the end of the 5 s keep-alive wait after the previous answer; past it the connection is
-  // answered 408 and closed, so slow clients cannot hold every connection. Zero: no deadline.
-  std::chrono::milliseconds request_head_timeout = std::chrono::seconds(10);
-  // Hosts a forward may reach although they resolve to a non-public address (docs/security.md):
-  // a replay passthrough goes to the host the request names, so loopback, private-network and
-  // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub
-  // goes where the test configured it, but never to a link-local address (cloud metadata)
-  // unless it is listed. "*" allows every host.
-  std::vector<std::string> forward_allowed_hosts;
-  // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
-  std::optional<std::uint64_t> seed;
-  // The latency of every stub that sets none of its own (uniform or lognormal; docs/chaos.md).
-  std::optional<Latency> default_latency;
-  // HTTPS (mockhttp/tls.hpp, docs/https.md): set, the server speaks only TLS.
-  std::optional<TlsOptions> tls;
-  // CONNECT (HTTPS_PROXY=server.url(), docs/https.md#through-the-proxy-connect): a tunnel is intercepted (mockhttp
-  // ends its TLS with a leaf for the host signed by ca_certificate_pem()'s CA, and stubs and
-  // replay sessions answer what is inside) unless its host is listed here: then the bytes go to
-  // the real host unread. "api.example.com", "*.example.com" (subdomains) or "*". A loopback or
-  // private host listed by name (not by wildcard) may be reached; else forward_allowed_hosts rules.
-  std::vector<std::string> connect_passthrough_hosts;
-  // The CA certificates (PEM file) an https:// upstream of a replay passthrough or a capture
-  // must chain to (inside an intercepted tunnel they go to https://host); empty: the system's.
-  std::string upstream_ca_file;
-  // Called once per answered request, mocked or admin, with one line such as
-  // `GET /users/7?x=1 -> 200`. Runs on worker threads: it must be thread-safe.
-  std::function<void(const std::string& line)> request_log;
-  // HTTP control surfaces answered before the stubs (mockhttp/control_surface.hpp). Empty by
-  // default: every path, /__mock__, /__admin__ and /v1/sessions included, is the stubs'.
-  std::vector<std::shared_ptr<const ControlSurface>> control_surfaces;
-};
-
-class MockServer {
+// Stubs and verification (when_requested_with, add_stub, stubs, requests, confirm_request,
+// wait_for, confirm_sequence, verify) come from StubsAndVerification
+// (mockhttp/stubs_and_verification.hpp) with the server's reach: stubs mounted here are global,
+// every request may match them; stubs() and requests() list every one, scoped ones included,
+// each with its scope; the counts count requests in no scope, so a parallel test's scoped
+// traffic never changes them; verify() checks every expect() of every mounted stub.
+class MockServer : public StubsAndVerification {
  public:
   MockServer();                             // starts serving; throws ServerError
   explicit MockServer(ServerOptions options);
@@ -109,13 +67,9 @@ class MockServer {
   // client certificate the CA signs (mTLS).
   const std::string& ca_certificate_pem() const;
   std::string ca_certificate_file() const;
-  [[nodiscard]] ClientCertificate issue_client_certificate(const std::string& common_name) const;
+  ClientCertificate issue_client_certificate(const std::string& common_name) const;
 
-  // Stubs. Those mounted here are global: every request may match them. The stub remembers
-  // the file and line of the call (reports name it); add_stub uses the caller's unless the
-  // definition names one.
-  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
-  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
+  // Stubs: see StubsAndVerification for when_requested_with, add_stub and stubs.
   // Mounts the stubs of a stub file (schemas/stub-file.schema.json: a list of stubs, or
   // {"stubs": [...]}, as assertive-mock-api's init file), or of every *.json file of a folder
   // in name order. All or nothing: on any problem nothing is mounted and DocumentError's
@@ -125,28 +79,11 @@ class MockServer {
   // Reads and checks stub files as load_stubs() does, without a server (mockhttp serve checks
   // them before it binds): throws DocumentError naming the file, the pointer and the problem.
   static void check_stub_files(const std::string& file_or_folder);
-  std::vector<StubInfo> stubs() const;  // every stub, scoped ones included, oldest first
   bool remove_stub(const std::string& stub_id);
 
-  // Journal and verification.
-  std::vector<RecordedRequest> requests() const;  // every request, each with its scope
+  // Journal and verification: see StubsAndVerification for requests, confirm_request,
+  // wait_for, confirm_sequence and verify.
   std::size_t dropped_requests() const;  // entries dropped by journal_capacity so far
-  // Counts requests that belong to no scope, so a parallel test's scoped traffic never
-  // changes the count. `times` is an exact count (2) or a criteria on the count
-  // (between(1, 3)); at least once by default.
-  [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
-  // Waits until confirm_request(matcher, times) holds, for clients that call from other threads
-  // (asio, curl multi, thread pools): woken by each request the server journals, it returns as
-  // soon as the count satisfies `times`, or after `timeout` with the same near-miss report.
-  [[nodiscard]] Verification wait_for(const Request& matcher, const Criteria& times = gte(1),
-                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
-  // Requests matching m1, then m2, then m3, in the order received (other requests may come
-  // between them). A failure names the step that found no request after the previous step's,
-  // and a matching request that came too early, by journal index (#1 is the oldest).
-  [[nodiscard]] Verification confirm_sequence(const std::vector<Request>& matchers) const;
-  // Every expect() of every mounted stub, now (scoped ones too). The destructor checks them
-  // again and reports failures to the expectation sink.
-  [[nodiscard]] Verification verify() const;
 
   // Scenarios of requests in no scope (a Scope has its own): the state, "Started" until moved.
   std::string scenario_state(const std::string& name) const;
@@ -161,15 +98,13 @@ class MockServer {
 
   // A group of global stubs, removed when it ends.
   StubGroup new_group();
-  [[deprecated("renamed new_group(); start_session() starts a Softprobe replay session")]]
-  StubGroup new_session() { return new_group(); }
 
   // Softprobe replay sessions (docs/replay.md): requests carrying x-softprobe-session-id are
   // answered by that session's rules. start_session's handle closes the session when it is
   // destroyed; attach() binds to an existing one (ReplaySession::id()) without owning it, and
   // throws Error when there is no such session.
-  [[nodiscard]] ReplaySession start_session(ReplayMode mode = ReplayMode::replay);
-  [[nodiscard]] ReplaySession attach(const std::string& session_id);
+  ReplaySession start_session(ReplayMode mode = ReplayMode::replay);
+  ReplaySession attach(const std::string& session_id);
 
   // Chaos draws: the same seed and the same test give the same delays and faults.
   void set_seed(std::uint64_t seed);
@@ -180,7 +115,6 @@ class MockServer {
   void stop();   // stops serving; later calls serve nothing but stay safe
 
  private:
-  std::shared_ptr<Engine> engine_;
   int exceptions_at_start_;  // std::uncaught_exceptions() when made: no verification while unwinding
 };
 

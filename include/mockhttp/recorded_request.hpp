@@ -12,9 +12,16 @@
 
 namespace mockhttp {
 
-// What chaos did to a request: the delay drawn and the fault that fired, if any.
+// What chaos did to a request: the delay drawn and the fault that fired, if any (on the wire:
+// {"delay_ms", "fault"}).
 struct AppliedChaos {
-  std::int64_t delay_ms = 0;
+  AppliedChaos() = default;
+  AppliedChaos(std::chrono::milliseconds delay_, std::optional<FaultKind> fault_) : delay(delay_), fault(fault_) {}
+  // An integer delay is milliseconds, as on the wire.
+  AppliedChaos(std::int64_t delay_ms, std::optional<FaultKind> fault_)
+      : delay(std::chrono::milliseconds(delay_ms)), fault(fault_) {}
+
+  std::chrono::milliseconds delay{0};
   std::optional<FaultKind> fault;
 };
 

@@ -38,8 +38,8 @@ struct CapturedResponse {
   std::string body;
 
   // The body parsed as JSON; throws DocumentError when it is not JSON.
-  nlohmann::json json_body() const;
-  // A copy whose body is `document`, compact, e.g. after editing json_body().
+  nlohmann::json body_as_json() const;
+  // A copy whose body is `document`, compact, e.g. after editing body_as_json().
   CapturedResponse with_json_body(const nlohmann::json& document) const;
   // As a stub response (the headers that describe one hop, such as content-length, dropped).
   Response to_response() const;

@@ -15,6 +15,20 @@
 
 namespace mockhttp {
 
+// What a replay session does with the requests it answers (MockServer::start_session): replay
+// a case, capture real exchanges into one, or generate.
+enum class ReplayMode { capture, replay, generate };
+
+// The header that names a request's replay session (ReplaySession::kHeader).
+inline constexpr const char* kReplaySessionHeader = "x-softprobe-session-id";
+
+// How a mock_outbound() rule ranks and lasts.
+struct RuleOptions {
+  std::string id;              // generated ("mock-N") when empty
+  std::int64_t priority = 100;
+  bool consume_once = false;
+};
+
 enum class RuleAction { mock, error, passthrough, capture_only, replay };
 
 struct ReplayRule {

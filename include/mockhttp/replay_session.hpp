@@ -35,18 +35,11 @@ namespace mockhttp {
 class Engine;              // the engine behind a MockServer, inside the library
 class ReplaySessionState;  // a session's case, rules, policy and fixtures, inside the library
 
-enum class ReplayMode { capture, replay, generate };
-
-// How a mock_outbound() rule ranks and lasts.
-struct RuleOptions {
-  std::string id;              // generated ("mock-N") when empty
-  std::int64_t priority = 100;
-  bool consume_once = false;
-};
-
-class ReplaySession {
+// [[nodiscard]]: a session whose handle is dropped at once is closed at once (start_session), so
+// every function returning one warns when its result is discarded.
+class [[nodiscard]] ReplaySession {
  public:
-  static constexpr const char* kHeader = "x-softprobe-session-id";
+  static constexpr const char* kHeader = kReplaySessionHeader;
 
   ~ReplaySession();  // close() when this handle started the session; never throws
   ReplaySession(ReplaySession&& other) noexcept;

@@ -5,7 +5,7 @@
 //   Request{}.method("POST").path("/users/{id}")
 //            .header("authorization", regex("^Bearer "))
 //            .query("page", "2")
-//            .body(json_body(key_values({{"amount", gt(0)}})));
+//            .body(as_json(key_values({{"amount", gt(0)}})));
 //
 // Paths: a string path is a pattern whose `{name}` segments match one segment each (same number
 // of segments, literal segments case-sensitive, trailing slash ignored), in a stub and in
@@ -40,7 +40,7 @@ class Request {
   // without one has null here (docs/https.md).
   Request& client_certificate(Criteria subject);
   Request& body(Criteria body);  // criteria on the raw body text
-  Request& json_body(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
+  Request& body_equals_json(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
 
   // The wire form of assertive-mock-api's request matcher ({"path", "method", "headers", ...}).
   nlohmann::json to_json() const;

@@ -26,11 +26,15 @@
 #include <mockhttp/request.hpp>
 #include <mockhttp/stub.hpp>
 #include <mockhttp/stub_group.hpp>
+#include <mockhttp/stubs_and_verification.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
 
-class [[nodiscard]] Scope {
+// Stubs and verification come from StubsAndVerification with the scope's reach: its stubs
+// belong to the scope, and it lists and counts only the scope's own requests and stubs. Adding a
+// stub throws ScopeError once the scope is deleted.
+class [[nodiscard]] Scope : public StubsAndVerification {
  public:
   ~Scope();  // deletes the scope if it still exists; never throws
   Scope(Scope&& other) noexcept;
@@ -43,19 +47,6 @@ class [[nodiscard]] Scope {
   std::pair<std::string, std::string> header() const;
   bool alive() const;  // false once deleted, by whatever means
 
-  // As on MockServer, but the stubs belong to the scope. Throw ScopeError once it is deleted.
-  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
-  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
-  std::vector<StubInfo> stubs() const;             // the scope's own stubs, oldest first
-  std::vector<RecordedRequest> requests() const;   // the scope's requests, oldest first
-  // Count only requests of this scope.
-  [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
-  [[nodiscard]] Verification wait_for(const Request& matcher, const Criteria& times = gte(1),
-                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
-  [[nodiscard]] Verification confirm_sequence(const std::vector<Request>& matchers) const;
-  // The expect() of the scope's own stubs; deleting the scope checks them again (to the sink).
-  [[nodiscard]] Verification verify() const;
-
   // The scope's scenarios: requests of this scope read and move these, for every stub.
   std::string scenario_state(const std::string& name) const;
   void set_scenario_state(const std::string& name, std::string state);
@@ -63,7 +54,6 @@ class [[nodiscard]] Scope {
 
   // A group whose stubs belong to this scope and are removed when the group ends.
   StubGroup new_group();
-  [[deprecated("renamed new_group()")]] StubGroup new_session() { return new_group(); }
 
   // Deletes the scope now; throws ScopeError when it was already deleted.
   void remove();
@@ -83,8 +73,6 @@ class [[nodiscard]] Scope {
 
   void end();  // verifies (unless unwinding) and deletes the scope
 
-  std::shared_ptr<Engine> engine_;
-  std::shared_ptr<const StubPlacement> placement_;  // the scope's, in no group
   int exceptions_at_start_;
 };
 

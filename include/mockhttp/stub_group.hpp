@@ -10,8 +10,8 @@
 //
 // A group opened from a Scope mounts into that scope and verifies against it; one opened from
 // the server mounts global stubs and verifies against global requests.
-// (Called StubSession until 0.2; the old names remain as deprecated aliases for one release.
-// A Softprobe ReplaySession is another thing: mockhttp/replay_session.hpp.)
+// (Called StubSession in 0.1. A Softprobe ReplaySession is another thing:
+// mockhttp/replay_session.hpp.)
 //
 // Thread safety: every member may be called from any thread; a single StubGroup object must
 // not be moved or destroyed while another thread uses it.
@@ -23,11 +23,16 @@
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/request.hpp>
 #include <mockhttp/stub.hpp>
+#include <mockhttp/stubs_and_verification.hpp>
 #include <mockhttp/verification.hpp>
 
 namespace mockhttp {
 
-class [[nodiscard]] StubGroup {
+// Stubs and verification come from StubsAndVerification with the group's reach: its stubs
+// mount in the group's scope (or globally), its counts, waits, sequences and requests() are
+// those of that scope (or of requests in no scope), stubs() lists the group's own stubs still
+// mounted and verify() checks their expect(). Adding a stub throws StubError once closed.
+class [[nodiscard]] StubGroup : public StubsAndVerification {
  public:
   ~StubGroup();  // close(), never throws
   StubGroup(StubGroup&& other) noexcept = default;
@@ -35,13 +40,7 @@ class [[nodiscard]] StubGroup {
   StubGroup(const StubGroup&) = delete;
   StubGroup& operator=(const StubGroup&) = delete;
 
-  // The stub's respond_with throws StubError once closed.
-  StubBuilder when_requested_with(Request request, SourceLocation where = SourceLocation::current());
-  StubRef add_stub(StubDefinition definition, SourceLocation where = SourceLocation::current());
-  [[nodiscard]] Verification confirm_request(const Request& matcher, const Criteria& times = gte(1)) const;
   std::vector<std::string> stub_ids() const;  // mounted through this group, oldest first
-  // The expect() of the group's stubs, now.
-  [[nodiscard]] Verification verify() const;
 
   // Verifies the group's expectations (to the sink, unless unwinding from an exception), then
   // removes its stubs; returns how many were still mounted. Idempotent.
@@ -59,11 +58,6 @@ class [[nodiscard]] StubGroup {
     static_assert(refused_at_compile_time<Args...>,
                   "Nested stub groups are not supported: one group already removes its stubs when it ends");
   }
-  template <typename... Args>
-  void new_session(Args&&...) {
-    static_assert(refused_at_compile_time<Args...>,
-                  "Nested stub groups are not supported: one group already removes its stubs when it ends");
-  }
 
  private:
   friend class MockServer;
@@ -73,11 +67,7 @@ class [[nodiscard]] StubGroup {
   static constexpr bool refused_at_compile_time = false;
   StubGroup(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement);
 
-  std::shared_ptr<Engine> engine_;
-  std::shared_ptr<const StubPlacement> placement_;
   int exceptions_at_start_;
 };
-
-using StubSession [[deprecated("renamed StubGroup (mockhttp/stub_group.hpp)")]] = StubGroup;
 
 }  // namespace mockhttp

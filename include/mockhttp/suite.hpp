@@ -85,7 +85,7 @@ struct SuiteMock {
   std::string hook;
   std::optional<std::int64_t> priority;  // higher wins; unset: later mocks rank above earlier ones
   bool consume_once = false;             // consume: once — the rule answers one request only
-  std::optional<std::int64_t> latency_ms;  // read and checked; not simulated (docs/suites.md)
+  std::optional<std::chrono::milliseconds> latency;  // latencyMs: read and checked; not simulated (docs/suites.md)
 };
 
 struct SuiteRequestSpec {

@@ -40,7 +40,8 @@ struct TlsOptions {
 };
 
 // A client certificate minted by the server's CA, for mTLS tests (CURLOPT_SSLCERT_BLOB/_KEY_BLOB).
-struct ClientCertificate {
+// [[nodiscard]]: minting one only to drop it is a slip.
+struct [[nodiscard]] ClientCertificate {
   std::string certificate_pem;
   std::string private_key_pem;
   std::string subject;  // as RecordedRequest::client_certificate will show it: "CN=alice,O=mockhttp"

@@ -17,9 +17,10 @@ namespace mockhttp {
 
 class Engine;
 
+// [[nodiscard]] on the type, so every function returning one (confirm_request, wait_for,
+// confirm_sequence, verify, confirm_calls, ...) warns when its verdict is dropped unread.
 class [[nodiscard]] Verification {
  public:
-
   explicit operator bool() const noexcept { return passed_; }
   bool passed() const noexcept { return passed_; }
   std::size_t matching_requests() const noexcept { return matching_; }

@@ -26,8 +26,8 @@ double unit_interval(std::mt19937_64& random) {
 std::int64_t lognormal_delay(const Latency& latency, std::mt19937_64& random) {
   // Box-Muller: one standard normal draw from two uniform ones.
   const double normal = std::sqrt(-2.0 * std::log(unit_interval(random))) * std::cos(6.283185307179586 * unit_interval(random));
-  double delay = latency.median_ms * std::exp(latency.sigma * normal);
-  if (latency.max_ms) delay = std::min(delay, static_cast<double>(*latency.max_ms));
+  double delay = latency.median.count() * std::exp(latency.sigma * normal);
+  if (latency.max) delay = std::min(delay, static_cast<double>(latency.max->count()));
   // A day at most: a huge sigma must not overflow the integer.
   return static_cast<std::int64_t>(std::llround(std::min(delay, 86400000.0)));
 }
@@ -41,9 +41,9 @@ ChaosDecision decide_chaos(const Chaos& chaos, std::uint64_t seed, std::uint64_t
   if (chaos.latency && chaos.latency->distribution == LatencyDistribution::lognormal) {
     decision.delay_ms = lognormal_delay(*chaos.latency, random);
   } else if (chaos.latency) {
-    decision.delay_ms = chaos.latency->base_ms;
-    if (chaos.latency->jitter_ms > 0) {
-      decision.delay_ms += std::uniform_int_distribution<std::int64_t>(0, chaos.latency->jitter_ms)(random);
+    decision.delay_ms = chaos.latency->base.count();
+    if (chaos.latency->jitter.count() > 0) {
+      decision.delay_ms += std::uniform_int_distribution<std::int64_t>(0, chaos.latency->jitter.count())(random);
     }
   }
   if (chaos.fault) {

@@ -36,9 +36,9 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
     client.enable_server_certificate_verification(!target.insecure);
     if (!target.ca_file.empty()) client.set_ca_cert_path(target.ca_file.c_str());
   }
-  client.set_connection_timeout(static_cast<time_t>(target.timeout), 0);
-  client.set_read_timeout(static_cast<time_t>(target.timeout), 0);
-  client.set_write_timeout(static_cast<time_t>(target.timeout), 0);
+  client.set_connection_timeout(static_cast<time_t>(target.timeout.count()), 0);
+  client.set_read_timeout(static_cast<time_t>(target.timeout.count()), 0);
+  client.set_write_timeout(static_cast<time_t>(target.timeout.count()), 0);
   client.set_tcp_nodelay(true);
 
   httplib::Request forwarded;

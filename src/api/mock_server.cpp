@@ -38,7 +38,8 @@ void note_live(const std::shared_ptr<Engine>& engine) {
 }  // namespace
 
 MockServer::MockServer(ServerOptions options)
-    : engine_(std::make_shared<Engine>(options)), exceptions_at_start_(std::uncaught_exceptions()) {
+    : StubsAndVerification(std::make_shared<Engine>(options), StubPlacement::global(), Reach::server),
+      exceptions_at_start_(std::uncaught_exceptions()) {
   engine_->start();
   note_live(engine_);
 }
@@ -71,7 +72,7 @@ MockServer::MockServer(MockServer&&) noexcept = default;
 MockServer& MockServer::operator=(MockServer&& other) noexcept {
   if (this != &other) {
     if (engine_) end_of(*engine_, exceptions_at_start_);
-    engine_ = std::move(other.engine_);
+    StubsAndVerification::operator=(std::move(other));
     exceptions_at_start_ = other.exceptions_at_start_;
   }
   return *this;
@@ -99,32 +100,9 @@ ClientCertificate MockServer::issue_client_certificate(const std::string& common
 int MockServer::port() const { return engine_->port(); }
 const std::string& MockServer::host() const { return engine_->host(); }
 
-StubBuilder MockServer::when_requested_with(Request request, SourceLocation where) {
-  return StubBuilder(engine_, StubPlacement::global(), std::move(request), where);
-}
-
-StubRef MockServer::add_stub(StubDefinition definition, SourceLocation where) {
-  if (!definition.mounted_at.known()) definition.mounted_at = where;
-  return engine_->mount(std::move(definition), StubPlacement{});
-}
-
-std::vector<StubInfo> MockServer::stubs() const { return engine_->stubs(); }
 bool MockServer::remove_stub(const std::string& stub_id) { return engine_->remove_stub(stub_id); }
 
-std::vector<RecordedRequest> MockServer::requests() const { return engine_->requests(ScopeFilter::everything()); }
 std::size_t MockServer::dropped_requests() const { return engine_->dropped_requests(); }
-
-Verification MockServer::confirm_request(const Request& matcher, const Criteria& times) const {
-  return engine_->confirm(matcher, times, ScopeFilter::only(detail::kGlobalScope));
-}
-
-Verification MockServer::wait_for(const Request& matcher, const Criteria& times, std::chrono::milliseconds timeout) const {
-  return engine_->wait_for(matcher, times, timeout, ScopeFilter::only(detail::kGlobalScope));
-}
-Verification MockServer::confirm_sequence(const std::vector<Request>& matchers) const {
-  return engine_->confirm_sequence(matchers, ScopeFilter::only(detail::kGlobalScope));
-}
-Verification MockServer::verify() const { return engine_->verify(ScopeFilter::everything()); }
 
 std::string MockServer::scenario_state(const std::string& name) const {
   return engine_->scenario_state(detail::kGlobalScope, name);

@@ -14,7 +14,8 @@ namespace mockhttp {
 using detail::ScopeFilter;
 
 Scope::Scope(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement)
-    : engine_(std::move(engine)), placement_(std::move(placement)), exceptions_at_start_(std::uncaught_exceptions()) {}
+    : StubsAndVerification(std::move(engine), std::move(placement), Reach::scope),
+      exceptions_at_start_(std::uncaught_exceptions()) {}
 
 void Scope::end() {
   const auto& scope = *placement_->scope;
@@ -43,28 +44,6 @@ Scope& Scope::operator=(Scope&& other) noexcept {
 const std::string& Scope::name() const { return placement_->scope->name; }
 std::pair<std::string, std::string> Scope::header() const { return {name(), "1"}; }
 bool Scope::alive() const { return placement_->scope->live.load(); }
-
-StubBuilder Scope::when_requested_with(Request request, SourceLocation where) {
-  return StubBuilder(engine_, placement_, std::move(request), where);
-}
-StubRef Scope::add_stub(StubDefinition definition, SourceLocation where) {
-  if (!definition.mounted_at.known()) definition.mounted_at = where;
-  return engine_->mount(std::move(definition), *placement_);
-}
-std::vector<StubInfo> Scope::stubs() const { return engine_->stubs(ScopeFilter::only(placement_->scope->id)); }
-std::vector<RecordedRequest> Scope::requests() const { return engine_->requests(ScopeFilter::only(placement_->scope->id)); }
-
-Verification Scope::confirm_request(const Request& matcher, const Criteria& times) const {
-  return engine_->confirm(matcher, times, ScopeFilter::only(placement_->scope->id));
-}
-
-Verification Scope::wait_for(const Request& matcher, const Criteria& times, std::chrono::milliseconds timeout) const {
-  return engine_->wait_for(matcher, times, timeout, ScopeFilter::only(placement_->scope->id));
-}
-Verification Scope::confirm_sequence(const std::vector<Request>& matchers) const {
-  return engine_->confirm_sequence(matchers, ScopeFilter::only(placement_->scope->id));
-}
-Verification Scope::verify() const { return engine_->verify(ScopeFilter::only(placement_->scope->id)); }
 
 std::string Scope::scenario_state(const std::string& name) const {
   return engine_->scenario_state(placement_->scope->id, name);

@@ -3,6 +3,7 @@
 #include <random>
 
 #include <mockhttp/errors.hpp>
+#include <mockhttp/replay_session.hpp>  // ReplaySession::kHeader (kReplaySessionHeader, a model value, is the same)
 
 #include "criteria/criteria_node.hpp"
 #include "encoding/http_url.hpp"

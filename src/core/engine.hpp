@@ -17,7 +17,11 @@
 #include <string>
 #include <vector>
 
-#include <mockhttp/mock_server.hpp>
+#include <mockhttp/replay_rule.hpp>
+#include <mockhttp/server_options.hpp>
+#include <mockhttp/stub_definition.hpp>
+#include <mockhttp/stub_ref.hpp>
+#include <mockhttp/verification.hpp>
 
 #include "actions/chaos_plan.hpp"
 #include "core/control_router.hpp"

@@ -100,7 +100,7 @@ std::size_t packed_size(const RecordedRequest& request) {
   if (request.matched_stub_id) size += text_size(*request.matched_stub_id);
   if (request.scope) size += text_size(*request.scope);
   if (request.chaos) {
-    size += number_size(static_cast<std::uint64_t>(request.chaos->delay_ms)) + number_size(fault_number(*request.chaos));
+    size += number_size(static_cast<std::uint64_t>(request.chaos->delay.count())) + number_size(fault_number(*request.chaos));
   }
   if (request.client_certificate) size += text_size(*request.client_certificate);
   if (request.tunnel) size += text_size(*request.tunnel);
@@ -126,7 +126,7 @@ void pack_request(const RecordedRequest& request, char* destination) {
   if (request.scope) write.text(*request.scope);
   write.number(request.chaos ? 1 : 0);
   if (request.chaos) {
-    write.number(static_cast<std::uint64_t>(request.chaos->delay_ms));
+    write.number(static_cast<std::uint64_t>(request.chaos->delay.count()));
     write.number(fault_number(*request.chaos));
   }
   write.number(request.client_certificate ? 1 : 0);
@@ -170,7 +170,7 @@ RecordedRequest unpack_request(std::string_view bytes) {
   if (in.flag()) request.scope = in.text();
   if (in.flag()) {
     AppliedChaos chaos;
-    chaos.delay_ms = static_cast<std::int64_t>(in.number());
+    chaos.delay = std::chrono::milliseconds(static_cast<std::int64_t>(in.number()));
     if (const auto fault = in.number()) chaos.fault = static_cast<FaultKind>(fault - 1);
     request.chaos = chaos;
   }

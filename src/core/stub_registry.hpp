@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <mockhttp/stub.hpp>
+#include <mockhttp/stub_definition.hpp>
 
 #include "matching/call_budget.hpp"
 #include "matching/path_index.hpp"

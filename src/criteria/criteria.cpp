@@ -59,7 +59,7 @@ Criteria exactly_one_of(Criteria left, Criteria right) {
 }
 Criteria is_not(Criteria inner) { return make_criteria<NotNode>(std::move(inner)); }
 
-Criteria json_body(Criteria inner) { return make_criteria<JsonNode>(std::move(inner)); }
+Criteria as_json(Criteria inner) { return make_criteria<JsonNode>(std::move(inner)); }
 Criteria regex(const std::string& pattern) { return make_criteria<RegexNode>(pattern, ""); }
 Criteria ignore_case(const std::string& value) { return make_criteria<IgnoreCaseNode>(value); }
 Criteria starts_with(const std::string& prefix) { return make_criteria<AffixNode>(AffixNode::Side::start, prefix); }

@@ -118,7 +118,7 @@ const std::map<std::string, OperatorReader>& operator_readers() {
        }},
       {"$json", [](const Json& a, const std::string& p) {
          arguments(a, p, "$json", {"inner_criteria"});
-         return mockhttp::json_body(read(a["inner_criteria"], pointer_append(p, "inner_criteria")));
+         return mockhttp::as_json(read(a["inner_criteria"], pointer_append(p, "inner_criteria")));
        }},
       {"$contains", [](const Json& a, const std::string& p) {
          arguments(a, p, "$contains", {"items"});

@@ -44,7 +44,7 @@ Json RecordedRequest::to_json() const {
               {"path_params", path_params},
               {"scope", scope ? Json(*scope) : Json(nullptr)}};
   if (chaos) {
-    out["chaos"] = {{"delay_ms", chaos->delay_ms},
+    out["chaos"] = {{"delay_ms", chaos->delay.count()},
                     {"fault", chaos->fault ? Json(fault_name(*chaos->fault)) : Json(nullptr)}};
   }
   if (client_certificate) out["client_certificate"] = *client_certificate;

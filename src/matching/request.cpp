@@ -90,7 +90,7 @@ Request& Request::body(Criteria body) {
   body_ = std::move(body);
   return *this;
 }
-Request& Request::json_body(const Json& exact) { return body(mockhttp::json_body(Criteria(exact))); }
+Request& Request::body_equals_json(const Json& exact) { return body(mockhttp::as_json(Criteria(exact))); }
 
 Json Request::to_json() const {
   Json out = Json::object();

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include <mockhttp/recorded_request.hpp>
-#include <mockhttp/stub.hpp>
+#include <mockhttp/stub_definition.hpp>
 
 #include "matching/call_budget.hpp"
 

@@ -155,7 +155,7 @@ std::string CasePredicate::describe() const {
   return out.dump();
 }
 
-Json CapturedResponse::json_body() const {
+Json CapturedResponse::body_as_json() const {
   try {
     return detail::parse_bounded_json(body);
   } catch (const detail::JsonTooDeep& e) {

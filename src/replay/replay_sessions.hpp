@@ -12,7 +12,8 @@
 #include <vector>
 
 #include <mockhttp/near_miss.hpp>
-#include <mockhttp/replay_session.hpp>
+#include <mockhttp/replay_case.hpp>
+#include <mockhttp/replay_rule.hpp>
 
 #include "matching/call_budget.hpp"
 #include "matching/path_index.hpp"

@@ -43,7 +43,7 @@ Criteria body_has_path(const std::string& json_path) {
   }
   Criteria inner = exists();
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) inner = key_values({{*it, inner}});
-  return json_body(inner);
+  return as_json(inner);
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ class SuiteReader {
       if (!value["latencyMs"].is_number_integer() || value["latencyMs"].get<std::int64_t>() < 0) {
         refuse(pointer + "/latencyMs", "must be a whole number of milliseconds, 0 or more");
       }
-      mock.latency_ms = value["latencyMs"].get<std::int64_t>();
+      mock.latency = std::chrono::milliseconds(value["latencyMs"].get<std::int64_t>());
     }
     if (!mock.from_case) {
       if (!value.contains("response")) refuse(pointer, "an inline mock needs a response");

@@ -48,9 +48,9 @@ std::optional<FaultKind> fault_from_name(const std::string& name) {
 Latency lognormal(std::chrono::milliseconds median, double sigma, std::optional<std::chrono::milliseconds> max) {
   Latency latency;
   latency.distribution = LatencyDistribution::lognormal;
-  latency.median_ms = static_cast<double>(median.count());
+  latency.median = median;
   latency.sigma = sigma;
-  if (max) latency.max_ms = max->count();
+  latency.max = max;
   Chaos checked;
   checked.latency = latency;
   checked.validate();
@@ -58,7 +58,7 @@ Latency lognormal(std::chrono::milliseconds median, double sigma, std::optional<
 }
 
 Latency uniform_latency(std::chrono::milliseconds base, std::chrono::milliseconds jitter) {
-  Latency latency{base.count(), jitter.count()};
+  Latency latency{base, jitter};
   Chaos checked;
   checked.latency = latency;
   checked.validate();
@@ -73,12 +73,12 @@ void Chaos::validate() const {
                         (std::isnan(value) ? std::string("NaN") : Json(value).dump()));
       }
     };
-    finite_non_negative(latency->median_ms, "chaos.latency.median_ms");
+    finite_non_negative(latency->median.count(), "chaos.latency.median_ms");
     finite_non_negative(latency->sigma, "chaos.latency.sigma");
-    if (latency->max_ms) require_non_negative(*latency->max_ms, "chaos.latency.max_ms");
+    if (latency->max) require_non_negative(latency->max->count(), "chaos.latency.max_ms");
   } else if (latency) {
-    require_non_negative(latency->base_ms, "chaos.latency.base_ms");
-    require_non_negative(latency->jitter_ms, "chaos.latency.jitter_ms");
+    require_non_negative(latency->base.count(), "chaos.latency.base_ms");
+    require_non_negative(latency->jitter.count(), "chaos.latency.jitter_ms");
   }
   if (fault) {
     const double p = fault->probability;
@@ -98,10 +98,10 @@ void Chaos::validate() const {
 Json Chaos::to_json() const {
   Json out = Json::object();
   if (latency && latency->distribution == LatencyDistribution::lognormal) {
-    out["latency"] = {{"distribution", "lognormal"}, {"median_ms", latency->median_ms}, {"sigma", latency->sigma}};
-    if (latency->max_ms) out["latency"]["max_ms"] = *latency->max_ms;
+    out["latency"] = {{"distribution", "lognormal"}, {"median_ms", latency->median.count()}, {"sigma", latency->sigma}};
+    if (latency->max) out["latency"]["max_ms"] = latency->max->count();
   } else if (latency) {
-    out["latency"] = {{"base_ms", latency->base_ms}, {"jitter_ms", latency->jitter_ms}};
+    out["latency"] = {{"base_ms", latency->base.count()}, {"jitter_ms", latency->jitter.count()}};
   }
   if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
   if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration_ms}};
@@ -130,11 +130,12 @@ Latency latency_from_json(const Json& document, const std::string& pointer) {
   Latency latency;
   latency.distribution = LatencyDistribution::lognormal;
   if (!fields.has("median_ms")) fields.fail("median_ms", "median_ms is required for a lognormal latency");
-  latency.median_ms = fields.number_or("median_ms", 0);
-  if (!(latency.median_ms >= 0)) fields.fail("median_ms", "median_ms must be >= 0, got " + Json(latency.median_ms).dump());
+  const double median_ms = fields.number_or("median_ms", 0);
+  if (!(median_ms >= 0)) fields.fail("median_ms", "median_ms must be >= 0, got " + Json(median_ms).dump());
+  latency.median = std::chrono::duration<double, std::milli>(median_ms);
   latency.sigma = fields.number_or("sigma", 0);
   if (!(latency.sigma >= 0)) fields.fail("sigma", "sigma must be >= 0, got " + Json(latency.sigma).dump());
-  if (fields.has("max_ms")) latency.max_ms = fields.integer("max_ms", 0);
+  if (fields.has("max_ms")) latency.max = std::chrono::milliseconds(fields.integer("max_ms", 0));
   return latency;
 }
 

@@ -23,7 +23,7 @@ std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + 
 
 TEST(HostileJson, ABodyNested100000DeepIsANonMatchNamingTheLimit) {
   MockServer server;
-  server.when_requested_with(Request{}.path("/deep").body(json_body(key_values({{"a", 1}})))).respond_with(200, "no");
+  server.when_requested_with(Request{}.path("/deep").body(as_json(key_values({{"a", 1}})))).respond_with(200, "no");
   const auto res = curl_request("POST", server.url() + "/deep", nested_arrays(100000), {"Content-Type: application/json"});
   EXPECT_EQ(res.status, 404);
   EXPECT_NE(res.body.find("nested deeper than 512 levels"), std::string::npos) << res.body.substr(0, 2000);
@@ -79,12 +79,12 @@ TEST(HostileJson, DeepCriteriaWithinTheLimitAreCheckedWholeByTheReader) {
 TEST(HostileJson, ANumberNoDoubleHoldsIsANonMatchAndThePlainStubStillAnswers) {
   MockServer server;
   server.when_requested_with(Request{}.path("/n")).respond_with(200, "plain");
-  server.when_requested_with(Request{}.path("/n").body(json_body(gt(0)))).respond_with(200, "json");
+  server.when_requested_with(Request{}.path("/n").body(as_json(gt(0)))).respond_with(200, "json");
   const auto res = curl_request("POST", server.url() + "/n", "1e400", {"Content-Type: application/json"});
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "plain");
-  EXPECT_FALSE(json_body(gt(0)).matches("1e400"));
-  EXPECT_NE(json_body(gt(0)).evaluate("1e400").reason.find("not valid JSON"), std::string::npos);
+  EXPECT_FALSE(as_json(gt(0)).matches("1e400"));
+  EXPECT_NE(as_json(gt(0)).evaluate("1e400").reason.find("not valid JSON"), std::string::npos);
 }
 
 TEST(HostileJson, AnEmptyOrHugeIndexInATemplateIsATemplateError) {
