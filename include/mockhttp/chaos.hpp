@@ -70,10 +70,11 @@ struct Fault {
   double probability = 1.0;
 };
 
-// The body delivered in `chunks` pieces spread evenly over `duration_ms` (a slow network).
+// The body delivered in `chunks` pieces spread evenly over `duration` (a slow network); on the
+// wire, "duration_ms".
 struct Dribble {
   int chunks = 1;
-  std::int64_t duration_ms = 0;
+  std::chrono::milliseconds duration{0};
 };
 
 struct Chaos {

@@ -27,7 +27,10 @@ class StubRef {
   bool remove() const;         // false when it was already gone
 
  private:
-  friend class Engine;
+  // The engine mounts and returns an id; the handles that mount wrap it.
+  friend class StubsAndVerification;
+  friend class StubBuilder;
+  friend class MockServer;
   StubRef(std::string id, std::weak_ptr<Engine> engine) : id_(std::move(id)), engine_(std::move(engine)) {}
 
   std::string id_;

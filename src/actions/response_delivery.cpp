@@ -45,7 +45,7 @@ DeliveryPlan plan_dribbled(const Response& response, const Dribble& dribble) {
   DeliveryPlan plan = plan_head(response);
   const std::string& body = response.body();
   const auto chunks = static_cast<std::size_t>(dribble.chunks);
-  const auto gap = std::chrono::milliseconds(dribble.duration_ms / dribble.chunks);
+  const auto gap = dribble.duration / dribble.chunks;
   const std::size_t chunk_size = (body.size() + chunks - 1) / chunks;
   plan.framing = DeliveryPlan::Framing::announced;
   plan.announced_length = body.size();

@@ -94,7 +94,7 @@ StubBuilder& StubBuilder::with_fault(FaultKind kind, double probability) {
 
 StubBuilder& StubBuilder::with_dribble(int chunks, std::chrono::milliseconds duration) {
   Chaos chaos;
-  chaos.dribble = Dribble{chunks, duration.count()};
+  chaos.dribble = Dribble{chunks, duration};
   chaos.validate();
   definition_.chaos.dribble = chaos.dribble;
   return *this;
@@ -169,7 +169,7 @@ StubBuilder::~StubBuilder() {
 
 StubRef StubBuilder::mount() {
   finished_ = true;  // even when mounting throws: the exception says what is wrong
-  return engine_->mount(definition_, *placement_);
+  return StubRef(engine_->mount(definition_, *placement_), engine_);
 }
 
 }  // namespace mockhttp

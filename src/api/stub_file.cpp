@@ -88,7 +88,7 @@ std::vector<StubRef> MockServer::load_stubs(const std::string& file_or_folder) {
   std::vector<StubRef> mounted;
   try {
     for (auto& stub : all) {
-      mounted.push_back(engine_->mount(std::move(stub.definition), StubPlacement{}, stub.id));
+      mounted.push_back(StubRef(engine_->mount(std::move(stub.definition), StubPlacement{}, stub.id), engine_));
     }
   } catch (const StubError& e) {
     for (const auto& stub : mounted) stub.remove();  // all or nothing

@@ -25,7 +25,7 @@ StubBuilder StubsAndVerification::when_requested_with(Request request, SourceLoc
 
 StubRef StubsAndVerification::add_stub(StubDefinition definition, SourceLocation where) {
   if (!definition.mounted_at.known()) definition.mounted_at = where;
-  return engine_->mount(std::move(definition), *placement_);
+  return StubRef(engine_->mount(std::move(definition), *placement_), engine_);
 }
 
 std::vector<StubInfo> StubsAndVerification::stubs() const {

@@ -179,8 +179,8 @@ void create_stub(Engine& core, const AdminCall& call) {
   });
   if (!document) return;
   try {
-    const StubRef stub = core.mount(std::move(*definition), *StubPlacement::in(call.scope, nullptr), id);
-    send_json(call.response, 200, {{"success", true}, {"stub_id", stub.id()}});
+    const std::string stub_id = core.mount(std::move(*definition), *StubPlacement::in(call.scope, nullptr), id);
+    send_json(call.response, 200, {{"success", true}, {"stub_id", stub_id}});
   } catch (const StubError& e) {
     send_detail(call.response, 409, e.what());
   } catch (const ScopeError& e) {

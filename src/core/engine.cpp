@@ -3,7 +3,7 @@
 #include <random>
 
 #include <mockhttp/errors.hpp>
-#include <mockhttp/replay_session.hpp>  // ReplaySession::kHeader (kReplaySessionHeader, a model value, is the same)
+#include <mockhttp/replay_session.hpp>  // kReplaySessionHeader (kReplaySessionHeader, a model value, is the same)
 
 #include "criteria/criteria_node.hpp"
 #include "encoding/http_url.hpp"
@@ -321,7 +321,7 @@ std::optional<std::string> Engine::replay_session_of(const RecordedRequest& requ
   // One pass over the headers: every request asks, and almost none is in a session.
   const std::string* tracestate = nullptr;
   for (const auto& [name, value] : request.headers) {
-    if (ascii_equals_ignoring_case(name, ReplaySession::kHeader)) return value;
+    if (ascii_equals_ignoring_case(name, kReplaySessionHeader)) return value;
     if (!tracestate && ascii_equals_ignoring_case(name, "tracestate")) tracestate = &value;
   }
   if (!tracestate) return std::nullopt;
@@ -337,7 +337,7 @@ std::optional<std::string> Engine::replay_session_of(const RecordedRequest& requ
     const auto equals = member.find('=');
     if (equals != std::string_view::npos && equals + 1 < member.size()) {
       const std::string_view key = member.substr(0, equals);
-      if (key == ReplaySession::kHeader || key == "x-sp-session-id") return std::string(member.substr(equals + 1));
+      if (key == kReplaySessionHeader || key == "x-sp-session-id") return std::string(member.substr(equals + 1));
     }
     if (comma == std::string_view::npos) return std::nullopt;
     rest.remove_prefix(comma + 1);
@@ -425,7 +425,7 @@ CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const
   exchange.attributes["url.full"] = url;  // where it went, scheme included
   for (const auto& [name, value] : request.headers) {
     // The session header only routed the call to the session; a replay sends its own.
-    if (ascii_lowercase(name) != ReplaySession::kHeader) exchange.request.headers.emplace_back(name, value);
+    if (ascii_lowercase(name) != kReplaySessionHeader) exchange.request.headers.emplace_back(name, value);
   }
   exchange.request.body = request.body;
   exchange.response.status = answer.status;
@@ -485,7 +485,7 @@ ScopeError deleted_scope(const ScopeRecord& scope) {
 }
 }  // namespace
 
-StubRef Engine::mount(StubDefinition definition, const StubPlacement& placement, std::optional<std::string> chosen_id) {
+std::string Engine::mount(StubDefinition definition, const StubPlacement& placement, std::optional<std::string> chosen_id) {
   definition.validate();
   StubScope scope;
   if (placement.scope) {
@@ -502,7 +502,7 @@ StubRef Engine::mount(StubDefinition definition, const StubPlacement& placement,
     stubs_.remove(id);
     throw StubError("the stub group was closed; open a new one to add stubs");
   }
-  return StubRef(std::move(id), weak_from_this());
+  return id;
 }
 
 bool Engine::remove_stub(const std::string& id, ScopeFilter filter) { return stubs_.remove(id, filter); }

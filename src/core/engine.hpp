@@ -20,7 +20,6 @@
 #include <mockhttp/replay_rule.hpp>
 #include <mockhttp/server_options.hpp>
 #include <mockhttp/stub_definition.hpp>
-#include <mockhttp/stub_ref.hpp>
 #include <mockhttp/verification.hpp>
 
 #include "actions/chaos_plan.hpp"
@@ -53,7 +52,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Stubs. mount() validates and mounts at a placement (global, a scope, a group); `id`: one
   // of the caller's choosing (stub files, the HTTP API), else a random UUID. Throws StubError,
   // DocumentError or ScopeError.
-  StubRef mount(StubDefinition definition, const StubPlacement& placement,
+  std::string mount(StubDefinition definition, const StubPlacement& placement,
                 std::optional<std::string> id = std::nullopt);
   bool remove_stub(const std::string& id, detail::ScopeFilter filter = detail::ScopeFilter::everything());
   std::vector<StubInfo> stubs(detail::ScopeFilter filter = detail::ScopeFilter::everything(), std::size_t skip = 0,

@@ -91,7 +91,7 @@ void Chaos::validate() const {
     if (dribble->chunks < 1) {
       throw StubError("chaos.dribble.chunks must be >= 1, got " + std::to_string(dribble->chunks));
     }
-    require_non_negative(dribble->duration_ms, "chaos.dribble.duration_ms");
+    require_non_negative(dribble->duration.count(), "chaos.dribble.duration_ms");
   }
 }
 
@@ -104,7 +104,7 @@ Json Chaos::to_json() const {
     out["latency"] = {{"base_ms", latency->base.count()}, {"jitter_ms", latency->jitter.count()}};
   }
   if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
-  if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration_ms}};
+  if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration.count()}};
   return out;
 }
 
@@ -179,7 +179,7 @@ Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
     const detail::WireObject dribble(fields.at("dribble"), fields.pointer("dribble"), {"chunks", "duration_ms"},
                                      "chaos.dribble");
     chaos.dribble = Dribble{static_cast<int>(std::min<std::int64_t>(dribble.integer("chunks", 1), 1 << 20)),
-                            dribble.integer_or("duration_ms", 0, 0)};
+                            std::chrono::milliseconds(dribble.integer_or("duration_ms", 0, 0))};
   }
   return chaos;
 }
