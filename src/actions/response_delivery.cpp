@@ -1,7 +1,6 @@
 #include "actions/response_delivery.hpp"
 
 #include <algorithm>
-#include <memory>
 #include <string>
 
 #include "encoding/unicode_text.hpp"

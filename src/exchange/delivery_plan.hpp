@@ -43,9 +43,6 @@ struct DeliveryPlan {
   // After the parts the exchange is abandoned, its body unfinished: the client sees the body
   // end early (HTTP/1.1: the connection closes).
   bool cut_short = false;
-  // The connection is not reused after this answer (a refusal whose request bytes cannot be
-  // trusted).
-  bool close_connection = false;
   // Set: no answer at all; the connection is broken the way the fault says. `status` and `body`
   // are what a malformed answer carries.
   std::optional<FaultKind> fault;

@@ -4,12 +4,9 @@
 #include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstring>
-#include <vector>
+#include <cerrno>
 
 namespace mockhttp::detail {
 
@@ -35,10 +32,9 @@ Endpoint endpoint_of(const sockaddr_storage& address) {
   return {};
 }
 
-}  // namespace
-
-namespace {
+// The socket of the connection this thread serves (ServingConnection).
 thread_local int serving_socket = -1;
+
 }  // namespace
 
 ServingConnection::ServingConnection(int socket) : previous_(serving_socket) { serving_socket = socket; }
@@ -54,6 +50,15 @@ void socket_address(int socket, bool peer, std::string& ip, int& port) {
   if (end.port < 0) return;
   ip = std::move(end.address);
   port = end.port;
+}
+
+bool socket_ready(int socket, short events, std::chrono::milliseconds timeout) {
+  pollfd entry{socket, events, 0};
+  int ready;
+  do {
+    ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0 && (entry.revents & (events | POLLHUP | POLLERR)) != 0;
 }
 
 bool send_raw(int socket, std::string_view bytes) {

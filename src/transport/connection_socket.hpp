@@ -3,6 +3,7 @@
 // itself (close before any byte, reset, bytes that are not HTTP) and for refusals that drop
 // what the client sent. The listener owns every connection from accept to close and serves it
 // on one thread, so that thread knows its socket: ServingConnection says which it is.
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ int socket_of_this_thread();
 // The address and port of either end of a connected socket ("127.0.0.1", 53122); unchanged
 // when the socket has none.
 void socket_address(int socket, bool peer, std::string& ip, int& port);
+
+// Whether `socket` is ready for `events` (POLLIN, POLLOUT), or has hung up or failed, within
+// `timeout`; a signal does not cut the wait short.
+bool socket_ready(int socket, short events, std::chrono::milliseconds timeout);
 
 // Sends every byte, without SIGPIPE; false when the peer has gone.
 bool send_raw(int socket, std::string_view bytes);

@@ -78,7 +78,6 @@ void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
     out.status = 500;  // never reaches the client: the connection is already broken
     return;
   }
-  if (plan.close_connection) out.set_header("Connection", "close");
   std::string content_type = copy_head(plan, out);
   switch (plan.framing) {
     case DeliveryPlan::Framing::whole:

@@ -6,31 +6,17 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 namespace mockhttp::detail {
 
-namespace {
+bool PlainStream::is_readable() const { return buffered_from_ < buffered_to_ || socket_ready(socket_, POLLIN, timeout_); }
 
-bool ready_for(int socket, short events, std::chrono::milliseconds timeout) {
-  pollfd entry{socket, events, 0};
-  int ready;
-  do {
-    ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
-  } while (ready < 0 && errno == EINTR);
-  return ready > 0 && (entry.revents & (events | POLLHUP | POLLERR)) != 0;
-}
-
-}  // namespace
-
-bool PlainStream::is_readable() const { return buffered_from_ < buffered_to_ || ready_for(socket_, POLLIN, timeout_); }
-
-bool PlainStream::is_writable() const { return ready_for(socket_, POLLOUT, timeout_); }
+bool PlainStream::is_writable() const { return socket_ready(socket_, POLLOUT, timeout_); }
 
 ssize_t PlainStream::read(char* data, size_t size) {
   if (buffered_from_ == buffered_to_) {
-    if (!ready_for(socket_, POLLIN, timeout_)) return -1;
+    if (!socket_ready(socket_, POLLIN, timeout_)) return -1;
     if (size >= buffer_.size()) return ::recv(socket_, data, size, 0);  // a body's large reads skip the copy
     const ssize_t received = ::recv(socket_, buffer_.data(), buffer_.size(), 0);
     if (received <= 0) return received;  // 0: the client closed

@@ -9,29 +9,19 @@
 
 namespace mockhttp::detail {
 
-namespace {
-
-bool poll_for(int socket, short events, std::chrono::milliseconds timeout) {
-  pollfd entry{socket, events, 0};
-  const int ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
-  return ready > 0 && (entry.revents & (events | POLLHUP | POLLERR)) != 0;
-}
-
-}  // namespace
-
 bool wait_readable(int socket, SSL* ssl, std::chrono::milliseconds timeout, const std::function<bool()>& keep_waiting) {
   if (ssl && SSL_pending(ssl) > 0) return true;
   constexpr std::chrono::milliseconds kSlice(100);
   for (std::chrono::milliseconds waited(0); waited < timeout; waited += kSlice) {
     if (keep_waiting && !keep_waiting()) return false;
-    if (poll_for(socket, POLLIN, std::min(kSlice, timeout - waited))) return true;
+    if (socket_ready(socket, POLLIN, std::min(kSlice, timeout - waited))) return true;
   }
   return false;
 }
 
-bool TlsStream::is_readable() const { return SSL_pending(ssl_) > 0 || poll_for(socket_, POLLIN, timeout_); }
+bool TlsStream::is_readable() const { return SSL_pending(ssl_) > 0 || socket_ready(socket_, POLLIN, timeout_); }
 
-bool TlsStream::is_writable() const { return poll_for(socket_, POLLOUT, timeout_); }
+bool TlsStream::is_writable() const { return socket_ready(socket_, POLLOUT, timeout_); }
 
 ssize_t TlsStream::read(char* data, size_t size) {
   if (!is_readable()) return -1;
