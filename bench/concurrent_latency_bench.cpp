@@ -38,7 +38,12 @@ void BM_ConcurrentRequestsToASlowStub(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_ConcurrentRequestsToASlowStub)->Arg(1)->Arg(64)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_ConcurrentRequestsToASlowStub)
+    ->Arg(1)
+    ->Arg(64)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 
 }  // namespace
 

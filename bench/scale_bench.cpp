@@ -62,7 +62,8 @@ double burst(int port, const std::string& path, int clients, int& ok) {
       if (burst[i].done) continue;
       const short events = waiting[at++].revents;
       if ((events & POLLOUT) && !sent[i]) {
-        sent[i] = ::send(burst[i].fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+        sent[i] =
+            ::send(burst[i].fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
       }
       if (events & (POLLIN | POLLHUP | POLLERR)) {
         char buffer[4096];
@@ -101,7 +102,8 @@ double throughput(int port, const std::string& path, int threads, int per_thread
   }
   for (auto& c : clients) c.join();
   const double elapsed = seconds_since(start);
-  if (ok != threads * per_thread) std::fprintf(stderr, "warning: %d of %d answered 200\n", ok.load(), threads * per_thread);
+  if (ok != threads * per_thread)
+    std::fprintf(stderr, "warning: %d of %d answered 200\n", ok.load(), threads * per_thread);
   return ok / elapsed;
 }
 
@@ -156,7 +158,9 @@ double median(std::vector<double> values) {
 // with a thread per client is kept beside it, since that client is what most tests use.
 void latency_bursts() {
   MockServer server;
-  server.when_requested_with(Request{}.path("/slow")).with_latency(std::chrono::milliseconds(100)).respond_with(200, "late");
+  server.when_requested_with(Request{}.path("/slow"))
+      .with_latency(std::chrono::milliseconds(100))
+      .respond_with(200, "late");
   std::vector<double> walls;
   int ok = 0;
   for (int round = 0; round < 5; ++round) {
@@ -165,8 +169,9 @@ void latency_bursts() {
     ok += answered;
   }
   const double wall = median(walls);
-  row("1,000 concurrent requests to a 100 ms stub", fixed(wall, 0) + " ms, median of 5 (" + std::to_string(ok) + "/5000 ok)",
-      fixed(wall / 100) + "x the latency", "< 250 ms");
+  row("1,000 concurrent requests to a 100 ms stub",
+      fixed(wall, 0) + " ms, median of 5 (" + std::to_string(ok) + "/5000 ok)", fixed(wall / 100) + "x the latency",
+      "< 250 ms");
   std::atomic<int> threaded_ok{0};
   const auto start = Clock::now();
   std::vector<std::thread> clients;
@@ -224,7 +229,8 @@ int main(int argc, char** argv) {
     server.when_requested_with(Request{}.method("GET").path("/hello")).respond_with(200, "hi");
     const double many = throughput(server.port(), "/hello", 2, per_thread);
     const std::string label = std::to_string(count) + " stubs, GET /hello";
-    row(label.c_str(), fixed(many, 0) + " req/s", fixed(many / one) + "x of 1 stub", count == 10000 ? ">= 0.5x" : ">= 0.3x");
+    row(label.c_str(), fixed(many, 0) + " req/s", fixed(many / one) + "x of 1 stub",
+        count == 10000 ? ">= 0.5x" : ">= 0.3x");
     const std::string mount_label = "mount " + std::to_string(count) + " stubs";
     row(mount_label.c_str(), fixed(mount * 1000, 0) + " ms", "-", count == 100000 ? "< 1000 ms" : "-");
   }
@@ -269,8 +275,8 @@ int main(int argc, char** argv) {
     (void)throughput(server.port(), "/j", 2, requests / 2);
     const long after = resident_kib();
     const double per_request = (after - before) * 1024.0 / std::max<std::size_t>(1, server.requests().size());
-    row("memory per journaled request", fixed(per_request, 0) + " bytes (" + std::to_string(server.requests().size()) + " requests)",
-        "-", "reported");
+    row("memory per journaled request",
+        fixed(per_request, 0) + " bytes (" + std::to_string(server.requests().size()) + " requests)", "-", "reported");
   }
   return 0;
 }

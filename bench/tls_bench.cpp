@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
     start_ms[tls] = seconds_since(start) * 1000 / kStarts;
   }
   MockServer plain(options_for(false)), secure(options_for(true));
-  for (MockServer* server : {&plain, &secure}) server->when_requested_with(Request{}.path("/ping")).respond_with(200, "pong");
+  for (MockServer* server : {&plain, &secure})
+    server->when_requested_with(Request{}.path("/ping")).respond_with(200, "pong");
   // Alternating rounds, so drift of the machine falls on both alike.
   double connections[2] = {0, 0}, keep_alive[2] = {0, 0}, tunnels[2] = {0, 0};
   for (int round = 0; round < 3; ++round) {
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
   std::printf("| figure | HTTPS | through a tunnel | tunnel / HTTPS |\n| --- | --- | --- | --- |\n");
   std::printf("| new connections per second (CONNECT + handshake each) | %.0f | %.0f | %.2fx |\n", connections[1] / 3,
               tunnels[0] / 3, tunnels[0] / connections[1]);
-  std::printf("| keep-alive requests per second (one tunnel) | %.0f | %.0f | %.2fx |\n", keep_alive[1] / 3, tunnels[1] / 3,
-              tunnels[1] / keep_alive[1]);
+  std::printf("| keep-alive requests per second (one tunnel) | %.0f | %.0f | %.2fx |\n", keep_alive[1] / 3,
+              tunnels[1] / 3, tunnels[1] / keep_alive[1]);
   return 0;
 }

@@ -3,7 +3,6 @@
 
 #include <mockhttp/replay_case.hpp>
 
-
 MOCKHTTP_FUZZ_TARGET(case) {
   const auto parsed = mockhttp::fuzz::json_of(data, size);
   if (!parsed) return 0;

@@ -4,7 +4,6 @@
 
 #include <mockhttp/criteria.hpp>
 
-
 MOCKHTTP_FUZZ_TARGET(criteria) {
   const std::string text = mockhttp::fuzz::text_of(data, size);
   const auto parsed = mockhttp::fuzz::json_of(data, size);

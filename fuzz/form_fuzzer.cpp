@@ -18,7 +18,9 @@ MOCKHTTP_FUZZ_TARGET(form) {
   mockhttp::fuzz::expecting_typed_errors([&] {
     using namespace mockhttp;
     const Criteria on_form = form({{"a", exists()}, {"b", contains({"x"})}});
-    const Criteria on_parts = multipart({{"file", MultipartPart{}.filename(ends_with(".png")).header("x-a", exists())
+    const Criteria on_parts = multipart({{"file", MultipartPart{}
+                                                      .filename(ends_with(".png"))
+                                                      .header("x-a", exists())
                                                       .body(as_json(key_values({{"id", gt(0)}})))},
                                          {"", MultipartPart{}.content_type(regex("^text/"))}});
     (void)on_form.evaluate(text).reason.size();

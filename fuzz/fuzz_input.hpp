@@ -44,8 +44,7 @@ template <typename Body>
 void expecting_typed_errors(Body&& body) {
   try {
     body();
-  } catch (const mockhttp::Error&) {
-  }
+  } catch (const mockhttp::Error&) {}
 }
 
 }  // namespace mockhttp::fuzz

@@ -3,7 +3,6 @@
 
 #include <mockhttp/replay_rule.hpp>
 
-
 MOCKHTTP_FUZZ_TARGET(rule) {
   const auto parsed = mockhttp::fuzz::json_of(data, size);
   if (!parsed) return 0;

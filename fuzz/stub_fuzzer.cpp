@@ -3,7 +3,6 @@
 
 #include <mockhttp/stub.hpp>
 
-
 MOCKHTTP_FUZZ_TARGET(stub) {
   const auto parsed = mockhttp::fuzz::json_of(data, size);
   if (!parsed) return 0;

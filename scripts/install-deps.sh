@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libssl-dev
   libvalijson-dev libyaml-cpp-dev chromium
   python3 python3-jsonschema
-  clang libclang-rt-14-dev libc++-dev libc++abi-dev
+  clang libclang-rt-14-dev libc++-dev libc++abi-dev clang-format
   # The libc++ variant rebuilds a few of the above from Debian's sources (and RE2's tables).
   dpkg-dev googletest unicode-data python3-six perl
   # scripts/test.sh compiles through it: a second run rebuilds only what changed.

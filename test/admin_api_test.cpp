@@ -70,9 +70,11 @@ TEST_F(AdminApi, TheUnscopedFlowOfTheSeed) {
   EXPECT_EQ(json_of(confirmed), (Json{{"result", true}, {"matching_requests", 1}}));
   // times: a bare integer (exact), or criteria.
   EXPECT_EQ(json_of(call("POST", "/__mock__/assert", R"({"path": "/payment", "times": 1})"))["result"], true);
-  EXPECT_EQ(json_of(call("POST", "/__mock__/assert",
-                         R"({"path": "/payment", "times": {"$between": {"lower": 1, "upper": 3, "is_inclusive": true}}})"))["result"],
-            true);
+  EXPECT_EQ(
+      json_of(call(
+          "POST", "/__mock__/assert",
+          R"({"path": "/payment", "times": {"$between": {"lower": 1, "upper": 3, "is_inclusive": true}}})"))["result"],
+      true);
   const Json failed = json_of(call("POST", "/__mock__/assert", R"({"path": "/payment", "times": 2})"));
   EXPECT_EQ(failed["result"], false);
   EXPECT_NE(failed["report"].get<std::string>().find("1 of 1 journaled request(s) matched"), std::string::npos);
@@ -99,9 +101,11 @@ TEST_F(AdminApi, StubsAreListedAndDeletedById) {
 }
 
 TEST_F(AdminApi, StubsMadeOverHttpAreTheSameObjectsAsInCpp) {
-  const std::string id = json_of(call("POST", "/__mock__/stubs",
-                                      R"({"request": {"path": "/x"}, "action": {"response": {"status_code": 201, "headers": {}, "body": "made"}},
-                                          "max_calls": 2, "chaos": {"latency": {"base_ms": 1, "jitter_ms": 0}}})"))["stub_id"];
+  const std::string id = json_of(
+      call("POST", "/__mock__/stubs",
+           R"({"request": {"path": "/x"}, "action": {"response": {"status_code": 201, "headers": {}, "body": "made"}},
+                                          "max_calls": 2, "chaos": {"latency": {"base_ms": 1, "jitter_ms": 0}}})"))
+      ["stub_id"];
   const auto stubs = server.stubs();
   ASSERT_EQ(stubs.size(), 1u);
   EXPECT_EQ(stubs[0].id, id);
@@ -115,36 +119,50 @@ TEST_F(AdminApi, StubsMadeOverHttpAreTheSameObjectsAsInCpp) {
 
 TEST_F(AdminApi, EveryInvalidStubIsA422NamingTheFieldAndNothingIsCreated) {
   const std::string ok_action = R"("action": {"response": {"status_code": 200, "headers": {}, "body": "x"}})";
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {"response": {"status_code": 200, "headers": {}, "body": "x", "template_body": "y"}}})"),
-                 "/action/response", "Exactly one of body or template_body must be provided");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {"response": {"status_code": 200, "headers": {}}}})"),
+  expect_invalid(
+      call(
+          "POST", "/__mock__/stubs",
+          R"({"request": {}, "action": {"response": {"status_code": 200, "headers": {}, "body": "x", "template_body": "y"}}})"),
+      "/action/response", "Exactly one of body or template_body must be provided");
+  expect_invalid(call("POST", "/__mock__/stubs",
+                      R"({"request": {}, "action": {"response": {"status_code": 200, "headers": {}}}})"),
                  "/action/response", "Exactly one of body or template_body");
   expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {}})"), "/action",
                  "Exactly one of response, proxy or sse");
-  expect_invalid(call("POST", "/__mock__/stubs",
-                      R"({"request": {}, "action": {"response": {"status_code": 200, "body": "x"}, "sse": {"events": [{"data": "d"}]}}})"),
-                 "/action", "Exactly one of response, proxy or sse");
+  expect_invalid(
+      call(
+          "POST", "/__mock__/stubs",
+          R"({"request": {}, "action": {"response": {"status_code": 200, "body": "x"}, "sse": {"events": [{"data": "d"}]}}})"),
+      "/action", "Exactly one of response, proxy or sse");
   expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {"sse": {"events": []}}})"),
                  "/action/sse/events", "non-empty");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "chaos": {"latency": {"base_ms": -1}}})"),
+  expect_invalid(call("POST", "/__mock__/stubs",
+                      R"({"request": {}, )" + ok_action + R"(, "chaos": {"latency": {"base_ms": -1}}})"),
                  "/chaos/latency/base_ms", ">= 0");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "chaos": {"faults": {"connection_drop": {"probability": 1.5}}}})"),
-                 "/chaos/faults/connection_drop/probability", "[0, 1]");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "chaos": {"connection_drop": {"probability": 1}}})"),
+  expect_invalid(
+      call("POST", "/__mock__/stubs",
+           R"({"request": {}, )" + ok_action + R"(, "chaos": {"faults": {"connection_drop": {"probability": 1.5}}}})"),
+      "/chaos/faults/connection_drop/probability", "[0, 1]");
+  expect_invalid(call("POST", "/__mock__/stubs",
+                      R"({"request": {}, )" + ok_action + R"(, "chaos": {"connection_drop": {"probability": 1}}})"),
                  "/chaos/connection_drop", "chaos.faults.connection_drop");
   expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {"path": 3}, )" + ok_action + "}"), "/request/path",
                  "path must be a string pattern or a criteria object");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {"headers": {"a": {"$gt": {"valu": 1}}}}, )" + ok_action + "}"),
-                 "/request/headers/a/$gt", "needs \"value\"");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {"body": {"$regex": {"pattern": "(a"}}}, )" + ok_action + "}"),
-                 "/request/body/$regex/pattern", "RE2 cannot compile");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {"response": {"status_code": "200", "body": "x"}}})"),
+  expect_invalid(
+      call("POST", "/__mock__/stubs", R"({"request": {"headers": {"a": {"$gt": {"valu": 1}}}}, )" + ok_action + "}"),
+      "/request/headers/a/$gt", "needs \"value\"");
+  expect_invalid(
+      call("POST", "/__mock__/stubs", R"({"request": {"body": {"$regex": {"pattern": "(a"}}}, )" + ok_action + "}"),
+      "/request/body/$regex/pattern", "RE2 cannot compile");
+  expect_invalid(call("POST", "/__mock__/stubs",
+                      R"({"request": {}, "action": {"response": {"status_code": "200", "body": "x"}}})"),
                  "/action/response/status_code", "must be an integer");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "max_calls": -1})"), "/max_calls", ">= 0");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "priority": 3})"), "/priority",
-                 "unknown field \"priority\"");
-  expect_invalid(call("POST", "/__mock__/stubs", R"({"action": {"response": {"status_code": 200, "body": "x"}}})"), "/request",
-                 "request is required");
+  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "max_calls": -1})"),
+                 "/max_calls", ">= 0");
+  expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, )" + ok_action + R"(, "priority": 3})"),
+                 "/priority", "unknown field \"priority\"");
+  expect_invalid(call("POST", "/__mock__/stubs", R"({"action": {"response": {"status_code": 200, "body": "x"}}})"),
+                 "/request", "request is required");
   expect_invalid(call("POST", "/__mock__/stubs", R"({"request": {}, "action": {"proxy": {"url": "ftp://x"}}})"),
                  "/action/proxy/url", "http://");
   expect_invalid(call("POST", "/__mock__/stubs", R"([1, 2])"), "", "must be an object");
@@ -155,7 +173,8 @@ TEST_F(AdminApi, EveryInvalidStubIsA422NamingTheFieldAndNothingIsCreated) {
 }
 
 TEST_F(AdminApi, AStubIdOfYourChoosingIsKeptAndADuplicateIsA409) {
-  const std::string stub = R"({"id": "greeting", "request": {"path": "/hi"}, "action": {"response": {"status_code": 200, "body": "hi"}}})";
+  const std::string stub =
+      R"({"id": "greeting", "request": {"path": "/hi"}, "action": {"response": {"status_code": 200, "body": "hi"}}})";
   EXPECT_EQ(json_of(call("POST", "/__mock__/stubs", stub))["stub_id"], "greeting");
   const auto duplicate = call("POST", "/__mock__/stubs", stub);
   EXPECT_EQ(duplicate.status, 409);
@@ -191,7 +210,8 @@ TEST_F(AdminApi, TheScopedFlowOfTheSeed) {
 
   EXPECT_EQ(call("POST", "/payment", R"({"amount": 42})", scoped).status, 200);
   EXPECT_EQ(call("POST", "/payment", R"({"amount": 42})").status, 404) << "the stub is the scope's";
-  EXPECT_EQ(json_of(call("POST", "/__mock__/assert", R"({"path": "/payment", "method": "POST"})", scoped))["result"], true);
+  EXPECT_EQ(json_of(call("POST", "/__mock__/assert", R"({"path": "/payment", "method": "POST"})", scoped))["result"],
+            true);
 
   // Listings from a scope: the scope's first, then the global ones.
   server.when_requested_with(Request{}.path("/global")).respond_with(200);
@@ -257,7 +277,8 @@ TEST_F(AdminApi, TheJournalIsListedClearedAndResetOverHttp) {
 
 TEST_F(AdminApi, InvalidAssertionsAreA422) {
   expect_invalid(call("POST", "/__mock__/assert", R"({"path": "/x", "times": -1})"), "/times", ">= 0");
-  expect_invalid(call("POST", "/__mock__/assert", R"({"path": "/x", "times": [1]})"), "/times", "whole number or a criteria");
+  expect_invalid(call("POST", "/__mock__/assert", R"({"path": "/x", "times": [1]})"), "/times",
+                 "whole number or a criteria");
   expect_invalid(call("POST", "/__mock__/assert", R"({"path": "/x", "times": {"$gt": 1}})"), "/times/$gt", "");
   expect_invalid(call("POST", "/__mock__/assert", R"({"bogus": 1})"), "/bogus", "unknown request field");
 }

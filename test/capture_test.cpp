@@ -62,11 +62,11 @@ TEST(Capture, ACaptureWritesACaseThatReplaysTheSameAnswersWithTheUpstreamStopped
     options.control_surfaces = {softprobe_api()};
     MockServer proxy(options);
     ReplaySession session = proxy.start_session(ReplayMode::capture);
-    session.add_rule(ReplayRule::from_json({{"id", "redact-auth"},
-                                            {"priority", 10000},
-                                            {"when", {{"direction", "outbound"}}},
-                                            {"then", {{"action", "capture_only"},
-                                                      {"captureOnly", {{"redactHeaders", {"authorization"}}}}}}}));
+    session.add_rule(ReplayRule::from_json(
+        {{"id", "redact-auth"},
+         {"priority", 10000},
+         {"when", {{"direction", "outbound"}}},
+         {"then", {{"action", "capture_only"}, {"captureOnly", {{"redactHeaders", {"authorization"}}}}}}}));
     live = run_the_app(upstream_port, proxy, session);
     ASSERT_EQ(live.size(), 2u);
     EXPECT_EQ(live[0].status, 200) << live[0].body;
@@ -105,8 +105,9 @@ TEST(Capture, ACaptureWritesACaseThatReplaysTheSameAnswersWithTheUpstreamStopped
   ReplaySession session = replay.start_session(ReplayMode::replay);
   session.load_case_from_file(path);
   for (const auto& exchange : loaded.exchanges()) {
-    session.mock_outbound(CasePredicate::outbound().with_method(exchange.request.method).with_path(exchange.request.path),
-                          exchange.response);
+    session.mock_outbound(
+        CasePredicate::outbound().with_method(exchange.request.method).with_path(exchange.request.path),
+        exchange.response);
   }
   session.set_policy(ReplayPolicy::strict());
   const std::vector<Answer> replayed = run_the_app(upstream_port, replay, session);
@@ -135,11 +136,17 @@ TEST(Capture, AReplaySessionRecordsNothing) {
 
 TEST(Capture, CaptureOnlyRedactionIsReadAndWrittenBackAndCheckedAsTheWireWould) {
   const ReplayRule rule = ReplayRule::from_json(
-      {{"when", Json::object()}, {"then", {{"action", "capture_only"}, {"captureOnly", {{"redactHeaders", {"authorization", "x-api-key"}}}}}}});
+      {{"when", Json::object()},
+       {"then", {{"action", "capture_only"}, {"captureOnly", {{"redactHeaders", {"authorization", "x-api-key"}}}}}}});
   EXPECT_EQ(rule.redact_headers, (std::vector<std::string>{"authorization", "x-api-key"}));
   EXPECT_EQ(ReplayRule::from_json(rule.to_json()).redact_headers, rule.redact_headers);
-  EXPECT_THROW(ReplayRule::from_json({{"when", Json::object()}, {"then", {{"action", "capture_only"}, {"captureOnly", {{"redactHeaders", "authorization"}}}}}}), RuleError);
-  EXPECT_THROW(ReplayRule::from_json({{"when", Json::object()}, {"then", {{"action", "mock"}, {"captureOnly", Json::object()}}}}), RuleError);
+  EXPECT_THROW(ReplayRule::from_json(
+                   {{"when", Json::object()},
+                    {"then", {{"action", "capture_only"}, {"captureOnly", {{"redactHeaders", "authorization"}}}}}}),
+               RuleError);
+  EXPECT_THROW(ReplayRule::from_json(
+                   {{"when", Json::object()}, {"then", {{"action", "mock"}, {"captureOnly", Json::object()}}}}),
+               RuleError);
 }
 
 }  // namespace capture

@@ -75,7 +75,10 @@ TEST(ChaosLatency, TheSameSeedReplaysTheSameDelaysAndDrops) {
   const auto run = [](std::uint64_t seed) {
     MockServer server;
     server.set_seed(seed);
-    server.when_requested_with(Request{}.path("/x")).with_latency(0, 5).with_connection_drop(0.5).respond_with(200, "body");
+    server.when_requested_with(Request{}.path("/x"))
+        .with_latency(0, 5)
+        .with_connection_drop(0.5)
+        .respond_with(200, "body");
     for (int i = 0; i < 30; ++i) curl_request("GET", server.url() + "/x");
     std::vector<std::pair<std::int64_t, bool>> draws;
     for (const auto& r : server.requests()) draws.emplace_back(r.chaos->delay.count(), r.chaos->fault.has_value());
@@ -157,8 +160,9 @@ class ChaosFaults : public ::testing::Test {
  protected:
   MockServer server;
   void stub_fault(const std::string& path, FaultKind kind) {
-    server.when_requested_with(Request{}.path(path)).with_fault(kind).respond_with(200, std::string(4096, 'b'),
-                                                                               {{"Content-Type", "text/plain"}});
+    server.when_requested_with(Request{}.path(path))
+        .with_fault(kind)
+        .respond_with(200, std::string(4096, 'b'), {{"Content-Type", "text/plain"}});
   }
   httplib::Result httplib_get(const std::string& path) {
     httplib::Client client(server.host(), server.port());
@@ -168,7 +172,8 @@ class ChaosFaults : public ::testing::Test {
 };
 
 TEST_F(ChaosFaults, ConnectionDropCutsTheBodyShort) {
-  server.when_requested_with(Request{}.path("/drop")).with_connection_drop(1.0)
+  server.when_requested_with(Request{}.path("/drop"))
+      .with_connection_drop(1.0)
       .respond_with(200, std::string(1000, 'd'), {{"Content-Type", "text/plain"}});
   const auto res = curl_request("GET", server.url() + "/drop");
   EXPECT_EQ(res.code, CURLE_PARTIAL_FILE) << curl_easy_strerror(res.code);
@@ -305,7 +310,9 @@ TEST(ChaosModel, DurationsAreChronoAndTheWireKeepsItsNames) {
 
   MockServer server;
   server.set_seed(1);
-  (void)server.when_requested_with(Request{}.path("/slow")).with_latency(std::chrono::milliseconds(5)).respond_with(200);
+  (void)server.when_requested_with(Request{}.path("/slow"))
+      .with_latency(std::chrono::milliseconds(5))
+      .respond_with(200);
   ASSERT_EQ(curl_request("GET", server.url() + "/slow").status, 200);
   const std::vector<RecordedRequest> requests = server.requests();
   ASSERT_TRUE(requests.at(0).chaos.has_value());

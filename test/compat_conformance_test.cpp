@@ -21,9 +21,9 @@ std::string compat_file(const std::string& relative) {
   return root + "/" + relative;
 }
 
-#define MOCKHTTP_REQUIRE_COMPAT(path)                                                          \
-  if ((path).empty()) GTEST_SKIP() << "the peers' compat files are not here (MOCKHTTP_COMPAT_DIR=\"" \
-                                   << MOCKHTTP_COMPAT_DIR << "\")"
+#define MOCKHTTP_REQUIRE_COMPAT(path) \
+  if ((path).empty())                 \
+  GTEST_SKIP() << "the peers' compat files are not here (MOCKHTTP_COMPAT_DIR=\"" << MOCKHTTP_COMPAT_DIR << "\")"
 
 TEST(Compat, EverySoftprobeCaseFileLoads) {
   const std::string folder = compat_file("softprobe/cases");
@@ -31,7 +31,8 @@ TEST(Compat, EverySoftprobeCaseFileLoads) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > 10 && name.compare(name.size() - 10, 10, ".case.json") == 0) files.push_back(entry.path().string());
+    if (name.size() > 10 && name.compare(name.size() - 10, 10, ".case.json") == 0)
+      files.push_back(entry.path().string());
   }
   ASSERT_FALSE(files.empty());
   for (const auto& file : files) {
@@ -53,13 +54,15 @@ TEST(Compat, SoftprobesEnvoyCaptureReplaysThroughASession) {
   const auto outbound = session.find_all_in_case(outbound_calls);
   ASSERT_FALSE(outbound.empty());
   const CapturedExchange& hit = outbound.front();
-  for (const auto& [name, value] : hit.request.headers) EXPECT_NE(name.front(), ':') << "pseudo-headers are not headers";
+  for (const auto& [name, value] : hit.request.headers)
+    EXPECT_NE(name.front(), ':') << "pseudo-headers are not headers";
   CasePredicate when;
   when.host = hit.request.host;
   when.path = hit.request.path;
   session.mock_outbound(when, hit.response);
-  const auto answer = test::curl_request("GET", server.url() + hit.request.path, "",
-                                         {"Host: " + hit.request.host, std::string(ReplaySession::kHeader) + ": " + session.id()});
+  const auto answer =
+      test::curl_request("GET", server.url() + hit.request.path, "",
+                         {"Host: " + hit.request.host, std::string(ReplaySession::kHeader) + ": " + session.id()});
   EXPECT_EQ(answer.status, hit.response.status);
   EXPECT_EQ(answer.body, hit.response.body);
 }

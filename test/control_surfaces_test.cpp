@@ -15,12 +15,13 @@ namespace control_surfaces {
 
 TEST(ControlSurfaces, ByDefaultTheirPathsAreTheStubs) {
   MockServer server;
-  server.when_requested_with(Request{}.method("POST").path("/v1/sessions")).respond_with_json(201, {{"id", "user-session"}});
+  server.when_requested_with(Request{}.method("POST").path("/v1/sessions"))
+      .respond_with_json(201, {{"id", "user-session"}});
   server.when_requested_with(Request{}.path(regex("^/__admin__"))).respond_with(200, "my admin page");
   server.when_requested_with(Request{}.path("/__mock__/stubs")).respond_with(200, "my stubs");
 
-  const auto session = curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})",
-                                    {"Content-Type: application/json"});
+  const auto session =
+      curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})", {"Content-Type: application/json"});
   EXPECT_EQ(session.status, 201);
   EXPECT_EQ(Json::parse(session.body), (Json{{"id", "user-session"}}));
   const auto admin = curl_request("GET", server.url() + "/__admin__");
@@ -48,8 +49,10 @@ TEST(ControlSurfaces, AStubOnHealthOrMetaWinsOverSoftprobesRuntimeEndpoints) {
   EXPECT_NE(runtime.body.find("http-control-api@v1"), std::string::npos) << runtime.body;
   EXPECT_TRUE(server.requests().empty()) << "a control call is not journaled";
 
-  const StubRef health = server.when_requested_with(Request{}.method("GET").path("/health")).respond_with(200, "stubbed health");
-  const StubRef meta = server.when_requested_with(Request{}.path("/v1/meta")).respond_with_json(200, {{"version", "mine"}});
+  const StubRef health =
+      server.when_requested_with(Request{}.method("GET").path("/health")).respond_with(200, "stubbed health");
+  const StubRef meta =
+      server.when_requested_with(Request{}.path("/v1/meta")).respond_with_json(200, {{"version", "mine"}});
   EXPECT_EQ(curl_request("GET", server.url() + "/health").body, "stubbed health");
   EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/v1/meta").body), (Json{{"version", "mine"}}));
   EXPECT_EQ(health.calls(), 1);
@@ -76,8 +79,8 @@ TEST(ControlSurfaces, AllOfThemAsMockhttpServeRunsThem) {
   MockServer server(options);
   EXPECT_EQ(curl_request("GET", server.url() + "/__mock__").status, 200);
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__").status, 200);
-  const auto created = curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})",
-                                    {"Content-Type: application/json"});
+  const auto created =
+      curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})", {"Content-Type: application/json"});
   EXPECT_EQ(created.status, 200) << created.body;
   EXPECT_TRUE(Json::parse(created.body).contains("sessionId")) << created.body;
   std::vector<std::string> names;
@@ -97,7 +100,8 @@ TEST(ControlSurfaces, ASurfaceNotMadeByTheControlLibraryIsRefusedAtStart) {
     MockServer server(options);
     FAIL() << "started";
   } catch (const ServerError& e) {
-    EXPECT_NE(std::string(e.what()).find("'home_made' is not a surface made by mockhttp/control.hpp"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("'home_made' is not a surface made by mockhttp/control.hpp"),
+              std::string::npos)
         << e.what();
   }
 }

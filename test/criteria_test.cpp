@@ -55,16 +55,21 @@ INSTANTIATE_TEST_SUITE_P(
         OperatorCase{"gte", gte(3), Json::parse(R"({"$gte":{"value":3}})"), 3, 2},
         OperatorCase{"lt", lt(3), Json::parse(R"({"$lt":{"value":3}})"), 2.5, 3},
         OperatorCase{"lte", lte("m"), Json::parse(R"({"$lte":{"value":"m"}})"), "apple", "zebra"},
-        OperatorCase{"between", between(1, 3), Json::parse(R"({"$between":{"lower":1,"upper":3,"is_inclusive":true}})"), 3, 4},
+        OperatorCase{"between", between(1, 3), Json::parse(R"({"$between":{"lower":1,"upper":3,"is_inclusive":true}})"),
+                     3, 4},
         OperatorCase{"between_exclusive", between(1, 3, false),
                      Json::parse(R"({"$between":{"lower":1,"upper":3,"is_inclusive":false}})"), 2, 3},
-        OperatorCase{"and", gt(1) && lt(5), Json::parse(R"({"$and":{"items":[{"$gt":{"value":1}},{"$lt":{"value":5}}]}})"), 3, 5},
-        OperatorCase{"or", gt(10) || eq(7), Json::parse(R"({"$or":{"items":[{"$gt":{"value":10}},{"$eq":{"value":7}}]}})"), 7, 8},
-        OperatorCase{"xor", gt(1) ^ lt(5), Json::parse(R"({"$xor":{"left":{"$gt":{"value":1}},"right":{"$lt":{"value":5}}}})"), 6, 3},
+        OperatorCase{"and", gt(1) && lt(5),
+                     Json::parse(R"({"$and":{"items":[{"$gt":{"value":1}},{"$lt":{"value":5}}]}})"), 3, 5},
+        OperatorCase{"or", gt(10) || eq(7),
+                     Json::parse(R"({"$or":{"items":[{"$gt":{"value":10}},{"$eq":{"value":7}}]}})"), 7, 8},
+        OperatorCase{"xor", gt(1) ^ lt(5),
+                     Json::parse(R"({"$xor":{"left":{"$gt":{"value":1}},"right":{"$lt":{"value":5}}}})"), 6, 3},
         OperatorCase{"not", !eq(3), Json::parse(R"({"$not":{"value":{"$eq":{"value":3}}}})"), 4, 3},
-        OperatorCase{"json", as_json(key_values({{"a", gt(0)}})),
-                     Json::parse(R"({"$json":{"inner_criteria":{"$key_values":{"key_values":{"a":{"$gt":{"value":0}}}}}}})"),
-                     R"({"a": 1, "b": 2})", R"({"a": 0})"},
+        OperatorCase{
+            "json", as_json(key_values({{"a", gt(0)}})),
+            Json::parse(R"({"$json":{"inner_criteria":{"$key_values":{"key_values":{"a":{"$gt":{"value":0}}}}}}})"),
+            R"({"a": 1, "b": 2})", R"({"a": 0})"},
         OperatorCase{"contains", contains({1, gt(2)}),
                      Json::parse(R"({"$contains":{"items":[{"$eq":{"value":1}},{"$gt":{"value":2}}]}})"),
                      Json::array({5, 1}), Json::array({1, 2})},
@@ -78,11 +83,12 @@ INSTANTIATE_TEST_SUITE_P(
                      Json::parse(R"({"$key_values":{"key_values":{"a":{"$eq":{"value":1}}}}})"),
                      Json{{"a", 1}, {"b", 2}}, Json{{"a", 2}}},
         OperatorCase{"exact_key_values", exact_key_values({{"a", 1}}),
-                     Json::parse(R"({"$exact_key_values":{"key_values":{"a":{"$eq":{"value":1}}}}})"),
-                     Json{{"a", 1}}, Json{{"a", 1}, {"b", 2}}},
+                     Json::parse(R"({"$exact_key_values":{"key_values":{"a":{"$eq":{"value":1}}}}})"), Json{{"a", 1}},
+                     Json{{"a", 1}, {"b", 2}}},
         OperatorCase{"even", even(), Json::parse(R"({"$even":{}})"), 4, 3},
         OperatorCase{"odd", odd(), Json::parse(R"({"$odd":{}})"), -3, 4},
-        OperatorCase{"ignore_case", ignore_case("AbC"), Json::parse(R"({"$ignore_case":{"value":"AbC"}})"), "aBc", "abd"}),
+        OperatorCase{"ignore_case", ignore_case("AbC"), Json::parse(R"({"$ignore_case":{"value":"AbC"}})"), "aBc",
+                     "abd"}),
     [](const ::testing::TestParamInfo<OperatorCase>& info) { return std::string(info.param.name); });
 
 TEST(CriteriaAffixes, StartsWithEndsWithAndExistsAreCriteriaOnTheWireToo) {
@@ -111,10 +117,10 @@ TEST(Equality, AnObjectLiteralHoldingCriteriaBehavesAsItsRoundTrip) {
   const Json literal = {{"a", gt(2).to_json()}, {"b", "x"}, {"list", {1, ends_with(".com").to_json()}}};
   const Criteria c(literal);
   const Criteria back = Criteria::from_json(c.to_json());
-  for (const Json& subject : {Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.com"}}},
-                              Json{{"a", 1}, {"b", "x"}, {"list", {1, "x.com"}}},
-                              Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.org"}}},
-                              Json{{"a", {{"$gt", {{"value", 2}}}}}, {"b", "x"}, {"list", {1, "x.com"}}}}) {
+  for (const Json& subject :
+       {Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.com"}}}, Json{{"a", 1}, {"b", "x"}, {"list", {1, "x.com"}}},
+        Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.org"}}},
+        Json{{"a", {{"$gt", {{"value", 2}}}}}, {"b", "x"}, {"list", {1, "x.com"}}}}) {
     EXPECT_EQ(c.matches(subject), back.matches(subject)) << subject;
   }
   EXPECT_TRUE(c.matches(Json{{"a", 5}, {"b", "x"}, {"list", {1, "x.com"}}}));
@@ -124,9 +130,9 @@ TEST(Equality, AnObjectLiteralHoldingCriteriaBehavesAsItsRoundTrip) {
 }
 
 TEST(Equality, FollowsPythonWhereItIsSemanticsAndNotWhereItIsAnAccident) {
-  EXPECT_TRUE(eq(1).matches(1.0));             // 1 == 1.0
-  EXPECT_FALSE(eq(1).matches(true));           // true == 1 is not copied
-  EXPECT_FALSE(eq("1").matches(1));            // query values are strings
+  EXPECT_TRUE(eq(1).matches(1.0));    // 1 == 1.0
+  EXPECT_FALSE(eq(1).matches(true));  // true == 1 is not copied
+  EXPECT_FALSE(eq("1").matches(1));   // query values are strings
   EXPECT_TRUE(eq(Json{{"a", {1, 2}}}).matches(Json{{"a", {1, 2}}}));
   EXPECT_FALSE(eq(Json{{"a", 1}}).matches(Json{{"a", 1}, {"b", 2}}));  // plain objects are exact
 }
@@ -159,8 +165,8 @@ TEST(Json, ParsesStringSubjectsAndExplainsInvalidJson) {
   const MatchResult not_a_string = as_json(eq(1)).evaluate(5);
   EXPECT_NE(not_a_string.reason.find("$json applies to a string"), std::string::npos);
   // Criteria nested in a plain object compare element-wise with the same key set.
-  const Criteria nested = Criteria::from_json(
-      Json::parse(R"({"$json":{"inner_criteria":{"a":{"$gt":{"value":2}},"b":"x"}}})"));
+  const Criteria nested =
+      Criteria::from_json(Json::parse(R"({"$json":{"inner_criteria":{"a":{"$gt":{"value":2}},"b":"x"}}})"));
   EXPECT_TRUE(nested.matches(R"({"a":5,"b":"x"})"));
   EXPECT_FALSE(nested.matches(R"({"a":1,"b":"x"})"));
   EXPECT_FALSE(nested.matches(R"({"a":5,"b":"x","c":0})"));

@@ -47,7 +47,8 @@ TEST(Expectation, AnUnmetCountIsReportedWhenTheServerEndsWithTheMountingLineAndC
   EXPECT_EQ(failure.mounted_at.line, line);
   EXPECT_STREQ(failure.mounted_at.file, __FILE__);
   EXPECT_TRUE(mentions(failure.report, "to answer exactly 2 call(s); it answered 1")) << failure.report;
-  EXPECT_TRUE(mentions(failure.report, "mounted at " + std::string(__FILE__) + ":" + std::to_string(line))) << failure.report;
+  EXPECT_TRUE(mentions(failure.report, "mounted at " + std::string(__FILE__) + ":" + std::to_string(line)))
+      << failure.report;
   EXPECT_TRUE(mentions(failure.report, "Closest requests that did not match")) << failure.report;
   EXPECT_TRUE(mentions(failure.report, "GET /charge")) << failure.report;
 }
@@ -88,8 +89,7 @@ TEST(Expectation, NotCheckedWhileTheStackUnwinds) {
     MockServer server;
     server.when_requested_with(Request{}.path("/x")).expect(1).respond_with(200);
     throw std::runtime_error("the test failed already");
-  } catch (const std::runtime_error&) {
-  }
+  } catch (const std::runtime_error&) {}
   EXPECT_TRUE(captured.failures.empty());
 }
 
@@ -238,7 +238,9 @@ TEST(ExpectationWire, VerifyOverTheAdminApi) {
   const Json stub = {{"request", {{"path", "/charge"}}},
                      {"expect", 2},
                      {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
-  ASSERT_EQ(curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"}).status, 200);
+  ASSERT_EQ(
+      curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"}).status,
+      200);
   (void)curl_request("GET", server.url() + "/charge");
   Json verdict = Json::parse(curl_request("POST", server.url() + "/__mock__/verify").body);
   EXPECT_EQ(verdict["result"], false);
@@ -247,9 +249,12 @@ TEST(ExpectationWire, VerifyOverTheAdminApi) {
   verdict = Json::parse(curl_request("POST", server.url() + "/__mock__/verify").body);
   EXPECT_EQ(verdict["result"], true) << verdict;
   EXPECT_EQ(verdict["expectations_held"], 1);
-  const Json bad = {{"request", Json::object()}, {"expect", {{"$bogus", Json::object()}}},
+  const Json bad = {{"request", Json::object()},
+                    {"expect", {{"$bogus", Json::object()}}},
                     {"action", {{"response", {{"status_code", 200}, {"body", ""}}}}}};
-  EXPECT_EQ(curl_request("POST", server.url() + "/__mock__/stubs", bad.dump(), {"Content-Type: application/json"}).status, 422);
+  EXPECT_EQ(
+      curl_request("POST", server.url() + "/__mock__/stubs", bad.dump(), {"Content-Type: application/json"}).status,
+      422);
 }
 
 }  // namespace

@@ -19,31 +19,36 @@ bool has_text(const std::string& text, const std::string& part) { return text.fi
 
 const std::string kBoundary = "----mockhttp7d1";
 std::string multipart_body() {
-  return "--" + kBoundary + "\r\n"
+  return "--" + kBoundary +
+         "\r\n"
          "Content-Disposition: form-data; name=\"metadata\"\r\n"
          "Content-Type: application/json\r\n\r\n"
          "{\"id\": 7, \"tags\": [\"a\"]}\r\n"
-         "--" + kBoundary + "\r\n"
+         "--" +
+         kBoundary +
+         "\r\n"
          "Content-Disposition: form-data; name=\"file\"; filename=\"cat.png\"\r\n"
          "Content-Type: image/png\r\n\r\n"
          "\x89PNG\r\n\x1a\n-binary-\r\n"
-         "--" + kBoundary + "--\r\n";
+         "--" +
+         kBoundary + "--\r\n";
 }
 std::vector<std::string> multipart_headers() { return {"Content-Type: multipart/form-data; boundary=" + kBoundary}; }
 
 TEST(FormCriteria, FieldsOfAnUrlencodedBodyMatchTheirCriteria) {
   MockServer server;
-  server.when_requested_with(Request{}.method("POST").path("/token")
-                                 .body(form({{"grant_type", "client_credentials"},
-                                             {"scope", starts_with("read ")},
-                                             {"tag", contains({"b"})}})))
+  server
+      .when_requested_with(Request{}.method("POST").path("/token").body(
+          form({{"grant_type", "client_credentials"}, {"scope", starts_with("read ")}, {"tag", contains({"b"})}})))
       .respond_with_json(200, {{"access_token", "t"}});
-  const auto ok = curl_request("POST", server.url() + "/token", "grant_type=client_credentials&scope=read+write&tag=a&tag=b&x=%C3%A9",
+  const auto ok = curl_request("POST", server.url() + "/token",
+                               "grant_type=client_credentials&scope=read+write&tag=a&tag=b&x=%C3%A9",
                                {"Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(ok.status, 200) << ok.body;
   const auto wrong = curl_request("POST", server.url() + "/token", "grant_type=password&scope=read+write&tag=b");
   ASSERT_EQ(wrong.status, 404);
-  EXPECT_TRUE(has_text(Json::parse(wrong.body)["report"].get<std::string>(), "form field \"grant_type\"")) << wrong.body;
+  EXPECT_TRUE(has_text(Json::parse(wrong.body)["report"].get<std::string>(), "form field \"grant_type\""))
+      << wrong.body;
 }
 
 // cpp-httplib refused form-urlencoded bodies over 8 KiB with a 413, so larger forms could not
@@ -68,13 +73,14 @@ TEST(FormCriteria, AJsonBodyIsNoFormAndTheReportSaysWhy) {
 
 TEST(MultipartCriteria, PartsMatchByNameFilenameContentTypeHeaderAndJsonBody) {
   MockServer server;
-  server.when_requested_with(
-            Request{}.method("POST").path("/upload")
-                .body(multipart({{"metadata", MultipartPart{}.content_type("application/json")
-                                                  .body(as_json(key_values({{"id", 7}})))},
-                                 {"file", MultipartPart{}.filename(ends_with(".png")).content_type("image/png")
-                                              .header("Content-Disposition", regex("form-data"))
-                                              .body(starts_with("\x89PNG"))}})))
+  server
+      .when_requested_with(Request{}.method("POST").path("/upload").body(multipart(
+          {{"metadata", MultipartPart{}.content_type("application/json").body(as_json(key_values({{"id", 7}})))},
+           {"file", MultipartPart{}
+                        .filename(ends_with(".png"))
+                        .content_type("image/png")
+                        .header("Content-Disposition", regex("form-data"))
+                        .body(starts_with("\x89PNG"))}})))
       .respond_with(201, "stored");
   const auto res = curl_request("POST", server.url() + "/upload", multipart_body(), multipart_headers());
   EXPECT_EQ(res.status, 201) << res.body;
@@ -86,9 +92,12 @@ TEST(MultipartCriteria, PartsMatchByNameFilenameContentTypeHeaderAndJsonBody) {
 
 TEST(MultipartCriteria, AMissingPartOrAWrongPartBodyIsANearMissWithTheReason) {
   MockServer server;
-  server.when_requested_with(Request{}.path("/upload").body(multipart({{"avatar", MultipartPart{}}}))).respond_with(201);
-  server.when_requested_with(Request{}.path("/upload2")
-                                 .body(multipart({{"metadata", MultipartPart{}.body(as_json(key_values({{"id", 8}})))}})))
+  server.when_requested_with(Request{}.path("/upload").body(multipart({{"avatar", MultipartPart{}}})))
+      .respond_with(201);
+  server
+      .when_requested_with(Request{}
+                               .path("/upload2")
+                               .body(multipart({{"metadata", MultipartPart{}.body(as_json(key_values({{"id", 8}})))}})))
       .respond_with(201);
   auto res = curl_request("POST", server.url() + "/upload", multipart_body(), multipart_headers());
   ASSERT_EQ(res.status, 404);
@@ -103,7 +112,8 @@ TEST(MultipartCriteria, APartNameThatIsNotUtf8IsANearMissNotA500) {
   MockServer server;
   server.when_requested_with(Request{}.path("/upload").body(multipart({{"file", MultipartPart{}}}))).respond_with(201);
   const std::string body = "--b\r\nContent-Disposition: form-data; name=\"\xff\xfe\"\r\n\r\nx\r\n--b--\r\n";
-  const auto res = curl_request("POST", server.url() + "/upload", body, {"Content-Type: multipart/form-data; boundary=b"});
+  const auto res =
+      curl_request("POST", server.url() + "/upload", body, {"Content-Type: multipart/form-data; boundary=b"});
   EXPECT_EQ(res.status, 404) << res.body;
   EXPECT_TRUE(has_text(res.body, R"(part \"file\" is missing)")) << res.body;
 }
@@ -126,11 +136,14 @@ TEST(FormCriteria, TheWireFormRoundTripsAndTheAdminApiTakesIt) {
     "request": {"path": "/upload",
                 "body": {"$multipart": {"parts": {"metadata": {"body": {"$json": {"inner_criteria": {"$key_values": {"key_values": {"id": 7}}}}}}}}}},
     "action": {"response": {"status_code": 201, "body": "ok"}}})");
-  ASSERT_EQ(curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"}).status, 200);
+  ASSERT_EQ(
+      curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"}).status,
+      200);
   EXPECT_EQ(curl_request("POST", server.url() + "/upload", multipart_body(), multipart_headers()).status, 201);
   const Json bad = Json::parse(R"({"request": {"body": {"$multipart": {"parts": {"f": {"name": "x"}}}}},
                                    "action": {"response": {"status_code": 201, "body": "ok"}}})");
-  const auto refused = curl_request("POST", server.url() + "/__mock__/stubs", bad.dump(), {"Content-Type: application/json"});
+  const auto refused =
+      curl_request("POST", server.url() + "/__mock__/stubs", bad.dump(), {"Content-Type: application/json"});
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_TRUE(has_text(refused.body, "/request/body/$multipart/parts/f/name")) << refused.body;
 }
@@ -160,7 +173,8 @@ TEST(MultipartReader, ReadsPartsAndRefusesBrokenFraming) {
   EXPECT_TRUE(has_text(why, "is not closed")) << why;
   EXPECT_FALSE(detail::parse_multipart("--b\r\nno colon here\r\n\r\nx\r\n--b--", why));
   EXPECT_TRUE(has_text(why, "header line without a name")) << why;
-  const auto quoted = detail::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"a;b\"; filename=\"q\\\"x\"\r\n\r\n\r\n--b--", why);
+  const auto quoted = detail::parse_multipart(
+      "--b\r\nContent-Disposition: form-data; name=\"a;b\"; filename=\"q\\\"x\"\r\n\r\n\r\n--b--", why);
   ASSERT_TRUE(quoted) << why;
   EXPECT_EQ((*quoted)[0].name, "a;b");
   EXPECT_EQ((*quoted)[0].filename, "q\"x");

@@ -47,9 +47,11 @@ TEST_F(GTestIntegration, VerificationPrintsItsReportWhenStreamed) {
 }
 
 TEST_F(GTestIntegration, GMockMatchersWorkAsCriteriaOnAnyField) {
-  server.when_requested_with(Request{}.path(text_that(StartsWith("/v1/")))
-                                 .header("x-request-id", text_that(AllOf(StartsWith("req-"), HasSubstr("-42"))))
-                                 .body(text_that(HasSubstr("\"amount\""))))
+  server
+      .when_requested_with(Request{}
+                               .path(text_that(StartsWith("/v1/")))
+                               .header("x-request-id", text_that(AllOf(StartsWith("req-"), HasSubstr("-42"))))
+                               .body(text_that(HasSubstr("\"amount\""))))
       .respond_with(200, "gmock");
   auto ok = client.Post("/v1/pay", {{"X-Request-Id", "req-abc-42"}}, R"({"amount":1})", "application/json");
   ASSERT_TRUE(ok);
@@ -103,8 +105,14 @@ TEST(ScopeNames, AnyTextBecomesAValidDistinctScopeName) {
   MockServer server;
   EXPECT_EQ(scope_name_from("checkout"), "checkout") << "a valid name stays as it is";
   EXPECT_EQ(scope_name_from("Team_A"), "team_a") << "case is no change: scopes ignore it";
-  const std::vector<std::string> texts = {"Works/0", "Works.0", "Accept", "", "a b", std::string(300, 'x'),
-                                          std::string(300, 'x') + "y", "Instances/Suite.Works/12"};
+  const std::vector<std::string> texts = {"Works/0",
+                                          "Works.0",
+                                          "Accept",
+                                          "",
+                                          "a b",
+                                          std::string(300, 'x'),
+                                          std::string(300, 'x') + "y",
+                                          "Instances/Suite.Works/12"};
   std::set<std::string> names;
   for (const auto& text : texts) {
     const std::string name = scope_name_from(text);
@@ -136,6 +144,8 @@ TEST_P(ScopedByTestName, EachInstanceGetsItsOwnScope) {
   EXPECT_EQ(res->body, std::to_string(GetParam()));
 }
 INSTANTIATE_TEST_SUITE_P(Instances, ScopedByTestName, ::testing::Values(0, 1, 2),
-                         [](const ::testing::TestParamInfo<int>& info) { return "Works" + std::to_string(info.param); });
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return "Works" + std::to_string(info.param);
+                         });
 
 }  // namespace

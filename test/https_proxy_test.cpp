@@ -34,11 +34,11 @@ std::size_t collect_proxied(char* data, std::size_t size, std::size_t count, voi
 }
 
 struct ProxiedRequest {
-  std::string proxy;             // "http://127.0.0.1:PORT"
-  std::string ca_file;           // the CAs the client trusts for the host; empty: the system's
-  std::string proxy_ca_file;     // for an https:// proxy
+  std::string proxy;          // "http://127.0.0.1:PORT"
+  std::string ca_file;        // the CAs the client trusts for the host; empty: the system's
+  std::string proxy_ca_file;  // for an https:// proxy
   std::vector<std::string> headers;
-  int repeat = 1;                // sent on one handle: a reused tunnel
+  int repeat = 1;  // sent on one handle: a reused tunnel
 };
 
 // GETs `url` through the proxy with libcurl (CURLOPT_PROXY, as HTTPS_PROXY sets it).
@@ -77,7 +77,8 @@ TEST(HttpsProxy, ATunnelToAnHttpsHostIsAnsweredByStubsWithALeafForThatHost) {
   MockServer server;
   server.when_requested_with(Request{}.method("POST").host("api.example.test").path("/v1/charges"))
       .respond_with(Response{}.status(201).json_body({{"id", "ch_1"}}));
-  server.when_requested_with(Request{}.host("api.example.test").path("/v1/charges/ch_1")).respond_with_json(200, {{"paid", true}});
+  server.when_requested_with(Request{}.host("api.example.test").path("/v1/charges/ch_1"))
+      .respond_with_json(200, {{"paid", true}});
 
   CURL* curl = curl_easy_init();
   std::string body;
@@ -154,8 +155,9 @@ TEST(HttpsProxy, AClientThatDoesNotTrustTheServersCaRefusesTheTunnelAndTheLogSay
   }
   std::lock_guard<std::mutex> lock(mutex);
   bool explained = false;
-  for (const auto& line : lines) explained = explained || (mentions(line, "CONNECT api.example.test:443: TLS handshake failed") &&
-                                                           mentions(line, "ca_certificate_pem"));
+  for (const auto& line : lines)
+    explained = explained || (mentions(line, "CONNECT api.example.test:443: TLS handshake failed") &&
+                              mentions(line, "ca_certificate_pem"));
   EXPECT_TRUE(explained) << ::testing::PrintToString(lines);
 }
 
@@ -186,7 +188,8 @@ TEST(HttpsProxy, AReplaySessionAnswersInsideTheTunnelAndCaptureRecordsTheHttpsCa
   const CapturedExchange exchange = capture.captured()[0];
   EXPECT_EQ(exchange.request.host, "127.0.0.1");
   EXPECT_EQ(exchange.request.path, "/v1/rates");
-  EXPECT_EQ(exchange.attributes.value("url.full", ""), "https://127.0.0.1:" + std::to_string(upstream.port()) + "/v1/rates");
+  EXPECT_EQ(exchange.attributes.value("url.full", ""),
+            "https://127.0.0.1:" + std::to_string(upstream.port()) + "/v1/rates");
   const Json written = capture.captured_case();
   EXPECT_TRUE(mentions(written.dump(), "\"url.full\"")) << "the case file says the call went over https";
 
@@ -228,7 +231,8 @@ TEST(HttpsProxy, APassthroughToALoopbackHostByWildcardIsRefusedSayingHowToAllowI
   ServerOptions options;
   options.connect_passthrough_hosts = {"*"};
   MockServer proxy(options);
-  const std::string answer = test::raw_exchange(proxy.port(), "CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n");
+  const std::string answer =
+      test::raw_exchange(proxy.port(), "CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n");
   EXPECT_EQ(test::first_status(answer), 403) << answer;
   EXPECT_TRUE(mentions(answer, "CONNECT_REFUSED")) << answer;
   EXPECT_TRUE(mentions(answer, "list it by name in ServerOptions::connect_passthrough_hosts")) << answer;

@@ -71,7 +71,8 @@ TEST(Https, TheServerSpeaksTlsWithACaOfItsOwn) {
   ASSERT_EQ(call.code, CURLE_OK) << call.error;
   EXPECT_EQ(call.status, 200);
   EXPECT_EQ(call.body, "over tls");
-  const TlsCall by_name = https_get("https://localhost:" + std::to_string(server.port()) + "/secure", server.ca_certificate_file());
+  const TlsCall by_name =
+      https_get("https://localhost:" + std::to_string(server.port()) + "/secure", server.ca_certificate_file());
   EXPECT_EQ(by_name.code, CURLE_OK) << by_name.error;
 
   httplib::SSLClient client(server.host(), server.port());
@@ -204,7 +205,8 @@ TEST_P(HttpsFaults, EachFaultFailsTheHandshakeAsDocumented) {
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, HttpsFaults,
-    ::testing::Values(FaultCase{TlsFault::expired_certificate, CURLE_PEER_FAILED_VERIFICATION, "certificate has expired"},
+    ::testing::Values(FaultCase{TlsFault::expired_certificate, CURLE_PEER_FAILED_VERIFICATION,
+                                "certificate has expired"},
                       FaultCase{TlsFault::wrong_host_name, CURLE_PEER_FAILED_VERIFICATION, "subject name"},
                       FaultCase{TlsFault::untrusted_certificate_authority, CURLE_PEER_FAILED_VERIFICATION,
                                 "unable to get local issuer certificate"},

@@ -19,7 +19,8 @@ TEST(Journal, RecordsEveryFieldOfARequest) {
   MockServer server;
   auto stub = server.when_requested_with(Request{}.path("/orders/{id}")).respond_with(200);
   const auto before = std::chrono::system_clock::now();
-  test::curl_request("PUT", server.url() + "/orders/9?x=1&x=2&y=", R"({"a":1})", {"X-Trace: t-1", "Host: Shop.Local:81"});
+  test::curl_request("PUT", server.url() + "/orders/9?x=1&x=2&y=", R"({"a":1})",
+                     {"X-Trace: t-1", "Host: Shop.Local:81"});
   const auto journal = server.requests();
   ASSERT_EQ(journal.size(), 1u);
   const RecordedRequest& r = journal[0];

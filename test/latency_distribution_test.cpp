@@ -38,7 +38,7 @@ TEST(LognormalLatency, DrawsCenterOnTheMedianStayUnderTheCapAndReplayFromTheSeed
   ASSERT_EQ(first.size(), 120u);
   std::vector<std::int64_t> sorted = first;
   std::sort(sorted.begin(), sorted.end());
-  EXPECT_GE(sorted[60], 1);   // the median of 120 draws of median 2 ms, sigma 0.8
+  EXPECT_GE(sorted[60], 1);  // the median of 120 draws of median 2 ms, sigma 0.8
   EXPECT_LE(sorted[60], 4);
   EXPECT_LE(sorted.back(), 12);  // the cap
   EXPECT_GT(sorted.back(), sorted.front()) << "a spread, not a constant";
@@ -82,10 +82,12 @@ TEST(DefaultLatency, AnInvalidDefaultIsAServerErrorAtStart) {
 
 TEST(LognormalLatency, TheWireFormRoundTripsAndBadFieldsAre422s) {
   MockServer server{test::with_control_surfaces()};
-  const Json stub = {{"request", {{"path", "/slow"}}},
-                     {"chaos", {{"latency", {{"distribution", "lognormal"}, {"median_ms", 3}, {"sigma", 0.25}, {"max_ms", 9}}}}},
-                     {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
-  const auto made = test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  const Json stub = {
+      {"request", {{"path", "/slow"}}},
+      {"chaos", {{"latency", {{"distribution", "lognormal"}, {"median_ms", 3}, {"sigma", 0.25}, {"max_ms", 9}}}}},
+      {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
+  const auto made =
+      test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   ASSERT_EQ(made.status, 200) << made.body;
   const Latency latency = *server.stubs()[0].definition.chaos.latency;  // a copy: stubs() is a temporary
   EXPECT_EQ(latency.distribution, LatencyDistribution::lognormal);
@@ -96,11 +98,15 @@ TEST(LognormalLatency, TheWireFormRoundTripsAndBadFieldsAre422s) {
 
   Json mixed = stub;
   mixed["chaos"]["latency"]["base_ms"] = 5;
-  const auto refused = test::curl_request("POST", server.url() + "/__mock__/stubs", mixed.dump(), {"Content-Type: application/json"});
+  const auto refused =
+      test::curl_request("POST", server.url() + "/__mock__/stubs", mixed.dump(), {"Content-Type: application/json"});
   EXPECT_EQ(refused.status, 422) << refused.body;
   Json unknown = stub;
   unknown["chaos"]["latency"] = {{"distribution", "pareto"}, {"median_ms", 3}};
-  EXPECT_EQ(test::curl_request("POST", server.url() + "/__mock__/stubs", unknown.dump(), {"Content-Type: application/json"}).status, 422);
+  EXPECT_EQ(
+      test::curl_request("POST", server.url() + "/__mock__/stubs", unknown.dump(), {"Content-Type: application/json"})
+          .status,
+      422);
 }
 
 }  // namespace

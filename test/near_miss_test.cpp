@@ -14,9 +14,10 @@ namespace {
 
 TEST(NearMiss, The404BodyNamesTheClosestStubsAndEachFailedField) {
   MockServer server;
-  auto payment = server.when_requested_with(Request{}.method("POST").path("/payment")
-                                                .body(as_json(key_values({{"amount", gt(0)}}))))
-                     .respond_with(200);
+  auto payment =
+      server
+          .when_requested_with(Request{}.method("POST").path("/payment").body(as_json(key_values({{"amount", gt(0)}}))))
+          .respond_with(200);
   server.when_requested_with(Request{}.path("/unrelated/{x}")).respond_with(200);
 
   const auto res = test::curl_request("POST", server.url() + "/payment", R"({"amount": -5})");

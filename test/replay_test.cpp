@@ -21,7 +21,8 @@ const std::string kCases = std::string(MOCKHTTP_TEST_DATA_DIR) + "/cases";
 std::vector<std::string> suite_case_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(kCases)) {
-    if (entry.path().string().size() > 10 && entry.path().string().rfind(".case.json") == entry.path().string().size() - 10) {
+    if (entry.path().string().size() > 10 &&
+        entry.path().string().rfind(".case.json") == entry.path().string().size() - 10) {
       files.push_back(entry.path().string());
     }
   }
@@ -31,24 +32,36 @@ std::vector<std::string> suite_case_files() {
 
 // A case with one captured exchange per (host, path), and rules given by the test.
 Json case_with(Json rules, Json fixtures = Json::array()) {
-  const auto span = [](const std::string& id, const std::string& host, const std::string& path, const std::string& body) {
-    return Json{{"traceId", "t1"}, {"spanId", id},
-                {"attributes", {{{"key", "sp.traffic.direction"}, {"value", {{"stringValue", "outbound"}}}},
-                                {{"key", "url.host"}, {"value", {{"stringValue", host}}}},
-                                {{"key", "url.path"}, {"value", {{"stringValue", path}}}},
-                                {{"key", "http.request.method"}, {"value", {{"stringValue", "GET"}}}},
-                                {{"key", "http.response.status_code"}, {"value", {{"intValue", "200"}}}},
-                                {{"key", "http.response.header.content-type"}, {"value", {{"stringValue", "application/json"}}}},
-                                {{"key", "http.response.body"}, {"value", {{"stringValue", body}}}}}}};
+  const auto span = [](const std::string& id, const std::string& host, const std::string& path,
+                       const std::string& body) {
+    return Json{{"traceId", "t1"},
+                {"spanId", id},
+                {"attributes",
+                 {{{"key", "sp.traffic.direction"}, {"value", {{"stringValue", "outbound"}}}},
+                  {{"key", "url.host"}, {"value", {{"stringValue", host}}}},
+                  {{"key", "url.path"}, {"value", {{"stringValue", path}}}},
+                  {{"key", "http.request.method"}, {"value", {{"stringValue", "GET"}}}},
+                  {{"key", "http.response.status_code"}, {"value", {{"intValue", "200"}}}},
+                  {{"key", "http.response.header.content-type"}, {"value", {{"stringValue", "application/json"}}}},
+                  {{"key", "http.response.body"}, {"value", {{"stringValue", body}}}}}}};
   };
-  return {{"version", "1.0.0"}, {"caseId", "made-in-test"},
-          {"traces", {{{"resourceSpans", {{{"scopeSpans", {{{"spans", {span("s1", "partner.example.com", "/items", R"({"source":"capture"})"),
-                                                                        span("s2", "api.other.com", "/x", R"({"n":1})")}}}}}}}}}}},
-          {"rules", std::move(rules)}, {"fixtures", std::move(fixtures)}};
+  return {{"version", "1.0.0"},
+          {"caseId", "made-in-test"},
+          {"traces",
+           {{{"resourceSpans",
+              {{{"scopeSpans",
+                 {{{"spans",
+                    {span("s1", "partner.example.com", "/items", R"({"source":"capture"})"),
+                     span("s2", "api.other.com", "/x", R"({"n":1})")}}}}}}}}}}},
+          {"rules", std::move(rules)},
+          {"fixtures", std::move(fixtures)}};
 }
 
-Json mock_rule(const std::string& id, int priority, const std::string& source, Json when = {{"host", "partner.example.com"}}) {
-  return {{"id", id}, {"priority", priority}, {"when", std::move(when)},
+Json mock_rule(const std::string& id, int priority, const std::string& source,
+               Json when = {{"host", "partner.example.com"}}) {
+  return {{"id", id},
+          {"priority", priority},
+          {"when", std::move(when)},
           {"then", {{"action", "mock"}, {"response", {{"status", 200}, {"body", Json{{"source", source}}.dump()}}}}}};
 }
 
@@ -89,12 +102,16 @@ TEST(ReplayCases, EverySuiteCaseFileLoadsAndValidates) {
 TEST(ReplayCases, AGeneratedCaseOfTenThousandSpansLoadsWhole) {
   Json spans = Json::array();
   for (int i = 0; i < 10000; ++i) {
-    spans.push_back({{"traceId", "t"}, {"spanId", "s" + std::to_string(i)},
-                     {"attributes", {{{"key", "url.path"}, {"value", {{"stringValue", "/items/" + std::to_string(i)}}}},
-                                     {{"key", "url.host"}, {"value", {{"stringValue", "api.example.com"}}}}}}});
+    spans.push_back({{"traceId", "t"},
+                     {"spanId", "s" + std::to_string(i)},
+                     {"attributes",
+                      {{{"key", "url.path"}, {"value", {{"stringValue", "/items/" + std::to_string(i)}}}},
+                       {{"key", "url.host"}, {"value", {{"stringValue", "api.example.com"}}}}}}});
   }
-  const ReplayCase big = ReplayCase::from_json(
-      {{"version", "1"}, {"caseId", "big"}, {"traces", {{{"resourceSpans", {{{"scopeSpans", {{{"spans", spans}}}}}}}}}}});
+  const ReplayCase big =
+      ReplayCase::from_json({{"version", "1"},
+                             {"caseId", "big"},
+                             {"traces", {{{"resourceSpans", {{{"scopeSpans", {{{"spans", spans}}}}}}}}}}});
   ASSERT_EQ(big.exchanges().size(), 10000u);
   EXPECT_EQ(big.find(CasePredicate{}.with_path("/items/9999")).span_id, "s9999");
 }
@@ -110,14 +127,20 @@ TEST(ReplayCases, SpanAttributesBecomeAnHttpExchangeAndNothingIsLost) {
   EXPECT_EQ(fragment.response.status, 200) << "intValue travels as a string in OTLP JSON";
   EXPECT_EQ(fragment.response.body, "{\"banner\":\"autumn sale\"}\n");
   bool has_content_type = false;
-  for (const auto& [name, value] : fragment.response.headers) has_content_type |= name == "content-type" && value == "application/json";
+  for (const auto& [name, value] : fragment.response.headers)
+    has_content_type |= name == "content-type" && value == "application/json";
   EXPECT_TRUE(has_content_type);
-  for (const auto& [name, value] : fragment.request.headers) EXPECT_NE(name.front(), ':') << "pseudo-headers are not headers";
+  for (const auto& [name, value] : fragment.request.headers)
+    EXPECT_NE(name.front(), ':') << "pseudo-headers are not headers";
   EXPECT_EQ(fragment.attributes["http.request.header.x-sp-num"], "1") << "every attribute is kept";
   EXPECT_EQ(fragment.attributes["http.response.status_code"], 200);
 
   const ReplayCase refund = ReplayCase::load_from_file(kCases + "/refund-issued.case.json");
-  const auto& payments = refund.find(CasePredicate{}.with_direction("outbound").with_method("post").with_host_suffix("PAYMENTS.example").with_path_prefix("/v2/ref"));
+  const auto& payments = refund.find(CasePredicate{}
+                                         .with_direction("outbound")
+                                         .with_method("post")
+                                         .with_host_suffix("PAYMENTS.example")
+                                         .with_path_prefix("/v2/ref"));
   EXPECT_EQ(payments.span_id, "7e1d3c5b9a2f4e6d");
   EXPECT_EQ(payments.request.body, R"({"charge":"ch_81","amount":2500})");
   EXPECT_EQ(payments.response.status, 201);
@@ -131,7 +154,8 @@ TEST(ReplayCases, FindInCaseNeedsExactlyOneMatchAndSaysWhichMatched) {
     FAIL() << "two spans matched";
   } catch (const CaseLookupError& e) {
     EXPECT_EQ(e.matches(), (std::vector<std::string>{"U3RvcmVBAAE=", "U3RvcmVCAAI="}));
-    EXPECT_NE(std::string(e.what()).find("narrow the predicate or use find_all_in_case"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("narrow the predicate or use find_all_in_case"), std::string::npos)
+        << e.what();
   }
   try {
     hello.find(CasePredicate{}.with_host_suffix("payments.example"));
@@ -139,17 +163,22 @@ TEST(ReplayCases, FindInCaseNeedsExactlyOneMatchAndSaysWhichMatched) {
   } catch (const CaseLookupError& e) {
     EXPECT_TRUE(e.matches().empty());
     EXPECT_NE(std::string(e.what()).find("matched no span"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("U3RvcmVBAAE= (outbound GET edge-proxy/banner)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("U3RvcmVBAAE= (outbound GET edge-proxy/banner)"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(hello.find_all(CasePredicate{}.with_direction("outbound")).size(), 2u);
   EXPECT_EQ(hello.find_all(CasePredicate{}.with_method("DELETE")).size(), 0u);
-  EXPECT_EQ(hello.find(CasePredicate{}.with_header("x-request-id", "9c41d2e0-6b7a-4f15-8e3d-5a0c1b2f4e68")).request.path, "/greeting");
+  EXPECT_EQ(
+      hello.find(CasePredicate{}.with_header("x-request-id", "9c41d2e0-6b7a-4f15-8e3d-5a0c1b2f4e68")).request.path,
+      "/greeting");
 }
 
 TEST_F(Replay, TheSeedsFlowMocksTheCapturedResponse) {
   session.load_case_from_file(kCases + "/storefront.case.json");
-  const CapturedExchange hit = session.find_in_case(CasePredicate{}.with_direction("outbound").with_method("GET").with_path("/banner"));
-  session.mock_outbound(CasePredicate{}.with_direction("outbound").with_host("edge-proxy").with_path("/banner"), hit.response);
+  const CapturedExchange hit =
+      session.find_in_case(CasePredicate{}.with_direction("outbound").with_method("GET").with_path("/banner"));
+  session.mock_outbound(CasePredicate{}.with_direction("outbound").with_host("edge-proxy").with_path("/banner"),
+                        hit.response);
   auto res = call("edge-proxy:9090", "/banner", session.id());
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -183,7 +212,8 @@ TEST_F(Replay, OnAPriorityTieTheSessionLayerBeatsTheCaseLayer) {
   session.load_case(case_with(Json::array({mock_rule("partner-default", 100, "case")})));
   EXPECT_EQ(source_of("partner.example.com", "/items"), "case");
   session.mock_outbound(CasePredicate{}.with_direction("outbound").with_host("partner.example.com"),
-                        CapturedResponse{200, {}, Json{{"source", "test"}}.dump()}, RuleOptions{"partner-override", 100});
+                        CapturedResponse{200, {}, Json{{"source", "test"}}.dump()},
+                        RuleOptions{"partner-override", 100});
   EXPECT_EQ(source_of("partner.example.com", "/items"), "test");
   session.clear_rules();
   EXPECT_EQ(source_of("partner.example.com", "/items"), "case") << "clear_rules resets the session layer only";
@@ -211,7 +241,8 @@ TEST_F(Replay, ConsumeOnceAnswersOnceThenTheNextRuleAnswers) {
 }
 
 TEST_F(Replay, AStrictMissFailsVisiblyNamingTheRequestAndTheClosestRules) {
-  session.load_case(case_with(Json::array({mock_rule("partner", 100, "case", {{"host", "partner.example.com"}, {"method", "POST"}})})));
+  session.load_case(case_with(
+      Json::array({mock_rule("partner", 100, "case", {{"host", "partner.example.com"}, {"method", "POST"}})})));
   session.set_policy(ReplayPolicy::strict());
   auto res = call("partner.example.com", "/items", session.id());
   ASSERT_TRUE(res);
@@ -223,10 +254,12 @@ TEST_F(Replay, AStrictMissFailsVisiblyNamingTheRequestAndTheClosestRules) {
   ASSERT_EQ(body["closest_rules"].size(), 1u);
   EXPECT_EQ(body["closest_rules"][0]["id"], "partner");
   EXPECT_EQ(body["closest_rules"][0]["mismatches"][0]["field"], "method");
-  EXPECT_NE(body["report"].get<std::string>().find("GET partner.example.com/items"), std::string::npos) << body["report"];
+  EXPECT_NE(body["report"].get<std::string>().find("GET partner.example.com/items"), std::string::npos)
+      << body["report"];
   // Allowed hosts pass the strict policy; blocked ones never do.
   session.set_policy(ReplayPolicy::strict().allow_host("example.com").error_on_miss());
-  EXPECT_NE(Json::parse(call("partner.example.com", "/items", session.id())->body)["detail"].get<std::string>().find("defaultOnMiss: error"),
+  EXPECT_NE(Json::parse(call("partner.example.com", "/items", session.id())->body)["detail"].get<std::string>().find(
+                "defaultOnMiss: error"),
             std::string::npos);
 }
 
@@ -355,7 +388,8 @@ TEST_F(Replay, AClosedSessionRefusesChangesAsADeletedScopeRefusesStubs) {
     FAIL() << "changed a closed session";
   } catch (const SessionError& e) {
     EXPECT_EQ(e.reason(), SessionError::Reason::closed);
-    EXPECT_EQ(std::string(e.what()), "replay session '" + session.id() + "' was closed; mock_outbound can no longer change it");
+    EXPECT_EQ(std::string(e.what()),
+              "replay session '" + session.id() + "' was closed; mock_outbound can no longer change it");
   }
   EXPECT_THROW(session.set_policy(ReplayPolicy{}), SessionError);
   EXPECT_THROW(session.clear_rules(), SessionError);
@@ -385,7 +419,8 @@ TEST_F(Replay, InvalidRulesAreRuleErrorsWithTheirPointer) {
   EXPECT_EQ(pointer_of({{"when", {{"hots", "x"}}}, {"then", {{"action", "mock"}}}}), "/when/hots");
   EXPECT_EQ(pointer_of({{"when", Json::object()}, {"then", {{"action", "error"}}}}), "/then/error");
   EXPECT_EQ(pointer_of({{"when", Json::object()}, {"then", {{"action", "mock"}}}, {"consume", "twice"}}), "/consume");
-  EXPECT_EQ(pointer_of({{"when", {{"bodyJsonPath", "user.id"}}}, {"then", {{"action", "passthrough"}}}}), "/when/bodyJsonPath");
+  EXPECT_EQ(pointer_of({{"when", {{"bodyJsonPath", "user.id"}}}, {"then", {{"action", "passthrough"}}}}),
+            "/when/bodyJsonPath");
   EXPECT_EQ(pointer_of({{"when", Json::object()}, {"then", {{"action", "passthrough"}, {"response", Json::object()}}}}),
             "/then/response");
 }
@@ -423,7 +458,8 @@ TEST_F(Replay, AConsumeOnceRuleAnswersExactlyOneOfManyConcurrentRequests) {
   EXPECT_EQ(std::count(sources.begin(), sources.end(), "once"), 1) << "the call budget of a stub's max_calls(1)";
   EXPECT_EQ(std::count(sources.begin(), sources.end(), "steady"), kThreads - 1);
   std::size_t by_once = 0;
-  for (const auto& request : server.requests()) by_once += request.matched_stub_id == std::optional<std::string>("rule:once");
+  for (const auto& request : server.requests())
+    by_once += request.matched_stub_id == std::optional<std::string>("rule:once");
   EXPECT_EQ(by_once, 1u) << "rules are journaled by id, as stubs are";
 }
 
@@ -440,7 +476,8 @@ TEST_F(Replay, AConsumedRuleSaysSoInTheNearMissReport) {
 }
 
 TEST_F(Replay, EveryTraceTagOfARuleMustBeInTheBaggage) {
-  session.load_case(case_with(Json::array({mock_rule("tagged", 100, "tagged", {{"traceTags", {{"tenant", "acme"}, {"plan", "pro"}}}})})));
+  session.load_case(case_with(
+      Json::array({mock_rule("tagged", 100, "tagged", {{"traceTags", {{"tenant", "acme"}, {"plan", "pro"}}}})})));
   session.set_policy(ReplayPolicy{}.error_on_miss());
   httplib::Client client(server.host(), server.port());
   const auto status_with = [&](const std::string& baggage) {
@@ -482,7 +519,8 @@ TEST(PathCriteria, AnEqCriteriaOnThePathIsLiteralAndAStringIsATemplate) {
 
 TEST(ForwardPolicy, AProxyStubNeverReachesALinkLocalAddressUnlessListed) {
   MockServer server;
-  server.when_requested_with(Request{}.path("/meta")).proxy_to(ProxyTarget{"http://169.254.169.254/latest/meta-data/", {}});
+  server.when_requested_with(Request{}.path("/meta"))
+      .proxy_to(ProxyTarget{"http://169.254.169.254/latest/meta-data/", {}});
   const auto refused = test::curl_request("GET", server.url() + "/meta");
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(Json::parse(refused.body)["error"], "FORWARD_REFUSED");

@@ -38,10 +38,11 @@ TEST(Responder, BuildsTheAnswerFromTheRequest) {
 
 TEST(Responder, AThrowingResponderIsA500NamingTheStubWhereItWasMountedAndTheMessage) {
   MockServer server;
-  const int line = __LINE__ + 1;
-  const StubRef stub = server.when_requested_with(Request{}.path("/boom")).respond_with([](const RecordedRequest&) -> Response {
-    throw std::runtime_error("inventory is empty");
-  });
+  const int line = __LINE__ + 2;  // the line of the respond_with call
+  const StubRef stub =
+      server.when_requested_with(Request{}.path("/boom")).respond_with([](const RecordedRequest&) -> Response {
+        throw std::runtime_error("inventory is empty");
+      });
   const auto res = curl_request("GET", server.url() + "/boom");
   ASSERT_EQ(res.status, 500);
   const Json body = Json::parse(res.body);

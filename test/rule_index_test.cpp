@@ -21,7 +21,8 @@ const char* const kSegments[] = {"a", "b", "v1", "{id}", "7", ""};
 std::string random_path(std::mt19937& random) {
   const int length = std::uniform_int_distribution<int>(0, 3)(random);
   std::string path;
-  for (int i = 0; i < length; ++i) path += std::string("/") + kSegments[std::uniform_int_distribution<int>(0, 5)(random)];
+  for (int i = 0; i < length; ++i)
+    path += std::string("/") + kSegments[std::uniform_int_distribution<int>(0, 5)(random)];
   if (path.empty() || std::uniform_int_distribution<int>(0, 5)(random) == 0) path += "/";
   return path;
 }
@@ -30,15 +31,24 @@ json random_rule(std::mt19937& random, const std::string& id) {
   const auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
   json when = json::object();
   switch (pick(5)) {
-    case 0: break;  // no path: a candidate for every request
-    case 1: when["pathPrefix"] = "/" + std::string(kSegments[pick(3)]); break;
-    case 2: when["path"] = random_path(random); when["pathPrefix"] = "/a"; break;
-    default: when["path"] = random_path(random);
+    case 0:
+      break;  // no path: a candidate for every request
+    case 1:
+      when["pathPrefix"] = "/" + std::string(kSegments[pick(3)]);
+      break;
+    case 2:
+      when["path"] = random_path(random);
+      when["pathPrefix"] = "/a";
+      break;
+    default:
+      when["path"] = random_path(random);
   }
   if (pick(2) == 0) when["method"] = pick(2) == 0 ? "GET" : "POST";
   if (pick(4) == 0) when["host"] = pick(2) == 0 ? "api.example.com" : "other.example.com";
   if (pick(6) == 0) when["direction"] = "inbound";
-  json rule = {{"id", id}, {"priority", pick(3)}, {"when", when},
+  json rule = {{"id", id},
+               {"priority", pick(3)},
+               {"when", when},
                {"then", {{"action", "mock"}, {"response", {{"status", 200}, {"body", id}}}}}};
   if (pick(4) == 0) rule["consume"] = "once";
   return rule;
@@ -53,7 +63,8 @@ TEST(RuleIndex, IndexedDecisionsAreTheLinearScansOverRandomRuleSetsAndRequests) 
     json case_rules = json::array();
     const int in_case = pick(2) == 0 ? 0 : 1 + pick(20);
     for (int i = 0; i < in_case; ++i) case_rules.push_back(random_rule(random, "case-" + std::to_string(i)));
-    const json document = {{"version", "1.0.0"}, {"caseId", "random"}, {"traces", json::array()}, {"rules", case_rules}};
+    const json document = {
+        {"version", "1.0.0"}, {"caseId", "random"}, {"traces", json::array()}, {"rules", case_rules}};
     indexed.load_case(ReplayCase::from_json(document));
     linear.load_case(ReplayCase::from_json(document));
     const int in_session = set % 10 == 0 ? 300 : pick(20);

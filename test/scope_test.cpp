@@ -164,10 +164,12 @@ TEST_F(Scopes, MalformedOrCapturingNamesAreRefused) {
     return "accepted";
   };
   EXPECT_EQ(error_of(""), "scope name must not be empty");
-  EXPECT_EQ(error_of("has space"), "scope name \"has space\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
+  EXPECT_EQ(error_of("has space"),
+            "scope name \"has space\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
   EXPECT_EQ(error_of("a/b"), "scope name \"a/b\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
-  EXPECT_EQ(error_of("Accept"),
-            "scope name \"Accept\" is a standard request header: every request sending accept would fall into the scope");
+  EXPECT_EQ(
+      error_of("Accept"),
+      "scope name \"Accept\" is a standard request header: every request sending accept would fall into the scope");
   EXPECT_EQ(error_of(std::string(129, 'a')), "scope name must be at most 128 characters, got 129");
   EXPECT_TRUE(server.scopes().empty());
 }

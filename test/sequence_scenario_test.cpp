@@ -63,7 +63,8 @@ TEST(ResponseSequence, ConcurrentRequestsEachGetADifferentResponse) {
     });
   }
   for (auto& client : clients) client.join();
-  std::sort(bodies.begin(), bodies.end(), [](const std::string& a, const std::string& b) { return std::stoi(a) < std::stoi(b); });
+  std::sort(bodies.begin(), bodies.end(),
+            [](const std::string& a, const std::string& b) { return std::stoi(a) < std::stoi(b); });
   for (int i = 0; i < 40; ++i) EXPECT_EQ(bodies[i], std::to_string(i));
 }
 
@@ -77,13 +78,17 @@ class CheckoutScenario : public ::testing::Test {
  protected:
   void mount_checkout() {
     server.when_requested_with(Request{}.method("GET").path("/order"))
-        .in_scenario("checkout").when_state(kScenarioStarted)
+        .in_scenario("checkout")
+        .when_state(kScenarioStarted)
         .respond_with_json(200, {{"status", "open"}});
     server.when_requested_with(Request{}.method("POST").path("/pay"))
-        .in_scenario("checkout").when_state(kScenarioStarted).will_set_state("Paid")
+        .in_scenario("checkout")
+        .when_state(kScenarioStarted)
+        .will_set_state("Paid")
         .respond_with(201, "paid");
     server.when_requested_with(Request{}.method("GET").path("/order"))
-        .in_scenario("checkout").when_state("Paid")
+        .in_scenario("checkout")
+        .when_state("Paid")
         .respond_with_json(200, {{"status", "paid"}});
   }
   MockServer server;
@@ -187,12 +192,14 @@ class ScenarioWire : public ::testing::Test {
 };
 
 TEST_F(ScenarioWire, SequenceAndScenarioStubsOverTheAdminApi) {
-  ASSERT_EQ(call("POST", "/__mock__/stubs",
-                 {{"request", {{"path", "/retry"}}},
-                  {"action", {{"sequence", {{"responses", {{{"status_code", 503}, {"body", ""}},
-                                                           {{"status_code", 200}, {"body", "ok"}}}}}}}}})
-                .status,
-            200);
+  ASSERT_EQ(
+      call("POST", "/__mock__/stubs",
+           {{"request", {{"path", "/retry"}}},
+            {"action",
+             {{"sequence",
+               {{"responses", {{{"status_code", 503}, {"body", ""}}, {{"status_code", 200}, {"body", "ok"}}}}}}}}})
+          .status,
+      200);
   ASSERT_EQ(call("POST", "/__mock__/stubs",
                  {{"request", {{"path", "/pay"}}},
                   {"scenario", {{"name", "checkout"}, {"when_state", "Started"}, {"will_set_state", "Paid"}}},
@@ -218,7 +225,8 @@ TEST_F(ScenarioWire, BadSequencesAndScenariosAre422sNamingTheField) {
   EXPECT_EQ(empty.status, 422) << empty.body;
   EXPECT_EQ(Json::parse(empty.body)["path"], "/action/sequence/responses") << empty.body;
   const auto nameless = call("POST", "/__mock__/stubs",
-                             {{"request", Json::object()}, {"scenario", {{"when_state", "Paid"}}},
+                             {{"request", Json::object()},
+                              {"scenario", {{"when_state", "Paid"}}},
                               {"action", {{"response", {{"status_code", 200}, {"body", ""}}}}}});
   EXPECT_EQ(nameless.status, 422) << nameless.body;
   EXPECT_EQ(Json::parse(nameless.body)["path"], "/scenario/name") << nameless.body;

@@ -44,7 +44,10 @@ TEST(EventStreams, EventsArriveInOrderWithTheSseFramingAndHeaders) {
 }
 
 TEST(EventStreams, DataIsSplitLikePythonSplitlines) {
-  SseEvent event("a\r\nb\rc\x0b" "d\xe2\x80\xa8" "e\n");
+  SseEvent event(
+      "a\r\nb\rc\x0b"
+      "d\xe2\x80\xa8"
+      "e\n");
   MockServer server;
   server.when_requested_with(Request{}.path("/split")).respond_with_sse(EventStream{}.event(event));
   EXPECT_EQ(curl_request("GET", server.url() + "/split").body, "data: a\ndata: b\ndata: c\ndata: d\ndata: e\n\n");
@@ -78,7 +81,8 @@ TEST(EventStreams, IdEventAndDataAreTemplatesRenderedAgainstTheRequest) {
 
 TEST(EventStreams, AConnectionDropCutsTheFirstEventInHalf) {
   MockServer server;
-  server.when_requested_with(Request{}.path("/drop")).with_connection_drop(1.0)
+  server.when_requested_with(Request{}.path("/drop"))
+      .with_connection_drop(1.0)
       .respond_with_sse(EventStream{}.event(SseEvent{"0123456789"}).event(SseEvent{"never"}));
   const auto res = curl_request("GET", server.url() + "/drop");
   EXPECT_NE(res.code, CURLE_OK);
@@ -106,8 +110,9 @@ TEST_F(Proxying, AMatchedRequestIsForwardedAndTheUpstreamAnswerReturned) {
   server.when_requested_with(Request{}.path("/charge"))
       .proxy_to(ProxyTarget{upstream.url() + "/v1/charge", {{"Authorization", "Bearer upstream"}}});
 
-  const auto res = curl_request("POST", server.url() + "/charge?amount=5", R"({"card": "4242"})",
-                                {"Content-Type: application/json", "Authorization: Bearer client", "Connection: keep-alive"});
+  const auto res =
+      curl_request("POST", server.url() + "/charge?amount=5", R"({"card": "4242"})",
+                   {"Content-Type: application/json", "Authorization: Bearer client", "Connection: keep-alive"});
   EXPECT_EQ(res.status, 201);
   EXPECT_EQ(res.body, R"({"charged": true})");
   EXPECT_EQ(res.header("x-upstream"), "yes");
@@ -126,8 +131,8 @@ TEST_F(Proxying, AMatchedRequestIsForwardedAndTheUpstreamAnswerReturned) {
 
 TEST_F(Proxying, ARecordingProxyKeepsTheFirstAnswerAsAStub) {
   upstream.when_requested_with(Request{}.path("/rate")).respond_with_json(200, {{"eur", 1.1}});
-  const auto proxy_stub = server.when_requested_with(Request{}.path("/rate"))
-                              .proxy_to(ProxyTarget{upstream.url() + "/rate", {}, 5, true});
+  const auto proxy_stub =
+      server.when_requested_with(Request{}.path("/rate")).proxy_to(ProxyTarget{upstream.url() + "/rate", {}, 5, true});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Json::parse(curl_request("GET", server.url() + "/rate").body)["eur"], 1.1);
   EXPECT_EQ(upstream.requests().size(), 1u) << "later requests are answered by the recording";
   const auto stubs = server.stubs();
@@ -160,7 +165,8 @@ TEST_F(Proxying, ProxyStubsComeOverHttpToo) {
                                     {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(curl_request("GET", server.url() + "/down").body, "from upstream");
-  EXPECT_THROW(server.when_requested_with(Request{}.path("/bad")).proxy_to(ProxyTarget{"not a url", {}}), DocumentError);
+  EXPECT_THROW(server.when_requested_with(Request{}.path("/bad")).proxy_to(ProxyTarget{"not a url", {}}),
+               DocumentError);
 }
 
 }  // namespace

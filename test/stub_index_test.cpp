@@ -23,7 +23,8 @@ const char* const kRequestSegments[] = {"a", "b", "users", "7", "8", "zz", ""};
 std::string random_path(std::mt19937& random, const char* const* alphabet, int alphabet_size) {
   const int length = std::uniform_int_distribution<int>(0, 3)(random);
   std::string path;
-  for (int i = 0; i < length; ++i) path += std::string("/") + alphabet[std::uniform_int_distribution<int>(0, alphabet_size - 1)(random)];
+  for (int i = 0; i < length; ++i)
+    path += std::string("/") + alphabet[std::uniform_int_distribution<int>(0, alphabet_size - 1)(random)];
   if (path.empty() || std::uniform_int_distribution<int>(0, 5)(random) == 0) path += "/";
   return path;
 }
@@ -32,12 +33,16 @@ StubDefinition random_stub(std::mt19937& random) {
   StubDefinition stub;
   const auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
   switch (pick(6)) {
-    case 0: break;  // no path: a candidate for everything
-    case 1: stub.request.path(starts_with("/" + std::string(kSegments[pick(4)])));
+    case 0:
+      break;  // no path: a candidate for everything
+    case 1:
+      stub.request.path(starts_with("/" + std::string(kSegments[pick(4)])));
       break;
-    case 2: stub.request.path(eq(random_path(random, kSegments, 7)));  // literal, braces included
+    case 2:
+      stub.request.path(eq(random_path(random, kSegments, 7)));  // literal, braces included
       break;
-    default: stub.request.path(random_path(random, kSegments, 7));  // a template
+    default:
+      stub.request.path(random_path(random, kSegments, 7));  // a template
   }
   if (pick(2) == 0) stub.request.method(pick(2) == 0 ? "GET" : "POST");
   if (pick(4) == 0) stub.request.header("x-env", pick(2) == 0 ? "qa" : "prod");
@@ -55,7 +60,8 @@ TEST(StubIndex, IndexedSelectionIsTheLinearScansOverRandomStubSetsAndRequests) {
     for (int i = 0; i < stubs; ++i) {
       const StubDefinition stub = random_stub(random);
       const std::uint64_t scope = static_cast<std::uint64_t>(pick(3));  // 0: global, 1 and 2: scopes
-      const StubScope placement{scope, scope == 0 ? std::nullopt : std::optional<std::string>("s" + std::to_string(scope))};
+      const StubScope placement{scope,
+                                scope == 0 ? std::nullopt : std::optional<std::string>("s" + std::to_string(scope))};
       const std::string id = "stub-" + std::to_string(i);
       indexed.add(stub, placement, id);
       linear.add(stub, placement, id);

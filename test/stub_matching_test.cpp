@@ -21,9 +21,12 @@ class StubMatching : public ::testing::Test {
 };
 
 TEST_F(StubMatching, TheIssueExampleAcceptsAPaymentAndVerifiesIt) {
-  server.when_requested_with(Request{}.method("POST").path("/payment")
-                                 .header("authorization", regex("^Bearer "))
-                                 .body(as_json(key_values({{"amount", gt(0)}}))))
+  server
+      .when_requested_with(Request{}
+                               .method("POST")
+                               .path("/payment")
+                               .header("authorization", regex("^Bearer "))
+                               .body(as_json(key_values({{"amount", gt(0)}}))))
       .respond_with_json(200, {{"status", "accepted"}});
 
   auto ok = client.Post("/payment", {{"Authorization", "Bearer t0k"}}, R"({"amount": 42})", "application/json");
@@ -52,8 +55,7 @@ TEST_F(StubMatching, MatchesMethodsCaseInsensitively) {
 }
 
 TEST_F(StubMatching, PathTemplatesCaptureSegmentsAtExactDepth) {
-  auto stub = server.when_requested_with(Request{}.path("/users/{id}/orders/{order}"))
-                  .respond_with(200, "order");
+  auto stub = server.when_requested_with(Request{}.path("/users/{id}/orders/{order}")).respond_with(200, "order");
   EXPECT_EQ(client.Get("/users/7/orders/99")->status, 200);
   EXPECT_EQ(client.Get("/users/7/orders/99/")->status, 200);  // trailing slash ignored
   EXPECT_EQ(client.Get("/users/7/orders")->status, 404);
@@ -116,7 +118,8 @@ TEST_F(StubMatching, HostComesFromTheHostHeaderWithoutPort) {
 TEST_F(StubMatching, BodyTakesRawTextExactJsonOrCriteria) {
   server.when_requested_with(Request{}.path("/raw").body("exact text")).respond_with(200, "raw");
   server.when_requested_with(Request{}.path("/json").body_equals_json({{"cart_id", "c-1"}})).respond_with(200, "json");
-  server.when_requested_with(Request{}.path("/crit").body(as_json(key_values({{"items", length(2)}})))).respond_with(200);
+  server.when_requested_with(Request{}.path("/crit").body(as_json(key_values({{"items", length(2)}}))))
+      .respond_with(200);
   EXPECT_EQ(client.Post("/raw", "exact text", "text/plain")->status, 200);
   EXPECT_EQ(client.Post("/raw", "exact text!", "text/plain")->status, 404);
   EXPECT_EQ(client.Post("/json", R"({ "cart_id" : "c-1" })", "application/json")->status, 200);
@@ -182,17 +185,21 @@ TEST_F(StubMatching, ResetRemovesStubsAndJournal) {
 }
 
 TEST_F(StubMatching, RequestMatchersRoundTripThroughTheWireForm) {
-  const Request original = Request{}.method("POST").path("/users/{id}")
-                               .header("X-Env", "test").query("q", regex("^b"))
-                               .host(ignore_case("API.local")).body(as_json(key_values({{"a", gt(0)}})));
+  const Request original = Request{}
+                               .method("POST")
+                               .path("/users/{id}")
+                               .header("X-Env", "test")
+                               .query("q", regex("^b"))
+                               .host(ignore_case("API.local"))
+                               .body(as_json(key_values({{"a", gt(0)}})));
   const Json wire = original.to_json();
   EXPECT_EQ(wire["headers"], Json::parse(R"({"x-env":"test"})"));
   EXPECT_EQ(wire["path"], "/users/{id}");
   const Request back = Request::from_json(wire);
   EXPECT_EQ(back.to_json(), wire);
   server.when_requested_with(back).respond_with(200, "via wire");
-  const auto res = curl_request("POST", server.url() + "/users/3?q=book", R"({"a":1})",
-                                {"Host: api.LOCAL", "x-env: test"});
+  const auto res =
+      curl_request("POST", server.url() + "/users/3?q=book", R"({"a":1})", {"Host: api.LOCAL", "x-env: test"});
   EXPECT_EQ(res.body, "via wire");
 }
 
@@ -221,7 +228,9 @@ TEST(ImpossibleMatcher, AQueryOrHeaderValueThatIsNotAStringIsRefused) {
     ADD_FAILURE() << "mounted query(\"page\", 1)";
   } catch (const StubError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("request.query \"page\": 1 is a number, but a query value is always a string"), std::string::npos) << what;
+    EXPECT_NE(what.find("request.query \"page\": 1 is a number, but a query value is always a string"),
+              std::string::npos)
+        << what;
     EXPECT_NE(what.find(R"(write query("page", "1"))"), std::string::npos) << what;
   }
   EXPECT_THROW((void)server.when_requested_with(Request{}.header("x-retries", 3)).respond_with(200), StubError);
@@ -233,7 +242,8 @@ TEST(ImpossibleMatcher, TheWireFormIsRefusedWithTheFieldNamed) {
   MockServer server{test::with_control_surfaces()};
   const Json stub = {{"request", {{"path", "/list"}, {"query", {{"page", 1}}}}},
                      {"action", {{"response", {{"status_code", 200}, {"body", "x"}}}}}};
-  const auto answer = curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  const auto answer =
+      curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   EXPECT_GE(answer.status, 400);
   EXPECT_LT(answer.status, 500);
   EXPECT_NE(answer.body.find("request.query \\\"page\\\": 1 is a number"), std::string::npos) << answer.body;

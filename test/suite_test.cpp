@@ -44,17 +44,21 @@ std::string write_text(const std::string& name, const std::string& text) {
 }
 
 Json attribute(const std::string& key, const Json& value) {
-  return {{"key", key}, {"value", value.is_number() ? Json{{"intValue", std::to_string(value.get<int>())}} : Json{{"stringValue", value}}}};
+  return {{"key", key},
+          {"value",
+           value.is_number() ? Json{{"intValue", std::to_string(value.get<int>())}} : Json{{"stringValue", value}}}};
 }
 
-Json span_of(const std::string& direction, const std::string& host, const std::string& path, int status, const std::string& body) {
-  return {{"traceId", "4bf92f3577b34da6a3ce929d0e0e4736"},
-          {"spanId", direction == "inbound" ? "00f067aa0ba902b7" : "1a2b3c4d5e6f7081"},
-          {"name", "GET " + path},
-          {"attributes", Json::array({attribute("sp.traffic.direction", direction), attribute("sp.span.type", "extract"),
-                                      attribute("url.host", host), attribute("url.path", path),
-                                      attribute("http.request.method", "GET"), attribute("http.response.status_code", status),
-                                      attribute("http.response.body", body)})}};
+Json span_of(const std::string& direction, const std::string& host, const std::string& path, int status,
+             const std::string& body) {
+  return {
+      {"traceId", "4bf92f3577b34da6a3ce929d0e0e4736"},
+      {"spanId", direction == "inbound" ? "00f067aa0ba902b7" : "1a2b3c4d5e6f7081"},
+      {"name", "GET " + path},
+      {"attributes",
+       Json::array({attribute("sp.traffic.direction", direction), attribute("sp.span.type", "extract"),
+                    attribute("url.host", host), attribute("url.path", path), attribute("http.request.method", "GET"),
+                    attribute("http.response.status_code", status), attribute("http.response.body", body)})}};
 }
 
 // A capture of GET /quote?sku=SKU answered {"sku", "price"}, the price from prices.example.test.
@@ -63,12 +67,14 @@ std::string write_quote_case(const std::string& case_id, int price) {
   const Json document = {
       {"version", "1.0.0"},
       {"caseId", case_id},
-      {"traces", Json::array({{{"resourceSpans",
-                                Json::array({{{"scopeSpans",
-                                               Json::array({{{"spans", Json::array({span_of("inbound", "shop.test", "/quote", 200, answer),
-                                                                                    span_of("outbound", "prices.example.test",
-                                                                                            "/v1/price", 200,
-                                                                                            Json{{"price", price}}.dump())})}}})}}})}}})}};
+      {"traces",
+       Json::array(
+           {{{"resourceSpans",
+              Json::array(
+                  {{{"scopeSpans",
+                     Json::array({{{"spans", Json::array({span_of("inbound", "shop.test", "/quote", 200, answer),
+                                                          span_of("outbound", "prices.example.test", "/v1/price", 200,
+                                                                  Json{{"price", price}}.dump())})}}})}}})}}})}};
   return write_text("cases/" + case_id + ".case.json", document.dump(2));
 }
 
@@ -128,19 +134,21 @@ class QuoteApp : public LocalApp {
         response.set_content(Json{{"error", price ? price->body : "no answer"}}.dump(), "application/json");
         return;
       }
-      response.set_content(Json{{"sku", request.get_param_value("sku")}, {"price", Json::parse(price->body)["price"]}}.dump(),
-                           "application/json");
+      response.set_content(
+          Json{{"sku", request.get_param_value("sku")}, {"price", Json::parse(price->body)["price"]}}.dump(),
+          "application/json");
     });
     serve();
   }
 };
 
 std::string quote_suite(const std::string& name, const std::string& cases_yaml) {
-  return write_text(name + ".suite.yaml", "name: " + name + "\ncases:\n" + cases_yaml +
-                                              "defaults:\n"
-                                              "  mocks:\n"
-                                              "    - {name: prices, match: {host: prices.example.test, path: /v1/price}}\n"
-                                              "policy: {externalHttp: strict}\n");
+  return write_text(name + ".suite.yaml",
+                    "name: " + name + "\ncases:\n" + cases_yaml +
+                        "defaults:\n"
+                        "  mocks:\n"
+                        "    - {name: prices, match: {host: prices.example.test, path: /v1/price}}\n"
+                        "policy: {externalHttp: strict}\n");
 }
 
 template <typename Call>
@@ -156,7 +164,10 @@ std::string document_error_of(Call call) {
 bool says(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(SuiteJsonPath, IgnorePathsRemoveWhatTheyName) {
-  Json body = {{"id", 7}, {"a b", 1}, {"items", {{{"id", 1}, {"n", "x"}}, {{"id", 2}, {"n", "y"}}}}, {"meta", {{"ts", 5}, {"deep", {{"ts", 6}}}}}};
+  Json body = {{"id", 7},
+               {"a b", 1},
+               {"items", {{{"id", 1}, {"n", "x"}}, {{"id", 2}, {"n", "y"}}}},
+               {"meta", {{"ts", 5}, {"deep", {{"ts", 6}}}}}};
   for (const char* path : {"$.id", "$['a b']", "$.items[*].id", "$..ts", "$.items[1].n"}) {
     detail::remove_selected(body, detail::parse_json_path(path));
   }
@@ -197,7 +208,8 @@ TEST(SuiteBodies, JsonSubsetAllowsMoreKeysExactDoesNotAndEachIssueHasItsPath) {
 
 TEST(SuiteVariables, ExpandDefaultsEscapesAndNameTheMissingOne) {
   const std::map<std::string, std::string> env = {{"HOST", "api.test"}};
-  const Json expanded = detail::expand_variables({{"url", "https://${HOST}/x"}, {"d", "${PORT:-8080}"}, {"lit", "$${HOST}"}}, env);
+  const Json expanded =
+      detail::expand_variables({{"url", "https://${HOST}/x"}, {"d", "${PORT:-8080}"}, {"lit", "$${HOST}"}}, env);
   EXPECT_EQ(expanded, (Json{{"url", "https://api.test/x"}, {"d", "8080"}, {"lit", "${HOST}"}}));
   try {
     (void)detail::expand_variables({{"list", {"ok", "${TOKEN}"}}}, env);
@@ -206,7 +218,8 @@ TEST(SuiteVariables, ExpandDefaultsEscapesAndNameTheMissingOne) {
     EXPECT_TRUE(says(e.what(), "/list/1: ${TOKEN} is not set")) << e.what();
   }
   const std::string file = write_text("vars.env", "# comment\nexport A=1\nB = \"two words\"\nC=x # note\n\nD='q'\n");
-  EXPECT_EQ(detail::read_env_file(file), (std::map<std::string, std::string>{{"A", "1"}, {"B", "two words"}, {"C", "x"}, {"D", "q"}}));
+  EXPECT_EQ(detail::read_env_file(file),
+            (std::map<std::string, std::string>{{"A", "1"}, {"B", "two words"}, {"C", "x"}, {"D", "q"}}));
   const std::string bad = write_text("bad.env", "A=1\nnot a line\n");
   try {
     (void)detail::read_env_file(bad);
@@ -265,19 +278,25 @@ TEST(SuiteFile, MistakesNameTheFileTheLineAndTheField) {
   const auto load = [](const std::string& name, const std::string& text) {
     return document_error_of([&] { (void)Suite::load(write_text(name, text), {}); });
   };
-  EXPECT_TRUE(says(load("a.suite.yaml", "name: a\ncases: cases/mistakes.case.json\nextra: 1\n"), "a.suite.yaml#/extra: line 3: unknown key"));
-  EXPECT_TRUE(says(load("b.suite.yaml", "cases:\n  - path: cases/mistakes.case.json\n  - path: cases/mistakes.case.json\n"),
-                   "two cases are named \"mistakes\""));
+  EXPECT_TRUE(says(load("a.suite.yaml", "name: a\ncases: cases/mistakes.case.json\nextra: 1\n"),
+                   "a.suite.yaml#/extra: line 3: unknown key"));
+  EXPECT_TRUE(
+      says(load("b.suite.yaml", "cases:\n  - path: cases/mistakes.case.json\n  - path: cases/mistakes.case.json\n"),
+           "two cases are named \"mistakes\""));
   EXPECT_TRUE(says(load("c.suite.yaml", "cases: cases/none-*.case.json\n"), "matches no file"));
-  EXPECT_TRUE(says(load("d.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  mocks:\n    - {name: m, match: {}, source: inline}\n"),
-                   "#/defaults/mocks/0: line 4: an inline mock needs a response"));
+  EXPECT_TRUE(
+      says(load("d.suite.yaml",
+                "cases: cases/mistakes.case.json\ndefaults:\n  mocks:\n    - {name: m, match: {}, source: inline}\n"),
+           "#/defaults/mocks/0: line 4: an inline mock needs a response"));
   EXPECT_TRUE(says(load("e.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  assertions: {status: 42}\n"),
                    "must be an HTTP status (100-599) or \"case\""));
-  EXPECT_TRUE(says(load("f.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  assertions: {body: {ignore: [\"id\"]}}\n"),
-                   "is not a JSONPath this reads"));
+  EXPECT_TRUE(says(
+      load("f.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  assertions: {body: {ignore: [\"id\"]}}\n"),
+      "is not a JSONPath this reads"));
   EXPECT_TRUE(says(load("g.suite.yaml", "cases:\n  - path: cases/missing.case.json\n"), "the case cannot be used"));
-  EXPECT_TRUE(says(load("h.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  request: {headers: {x: \"${NOPE}\"}}\n"),
-                   "h.suite.yaml: line 3: ${NOPE} is not set"));
+  EXPECT_TRUE(
+      says(load("h.suite.yaml", "cases: cases/mistakes.case.json\ndefaults:\n  request: {headers: {x: \"${NOPE}\"}}\n"),
+           "h.suite.yaml: line 3: ${NOPE} is not set"));
   EXPECT_TRUE(says(load("i.suite.yaml", "name: [\n"), "i.suite.yaml"));
 }
 
@@ -334,9 +353,10 @@ TEST(SuiteRunner, AStrictPolicyMakesAnUnmockedCallAnErrorOfTheCaseAndAnUnreachab
   MockServer proxy;
   QuoteApp app(proxy.port());
   write_quote_case("strict", 5);
-  const std::string path = write_text("strict.suite.yaml",
-                                      "cases: cases/strict.case.json\ndefaults:\n  assertions: {body: {ignore: [\"$.sku\"]}}\n"
-                                      "policy: {externalHttp: strict}\n");
+  const std::string path =
+      write_text("strict.suite.yaml",
+                 "cases: cases/strict.case.json\ndefaults:\n  assertions: {body: {ignore: [\"$.sku\"]}}\n"
+                 "policy: {externalHttp: strict}\n");
   const Suite suite = Suite::load(path, {});
   SuiteRun run;
   run.app_url = app.url();
@@ -360,7 +380,8 @@ class FixedAnswerApp : public LocalApp {
     server_.Get("/quote", [](const httplib::Request&, httplib::Response& response) {
       response.status = 201;
       response.set_header("x-request-id", "req-12345");
-      response.set_content(R"({"sku":"fixed","price":7,"email":"real.person@example.com"})", "application/json; charset=utf-8");
+      response.set_content(R"({"sku":"fixed","price":7,"email":"real.person@example.com"})",
+                           "application/json; charset=utf-8");
     });
     serve();
   }
@@ -369,10 +390,14 @@ class FixedAnswerApp : public LocalApp {
 // The case FixedAnswerApp is checked against: captured 200 {"sku":"fixed","price":7,"email":...}.
 void write_fixed_case() {
   const std::string answer = R"({"sku":"fixed","price":7,"email":"captured@example.com"})";
-  const Json document = {{"version", "1.0.0"},
-                         {"caseId", "fixed"},
-                         {"traces", Json::array({{{"resourceSpans", Json::array({{{"scopeSpans", Json::array({{{"spans",
-                             Json::array({span_of("inbound", "shop.test", "/quote", 200, answer)})}}})}}})}}})}};
+  const Json document = {
+      {"version", "1.0.0"},
+      {"caseId", "fixed"},
+      {"traces",
+       Json::array({{{"resourceSpans",
+                      Json::array({{{"scopeSpans",
+                                     Json::array({{{"spans", Json::array({span_of("inbound", "shop.test", "/quote", 200,
+                                                                                  answer)})}}})}}})}}})}};
   write_text("cases/fixed.case.json", document.dump(2));
 }
 
@@ -380,9 +405,10 @@ CaseResult run_fixed(const std::string& name, const std::string& assertions_yaml
   write_fixed_case();
   MockServer proxy;
   FixedAnswerApp app;
-  const Suite suite = Suite::load(write_text(name + ".suite.yaml", "name: " + name + "\ncases: cases/fixed.case.json\nassertions:\n" +
-                                                                        assertions_yaml),
-                                  {});
+  const Suite suite =
+      Suite::load(write_text(name + ".suite.yaml",
+                             "name: " + name + "\ncases: cases/fixed.case.json\nassertions:\n" + assertions_yaml),
+                  {});
   SuiteRun run;
   run.app_url = app.url();
   run.hooks = std::move(hooks);
@@ -420,7 +446,8 @@ defaults:
   EXPECT_TRUE(says(load("twice.suite.yaml", "cases: cases/toplevel.case.json\nmocks: []\ndefaults: {mocks: []}\n"),
                    "twice.suite.yaml#/mocks: line 2: is given twice"));
   // The old place of the policy still works.
-  const Suite old = Suite::load(write_text("oldpolicy.suite.yaml", "cases: cases/toplevel.case.json\npolicy: {externalHttp: strict}\n"), {});
+  const Suite old = Suite::load(
+      write_text("oldpolicy.suite.yaml", "cases: cases/toplevel.case.json\npolicy: {externalHttp: strict}\n"), {});
   ASSERT_TRUE(old.cases()[0].policy);
 }
 
@@ -454,8 +481,9 @@ TEST(SuiteFile, SkipLeavesACaseOutAndOnlyLeavesOutEveryOther) {
   write_quote_case("skip-a", 1);
   write_quote_case("skip-b", 2);
   write_quote_case("skip-c", 3);
-  const Suite skipping = Suite::load(quote_suite("skipping", "  - {path: cases/skip-a.case.json}\n"
-                                                             "  - {path: cases/skip-b.case.json, skip: true}\n"),
+  const Suite skipping = Suite::load(quote_suite("skipping",
+                                                 "  - {path: cases/skip-a.case.json}\n"
+                                                 "  - {path: cases/skip-b.case.json, skip: true}\n"),
                                      {});
   SuiteRun run;
   run.app_url = app.url();
@@ -466,9 +494,10 @@ TEST(SuiteFile, SkipLeavesACaseOutAndOnlyLeavesOutEveryOther) {
   EXPECT_TRUE(says(junit_xml(skipping, results), "<skipped message=\"not run: skip: true in the suite\"/>"));
   EXPECT_EQ(results[1].to_json()["outcome"], "skipped");
 
-  const Suite only = Suite::load(quote_suite("only", "  - {path: cases/skip-a.case.json}\n"
-                                                     "  - {path: cases/skip-b.case.json, only: true}\n"
-                                                     "  - {path: cases/skip-c.case.json}\n"),
+  const Suite only = Suite::load(quote_suite("only",
+                                             "  - {path: cases/skip-a.case.json}\n"
+                                             "  - {path: cases/skip-b.case.json, only: true}\n"
+                                             "  - {path: cases/skip-c.case.json}\n"),
                                  {});
   ASSERT_EQ(only.cases().size(), 3u);
   EXPECT_TRUE(only.cases()[0].skip);
@@ -479,7 +508,8 @@ TEST(SuiteFile, SkipLeavesACaseOutAndOnlyLeavesOutEveryOther) {
   EXPECT_NE(chosen[1].outcome, CaseResult::Outcome::skipped);
   EXPECT_TRUE(says(chosen[2].describe(), "another case of the suite has only: true")) << chosen[2].describe();
   EXPECT_TRUE(says(document_error_of([] {
-                     (void)Suite::load(quote_suite("badskip", "  - {path: cases/skip-a.case.json, skip: yes please}\n"), {});
+                     (void)Suite::load(quote_suite("badskip", "  - {path: cases/skip-a.case.json, skip: yes please}\n"),
+                                       {});
                    }),
                    "/cases/0/skip: line 3: must be true or false"));
 }
@@ -504,13 +534,16 @@ mocks:
   ASSERT_EQ(mocks.size(), 3u);
   EXPECT_EQ(mocks[0].match, (Json{{"direction", "outbound"}, {"host", "prices.example.test"}, {"method", "GET"}}))
       << "the explicit key wins";
-  EXPECT_EQ(mocks[1].match, (Json{{"direction", "outbound"}, {"host", "path.test"}, {"method", "GET"}, {"path", "/v1/price"}}))
+  EXPECT_EQ(mocks[1].match,
+            (Json{{"direction", "outbound"}, {"host", "path.test"}, {"method", "GET"}, {"path", "/v1/price"}}))
       << "the first mapping listed wins";
-  EXPECT_EQ(mocks[2].match, mocks[0].match.is_object() ? (Json{{"direction", "outbound"}, {"host", "base.test"}, {"method", "GET"}})
-                                                       : Json());
+  EXPECT_EQ(mocks[2].match, mocks[0].match.is_object()
+                                ? (Json{{"direction", "outbound"}, {"host", "base.test"}, {"method", "GET"}})
+                                : Json());
   const std::string bad = document_error_of([] {
-    (void)Suite::load(write_text("badmerge.suite.yaml", "x-scalar: &scalar just text\ncases: cases/merge-keys.case.json\n"
-                                                        "mocks:\n  - name: m\n    match:\n      <<: *scalar\n"),
+    (void)Suite::load(write_text("badmerge.suite.yaml",
+                                 "x-scalar: &scalar just text\ncases: cases/merge-keys.case.json\n"
+                                 "mocks:\n  - name: m\n    match:\n      <<: *scalar\n"),
                       {});
   });
   EXPECT_TRUE(says(bad, "badmerge.suite.yaml: line 6: a merge key (<<) takes a mapping or a list of mappings")) << bad;
@@ -530,7 +563,8 @@ TEST(SuiteYaml, AnAliasBombAndDeepNestingAreRefusedWithTheFileAndLine) {
   EXPECT_TRUE(says(refused, "bomb.suite.yaml: line ")) << refused;
   EXPECT_TRUE(says(refused, "expands to more than 1000000 values")) << refused;
 
-  const std::string deep = "name: deep\ncases: cases/bomb.case.json\nx-deep: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  const std::string deep =
+      "name: deep\ncases: cases/bomb.case.json\nx-deep: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
   const std::string too_deep = document_error_of([&] { (void)Suite::load(write_text("deep.suite.yaml", deep), {}); });
   EXPECT_TRUE(says(too_deep, "deep.suite.yaml: line 3: collections nested deeper than 256 levels")) << too_deep;
   const std::string deep_maps = "cases: cases/bomb.case.json\nx-deep: " + std::string(50000, '{') + "\n";
@@ -552,7 +586,8 @@ assertions:
   EXPECT_EQ(suite.cases()[0].assertions.status, 201);
   EXPECT_EQ(Suite::load(path, {{"EXPECTED_STATUS", "204"}}).cases()[0].assertions.status, 204);
   // A value with a line break does not move the lines reported below it.
-  const std::string lines = write_text("varlines.suite.yaml", "name: \"${TWO_LINES}\"\ncases: cases/textvars.case.json\nbogus: 1\n");
+  const std::string lines =
+      write_text("varlines.suite.yaml", "name: \"${TWO_LINES}\"\ncases: cases/textvars.case.json\nbogus: 1\n");
   const std::string error = document_error_of([&] { (void)Suite::load(lines, {{"TWO_LINES", "a\nb"}}); });
   EXPECT_TRUE(says(error, "varlines.suite.yaml#/bogus: line 3: unknown key")) << error;
 }
@@ -583,8 +618,9 @@ assertions: {body: {ignore: ["$.sku"]}}
   // The higher priority wins over the later mock: the app is quoted 99, not the captured 5.
   EXPECT_TRUE(says(result.describe(), "body $.price: expected 5, got 99")) << result.describe();
   EXPECT_TRUE(says(document_error_of([] {
-                     (void)Suite::load(write_text("badconsume.suite.yaml", "cases: cases/prio.case.json\nmocks:\n"
-                                                                           "  - {name: m, match: {}, response: {}, consume: twice}\n"),
+                     (void)Suite::load(write_text("badconsume.suite.yaml",
+                                                  "cases: cases/prio.case.json\nmocks:\n"
+                                                  "  - {name: m, match: {}, response: {}, consume: twice}\n"),
                                        {});
                    }),
                    "badconsume.suite.yaml#/mocks/0/consume: line 3: must be \"once\" or \"many\""));
@@ -592,28 +628,42 @@ assertions: {body: {ignore: ["$.sku"]}}
 
 TEST(SuiteAssertions, StatusListsAndRangesRegexHeadersAndTheBodyModes) {
   // The app answers 201 with "application/json; charset=utf-8"; the case captured 200.
-  EXPECT_TRUE(run_fixed("any-of", "  status: [200, 201]\n  headers: {include: {content-type: ^application/json}}\n"
-                                  "  body: {ignore: [\"$.email\"]}\n").passed());
+  EXPECT_TRUE(run_fixed("any-of",
+                        "  status: [200, 201]\n  headers: {include: {content-type: ^application/json}}\n"
+                        "  body: {ignore: [\"$.email\"]}\n")
+                  .passed());
   EXPECT_TRUE(run_fixed("range", "  status: {min: 200, max: 299}\n  body: {mode: ignore}\n").passed());
-  const CaseResult wrong = run_fixed("wrong", "  status: [200, 204]\n  headers: {include: {content-type: ^text/, x-request-id: '^req-\\d+$'}}\n"
-                                              "  body: {mode: ignore}\n");
+  const CaseResult wrong =
+      run_fixed("wrong",
+                "  status: [200, 204]\n  headers: {include: {content-type: ^text/, x-request-id: '^req-\\d+$'}}\n"
+                "  body: {mode: ignore}\n");
   EXPECT_TRUE(says(wrong.describe(), "status: expected one of 200, 204, got 201")) << wrong.describe();
-  EXPECT_TRUE(says(wrong.describe(), "header content-type: expected ^text/, got application/json; charset=utf-8")) << wrong.describe();
+  EXPECT_TRUE(says(wrong.describe(), "header content-type: expected ^text/, got application/json; charset=utf-8"))
+      << wrong.describe();
   EXPECT_FALSE(says(wrong.describe(), "x-request-id")) << "the pattern matched";
   EXPECT_TRUE(says(run_fixed("out-of-range", "  status: {min: 200, max: 200}\n  body: {mode: ignore}\n").describe(),
                    "status: expected 200-200, got 201"));
-  const CaseResult bytes = run_fixed("bytes", "  status: 201\n  body: {mode: string, expected: '{\"sku\":\"fixed\"}'}\n");
-  EXPECT_TRUE(says(bytes.describe(), "body: expected {\"sku\":\"fixed\"}, got {\"sku\":\"fixed\",\"price\":7")) << bytes.describe();
-  EXPECT_TRUE(run_fixed("same-bytes", "  status: 201\n  body:\n    mode: string\n    expected: '{\"sku\":\"fixed\",\"price\":7,\"email\":\"real.person@example.com\"}'\n")
+  const CaseResult bytes =
+      run_fixed("bytes", "  status: 201\n  body: {mode: string, expected: '{\"sku\":\"fixed\"}'}\n");
+  EXPECT_TRUE(says(bytes.describe(), "body: expected {\"sku\":\"fixed\"}, got {\"sku\":\"fixed\",\"price\":7"))
+      << bytes.describe();
+  EXPECT_TRUE(run_fixed("same-bytes",
+                        "  status: 201\n  body:\n    mode: string\n    expected: "
+                        "'{\"sku\":\"fixed\",\"price\":7,\"email\":\"real.person@example.com\"}'\n")
                   .passed());
-  EXPECT_TRUE(says(document_error_of([] { (void)Suite::load(write_text("badre.suite.yaml", "cases: cases/fixed.case.json\n"
-                                                                                           "assertions: {headers: {include: {a: '(['}}}\n"), {}); }),
+  EXPECT_TRUE(says(document_error_of([] {
+                     (void)Suite::load(write_text("badre.suite.yaml",
+                                                  "cases: cases/fixed.case.json\n"
+                                                  "assertions: {headers: {include: {a: '(['}}}\n"),
+                                       {});
+                   }),
                    "badre.suite.yaml#/assertions/headers/include/a: line 2: not a regular expression (RE2)"));
 }
 
 TEST(SuiteAssertions, RedactionsScrubBothBodiesBeforeTheyAreComparedOrShown) {
-  const CaseResult result = run_fixed("redacted", "  status: 201\n  body:\n    mode: exact\n"
-                                                  "    redactions: [{path: $.email, replacement: '<email>'}]\n");
+  const CaseResult result = run_fixed("redacted",
+                                      "  status: 201\n  body:\n    mode: exact\n"
+                                      "    redactions: [{path: $.email, replacement: '<email>'}]\n");
   EXPECT_TRUE(result.passed()) << result.describe();
   EXPECT_FALSE(says(result.body, "real.person")) << result.body;
   EXPECT_TRUE(says(result.body, "<email>")) << result.body;
@@ -633,10 +683,15 @@ TEST(SuiteAssertions, AHeadersHookGetsBothSidesWithoutTheIgnoredNames) {
     (void)expected;
     return issues;
   };
-  const CaseResult custom = run_fixed("hdrhook", "  status: 201\n  body: {mode: ignore}\n  headers: {custom: check.ids, ignore: [Content-Length]}\n", hooks);
-  EXPECT_TRUE(says(custom.describe(), "hook check.ids x-request-id: expected (none), got req-12345")) << custom.describe();
-  EXPECT_TRUE(std::none_of(seen.begin(), seen.end(), [](const auto& h) { return h.first == "Content-Length" || h.first == "content-length"; }));
-  const CaseResult dashed = run_fixed("hdrhook2", "  status: 201\n  body: {mode: ignore}\n  custom-headers: check.ids\n", hooks);
+  const CaseResult custom = run_fixed(
+      "hdrhook", "  status: 201\n  body: {mode: ignore}\n  headers: {custom: check.ids, ignore: [Content-Length]}\n",
+      hooks);
+  EXPECT_TRUE(says(custom.describe(), "hook check.ids x-request-id: expected (none), got req-12345"))
+      << custom.describe();
+  EXPECT_TRUE(std::none_of(seen.begin(), seen.end(),
+                           [](const auto& h) { return h.first == "Content-Length" || h.first == "content-length"; }));
+  const CaseResult dashed =
+      run_fixed("hdrhook2", "  status: 201\n  body: {mode: ignore}\n  custom-headers: check.ids\n", hooks);
   EXPECT_EQ(dashed.outcome, CaseResult::Outcome::failed) << dashed.describe();
   const CaseResult missing = run_fixed("hdrhook3", "  status: 201\n  custom-headers: nobody\n");
   EXPECT_TRUE(says(missing.describe(), "no HeadersAssertHook named \"nobody\"")) << missing.describe();
@@ -647,16 +702,18 @@ TEST(SuiteGtest, ACaseTheSuiteSkipsIsASkippedGoogleTestSayingWhy) {
   const auto suite = std::make_shared<const Suite>(
       Suite::load(quote_suite("gskip", "  - {path: cases/gskip.case.json, skip: true}\n"), {}));
   MockServer proxy;
-  suite_gtest_detail::SuiteCaseTest test(suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return url_nobody_listens_on(); }});
+  suite_gtest_detail::SuiteCaseTest test(
+      suite, 0, {}, {[&]() -> MockServer& { return proxy; }, [] { return url_nobody_listens_on(); }});
   ::testing::TestPartResultArray results;
   {
-    ::testing::ScopedFakeTestPartResultReporter reporter(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
-                                                         &results);
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
     test.TestBody();
   }
   ASSERT_EQ(results.size(), 1);
   EXPECT_TRUE(results.GetTestPartResult(0).skipped()) << "not run, so no failure for the unreachable app";
-  EXPECT_TRUE(says(results.GetTestPartResult(0).message(), "not run: skip: true in the suite")) << results.GetTestPartResult(0).message();
+  EXPECT_TRUE(says(results.GetTestPartResult(0).message(), "not run: skip: true in the suite"))
+      << results.GetTestPartResult(0).message();
 }
 
 }  // namespace suite_tests
@@ -670,10 +727,12 @@ TEST(SuiteGlob, ADirectoryLinkLoopIsNotFollowed) {
   const fs::path folder = fs::path(::testing::TempDir()) / "mockhttp_suite_glob";
   fs::remove_all(folder);
   fs::create_directories(folder / "cases" / "real");
-  fs::copy_file(std::string(MOCKHTTP_TEST_DATA_DIR) + "/cases/refund-issued.case.json", folder / "cases" / "real" / "a.case.json");
+  fs::copy_file(std::string(MOCKHTTP_TEST_DATA_DIR) + "/cases/refund-issued.case.json",
+                folder / "cases" / "real" / "a.case.json");
   fs::create_directory_symlink(".", folder / "cases" / "loop");
   std::ofstream(folder / "deep.suite.yaml") << "name: deep\ncases: \"cases/*/*/*/*/*/*/*.case.json\"\n";
-  const std::string error = suite_tests::document_error_of([&] { (void)Suite::load((folder / "deep.suite.yaml").string(), {}); });
+  const std::string error =
+      suite_tests::document_error_of([&] { (void)Suite::load((folder / "deep.suite.yaml").string(), {}); });
   EXPECT_TRUE(suite_tests::says(error, "matches no file")) << "only links lead that deep: " << error;
   std::ofstream(folder / "one.suite.yaml") << "name: one\ncases: \"cases/*/*.case.json\"\n";
   const Suite one = Suite::load((folder / "one.suite.yaml").string(), {});

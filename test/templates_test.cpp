@@ -22,11 +22,12 @@ class Templates : public ::testing::Test {
 
 TEST_F(Templates, QueryPathParamsHeadersAndJsonBodyAreRendered) {
   server.when_requested_with(Request{}.path("/users/{id}"))
-      .respond_with_template(200,
-                             R"({"id": "{{ request.path_params.id }}", "name": "{{request.query.name}}", )"
-                             R"("trace": "{{ request.headers['x-request-id'] }}", "user": {{ request.body.user.id }}, )"
-                             R"("method": "{{ request.method }}", "path": "{{ request.path }}", "first": "{{ request.body.tags.0 }}"})",
-                             {{"Content-Type", "application/json"}});
+      .respond_with_template(
+          200,
+          R"({"id": "{{ request.path_params.id }}", "name": "{{request.query.name}}", )"
+          R"("trace": "{{ request.headers['x-request-id'] }}", "user": {{ request.body.user.id }}, )"
+          R"("method": "{{ request.method }}", "path": "{{ request.path }}", "first": "{{ request.body.tags.0 }}"})",
+          {{"Content-Type", "application/json"}});
   auto res = client.Post("/users/7?name=Ada", {{"X-Request-Id", "r-1"}}, R"({"user": {"id": 99}, "tags": ["a", "b"]})",
                          "application/json");
   ASSERT_TRUE(res);
@@ -78,10 +79,13 @@ TEST_F(Templates, UnsupportedSyntaxIsAClearRenderError) {
   server.when_requested_with(Request{}.path("/filter")).respond_with_template(200, "{{ request.path | upper }}");
   server.when_requested_with(Request{}.path("/open")).respond_with_template(200, "{{ request.path");
   server.when_requested_with(Request{}.path("/root")).respond_with_template(200, "{{ response.status }}");
-  const auto detail = [&](const char* path) { return Json::parse(client.Get(path)->body)["detail"].get<std::string>(); };
+  const auto detail = [&](const char* path) {
+    return Json::parse(client.Get(path)->body)["detail"].get<std::string>();
+  };
   EXPECT_EQ(detail("/tag"), "template tags ({% ... %}) are not supported; only {{ request.* }} lookups are");
-  EXPECT_EQ(detail("/filter"), "cannot read the expression \" request.path | upper \": unknown filter 'upper': the only "
-                              "filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
+  EXPECT_EQ(detail("/filter"),
+            "cannot read the expression \" request.path | upper \": unknown filter 'upper': the only "
+            "filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
   EXPECT_EQ(detail("/open"), "unclosed '{{' at offset 0");
   EXPECT_EQ(detail("/root"), "'response' is undefined: templates can read request.* only");
 }
@@ -90,7 +94,8 @@ TEST_F(Templates, UnsupportedSyntaxIsAClearRenderError) {
 // mockhttp's own origin.
 TEST_F(Templates, AnHtmlAnswerEscapesEverySubstitution) {
   server.when_requested_with(Request{}.path("/hello"))
-      .respond_with_template(200, "<p>Hello {{ request.query.name }}</p>", {{"Content-Type", "Text/HTML; charset=utf-8"}});
+      .respond_with_template(200, "<p>Hello {{ request.query.name }}</p>",
+                             {{"Content-Type", "Text/HTML; charset=utf-8"}});
   const auto res = client.Get("/hello?name=%3Cscript%3Ealert('x')%26%22%3C%2Fscript%3E");
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(res->body, "<p>Hello &lt;script&gt;alert(&#39;x&#39;)&amp;&#34;&lt;/script&gt;</p>");
@@ -114,8 +119,8 @@ TEST_F(Templates, EveryDocumentTypeABrowserRunsScriptInIsEscapedAndNoOtherType) 
   };
   const std::string escaped = "&lt;i a=&#34;&#39;&#34;&gt;";
   const std::string as_is = "<i a=\"'\">";
-  for (const char* type : {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
-                           "application/atom+xml"}) {
+  for (const char* type :
+       {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "application/atom+xml"}) {
     EXPECT_EQ(rendered(type), escaped) << type;
   }
   for (const char* type : {"application/json", "text/plain", "application/vnd.api+json", "text/csv", ""}) {
@@ -133,9 +138,12 @@ TEST_F(Templates, ANonStringValueInHtmlIsEscapedJson) {
 TEST_F(Templates, AFilterOtherThanRawIsRefusedAfterItToo) {
   server.when_requested_with(Request{}.path("/f")).respond_with_template(200, "{{ request.path | raw | upper }}");
   server.when_requested_with(Request{}.path("/q")).respond_with_template(200, "{{ request.headers['a|b'] | raw }}");
-  const auto detail = [&](const char* path) { return Json::parse(client.Get(path)->body)["detail"].get<std::string>(); };
-  EXPECT_EQ(detail("/f"), "cannot read the expression \" request.path | raw | upper \": unknown filter 'upper': the "
-                          "only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
+  const auto detail = [&](const char* path) {
+    return Json::parse(client.Get(path)->body)["detail"].get<std::string>();
+  };
+  EXPECT_EQ(detail("/f"),
+            "cannot read the expression \" request.path | raw | upper \": unknown filter 'upper': the "
+            "only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
   EXPECT_EQ(client.Get("/q", {{"a|b", "x"}})->body, "x") << "a '|' inside a quoted key is not a filter";
 }
 

@@ -31,7 +31,8 @@ TEST(WaitFor, ReturnsOnceAnotherThreadsRequestsArrive) {
     for (int i = 0; i < 3; ++i) (void)http.Post("/events", "{}", "application/json");
   });
   go.set_value();
-  const Verification verification = server.wait_for(Request{}.method("POST").path("/events"), 3, std::chrono::seconds(30));
+  const Verification verification =
+      server.wait_for(Request{}.method("POST").path("/events"), 3, std::chrono::seconds(30));
   client.join();
   EXPECT_TRUE(verification) << verification;
   EXPECT_EQ(verification.matching_requests(), 3u);
@@ -53,10 +54,12 @@ TEST(WaitFor, AnExactCountAlreadyPassedFailsAtOnceAndSaysHowToWaitForAtLeast) {
   const Verification verification = server.wait_for(Request{}.path("/done"), 1, std::chrono::minutes(2));
   EXPECT_FALSE(verification);
   EXPECT_EQ(verification.matching_requests(), 2u);
-  EXPECT_TRUE(says(verification.report(), "Stopped waiting at once: more requests matched than exactly 1 time(s) allows"))
+  EXPECT_TRUE(
+      says(verification.report(), "Stopped waiting at once: more requests matched than exactly 1 time(s) allows"))
       << verification;
   EXPECT_TRUE(says(verification.report(), "write gte(1)")) << verification;
-  EXPECT_TRUE(says(verification.report(), "Requests that matched:\n  1. GET /done [request #1]\n  2. GET /done [request #2]"))
+  EXPECT_TRUE(
+      says(verification.report(), "Requests that matched:\n  1. GET /done [request #1]\n  2. GET /done [request #2]"))
       << verification;
   EXPECT_TRUE(server.wait_for(Request{}.path("/done"), gte(1), std::chrono::minutes(2))) << "at least one is there";
   const Verification at_most = server.wait_for(Request{}.path("/done"), lte(1) || 5, std::chrono::milliseconds(10));
@@ -79,7 +82,8 @@ TEST(ConfirmRequest, TooManyMatchesListsTheRequestsThatMatchedNotTheNearMisses) 
   (void)curl_request("GET", server.url() + "/other");
   const Verification verification = server.confirm_request(Request{}.method("POST").path("/pay"), 1);
   EXPECT_FALSE(verification);
-  EXPECT_TRUE(says(verification.report(), "Requests that matched:\n  1. POST /pay [request #1]\n  2. POST /pay [request #2]"))
+  EXPECT_TRUE(
+      says(verification.report(), "Requests that matched:\n  1. POST /pay [request #1]\n  2. POST /pay [request #2]"))
       << verification;
   EXPECT_FALSE(says(verification.report(), "/other")) << verification;
 }
@@ -108,9 +112,8 @@ TEST(WaitFor, AScopeWaitsForItsOwnRequests) {
 
 TEST(WaitFor, AStoppingServerWakesTheWaiter) {
   MockServer server;
-  auto waited = std::async(std::launch::async, [&server] {
-    return server.wait_for(Request{}.path("/never"), 1, std::chrono::seconds(60));
-  });
+  auto waited = std::async(
+      std::launch::async, [&server] { return server.wait_for(Request{}.path("/never"), 1, std::chrono::seconds(60)); });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   server.stop();
   const Verification verification = waited.get();
@@ -143,14 +146,14 @@ TEST_F(Ordered, AFailureNamesTheFirstRequestOutOfOrderByJournalIndex) {
   EXPECT_FALSE(verification);
   EXPECT_EQ(verification.matching_requests(), 1u);
   EXPECT_TRUE(says(verification.report(), "step 2 found no request after request #3")) << verification;
-  EXPECT_TRUE(says(verification.report(), "Out of order: request #1 GET /cart matches step 2 but came before request #3"))
+  EXPECT_TRUE(
+      says(verification.report(), "Out of order: request #1 GET /cart matches step 2 but came before request #3"))
       << verification;
 }
 
 TEST_F(Ordered, ReceivedInOrderExplainsTheFailure) {
-  EXPECT_NONFATAL_FAILURE(
-      EXPECT_THAT(server, ReceivedInOrder(Request{}.path("/receipt"), Request{}.path("/cart"))),
-      "Out of order: request #1 GET /cart");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(server, ReceivedInOrder(Request{}.path("/receipt"), Request{}.path("/cart"))),
+                          "Out of order: request #1 GET /cart");
 }
 
 TEST_F(Ordered, AStepNoRequestMatchedListsTheClosest) {
@@ -167,7 +170,8 @@ TEST(OrderAndWaitWire, AssertSequenceAndWaitOverTheAdminApi) {
   const auto post = [&](const std::string& path, const Json& body) {
     return curl_request("POST", server.url() + path, body.dump(), {"Content-Type: application/json"});
   };
-  Json verdict = Json::parse(post("/__mock__/assert_sequence", {{"requests", {{{"path", "/a"}}, {{"path", "/b"}}}}}).body);
+  Json verdict =
+      Json::parse(post("/__mock__/assert_sequence", {{"requests", {{{"path", "/a"}}, {{"path", "/b"}}}}}).body);
   EXPECT_EQ(verdict["result"], true) << verdict;
   verdict = Json::parse(post("/__mock__/assert_sequence", {{"requests", {{{"path", "/b"}}, {{"path", "/a"}}}}}).body);
   EXPECT_EQ(verdict["result"], false);

@@ -16,10 +16,12 @@ namespace {
 
 // The token endpoint every test logs in through: it must see exactly one form login.
 void serve_login(MockServer& api) {
-  api.when_requested_with(Request{}.method("POST").path("/oauth/token")
-                              .body(form({{"grant_type", "client_credentials"},
-                                          {"client_id", "shop"},
-                                          {"scope", starts_with("orders")}})))
+  api.when_requested_with(
+         Request{}
+             .method("POST")
+             .path("/oauth/token")
+             .body(
+                 form({{"grant_type", "client_credentials"}, {"client_id", "shop"}, {"scope", starts_with("orders")}})))
       .expect(1)
       .respond_with_json(200, {{"access_token", "t-1"}, {"token_type", "bearer"}});
 }
@@ -29,8 +31,8 @@ TEST(OrderFlow, RetriesWhileTheApiIsBusy) {
   serve_login(api);
   api.when_requested_with(Request{}.method("POST").path("/orders").header("authorization", "Bearer t-1"))
       .expect(3)
-      .respond_with_sequence({Response(503), Response(503),
-                              Response(201).json_body({{"id", "o-1"}, {"total_cents", 500}})});
+      .respond_with_sequence(
+          {Response(503), Response(503), Response(201).json_body({{"id", "o-1"}, {"total_cents", 500}})});
   shop::OrderClient client(api.url());
   ASSERT_TRUE(client.log_in("shop", "s3cret"));
 
@@ -44,13 +46,17 @@ TEST(OrderFlow, PaymentMovesTheOrderToPaid) {
   MockServer api;
   // pay() never reads an open order: the unused-stubs listing names this line at the end of the run.
   api.when_requested_with(Request{}.method("GET").path("/orders/{id}"))
-      .in_scenario("order").when_state("Started")
+      .in_scenario("order")
+      .when_state("Started")
       .respond_with_json(200, {{"status", "open"}});
   api.when_requested_with(Request{}.method("POST").path("/orders/{id}/pay"))
-      .in_scenario("order").when_state("Started").will_set_state("Paid")
+      .in_scenario("order")
+      .when_state("Started")
+      .will_set_state("Paid")
       .respond_with(201);
   api.when_requested_with(Request{}.method("GET").path("/orders/{id}"))
-      .in_scenario("order").when_state("Paid")
+      .in_scenario("order")
+      .when_state("Paid")
       .respond_with_json(200, {{"status", "paid"}});
 
   EXPECT_EQ(shop::OrderClient(api.url()).pay("o-1"), "paid");
@@ -59,13 +65,12 @@ TEST(OrderFlow, PaymentMovesTheOrderToPaid) {
 
 TEST(OrderFlow, TheApiPricesTheOrderInACallback) {
   MockServer api;
-  api.when_requested_with(Request{}.method("POST").path("/orders"))
-      .respond_with([](const RecordedRequest& request) {
-        const json order = json::parse(request.body);
-        const int price = order["sku"] == "tea" ? 250 : 1000;
-        return Response(201).json_body({{"id", "o-" + order["sku"].get<std::string>()},
-                                        {"total_cents", price * order["quantity"].get<int>()}});
-      });
+  api.when_requested_with(Request{}.method("POST").path("/orders")).respond_with([](const RecordedRequest& request) {
+    const json order = json::parse(request.body);
+    const int price = order["sku"] == "tea" ? 250 : 1000;
+    return Response(201).json_body(
+        {{"id", "o-" + order["sku"].get<std::string>()}, {"total_cents", price * order["quantity"].get<int>()}});
+  });
   const shop::PlacedOrder order = shop::OrderClient(api.url()).place("tea", 3);
   EXPECT_EQ(order.id, "o-tea");
   EXPECT_EQ(order.total_cents, 750);
@@ -75,12 +80,16 @@ TEST(OrderFlow, TheReceiptIsUploadedAsMultipartFormData) {
   MockServer api;
   const StubRef receipt =
       api.when_requested_with(
-             Request{}.method("POST").path("/orders/{id}/receipt")
-                 .body(multipart({{"metadata", MultipartPart{}.content_type("application/json")
-                                                   .body(as_json(key_values({{"order", "o-9"}})))},
-                                  {"receipt", MultipartPart{}.filename("receipt-o-9.pdf")
-                                                  .content_type("application/pdf")
-                                                  .body(starts_with("%PDF-"))}})))
+             Request{}
+                 .method("POST")
+                 .path("/orders/{id}/receipt")
+                 .body(multipart(
+                     {{"metadata",
+                       MultipartPart{}.content_type("application/json").body(as_json(key_values({{"order", "o-9"}})))},
+                      {"receipt", MultipartPart{}
+                                      .filename("receipt-o-9.pdf")
+                                      .content_type("application/pdf")
+                                      .body(starts_with("%PDF-"))}})))
           .respond_with(201);
   EXPECT_TRUE(shop::OrderClient(api.url()).upload_receipt("o-9", "%PDF-1.7 ..."));
   EXPECT_TRUE(receipt.confirm_calls(1)) << receipt.confirm_calls(1);

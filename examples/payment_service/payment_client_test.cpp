@@ -15,7 +15,9 @@ class PaymentClientTest : public ::testing::Test {
 
 TEST_F(PaymentClientTest, AcceptedPaymentReturnsItsId) {
   payment_api
-      .when_requested_with(Request{}.method("POST").path("/payment")
+      .when_requested_with(Request{}
+                               .method("POST")
+                               .path("/payment")
                                .header("authorization", regex("^Bearer "))
                                .body(as_json(key_values({{"amount", gt(0)}, {"currency", "EUR"}}))))
       .respond_with_json(200, {{"status", "accepted"}, {"id", "pay_123"}});

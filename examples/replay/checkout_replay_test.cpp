@@ -15,9 +15,12 @@ TEST(CheckoutReplay, ChargesTheCapturedCard) {
   ReplaySession session = server.start_session(ReplayMode::replay);
   session.load_case_from_file(kCases + "/checkout-paid.case.json");
 
-  const CapturedExchange hit = session.find_in_case(
-      CasePredicate::outbound().with_method("POST").with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"));
-  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"), hit.response);
+  const CapturedExchange hit = session.find_in_case(CasePredicate::outbound()
+                                                        .with_method("POST")
+                                                        .with_host_suffix("stripe.com")
+                                                        .with_path_prefix("/v1/payment_intents"));
+  session.mock_outbound(CasePredicate{}.with_host_suffix("stripe.com").with_path_prefix("/v1/payment_intents"),
+                        hit.response);
   session.set_policy(ReplayPolicy::strict());
 
   shop::Checkout checkout(server.url(), {session.header()});

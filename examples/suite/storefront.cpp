@@ -73,7 +73,8 @@ Storefront::Storefront(std::string proxy, int port) : proxy_(std::move(proxy)), 
     }
     const Json receipt = Json::parse(paid->body, nullptr, false);
     if (paid->status == 402) {
-      answer(response, 402, {{"error", "card declined"}, {"reason", receipt.is_discarded() ? "" : receipt.value("reason", "")}});
+      answer(response, 402,
+             {{"error", "card declined"}, {"reason", receipt.is_discarded() ? "" : receipt.value("reason", "")}});
       return;
     }
     if (paid->status != 200 || receipt.is_discarded()) {
@@ -87,7 +88,8 @@ Storefront::Storefront(std::string proxy, int port) : proxy_(std::move(proxy)), 
             {"total", total},
             {"currency", currency}});
   });
-  server_->Get("/health", [](const httplib::Request&, httplib::Response& response) { response.set_content("ok", "text/plain"); });
+  server_->Get("/health",
+               [](const httplib::Request&, httplib::Response& response) { response.set_content("ok", "text/plain"); });
   if (port == 0) {
     port_ = server_->bind_to_any_port("127.0.0.1");
   } else if (server_->bind_to_port("127.0.0.1", port)) {

@@ -47,8 +47,8 @@ SuiteHooks storefront_hooks() {
   return hooks;
 }
 
-const bool registered = register_suite_tests(STOREFRONT_SUITE, storefront_hooks(),
-                                             {[]() -> MockServer& { return proxy(); }, [] { return storefront().url(); }});
+const bool registered = register_suite_tests(
+    STOREFRONT_SUITE, storefront_hooks(), {[]() -> MockServer& { return proxy(); }, [] { return storefront().url(); }});
 
 // What a failing case reports: the field, at its JSONPath, expected against actual.
 TEST(StorefrontSuiteReports, AFailureNamesTheJsonPathThatDiffered) {

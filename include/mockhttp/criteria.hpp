@@ -46,10 +46,9 @@ class Criteria {
   // Criteria(json{{"a", gt(2).to_json()}, {"b", "x"}}) matches {"a": 5, "b": "x"}. Throws
   // CriteriaError for an operator object the wire would refuse (an unknown `$` key).
   Criteria(const nlohmann::json& literal);  // NOLINT(google-explicit-constructor)
-  template <typename T,
-            typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Criteria> &&
-                                        !std::is_same_v<std::decay_t<T>, nlohmann::json> &&
-                                        std::is_constructible_v<nlohmann::json, T>>>
+  template <typename T, typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Criteria> &&
+                                                    !std::is_same_v<std::decay_t<T>, nlohmann::json> &&
+                                                    std::is_constructible_v<nlohmann::json, T>>>
   Criteria(T&& literal)  // NOLINT(google-explicit-constructor)
       : Criteria(nlohmann::json(std::forward<T>(literal))) {}
 
@@ -137,7 +136,7 @@ class MultipartPart {
   MultipartPart& filename(Criteria criteria);      // Content-Disposition's filename (null when absent)
   MultipartPart& content_type(Criteria criteria);  // the part's Content-Type (null when absent)
   MultipartPart& header(const std::string& name, Criteria criteria);  // any part header, by name
-  MultipartPart& body(Criteria criteria);          // the part's bytes, e.g. as_json(...)
+  MultipartPart& body(Criteria criteria);                             // the part's bytes, e.g. as_json(...)
 
   nlohmann::json to_json() const;  // {"filename", "content_type", "headers", "body"}
   std::string describe() const;
@@ -155,7 +154,6 @@ class MultipartPart {
 Criteria multipart(std::map<std::string, MultipartPart> parts);
 
 // An in-process predicate. `description` is what reports and to_json() show.
-Criteria satisfies(std::string description,
-                   std::function<MatchResult(const nlohmann::json& subject)> predicate);
+Criteria satisfies(std::string description, std::function<MatchResult(const nlohmann::json& subject)> predicate);
 
 }  // namespace mockhttp

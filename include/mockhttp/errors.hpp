@@ -80,7 +80,10 @@ class CaseLoadError : public Error {
  public:
   CaseLoadError(std::string file, std::size_t position, std::string pointer, std::string reason)
       : Error(describe(file, position, pointer, reason)),
-        file_(std::move(file)), position_(position), pointer_(std::move(pointer)), reason_(std::move(reason)) {}
+        file_(std::move(file)),
+        position_(position),
+        pointer_(std::move(pointer)),
+        reason_(std::move(reason)) {}
   const std::string& file() const noexcept { return file_; }
   std::size_t position() const noexcept { return position_; }
   const std::string& pointer() const noexcept { return pointer_; }

@@ -26,14 +26,29 @@ class SseEvent {
   SseEvent() = default;
   explicit SseEvent(std::string data) : data_(std::move(data)) {}
 
-  SseEvent& data(std::string text) { data_ = std::move(text); return *this; }
-  SseEvent& id(std::string value) { id_ = std::move(value); return *this; }
-  SseEvent& event(std::string name) { event_ = std::move(name); return *this; }
+  SseEvent& data(std::string text) {
+    data_ = std::move(text);
+    return *this;
+  }
+  SseEvent& id(std::string value) {
+    id_ = std::move(value);
+    return *this;
+  }
+  SseEvent& event(std::string name) {
+    event_ = std::move(name);
+    return *this;
+  }
   // The client's reconnection time, sent as `retry:`.
-  SseEvent& retry(std::chrono::milliseconds after) { retry_ = after; return *this; }
+  SseEvent& retry(std::chrono::milliseconds after) {
+    retry_ = after;
+    return *this;
+  }
   SseEvent& retry(std::int64_t ms) { return retry(std::chrono::milliseconds(ms)); }
   // The wait before this event; unset: the stream's default_delay().
-  SseEvent& delay(std::chrono::milliseconds wait) { delay_ = wait; return *this; }
+  SseEvent& delay(std::chrono::milliseconds wait) {
+    delay_ = wait;
+    return *this;
+  }
   SseEvent& delay(std::int64_t ms) { return delay(std::chrono::milliseconds(ms)); }
 
   const std::string& data() const { return data_; }
@@ -52,8 +67,14 @@ class SseEvent {
 
 class EventStream {
  public:
-  EventStream& event(SseEvent e) { events_.push_back(std::move(e)); return *this; }
-  EventStream& default_delay(std::chrono::milliseconds wait) { default_delay_ = wait; return *this; }
+  EventStream& event(SseEvent e) {
+    events_.push_back(std::move(e));
+    return *this;
+  }
+  EventStream& default_delay(std::chrono::milliseconds wait) {
+    default_delay_ = wait;
+    return *this;
+  }
   EventStream& default_delay(std::int64_t ms) { return default_delay(std::chrono::milliseconds(ms)); }
 
   const std::vector<SseEvent>& events() const { return events_; }

@@ -30,9 +30,9 @@ namespace mockhttp {
 
 struct ExpectationFailure {
   std::string stub_id;
-  std::string stub;             // the stub's request matcher, described
-  SourceLocation mounted_at;    // where the stub was mounted from, when known
-  std::string report;           // what was expected, how often it answered, the closest requests
+  std::string stub;           // the stub's request matcher, described
+  SourceLocation mounted_at;  // where the stub was mounted from, when known
+  std::string report;         // what was expected, how often it answered, the closest requests
 };
 
 using ExpectationSink = std::function<void(const ExpectationFailure& failure)>;
@@ -54,7 +54,7 @@ void settle_live_servers();
 // the test binary). A stub is noted when its server, scope or group ends, as expectations are.
 struct UnusedStub {
   std::string stub_id;
-  std::string stub;           // the request matcher, described
+  std::string stub;  // the request matcher, described
   SourceLocation mounted_at;
 };
 void track_unused_stubs(bool on) noexcept;

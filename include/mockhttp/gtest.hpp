@@ -14,7 +14,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -101,8 +100,7 @@ class Received {
     *os << "received " << times_.describe() << " request(s) matching {" << matcher_.describe() << "}";
   }
   void DescribeNegationTo(std::ostream* os) const {
-    *os << "did not receive " << times_.describe() << " request(s) matching {" << matcher_.describe()
-        << "}";
+    *os << "did not receive " << times_.describe() << " request(s) matching {" << matcher_.describe() << "}";
   }
 
  private:
@@ -133,7 +131,8 @@ class ReceivedInOrder {
  private:
   void describe(std::ostream* os, const char* prefix) const {
     *os << prefix;
-    for (std::size_t i = 0; i < matchers_.size(); ++i) *os << (i == 0 ? "{" : ", then {") << matchers_[i].describe() << "}";
+    for (std::size_t i = 0; i < matchers_.size(); ++i)
+      *os << (i == 0 ? "{" : ", then {") << matchers_[i].describe() << "}";
   }
   std::vector<Request> matchers_;
 };
@@ -153,8 +152,9 @@ class UnusedStubsListener : public ::testing::EmptyTestEventListener {
     if (unused.empty()) return 0;
     out << "[ mockhttp ] " << unused.size() << " stub(s) never answered a request:\n";
     for (const auto& stub : unused) {
-      out << "[ mockhttp ]   " << (stub.mounted_at.known() ? stub.mounted_at.describe() : std::string("(not mounted from C++)"))
-          << ": {" << stub.stub << "} [" << stub.stub_id << "]\n";
+      out << "[ mockhttp ]   "
+          << (stub.mounted_at.known() ? stub.mounted_at.describe() : std::string("(not mounted from C++)")) << ": {"
+          << stub.stub << "} [" << stub.stub_id << "]\n";
     }
     return unused.size();
   }
@@ -316,5 +316,7 @@ inline void PrintTo(const Criteria& criteria, std::ostream* os) { *os << criteri
 namespace mockhttp {
 inline void PrintTo(const MockServer& server, std::ostream* os) { *os << "MockServer at " << server.url(); }
 inline void PrintTo(const Scope& scope, std::ostream* os) { *os << "Scope '" << scope.name() << "'"; }
-inline void PrintTo(const StubGroup& group, std::ostream* os) { *os << "StubGroup of " << group.stub_ids().size() << " stub(s)"; }
+inline void PrintTo(const StubGroup& group, std::ostream* os) {
+  *os << "StubGroup of " << group.stub_ids().size() << " stub(s)";
+}
 }  // namespace mockhttp

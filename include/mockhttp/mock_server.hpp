@@ -49,9 +49,9 @@ namespace mockhttp {
 // traffic never changes them; verify() checks every expect() of every mounted stub.
 class MockServer : public StubsAndVerification {
  public:
-  MockServer();                             // starts serving; throws ServerError
+  MockServer();  // starts serving; throws ServerError
   explicit MockServer(ServerOptions options);
-  ~MockServer();                            // stops and joins; idempotent with stop()
+  ~MockServer();  // stops and joins; idempotent with stop()
   MockServer(MockServer&&) noexcept;
   MockServer& operator=(MockServer&&) noexcept;
   MockServer(const MockServer&) = delete;

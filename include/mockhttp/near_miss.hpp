@@ -16,9 +16,9 @@ struct FieldMismatch {
 // One candidate (a stub for an unmatched request, a journaled request for a failed
 // verification) with the fields it matched and the ones it did not.
 struct NearMiss {
-  std::string candidate_id;     // stub id, or the request's journal position
-  std::string candidate;        // described in one line
-  std::string mounted_at;       // a stub's "file:line" when mounted from C++; else empty
+  std::string candidate_id;  // stub id, or the request's journal position
+  std::string candidate;     // described in one line
+  std::string mounted_at;    // a stub's "file:line" when mounted from C++; else empty
   std::vector<std::string> matched_fields;
   std::vector<FieldMismatch> mismatches;
 

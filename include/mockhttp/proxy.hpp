@@ -20,11 +20,12 @@ struct ProxyTarget {
   ProxyTarget(std::string url_, Headers headers_, std::chrono::seconds timeout_, bool record_ = false)
       : url(std::move(url_)), headers(std::move(headers_)), timeout(timeout_), record(record_) {}
   // An integer timeout is seconds, as on the wire.
-  ProxyTarget(std::string url_, Headers headers_ = {}, std::int64_t timeout_seconds = 5, bool record_ = false)  // NOLINT
+  ProxyTarget(std::string url_, Headers headers_ = {}, std::int64_t timeout_seconds = 5,
+              bool record_ = false)  // NOLINT
       : ProxyTarget(std::move(url_), std::move(headers_), std::chrono::seconds(timeout_seconds), record_) {}
 
-  std::string url;           // "http://127.0.0.1:9000/v1/thing" or "https://api.example.com/v1/thing"
-  Headers headers;           // set on the forwarded request, replacing incoming ones
+  std::string url;                  // "http://127.0.0.1:9000/v1/thing" or "https://api.example.com/v1/thing"
+  Headers headers;                  // set on the forwarded request, replacing incoming ones
   std::chrono::seconds timeout{5};  // for connecting and for the answer (whole seconds)
   bool record = false;
   // An https:// upstream's certificate is verified against the system's CAs, or against the

@@ -40,7 +40,7 @@ struct RecordedRequest {
   std::string body;                          // raw bytes
   std::string host;                          // Host header, lowercase, without the port
   std::chrono::system_clock::time_point received_at;
-  std::optional<std::string> matched_stub_id;     // empty when no stub matched
+  std::optional<std::string> matched_stub_id;      // empty when no stub matched
   std::map<std::string, std::string> path_params;  // captured by the winning stub's pattern
   std::optional<std::string> scope;                // the scope it belonged to; empty: global
   std::optional<AppliedChaos> chaos;               // set when the winning stub has chaos

@@ -71,12 +71,30 @@ struct CasePredicate {
   // Chaining, for C++17 (C++20 may use designated initializers on the fields above).
   static CasePredicate outbound() { return CasePredicate{}.with_direction("outbound"); }
   static CasePredicate inbound() { return CasePredicate{}.with_direction("inbound"); }
-  CasePredicate& with_direction(std::string value) { direction = std::move(value); return *this; }
-  CasePredicate& with_method(std::string value) { method = std::move(value); return *this; }
-  CasePredicate& with_host(std::string value) { host = std::move(value); return *this; }
-  CasePredicate& with_host_suffix(std::string value) { host_suffix = std::move(value); return *this; }
-  CasePredicate& with_path(std::string value) { path = std::move(value); return *this; }
-  CasePredicate& with_path_prefix(std::string value) { path_prefix = std::move(value); return *this; }
+  CasePredicate& with_direction(std::string value) {
+    direction = std::move(value);
+    return *this;
+  }
+  CasePredicate& with_method(std::string value) {
+    method = std::move(value);
+    return *this;
+  }
+  CasePredicate& with_host(std::string value) {
+    host = std::move(value);
+    return *this;
+  }
+  CasePredicate& with_host_suffix(std::string value) {
+    host_suffix = std::move(value);
+    return *this;
+  }
+  CasePredicate& with_path(std::string value) {
+    path = std::move(value);
+    return *this;
+  }
+  CasePredicate& with_path_prefix(std::string value) {
+    path_prefix = std::move(value);
+    return *this;
+  }
   CasePredicate& with_header(const std::string& name, std::string value) {
     headers[name] = std::move(value);
     return *this;

@@ -24,7 +24,7 @@ inline constexpr const char* kReplaySessionHeader = "x-softprobe-session-id";
 
 // How a mock_outbound() rule ranks and lasts.
 struct RuleOptions {
-  std::string id;              // generated ("mock-N") when empty
+  std::string id;  // generated ("mock-N") when empty
   std::int64_t priority = 100;
   bool consume_once = false;
 };
@@ -61,10 +61,19 @@ struct ReplayPolicy {
     policy.strict_external_http = true;
     return policy;
   }
-  ReplayPolicy& allow_host(std::string host) { allow_hosts.push_back(std::move(host)); return *this; }
-  ReplayPolicy& block_host(std::string host) { block_hosts.push_back(std::move(host)); return *this; }
+  ReplayPolicy& allow_host(std::string host) {
+    allow_hosts.push_back(std::move(host));
+    return *this;
+  }
+  ReplayPolicy& block_host(std::string host) {
+    block_hosts.push_back(std::move(host));
+    return *this;
+  }
   // defaultOnMiss: error — a request no rule matches fails instead of passing through.
-  ReplayPolicy& error_on_miss() { passthrough_on_miss = false; return *this; }
+  ReplayPolicy& error_on_miss() {
+    passthrough_on_miss = false;
+    return *this;
+  }
 
   // {"externalHttp": "strict"|"allow", "defaultOnMiss": "error"|"passthrough", "allowHosts",
   // "blockHosts"}; unknown keys are kept by Softprobe and ignored here. Throws RuleError.

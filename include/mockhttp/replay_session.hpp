@@ -63,7 +63,7 @@ class [[nodiscard]] ReplaySession {
   // Adds a session rule answering `response` to requests matching `when` (a mock rule). Rules
   // accumulate, as the SDK merges them on the client.
   void mock_outbound(const CasePredicate& when, const CapturedResponse& response, RuleOptions options = {});
-  void add_rule(ReplayRule rule);  // any action: error, passthrough, ...
+  void add_rule(ReplayRule rule);         // any action: error, passthrough, ...
   std::vector<ReplayRule> rules() const;  // the session layer
   void clear_rules();                     // the session layer only; case rules stay
 
@@ -78,7 +78,8 @@ class [[nodiscard]] ReplaySession {
   // mockhttp with the session header goes to the real upstream and is recorded, with the headers
   // of capture_only rules' `captureOnly.redactHeaders` masked. The exchanges so far, as a case
   // document (one OTLP span per exchange) that ReplayCase reads and replays:
-  [[nodiscard]] nlohmann::json captured_case(const std::string& case_id = "") const;  // caseId: the session id by default
+  [[nodiscard]] nlohmann::json captured_case(
+      const std::string& case_id = "") const;  // caseId: the session id by default
   [[nodiscard]] std::vector<CapturedExchange> captured() const;
   // The same document written to `path` (pretty-printed); throws Error when it cannot be written.
   void write_case(const std::string& path, const std::string& case_id = "") const;

@@ -32,14 +32,14 @@ class Request {
   Request& path(std::string pattern);
   Request& path(Criteria criteria);
   Request& header(const std::string& name, Criteria value);  // adds one header to match
-  Request& headers(Criteria on_all_headers);  // criteria on the {lowercase name: value} object
+  Request& headers(Criteria on_all_headers);                 // criteria on the {lowercase name: value} object
   Request& query(const std::string& name, Criteria value);
   Request& query(Criteria on_all_parameters);
   Request& host(Criteria host);  // the Host header, lowercase, without the port
   // Over mTLS: the subject of the client's certificate ("CN=alice,O=mockhttp"); a request
   // without one has null here (docs/https.md).
   Request& client_certificate(Criteria subject);
-  Request& body(Criteria body);  // criteria on the raw body text
+  Request& body(Criteria body);                            // criteria on the raw body text
   Request& body_equals_json(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
 
   // The wire form of assertive-mock-api's request matcher ({"path", "method", "headers", ...}).

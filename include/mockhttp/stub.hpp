@@ -53,8 +53,8 @@ class [[nodiscard]] StubBuilder {
   // Scenarios (ScenarioStep): in_scenario names it; when_state and will_set_state are optional.
   //   .in_scenario("checkout").when_state("Started").will_set_state("Paid")
   [[nodiscard]] StubBuilder& in_scenario(std::string name);
-  [[nodiscard]] StubBuilder& when_state(std::string state);       // throws StubError before in_scenario()
-  [[nodiscard]] StubBuilder& will_set_state(std::string state);   // throws StubError before in_scenario()
+  [[nodiscard]] StubBuilder& when_state(std::string state);      // throws StubError before in_scenario()
+  [[nodiscard]] StubBuilder& will_set_state(std::string state);  // throws StubError before in_scenario()
 
   // Chaos (docs/chaos.md). Each may be combined with the others; a second call of the same
   // setter replaces the first. Durations take any std::chrono duration (whole milliseconds
@@ -96,7 +96,7 @@ class [[nodiscard]] StubBuilder {
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<const StubPlacement> placement_;
   StubDefinition definition_;
-  bool finished_ = false;  // the terminal ran, or the builder was moved from
+  bool finished_ = false;        // the terminal ran, or the builder was moved from
   int exceptions_at_start_ = 0;  // std::uncaught_exceptions() when the builder was made
 };
 

@@ -24,7 +24,7 @@ class StubRef {
   // count); the report names the stub, where it was mounted and the closest requests.
   //   EXPECT_TRUE(ref.confirm_calls(2)) << ref.confirm_calls(2);
   Verification confirm_calls(const Criteria& times) const;
-  bool remove() const;         // false when it was already gone
+  bool remove() const;  // false when it was already gone
 
  private:
   // The engine mounts and returns an id; the handles that mount wrap it.

@@ -60,8 +60,8 @@ using RequestHook = std::function<void(SuiteRequest& request, const SuiteEnv& en
 using MockResponseHook = std::function<CapturedResponse(CapturedResponse captured, const SuiteEnv& env)>;
 // `actual` and `expected` are the bodies parsed as JSON (a string when one is not JSON);
 // an empty list passes.
-using BodyAssertHook =
-    std::function<std::vector<BodyIssue>(const nlohmann::json& actual, const nlohmann::json& expected, const SuiteEnv& env)>;
+using BodyAssertHook = std::function<std::vector<BodyIssue>(const nlohmann::json& actual,
+                                                            const nlohmann::json& expected, const SuiteEnv& env)>;
 // `actual` is the application's answer's headers, `expected` the captured answer's, both without
 // the names headers.ignore lists; each issue's path is the header's name. An empty list passes.
 using HeadersAssertHook =
@@ -83,8 +83,8 @@ struct SuiteMock {
   bool from_case = true;
   CapturedResponse response;  // source: inline
   std::string hook;
-  std::optional<std::int64_t> priority;  // higher wins; unset: later mocks rank above earlier ones
-  bool consume_once = false;             // consume: once — the rule answers one request only
+  std::optional<std::int64_t> priority;              // higher wins; unset: later mocks rank above earlier ones
+  bool consume_once = false;                         // consume: once — the rule answers one request only
   std::optional<std::chrono::milliseconds> latency;  // latencyMs: read and checked; not simulated (docs/suites.md)
 };
 
@@ -104,15 +104,15 @@ struct SuiteRedaction {
 };
 
 struct SuiteAssertions {
-  std::optional<int> status;      // exact; unset (and no list or range): the captured ingress response's status
+  std::optional<int> status;       // exact; unset (and no list or range): the captured ingress response's status
   std::vector<int> status_one_of;  // status: [200, 201]
   std::optional<int> status_min, status_max;  // status: {min: 200, max: 299}
-  Headers headers_include;    // each must be in the answer, its value matching this RE2 pattern (unanchored)
+  Headers headers_include;  // each must be in the answer, its value matching this RE2 pattern (unanchored)
   std::vector<std::string> headers_ignore;  // names left out of what the headers hook is given
   std::string headers_custom;               // a HeadersAssertHook's name (headers.custom or custom-headers)
   // ignore: no body check; string: the bytes compared (what is not JSON); none: ignore's old name.
   enum class BodyMode { json_subset, exact, none, string } body_mode = BodyMode::json_subset;
-  std::vector<std::string> ignore;        // JSONPaths left out of the comparison
+  std::vector<std::string> ignore;  // JSONPaths left out of the comparison
   std::vector<SuiteRedaction> redactions;
   std::optional<nlohmann::json> expected;  // unset: the captured ingress response's body
   std::string custom;                      // a BodyAssertHook's name
@@ -125,7 +125,7 @@ struct SuiteCase {
   SuiteRequestSpec request;
   std::vector<SuiteMock> mocks;
   SuiteAssertions assertions;
-  std::optional<nlohmann::json> policy;  // a session policy document
+  std::optional<nlohmann::json> policy;      // a session policy document
   std::shared_ptr<const ReplayCase> loaded;  // the case file, read once by Suite::load
   bool skip = false;  // skip: true, or another entry has only: true — reported as skipped, not run
   std::string skip_reason;
@@ -181,7 +181,7 @@ struct CaseResult {
   int expected_status = 0;
   std::string expected_body;
   bool passed() const { return outcome == Outcome::passed; }
-  std::string describe() const;  // every issue, one a line
+  std::string describe() const;    // every issue, one a line
   nlohmann::json to_json() const;  // the --json line
 };
 

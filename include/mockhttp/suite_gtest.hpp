@@ -56,8 +56,8 @@ class SuiteCaseTest : public ::testing::Test {
     const CaseResult result = run_case(*suite_, test_case, target_.runtime(), run);
     if (result.passed()) return;
     ADD_FAILURE_AT(test_case.path.c_str(), 1)
-        << "case " << result.name << (result.outcome == CaseResult::Outcome::error ? " could not run" : " failed") << " ("
-        << suite_->path() << "):\n"
+        << "case " << result.name << (result.outcome == CaseResult::Outcome::error ? " could not run" : " failed")
+        << " (" << suite_->path() << "):\n"
         << result.describe();
   }
 
@@ -95,10 +95,9 @@ inline bool register_suite_tests(const std::string& suite_file, SuiteHooks hooks
   const std::string suite_name = test_name_of(suite->name());
   for (std::size_t i = 0; i < suite->cases().size(); ++i) {
     const SuiteCase& test_case = suite->cases()[i];
-    ::testing::RegisterTest(suite_name.c_str(), test_name_of(test_case.name).c_str(), nullptr, test_case.path.c_str(),
-                            suite_file.c_str(), 1, [suite, i, hooks, target]() -> ::testing::Test* {
-                              return new SuiteCaseTest(suite, i, hooks, target);
-                            });
+    ::testing::RegisterTest(
+        suite_name.c_str(), test_name_of(test_case.name).c_str(), nullptr, test_case.path.c_str(), suite_file.c_str(),
+        1, [suite, i, hooks, target]() -> ::testing::Test* { return new SuiteCaseTest(suite, i, hooks, target); });
   }
   return true;
 }

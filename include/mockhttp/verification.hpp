@@ -28,9 +28,7 @@ class [[nodiscard]] Verification {
   const std::string& report() const noexcept { return report_; }
   const std::vector<NearMiss>& closest_requests() const noexcept { return closest_; }
 
-  friend std::ostream& operator<<(std::ostream& os, const Verification& v) {
-    return os << v.report_;
-  }
+  friend std::ostream& operator<<(std::ostream& os, const Verification& v) { return os << v.report_; }
 
  private:
   friend class Engine;

@@ -25,7 +25,8 @@ double unit_interval(std::mt19937_64& random) {
 
 std::int64_t lognormal_delay(const Latency& latency, std::mt19937_64& random) {
   // Box-Muller: one standard normal draw from two uniform ones.
-  const double normal = std::sqrt(-2.0 * std::log(unit_interval(random))) * std::cos(6.283185307179586 * unit_interval(random));
+  const double normal =
+      std::sqrt(-2.0 * std::log(unit_interval(random))) * std::cos(6.283185307179586 * unit_interval(random));
   double delay = latency.median.count() * std::exp(latency.sigma * normal);
   if (latency.max) delay = std::min(delay, static_cast<double>(latency.max->count()));
   // A day at most: a huge sigma must not overflow the integer.

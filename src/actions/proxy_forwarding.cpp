@@ -15,10 +15,19 @@ namespace {
 bool is_hop_header(const std::string& name) {
   // Hop-by-hop headers, the ones that describe one hop's bytes, and mockhttp's own routing
   // header for replay sessions, which is this server's control and not the app's.
-  static constexpr std::array<const char*, 13> kDropped = {
-      "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-      "trailer", "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
-      "x-softprobe-session-id"};
+  static constexpr std::array<const char*, 13> kDropped = {"connection",
+                                                           "keep-alive",
+                                                           "proxy-authenticate",
+                                                           "proxy-authorization",
+                                                           "proxy-connection",
+                                                           "te",
+                                                           "trailer",
+                                                           "transfer-encoding",
+                                                           "upgrade",
+                                                           "host",
+                                                           "content-length",
+                                                           "content-encoding",
+                                                           "x-softprobe-session-id"};
   const std::string lower = ascii_lowercase(name);
   for (const char* dropped : kDropped) {
     if (lower == dropped) return true;
@@ -48,7 +57,8 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
   for (const auto& [name, value] : request.headers) {
     if (is_hop_header(name)) continue;
     bool overridden = false;
-    for (const auto& [set_name, set_value] : target.headers) overridden = overridden || ascii_equals_ignoring_case(set_name, name);
+    for (const auto& [set_name, set_value] : target.headers)
+      overridden = overridden || ascii_equals_ignoring_case(set_name, name);
     if (!overridden) forwarded.headers.emplace(name, value);
   }
   for (const auto& [name, value] : target.headers) forwarded.headers.emplace(name, value);
@@ -61,7 +71,9 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
   if (!answer) {
     std::string why = describe_client_error(answer.error());
     if (answer.error() == httplib::Error::SSLServerVerification) {
-      why += " (the upstream's certificate is not trusted: set the proxy's ca_file to its CA, or insecure to skip the check)";
+      why +=
+          " (the upstream's certificate is not trusted: set the proxy's ca_file to its CA, or insecure to skip the "
+          "check)";
     }
     throw ProxyFailure("the upstream " + target.url + " did not answer: " + why);
   }
@@ -70,7 +82,8 @@ Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& r
     if (!is_hop_header(name)) response.header(name, value);
   }
   response.body(answer->body);
-  if (url->scheme == "https" && target.insecure) response.header("x-mockhttp-insecure-upstream", "certificate not verified");
+  if (url->scheme == "https" && target.insecure)
+    response.header("x-mockhttp-insecure-upstream", "certificate not verified");
   return response;
 }
 

@@ -48,12 +48,23 @@ std::string html_escaped(const std::string& value) {
   out.reserve(value.size());
   for (const char c : value) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;  // the entities Jinja2's autoescape writes
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;  // the entities Jinja2's autoescape writes
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -111,7 +122,8 @@ class ExpressionReader {
       skip_spaces();
       const std::string name = identifier();
       if (!is_raw_filter(name)) {
-        fail("unknown filter '" + name + "': the only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
+        fail("unknown filter '" + name +
+             "': the only filter is 'raw' (Jinja2's 'safe'), which writes the value unescaped");
       }
       raw = true;
     }

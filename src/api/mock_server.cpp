@@ -31,7 +31,8 @@ void note_live(const std::shared_ptr<Engine>& engine) {
   LiveEngines& live = live_engines();
   std::lock_guard<std::mutex> lock(live.mutex);
   auto& engines = live.engines;
-  engines.erase(std::remove_if(engines.begin(), engines.end(), [](const auto& e) { return e.expired(); }), engines.end());
+  engines.erase(std::remove_if(engines.begin(), engines.end(), [](const auto& e) { return e.expired(); }),
+                engines.end());
   engines.push_back(engine);
 }
 
@@ -129,8 +130,8 @@ ReplaySession MockServer::start_session(ReplayMode mode) {
 ReplaySession MockServer::attach(const std::string& session_id) {
   auto state = engine_->replay_sessions().find(session_id);
   if (!state) {
-    throw SessionError(SessionError::Reason::not_found, "no replay session '" + session_id + "' on " + url() +
-                                                            " (closed, or never started)");
+    throw SessionError(SessionError::Reason::not_found,
+                       "no replay session '" + session_id + "' on " + url() + " (closed, or never started)");
   }
   return ReplaySession(engine_, std::move(state), false);
 }

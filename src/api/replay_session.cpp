@@ -9,8 +9,7 @@
 
 namespace mockhttp {
 
-ReplaySession::ReplaySession(std::shared_ptr<Engine> core,
-                             std::shared_ptr<ReplaySessionState> state, bool owner)
+ReplaySession::ReplaySession(std::shared_ptr<Engine> core, std::shared_ptr<ReplaySessionState> state, bool owner)
     : core_(std::move(core)), state_(std::move(state)), owner_(owner) {}
 
 ReplaySession::~ReplaySession() {

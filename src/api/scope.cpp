@@ -54,7 +54,8 @@ void Scope::set_scenario_state(const std::string& name, std::string state) {
 void Scope::reset_scenarios() { engine_->reset_scenarios(ScopeFilter::only(placement_->scope->id)); }
 
 StubGroup Scope::new_group() {
-  if (!alive()) throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was deleted; it cannot open a stub group");
+  if (!alive())
+    throw ScopeError(ScopeError::Reason::deleted, "scope '" + name() + "' was deleted; it cannot open a stub group");
   return StubGroup(engine_, StubPlacement::in(placement_->scope, std::make_shared<detail::SessionLedger>()));
 }
 
@@ -72,7 +73,7 @@ void Scope::remove() {
 namespace mockhttp {
 
 std::string scope_name_from(const std::string& text) {
-  constexpr std::size_t kKept = 100;  // leaves room for a prefix and the hash within 128
+  constexpr std::size_t kKept = 100;                 // leaves room for a prefix and the hash within 128
   std::string name = detail::ascii_lowercase(text);  // a case change is no change: scopes ignore case
   bool changed = text.empty();
   for (char& c : name) {

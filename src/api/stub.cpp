@@ -157,12 +157,14 @@ StubBuilder::~StubBuilder() {
   if (finished_ || std::uncaught_exceptions() > exceptions_at_start_) return;
   // A chain that stopped at a setter: the test would pass having mounted nothing.
   const SourceLocation& where = definition_.mounted_at;
-  std::string report = "A stub builder ended without a response, so no stub was mounted: {" +
-                       definition_.request.describe() + "}";
+  std::string report =
+      "A stub builder ended without a response, so no stub was mounted: {" + definition_.request.describe() + "}";
   if (where.known()) report += " built at " + where.describe();
-  report += ". End the chain with respond_with(...), respond_with_json(...), respond_with_template(...), "
-            "respond_with_sequence(...), respond_with_sse(...) or proxy_to(...)";
-  if (definition_.expected_calls) report += "; its expect(" + definition_.expected_calls->describe() + ") was never checked";
+  report +=
+      ". End the chain with respond_with(...), respond_with_json(...), respond_with_template(...), "
+      "respond_with_sequence(...), respond_with_sse(...) or proxy_to(...)";
+  if (definition_.expected_calls)
+    report += "; its expect(" + definition_.expected_calls->describe() + ") was never checked";
   report += ".";
   detail::report_unmet_expectation({"", definition_.request.describe(), where, std::move(report)});
 }

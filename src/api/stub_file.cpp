@@ -31,7 +31,8 @@ std::vector<FileStub> read_stub_file(const std::string& file) {
   const bool listed = document.is_object() && document.contains("stubs");
   const Json& entries = listed ? document["stubs"] : document;
   const std::string base = listed ? "/stubs" : "";
-  if (!entries.is_array()) throw in_file(file, base, "a stub file must be a list of stubs or an object with a 'stubs' list");
+  if (!entries.is_array())
+    throw in_file(file, base, "a stub file must be a list of stubs or an object with a 'stubs' list");
   std::vector<FileStub> stubs;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string at = base + "/" + std::to_string(i);

@@ -15,8 +15,8 @@ ScopeFilter counted_by(const StubPlacement& placement) {
 
 }  // namespace
 
-StubsAndVerification::StubsAndVerification(std::shared_ptr<Engine> engine, std::shared_ptr<const StubPlacement> placement,
-                                           Reach reach)
+StubsAndVerification::StubsAndVerification(std::shared_ptr<Engine> engine,
+                                           std::shared_ptr<const StubPlacement> placement, Reach reach)
     : engine_(std::move(engine)), placement_(std::move(placement)), reach_(reach) {}
 
 StubBuilder StubsAndVerification::when_requested_with(Request request, SourceLocation where) {
@@ -30,9 +30,12 @@ StubRef StubsAndVerification::add_stub(StubDefinition definition, SourceLocation
 
 std::vector<StubInfo> StubsAndVerification::stubs() const {
   switch (reach_) {
-    case Reach::server: return engine_->stubs(ScopeFilter::everything());
-    case Reach::scope: return engine_->stubs(counted_by(*placement_));
-    case Reach::group: break;
+    case Reach::server:
+      return engine_->stubs(ScopeFilter::everything());
+    case Reach::scope:
+      return engine_->stubs(counted_by(*placement_));
+    case Reach::group:
+      break;
   }
   std::vector<StubInfo> mounted;
   for (const auto& id : placement_->group->ids()) {
@@ -60,9 +63,12 @@ Verification StubsAndVerification::confirm_sequence(const std::vector<Request>& 
 
 Verification StubsAndVerification::verify() const {
   switch (reach_) {
-    case Reach::server: return engine_->verify(ScopeFilter::everything());
-    case Reach::scope: return engine_->verify(counted_by(*placement_));
-    case Reach::group: break;
+    case Reach::server:
+      return engine_->verify(ScopeFilter::everything());
+    case Reach::scope:
+      return engine_->verify(counted_by(*placement_));
+    case Reach::group:
+      break;
   }
   return engine_->verify(placement_->group->ids());
 }

@@ -74,7 +74,8 @@ int validate_cases(const std::vector<std::string>& files) {
     }
     ++invalid;
     std::cout << file << ": " << problems.size() << " problem(s)\n";
-    for (const auto& p : problems) std::cout << "  " << (p.pointer.empty() ? "/" : p.pointer) << ": " << p.message << "\n";
+    for (const auto& p : problems)
+      std::cout << "  " << (p.pointer.empty() ? "/" : p.pointer) << ": " << p.message << "\n";
   }
   if (files.size() > 1) std::cout << files.size() - invalid << " valid, " << invalid << " invalid\n";
   return invalid == 0 ? 0 : 1;
@@ -134,9 +135,8 @@ int merge_rules(const MergeOptions& options) {
       return 1;
     }
     const std::string id = rules[i].value("id", rules[i].value("name", ""));
-    auto same = std::find_if(merged.begin(), merged.end(), [&](const Json& r) {
-      return !id.empty() && r.value("id", r.value("name", "")) == id;
-    });
+    auto same = std::find_if(merged.begin(), merged.end(),
+                             [&](const Json& r) { return !id.empty() && r.value("id", r.value("name", "")) == id; });
     if (same != merged.end()) {
       *same = rules[i];
     } else {
@@ -168,9 +168,13 @@ void add_case_commands(CLI::App& app, int& exit_code) {
   CLI::App* case_command = app.add_subcommand("case", "Edit case files");
   case_command->require_subcommand(1);
   auto merge = std::make_shared<MergeOptions>();
-  CLI::App* merge_command = case_command->add_subcommand("merge-rules", "Add a JSON or YAML rule pack to a case's embedded rules");
+  CLI::App* merge_command =
+      case_command->add_subcommand("merge-rules", "Add a JSON or YAML rule pack to a case's embedded rules");
   merge_command->add_option("--case", merge->case_file, "The case file")->required();
-  merge_command->add_option("--rules", merge->rules_file, "A rule pack (JSON, or YAML as .yaml/.yml): [rules] or {\"version\": 1, \"rules\": [...]}")->required();
+  merge_command
+      ->add_option("--rules", merge->rules_file,
+                   "A rule pack (JSON, or YAML as .yaml/.yml): [rules] or {\"version\": 1, \"rules\": [...]}")
+      ->required();
   merge_command->add_option("--out", merge->out_file, "Where to write the merged case (may be --case)")->required();
   merge_command->callback([merge, &exit_code] { exit_code = merge_rules(*merge); });
 }

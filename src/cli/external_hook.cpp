@@ -121,9 +121,11 @@ std::string run_command(const std::string& command, const std::string& input, st
   ::waitpid(child, &status, 0);
   if (stopped) {
     if (too_large) {
-      throw std::runtime_error("\"" + command + "\" printed more than " + std::to_string(kLargestAnswer >> 20) + " MiB; stopped");
+      throw std::runtime_error("\"" + command + "\" printed more than " + std::to_string(kLargestAnswer >> 20) +
+                               " MiB; stopped");
     }
-    throw std::runtime_error("\"" + command + "\" took longer than " + std::to_string(timeout.count()) + " ms; stopped");
+    throw std::runtime_error("\"" + command + "\" took longer than " + std::to_string(timeout.count()) +
+                             " ms; stopped");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error("\"" + command + "\" exited with status " +
@@ -133,7 +135,8 @@ std::string run_command(const std::string& command, const std::string& input, st
 }
 
 Json call(const std::string& command, const Json& input, std::chrono::milliseconds timeout) {
-  const std::string output = run_command(command, input.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", timeout);
+  const std::string output =
+      run_command(command, input.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", timeout);
   Json answer = Json::parse(output, nullptr, false);
   if (answer.is_discarded()) {
     throw std::runtime_error("\"" + command + "\" printed what is not JSON: " + output.substr(0, 200));
@@ -148,12 +151,14 @@ Json headers_object(const Headers& headers) {
 }
 
 void merge_headers(Headers& headers, const Json& changes, const std::string& command) {
-  if (!changes.is_object()) throw std::runtime_error("\"" + command + "\": \"headers\" must be an object of name: value");
+  if (!changes.is_object())
+    throw std::runtime_error("\"" + command + "\": \"headers\" must be an object of name: value");
   for (const auto& item : changes.items()) {
     const std::string& name = item.key();
     const Json& value = item.value();
-    headers.erase(std::remove_if(headers.begin(), headers.end(), [&](const auto& header) { return header.first == name; }),
-                  headers.end());
+    headers.erase(
+        std::remove_if(headers.begin(), headers.end(), [&](const auto& header) { return header.first == name; }),
+        headers.end());
     if (!value.is_null()) headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
   }
 }
@@ -167,7 +172,8 @@ std::vector<BodyIssue> issues_of(const Json& answer, const std::string& command)
   if (!answer.is_array()) throw std::runtime_error("\"" + command + "\" must print a list of issues ([] passes)");
   std::vector<BodyIssue> issues;
   for (const auto& issue : answer) {
-    if (!issue.is_object()) throw std::runtime_error("\"" + command + "\": each issue is an object {path, expected, actual}");
+    if (!issue.is_object())
+      throw std::runtime_error("\"" + command + "\": each issue is an object {path, expected, actual}");
     issues.push_back({text_of(issue.value("path", Json("$"))), text_of(issue.value("expected", Json(""))),
                       text_of(issue.value("actual", Json("")))});
   }
@@ -176,50 +182,62 @@ std::vector<BodyIssue> issues_of(const Json& answer, const std::string& command)
 
 }  // namespace
 
-void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::string& command, std::chrono::milliseconds timeout) {
+void add_external_hook(SuiteHooks& hooks, const std::string& name, const std::string& command,
+                       std::chrono::milliseconds timeout) {
   hooks.request[name] = [name, command, timeout](SuiteRequest& request, const SuiteEnv& env) {
     const Json answer = call(command,
                              {{"hook", "request"},
                               {"name", name},
-                              {"request", {{"method", request.method}, {"target", request.target},
-                                           {"headers", headers_object(request.headers)}, {"body", request.body}}},
+                              {"request",
+                               {{"method", request.method},
+                                {"target", request.target},
+                                {"headers", headers_object(request.headers)},
+                                {"body", request.body}}},
                               {"env", env_object(env)}},
                              timeout);
-    if (!answer.is_object()) throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
+    if (!answer.is_object())
+      throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
     if (answer.contains("method")) request.method = text_of(answer["method"]);
     if (answer.contains("target")) request.target = text_of(answer["target"]);
     if (answer.contains("body")) request.body = text_of(answer["body"]);
     if (answer.contains("headers")) merge_headers(request.headers, answer["headers"], command);
   };
   hooks.mock_response[name] = [name, command, timeout](CapturedResponse response, const SuiteEnv& env) {
-    const Json answer = call(command,
-                             {{"hook", "mock_response"},
-                              {"name", name},
-                              {"response", {{"status", response.status}, {"headers", headers_object(response.headers)},
-                                            {"body", response.body}}},
-                              {"env", env_object(env)}},
-                             timeout);
-    if (!answer.is_object()) throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
+    const Json answer =
+        call(command,
+             {{"hook", "mock_response"},
+              {"name", name},
+              {"response",
+               {{"status", response.status}, {"headers", headers_object(response.headers)}, {"body", response.body}}},
+              {"env", env_object(env)}},
+             timeout);
+    if (!answer.is_object())
+      throw std::runtime_error("\"" + command + "\" must print an object of the fields to change");
     if (answer.contains("status")) {
-      if (!answer["status"].is_number_integer()) throw std::runtime_error("\"" + command + "\": \"status\" must be a number");
+      if (!answer["status"].is_number_integer())
+        throw std::runtime_error("\"" + command + "\": \"status\" must be a number");
       response.status = answer["status"].get<int>();
     }
     if (answer.contains("body")) response.body = text_of(answer["body"]);
     if (answer.contains("headers")) merge_headers(response.headers, answer["headers"], command);
     return response;
   };
-  hooks.headers_assert[name] = [name, command, timeout](const Headers& actual, const Headers& expected, const SuiteEnv& env) {
+  hooks.headers_assert[name] = [name, command, timeout](const Headers& actual, const Headers& expected,
+                                                        const SuiteEnv& env) {
     const Json answer = call(command,
-                             {{"hook", "headers_assert"}, {"name", name}, {"actual", headers_object(actual)},
-                              {"expected", headers_object(expected)}, {"env", env_object(env)}},
+                             {{"hook", "headers_assert"},
+                              {"name", name},
+                              {"actual", headers_object(actual)},
+                              {"expected", headers_object(expected)},
+                              {"env", env_object(env)}},
                              timeout);
     return issues_of(answer, command);
   };
   hooks.body_assert[name] = [name, command, timeout](const Json& actual, const Json& expected, const SuiteEnv& env) {
-    const Json answer = call(command,
-                             {{"hook", "body_assert"}, {"name", name}, {"actual", actual}, {"expected", expected},
-                              {"env", env_object(env)}},
-                             timeout);
+    const Json answer = call(
+        command,
+        {{"hook", "body_assert"}, {"name", name}, {"actual", actual}, {"expected", expected}, {"env", env_object(env)}},
+        timeout);
     return issues_of(answer, command);
   };
 }

@@ -48,7 +48,7 @@ struct ServeOptions {
 
 // The surfaces --control names, in the order they are asked.
 std::vector<std::shared_ptr<const ControlSurface>> chosen_surfaces(const std::vector<std::string>& names,
-                                                                    const ControlOptions& control) {
+                                                                   const ControlOptions& control) {
   std::vector<std::shared_ptr<const ControlSurface>> surfaces;
   for (const auto& name : names) {
     if (name == "admin_api") surfaces.push_back(admin_api(control));
@@ -195,42 +195,49 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option("--allow-forward", options->forward_allowed_hosts,
                       "A host proxy stubs and replay passthroughs may reach although it is loopback, private or "
                       "link-local; repeatable; * for any");
-  command->add_option("--token", options->token,
-                      "Require Authorization: Bearer <token> on every control call (the admin page: ?token=); "
-                      "else env MOCKHTTP_TOKEN or SOFTPROBE_API_TOKEN")
+  command
+      ->add_option("--token", options->token,
+                   "Require Authorization: Bearer <token> on every control call (the admin page: ?token=); "
+                   "else env MOCKHTTP_TOKEN or SOFTPROBE_API_TOKEN")
       ->envname("MOCKHTTP_TOKEN");
-  command->add_option("--journal-capacity", options->journal_capacity,
-                      "Requests kept in the journal; the oldest are dropped (0 keeps all)")
+  command
+      ->add_option("--journal-capacity", options->journal_capacity,
+                   "Requests kept in the journal; the oldest are dropped (0 keeps all)")
       ->capture_default_str();
-  command->add_option("--journal-max-bytes", options->journal_max_bytes,
-                      "Bytes of bodies and headers the journal keeps; the oldest are dropped (0: no bound)")
+  command
+      ->add_option("--journal-max-bytes", options->journal_max_bytes,
+                   "Bytes of bodies and headers the journal keeps; the oldest are dropped (0: no bound)")
       ->capture_default_str();
   command->add_option("--max-body-bytes", options->max_body_bytes, "Largest request body; a larger one is a 413")
       ->capture_default_str();
-  command->add_option("--max-connections", options->max_connections,
-                      "Connections open at once; past it a connection is answered 503")
+  command
+      ->add_option("--max-connections", options->max_connections,
+                   "Connections open at once; past it a connection is answered 503")
       ->capture_default_str();
-  command->add_option("--max-header-count", options->max_header_count,
-                      "Most header fields in a request; more is a 431")
+  command->add_option("--max-header-count", options->max_header_count, "Most header fields in a request; more is a 431")
       ->capture_default_str();
-  command->add_option("--request-head-timeout-ms", options->request_head_timeout_ms,
-                      "Milliseconds a request's line and headers may take to arrive; past it a 408 and the "
-                      "connection closes (0: no deadline)")
+  command
+      ->add_option("--request-head-timeout-ms", options->request_head_timeout_ms,
+                   "Milliseconds a request's line and headers may take to arrive; past it a 408 and the "
+                   "connection closes (0: no deadline)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--control", options->control_surfaces,
-                      "Control surfaces to serve, comma-separated: admin_api (/__mock__), admin_ui (/__admin__), "
-                      "softprobe_api (/v1/sessions; GET /health and /v1/meta when no stub answers them), or none")
+  command
+      ->add_option("--control", options->control_surfaces,
+                   "Control surfaces to serve, comma-separated: admin_api (/__mock__), admin_ui (/__admin__), "
+                   "softprobe_api (/v1/sessions; GET /health and /v1/meta when no stub answers them), or none")
       ->delimiter(',')
       ->check(CLI::IsMember({"admin_api", "admin_ui", "softprobe_api", "none"}))
       ->capture_default_str();
   command->add_flag("--tls", options->tls,
                     "Serve HTTPS: a certificate minted from a fresh CA of this server's (or --cert/--key)");
-  auto* cert = command->add_option("--cert", options->certificate_file, "PEM certificate to serve (with --tls and --key)");
+  auto* cert =
+      command->add_option("--cert", options->certificate_file, "PEM certificate to serve (with --tls and --key)");
   auto* key = command->add_option("--key", options->key_file, "PEM private key of --cert");
-  auto* ca_out = command->add_option("--ca-out", options->ca_out,
-                                     "Write the CA certificate clients must trust (for --tls and for the CONNECT tunnels "
-                                     "mockhttp intercepts as HTTPS_PROXY) to this file");
+  auto* ca_out =
+      command->add_option("--ca-out", options->ca_out,
+                          "Write the CA certificate clients must trust (for --tls and for the CONNECT tunnels "
+                          "mockhttp intercepts as HTTPS_PROXY) to this file");
   cert->needs(key);
   key->needs(cert);
   ca_out->excludes(cert);  // with your own certificate, your own CA is the one to trust

@@ -41,10 +41,14 @@ struct SuiteRunCommand {
 
 const char* outcome_word(CaseResult::Outcome outcome) {
   switch (outcome) {
-    case CaseResult::Outcome::passed: return "PASS";
-    case CaseResult::Outcome::failed: return "FAIL";
-    case CaseResult::Outcome::error: return "ERROR";
-    case CaseResult::Outcome::skipped: return "SKIP";
+    case CaseResult::Outcome::passed:
+      return "PASS";
+    case CaseResult::Outcome::failed:
+      return "FAIL";
+    case CaseResult::Outcome::error:
+      return "ERROR";
+    case CaseResult::Outcome::skipped:
+      return "SKIP";
   }
   return "?";
 }
@@ -96,8 +100,8 @@ int run(const SuiteRunCommand& options) {
     // Progress goes to stderr when stdout carries the JSON lines.
     std::ostream& progress = options.json ? std::cerr : std::cout;
     if (!options.quiet) {
-      progress << "mockhttp: suite " << suite.name() << ": " << suite.cases().size() << " case(s) against " << options.app_url
-               << "; the application's HTTP_PROXY/HTTPS_PROXY is " << runtime.url() << std::endl;
+      progress << "mockhttp: suite " << suite.name() << ": " << suite.cases().size() << " case(s) against "
+               << options.app_url << "; the application's HTTP_PROXY/HTTPS_PROXY is " << runtime.url() << std::endl;
     }
 
     SuiteRunOptions run_options;
@@ -105,7 +109,8 @@ int run(const SuiteRunCommand& options) {
     run_options.filter = options.filter;
     run_options.fail_fast = options.fail_fast;
     run_options.on_case_done = [&](const CaseResult& result, std::size_t done, std::size_t total) {
-      if (options.json) std::cout << result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+      if (options.json)
+        std::cout << result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
       if (options.quiet && result.passed()) return;
       const std::string width = std::to_string(std::to_string(total).size());
       char counter[48];
@@ -134,12 +139,15 @@ int run(const SuiteRunCommand& options) {
       skipped += result.outcome == CaseResult::Outcome::skipped;
     }
     std::vector<std::string> write_problems;
-    if (!options.junit_file.empty()) write_problems.push_back(write_report(options.junit_file, junit_xml(suite, results), "--junit"));
-    if (!options.report_file.empty()) write_problems.push_back(write_report(options.report_file, html_report(suite, results), "--report"));
+    if (!options.junit_file.empty())
+      write_problems.push_back(write_report(options.junit_file, junit_xml(suite, results), "--junit"));
+    if (!options.report_file.empty())
+      write_problems.push_back(write_report(options.report_file, html_report(suite, results), "--report"));
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.2f s (%.0f cases/s)", seconds, seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
-    progress << "mockhttp: " << results.size() << " case(s): " << passed << " passed, " << failed << " failed, " << errors
-             << " errors, " << skipped << " skipped in " << rate << std::endl;
+    std::snprintf(rate, sizeof rate, "%.2f s (%.0f cases/s)", seconds,
+                  seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
+    progress << "mockhttp: " << results.size() << " case(s): " << passed << " passed, " << failed << " failed, "
+             << errors << " errors, " << skipped << " skipped in " << rate << std::endl;
     bool written = true;
     for (const auto& problem : write_problems) {
       if (problem.empty()) continue;
@@ -166,24 +174,33 @@ void add_suite_command(CLI::App& app, int& exit_code) {
   suite->require_subcommand(1);
   CLI::App* command = suite->add_subcommand("run", "Run every case of a *.suite.yaml against a running application");
   command->add_option("suite", options->suite_file, "The suite file (*.suite.yaml)")->required();
-  command->add_option("--app-url", options->app_url, "The application's base URL, where each case's ingress request goes")
+  command
+      ->add_option("--app-url", options->app_url, "The application's base URL, where each case's ingress request goes")
       ->required();
-  command->add_option("--host", options->host, "Address the mock server (the application's proxy) binds")->capture_default_str();
-  command->add_option("--port", options->port, "Port of the mock server the application uses as HTTP_PROXY; 0 picks one")
+  command->add_option("--host", options->host, "Address the mock server (the application's proxy) binds")
+      ->capture_default_str();
+  command
+      ->add_option("--port", options->port, "Port of the mock server the application uses as HTTP_PROXY; 0 picks one")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  command->add_option("--parallel", options->parallel, "Cases run at once")->check(CLI::Range(1, 1024))->capture_default_str();
+  command->add_option("--parallel", options->parallel, "Cases run at once")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   command->add_option("--filter", options->filter, "Run only the cases whose path or name contains this text");
-  command->add_flag("--fail-fast", options->fail_fast, "Stop starting cases after the first failure (the rest are skipped)");
-  command->add_option("--env-file", options->env_file, "A dotenv file of KEY=VALUE lines for ${VAR} (the environment wins)");
+  command->add_flag("--fail-fast", options->fail_fast,
+                    "Stop starting cases after the first failure (the rest are skipped)");
+  command->add_option("--env-file", options->env_file,
+                      "A dotenv file of KEY=VALUE lines for ${VAR} (the environment wins)");
   command->add_option("--junit", options->junit_file, "Write JUnit XML here (its folder is made)");
   command->add_option("--report", options->report_file, "Write a self-contained HTML report here (its folder is made)");
   command->add_flag("--json", options->json, "Print one JSON object per case on stdout (progress goes to stderr)");
   command->add_flag("--quiet", options->quiet, "Print only failures and the summary");
-  command->add_option("--hook", options->hooks,
-                      "NAME=COMMAND: a hook the suite names (request, mock, body or headers), run through /bin/sh with JSON in "
-                      "and out; repeatable");
-  command->add_option("--timeout", options->timeout_seconds, "Seconds to wait for the application's answer (and a hook's)")
+  command->add_option(
+      "--hook", options->hooks,
+      "NAME=COMMAND: a hook the suite names (request, mock, body or headers), run through /bin/sh with JSON in "
+      "and out; repeatable");
+  command
+      ->add_option("--timeout", options->timeout_seconds, "Seconds to wait for the application's answer (and a hook's)")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   command->add_option("--allow-forward", options->forward_allowed_hosts,

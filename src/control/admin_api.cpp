@@ -54,10 +54,11 @@ void send_invalid(DeliveryPlan& response, const std::string& pointer, const std:
     input = "(" + std::to_string(text.size()) + " bytes of JSON, not echoed) " + preview(input);
   }
   // FastAPI's "detail" is a list of problems, given here as a member of the error's own.
-  set_error(response, WireError::invalid_payload, ErrorShape::mockhttp, "",
-                          {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
-                           {"path", pointer},
-                           {"problem", problem}});
+  set_error(
+      response, WireError::invalid_payload, ErrorShape::mockhttp, "",
+      {{"detail", json::array({{{"type", "value_error"}, {"loc", location}, {"msg", problem}, {"input", input}}})},
+       {"path", pointer},
+       {"problem", problem}});
 }
 
 void send_detail(DeliveryPlan& response, int status, const std::string& detail) {
@@ -116,9 +117,10 @@ struct AdminCall {
       send_invalid(response, "", std::string("the body is not valid JSON: ") + e.what(), json());
       return std::nullopt;
     } catch (const json::parse_error& e) {
-      send_invalid(response, "", request.body.empty() ? "a JSON body is required"
-                                                      : "the body is not valid JSON at byte " +
-                                                            std::to_string(e.byte) + ": " + e.what(),
+      send_invalid(response, "",
+                   request.body.empty()
+                       ? "a JSON body is required"
+                       : "the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what(),
                    json());
       return std::nullopt;
     }
@@ -158,13 +160,12 @@ json stub_view(const StubInfo& stub) {
 
 void welcome(Engine&, const AdminCall& call) {
   send_json(call.response, 200,
-       {{"message", "Welcome to the Assertive Mock API Server! (mockhttp)"},
-        {"available_endpoints", {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs",
-                                 "/__mock__/stubs/{stub_id}", "/__mock__/assert", "/__mock__/assert_sequence",
-                                 "/__mock__/wait", "/__mock__/verify", "/__mock__/scenarios",
-                                 "/__mock__/scenarios/{name}", "/__mock__/scenarios/reset", "/__mock__/requests",
-                                 "/__mock__/requests/{id}/near_miss",
-                                 "/__mock__/reset", "/__admin__"}}});
+            {{"message", "Welcome to the Assertive Mock API Server! (mockhttp)"},
+             {"available_endpoints",
+              {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs", "/__mock__/stubs/{stub_id}",
+               "/__mock__/assert", "/__mock__/assert_sequence", "/__mock__/wait", "/__mock__/verify",
+               "/__mock__/scenarios", "/__mock__/scenarios/{name}", "/__mock__/scenarios/reset", "/__mock__/requests",
+               "/__mock__/requests/{id}/near_miss", "/__mock__/reset", "/__admin__"}}});
 }
 
 void create_stub(Engine& core, const AdminCall& call) {
@@ -204,8 +205,8 @@ std::optional<std::uint64_t> count_parameter(const AdminCall& call, const char* 
   const auto value = journal_id_of(text);  // digits only, at most 19 of them
   if (!value || *value > most) {
     set_error(call.response, WireError::invalid_query_parameter, ErrorShape::mockhttp,
-                                 std::string(name) + " must be a whole number from 0 to " + std::to_string(most) +
-                                     ", got \"" + text.substr(0, 40) + "\"");
+              std::string(name) + " must be a whole number from 0 to " + std::to_string(most) + ", got \"" +
+                  text.substr(0, 40) + "\"");
     return std::nullopt;
   }
   return value;
@@ -217,7 +218,8 @@ void list_stubs(Engine& core, const AdminCall& call) {
   if (!limit) return;
   const auto offset = count_parameter(call, "offset", 0, std::numeric_limits<std::uint32_t>::max());
   if (!offset) return;
-  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
+  const ScopeFilter filter =
+      call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
   const auto page = core.stubs(filter, static_cast<std::size_t>(*offset), static_cast<std::size_t>(*limit) + 1);
   std::string listed;
   std::size_t count = 0;
@@ -229,9 +231,10 @@ void list_stubs(Engine& core, const AdminCall& call) {
     }
     listed += (count++ == 0 ? "" : ",") + stub_view(stub).dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  send_text(call.response, 200, "{\"stubs\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
-                                ",\"next_offset\":" + (more ? std::to_string(*offset + count) : "null") + "}",
-                            "application/json");
+  send_text(call.response, 200,
+            "{\"stubs\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+                ",\"next_offset\":" + (more ? std::to_string(*offset + count) : "null") + "}",
+            "application/json");
 }
 
 // With a scope header: that scope's stubs or global ones, as assertive-mock-api. Without one,
@@ -287,7 +290,8 @@ ScopeFilter assertion_filter(const AdminCall& call) {
 void confirm(Engine& core, const AdminCall& call) {
   std::optional<Request> matcher;
   Criteria times = gte(1);
-  const auto document = call.payload("assert.schema.json", [&](const json& doc) { read_assertion(doc, matcher, times); });
+  const auto document =
+      call.payload("assert.schema.json", [&](const json& doc) { read_assertion(doc, matcher, times); });
   if (!document) return;
   send_json(call.response, 200, verification_body(core.confirm(*matcher, times, assertion_filter(call))));
 }
@@ -308,8 +312,9 @@ void wait_for(Engine& core, const AdminCall& call) {
     }
   });
   if (!document) return;
-  send_json(call.response, 200,
-            verification_body(core.wait_for(*matcher, times, std::chrono::milliseconds(timeout_ms), assertion_filter(call))));
+  send_json(
+      call.response, 200,
+      verification_body(core.wait_for(*matcher, times, std::chrono::milliseconds(timeout_ms), assertion_filter(call))));
 }
 
 void confirm_sequence(Engine& core, const AdminCall& call) {
@@ -326,16 +331,19 @@ void confirm_sequence(Engine& core, const AdminCall& call) {
   });
   if (!document) return;
   const Verification verification = core.confirm_sequence(matchers, assertion_filter(call));
-  json body = {{"result", verification.passed()}, {"matching_steps", verification.matching_requests()},
+  json body = {{"result", verification.passed()},
+               {"matching_steps", verification.matching_requests()},
                {"report", verification.report()}};
   send_json(call.response, 200, body);
 }
 
 // With a scope header, the scope's stubs; without, every stub.
 void verify(Engine& core, const AdminCall& call) {
-  const Verification verification = core.verify(call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything());
+  const Verification verification =
+      core.verify(call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything());
   send_json(call.response, 200,
-            {{"result", verification.passed()}, {"expectations_held", verification.matching_requests()},
+            {{"result", verification.passed()},
+             {"expectations_held", verification.matching_requests()},
              {"report", verification.report()}});
 }
 
@@ -413,7 +421,8 @@ void list_requests(Engine& core, const AdminCall& call) {
   if (!limit) return;
   const auto since = count_parameter(call, "since", 0, std::numeric_limits<std::uint64_t>::max());
   if (!since) return;
-  const ScopeFilter filter = call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
+  const ScopeFilter filter =
+      call.scope ? ScopeFilter::scope_and_global(call.scope->id) : ScopeFilter::only(kGlobalScope);
   // One more than the page, to know whether more remain; each entry is written as it is read.
   const auto entries = core.journal_entries(filter, *since, static_cast<std::size_t>(*limit) + 1);
   std::string listed;
@@ -430,9 +439,10 @@ void list_requests(Engine& core, const AdminCall& call) {
     listed += (count++ == 0 ? "" : ",") + shown.dump(-1, ' ', false, json::error_handler_t::replace);
     last_id = entry.id;
   }
-  send_text(call.response, 200, "{\"requests\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
-                                ",\"next_since\":" + (more ? std::to_string(last_id) : "null") + "}",
-                            "application/json");
+  send_text(call.response, 200,
+            "{\"requests\":[" + listed + "],\"more\":" + (more ? "true" : "false") +
+                ",\"next_since\":" + (more ? std::to_string(last_id) : "null") + "}",
+            "application/json");
 }
 
 // The near-miss report of an unmatched journaled request, by its id: what its 404 said, computed
@@ -441,9 +451,10 @@ void near_miss_of_request(Engine& core, const AdminCall& call, const std::string
   const auto id = journal_id_of(id_text);
   const auto entry = id ? core.journal_entry(*id) : std::nullopt;
   if (!entry) {
-    send_detail(call.response, 404, "No journaled request has id '" + id_text +
-                                        "' (ids are the \"id\" of GET /__mock__/requests; dropped or cleared "
-                                        "requests are gone)");
+    send_detail(call.response, 404,
+                "No journaled request has id '" + id_text +
+                    "' (ids are the \"id\" of GET /__mock__/requests; dropped or cleared "
+                    "requests are gone)");
     return;
   }
   std::string why_not;
@@ -538,9 +549,9 @@ bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPla
     const ScopeResolution resolution = core.resolve_scope(request.headers_json());
     if (!resolution.collisions.empty()) {
       send_json(response, 400,
-           {{"detail", "Multiple scope headers matched this request"},
-            {"error", "SCOPE_COLLISION"},
-            {"scopes", resolution.collisions}});
+                {{"detail", "Multiple scope headers matched this request"},
+                 {"error", "SCOPE_COLLISION"},
+                 {"scopes", resolution.collisions}});
       return true;
     }
     call.scope = resolution.scope;

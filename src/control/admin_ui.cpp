@@ -31,7 +31,8 @@ json overview(const Engine& core, std::uint64_t since) {
   json stubs = json::array();
   for (const auto& status : core.stub_statuses()) stubs.push_back(stub_status_json(status));
   json requests = json::array();
-  const auto journal = core.journal_entries(ScopeFilter::everything(), since, kRequestsShown, Engine::JournalEnd::newest);
+  const auto journal =
+      core.journal_entries(ScopeFilter::everything(), since, kRequestsShown, Engine::JournalEnd::newest);
   for (auto it = journal.rbegin(); it != journal.rend(); ++it) requests.push_back(request_summary(*it));
   return {{"stubs", stubs},
           {"scopes", core.scope_names()},

@@ -33,8 +33,7 @@ bool host_allowed(const ControlOptions& options, const ServerAddress& server, co
 bool is_json_type(const std::string& content_type) {
   const std::string media = ascii_lowercase(content_type.substr(0, content_type.find(';')));
   const auto trimmed = media.substr(0, media.find_last_not_of(" \t") + 1);
-  return trimmed == "application/json" ||
-         (trimmed.size() > 5 && trimmed.compare(trimmed.size() - 5, 5, "+json") == 0);
+  return trimmed == "application/json" || (trimmed.size() > 5 && trimmed.compare(trimmed.size() - 5, 5, "+json") == 0);
 }
 
 }  // namespace
@@ -60,8 +59,9 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     }
     const auto url = parse_http_url(origin);
     if (!url || !host_allowed(options, server, url->parsed.host) || url->parsed.port.value_or(80) != server.port) {
-      return Refusal{WireError::forbidden_origin,
-                     "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
+      return Refusal{
+          WireError::forbidden_origin,
+          "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
     }
   }
   if (request.header("Sec-Fetch-Site").has_value()) {
@@ -69,9 +69,9 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     // not): "none" is an address typed or bookmarked, "same-origin" the admin page's own calls.
     const std::string site = ascii_lowercase(request.header("Sec-Fetch-Site").value_or(""));
     if (site != "same-origin" && site != "none") {
-      return Refusal{WireError::forbidden_origin,
-                     "Sec-Fetch-Site '" + site + "': control calls from other web pages (and from the pages stubs "
-                     "serve) are refused; open the admin page by typing its address"};
+      return Refusal{WireError::forbidden_origin, "Sec-Fetch-Site '" + site +
+                                                      "': control calls from other web pages (and from the pages stubs "
+                                                      "serve) are refused; open the admin page by typing its address"};
     }
   }
   if (!options.token.empty() && !open_path) {
@@ -85,8 +85,8 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
                                       : (authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "");
     if (presented != options.token) return Refusal{WireError::forbidden, "the bearer token is not this server's"};
   }
-  const bool changes_state = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
-                             request.method == "DELETE";
+  const bool changes_state =
+      request.method == "POST" || request.method == "PUT" || request.method == "PATCH" || request.method == "DELETE";
   if (changes_state && !request.body.empty() && !is_json_type(request.header("Content-Type").value_or(""))) {
     return Refusal{WireError::unsupported_media_type,
                    "a control call with a body must send Content-Type: application/json (got '" +

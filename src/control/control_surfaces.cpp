@@ -87,8 +87,8 @@ std::shared_ptr<const ControlSurface> admin_ui(ControlOptions options) {
 }
 std::shared_ptr<const ControlSurface> softprobe_api(ControlOptions options) {
   return std::make_shared<GuardedRouter>("softprobe_api", &detail::handle_session_call,
-                                         std::vector<std::string>{"/v1/sessions"}, ErrorShape::softprobe, std::move(options),
-                                         std::vector<std::string>{"/v1/meta", "/health"});
+                                         std::vector<std::string>{"/v1/sessions"}, ErrorShape::softprobe,
+                                         std::move(options), std::vector<std::string>{"/v1/meta", "/health"});
 }
 std::vector<std::shared_ptr<const ControlSurface>> all_control_surfaces(ControlOptions options) {
   return {admin_api(options), admin_ui(options), softprobe_api(options)};

@@ -27,7 +27,8 @@ json answered_by(const Engine& core, const JournalEntry& entry) {
   out["still_mounted"] = stub.has_value();
   if (stub) {
     out["description"] = stub->definition.request.describe();
-    out["mounted_at"] = stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
+    out["mounted_at"] =
+        stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
     out["configured_action"] = stub->definition.to_json()["action"];
   }
   return out;
@@ -80,8 +81,9 @@ std::optional<json> near_miss_of(const Engine& core, const JournalEntry& entry, 
   const RecordedRequest& r = entry.request;
   const std::string which = "request " + std::to_string(entry.id);
   if (r.matched_stub_id) {
-    why_not = which + " was answered by " + (r.matched_stub_id->rfind(inspection::kRulePrefix, 0) == 0 ? "replay " : "stub ") +
-              *r.matched_stub_id + ": near-miss reports are for unmatched requests";
+    why_not = which + " was answered by " +
+              (r.matched_stub_id->rfind(inspection::kRulePrefix, 0) == 0 ? "replay " : "stub ") + *r.matched_stub_id +
+              ": near-miss reports are for unmatched requests";
     return std::nullopt;
   }
   if (const auto session = Engine::replay_session_named_by(r)) {

@@ -31,8 +31,8 @@ void drop_regex_keywords(json& schema) {
       for (auto& member : value.items()) drop_regex_keywords(member.value());
     } else if ((key == "anyOf" || key == "oneOf" || key == "allOf" || key == "prefixItems") && value.is_array()) {
       for (auto& branch : value) drop_regex_keywords(branch);
-    } else if (key == "items" || key == "not" || key == "additionalProperties" || key == "contains" ||
-               key == "if" || key == "then" || key == "else") {
+    } else if (key == "items" || key == "not" || key == "additionalProperties" || key == "contains" || key == "if" ||
+               key == "then" || key == "else") {
       drop_regex_keywords(value);
     }
   }
@@ -92,9 +92,7 @@ std::string pointer_of(const std::vector<std::string>& context) {
   return pointer;
 }
 
-bool is_branch_summary(const std::string& message) {
-  return message.rfind("Failed to validate", 0) == 0;
-}
+bool is_branch_summary(const std::string& message) { return message.rfind("Failed to validate", 0) == 0; }
 
 }  // namespace
 
@@ -106,7 +104,8 @@ std::vector<SchemaProblem> schema_problems(const std::string& schema_file, const
   std::vector<std::pair<std::size_t, SchemaProblem>> found;
   if (!validator.validate(schema, target, &results)) {
     valijson::ValidationResults::Error error;
-    while (results.popError(error)) found.push_back({error.context.size(), {pointer_of(error.context), error.description}});
+    while (results.popError(error))
+      found.push_back({error.context.size(), {pointer_of(error.context), error.description}});
   }
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<SchemaProblem> problems;

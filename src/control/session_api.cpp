@@ -58,9 +58,12 @@ ReplayMode mode_of(const std::string& name) {
 
 const char* mode_name(ReplayMode mode) {
   switch (mode) {
-    case ReplayMode::capture: return "capture";
-    case ReplayMode::generate: return "generate";
-    case ReplayMode::replay: break;
+    case ReplayMode::capture:
+      return "capture";
+    case ReplayMode::generate:
+      return "generate";
+    case ReplayMode::replay:
+      break;
   }
   return "replay";
 }
@@ -80,7 +83,8 @@ json session_summary(const ReplaySessionState& session) {
 json session_stats(const ReplaySessionState& session) {
   const auto stats = session.stats();
   json out = session_summary(session);
-  out["stats"] = {{"injectedSpans", stats.injected}, {"extractedSpans", stats.extracted}, {"strictMisses", stats.strict_misses}};
+  out["stats"] = {
+      {"injectedSpans", stats.injected}, {"extractedSpans", stats.extracted}, {"strictMisses", stats.strict_misses}};
   return out;
 }
 
@@ -98,9 +102,10 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
   }
   if (path == "/v1/meta") {
     if (!get) return refuse_method(request, response, "GET");
-    send_json(response, 200, {{"runtimeVersion", std::string("mockhttp ") + MOCKHTTP_VERSION},
-                              {"specVersion", "http-control-api@v1"},
-                              {"schemaVersion", "1"}});
+    send_json(response, 200,
+              {{"runtimeVersion", std::string("mockhttp ") + MOCKHTTP_VERSION},
+               {"specVersion", "http-control-api@v1"},
+               {"schemaVersion", "1"}});
     return true;
   }
   const std::string prefix = "/v1/sessions";
@@ -139,7 +144,8 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
   const std::string id = rest.substr(1, slash - 1);
   const std::string what = rest.substr(slash + 1);
   const bool reads = what == "stats" || what == "state" || what == "case";
-  const bool changes = what == "load-case" || what == "policy" || what == "rules" || what == "fixtures/auth" || what == "close";
+  const bool changes =
+      what == "load-case" || what == "policy" || what == "rules" || what == "fixtures/auth" || what == "close";
   if (!reads && !changes) return false;
   if (reads && !get) return refuse_method(request, response, "GET");
   if (changes && request.method != "POST") return refuse_method(request, response, "POST");
@@ -157,11 +163,12 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
     json out = session_stats(*session);
     if (what == "state") {
       const auto loaded = session->loaded_case();
-      out["caseSummary"] = {{"caseId", loaded ? json(loaded->case_id()) : json(nullptr)},
-                            {"traceCount", loaded && loaded->document().contains("traces") ? loaded->document()["traces"].size() : 0},
-                            {"exchangeCount", loaded ? loaded->exchanges().size() : 0},
-                            {"ruleCount", session->rules().size()},
-                            {"policy", session->policy().to_json()}};
+      out["caseSummary"] = {
+          {"caseId", loaded ? json(loaded->case_id()) : json(nullptr)},
+          {"traceCount", loaded && loaded->document().contains("traces") ? loaded->document()["traces"].size() : 0},
+          {"exchangeCount", loaded ? loaded->exchanges().size() : 0},
+          {"ruleCount", session->rules().size()},
+          {"policy", session->policy().to_json()}};
     }
     send_json(response, 200, out);
     return true;

@@ -33,7 +33,8 @@ DeliveryPlan responder_failure(const MountedStub* stub, const std::string& what)
   json where = json::object();
   if (stub) {
     where["stub_id"] = stub->id;
-    where["mounted_at"] = stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
+    where["mounted_at"] =
+        stub->definition.mounted_at.known() ? json(stub->definition.mounted_at.describe()) : json(nullptr);
   }
   return error_answer(WireError::responder_failed, "the stub's C++ responder threw: " + what, where);
 }
@@ -58,8 +59,8 @@ Engine::Engine(const ServerOptions& options)
       journal_(options.journal_capacity, options.journal_max_bytes) {
   for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
   for (const auto& host : options.connect_passthrough_hosts) {
-    if (host.empty() || (host.find('*') != std::string::npos && host != "*" && (host.rfind("*.", 0) != 0 || host.size() < 3 ||
-                                                                               host.find('*', 1) != std::string::npos))) {
+    if (host.empty() || (host.find('*') != std::string::npos && host != "*" &&
+                         (host.rfind("*.", 0) != 0 || host.size() < 3 || host.find('*', 1) != std::string::npos))) {
       throw ServerError("ServerOptions::connect_passthrough_hosts: \"" + host +
                         "\" is not a host, \"*.\" and a domain, or \"*\"");
     }
@@ -77,8 +78,9 @@ Engine::Engine(const ServerOptions& options)
   for (const auto& surface : options.control_surfaces) {
     auto router = std::dynamic_pointer_cast<const ControlRouter>(surface);
     if (!router) {
-      throw ServerError("ServerOptions::control_surfaces: " + (surface ? "'" + surface->name() + "'" : std::string("a null entry")) +
-                        " is not a surface made by mockhttp/control.hpp");
+      throw ServerError(
+          "ServerOptions::control_surfaces: " + (surface ? "'" + surface->name() + "'" : std::string("a null entry")) +
+          " is not a surface made by mockhttp/control.hpp");
     }
     routers_.push_back(std::move(router));
   }
@@ -114,9 +116,10 @@ TunnelDecision Engine::tunnel_decision(const ConnectTarget& target) const {
   std::vector<std::string> named;  // listed by name: the test asked for that very host
   bool listed = false;
   for (const auto& entry : connect_passthrough_hosts_) {
-    const bool matches = entry == "*" || entry == target.host ||
-                         (entry.rfind("*.", 0) == 0 && target.host.size() > entry.size() - 1 &&
-                          target.host.compare(target.host.size() - (entry.size() - 1), entry.size() - 1, entry, 1) == 0);
+    const bool matches =
+        entry == "*" || entry == target.host ||
+        (entry.rfind("*.", 0) == 0 && target.host.size() > entry.size() - 1 &&
+         target.host.compare(target.host.size() - (entry.size() - 1), entry.size() - 1, entry, 1) == 0);
     if (!matches) continue;
     listed = true;
     if (entry == target.host) named.push_back(entry);
@@ -166,7 +169,8 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
     JournalEntry entry{std::move(request)};
     const RequestSubjects subjects(entry.request);
     if (const auto session_id = replay_session_of(entry.request)) {
-      if (after_stubs && after_stubs->route(*this, entry.request, control_answer)) return control_answer;  // sessions have no stubs
+      if (after_stubs && after_stubs->route(*this, entry.request, control_answer))
+        return control_answer;  // sessions have no stubs
       return answer_in_replay_session(*session_id, entry, subjects);
     }
     const ScopeResolution resolution = scopes_.resolve(subjects);
@@ -203,9 +207,9 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
       const UnmatchedReport unmatched = unmatched_report(entry);
       json closest = json::array();
       for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
-      return error_answer(WireError::no_stub_match_found, "",
-                          {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}},
-                          2);
+      return error_answer(
+          WireError::no_stub_match_found, "",
+          {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}}, 2);
     }
     return answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
                    selection->call_number});
@@ -333,7 +337,8 @@ std::optional<std::string> Engine::replay_session_of(const RecordedRequest& requ
     const auto comma = rest.find(',');
     std::string_view member = rest.substr(0, comma);
     const auto first = member.find_first_not_of(" \t");
-    member = first == std::string_view::npos ? std::string_view() : member.substr(first, member.find_last_not_of(" \t") - first + 1);
+    member = first == std::string_view::npos ? std::string_view()
+                                             : member.substr(first, member.find_last_not_of(" \t") - first + 1);
     const auto equals = member.find('=');
     if (equals != std::string_view::npos && equals + 1 < member.size()) {
       const std::string_view key = member.substr(0, equals);
@@ -349,7 +354,8 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   const auto session = replay_sessions_.find(session_id);
   if (!session) {
     journal(entry, std::nullopt);
-    return error_answer(WireError::unknown_session, "no replay session '" + session_id + "' (closed, or never started)");
+    return error_answer(WireError::unknown_session,
+                        "no replay session '" + session_id + "' (closed, or never started)");
   }
   const RecordedRequest& recorded = entry.request;
   RuleDecision decision = session->decide(subjects, recorded);
@@ -358,12 +364,13 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   // Inside an intercepted tunnel the host is the one the client's CONNECT named, over https.
   const std::string authority = recorded.tunnel ? *recorded.tunnel : recorded.header("host").value_or("");
   const Authority named = parse_authority(authority);
-  const bool to_ourselves = (named.host == "127.0.0.1" || named.host == "localhost" || named.host == host_) &&
-                            named.port == port();
+  const bool to_ourselves =
+      (named.host == "127.0.0.1" || named.host == "localhost" || named.host == host_) && named.port == port();
   if (decision.kind == RuleDecision::Kind::forward && (authority.empty() || to_ourselves)) {
     decision.kind = RuleDecision::Kind::refuse;
-    decision.refusal = "no rule matched, and passing the request through would call mockhttp itself (send it with "
-                       "HTTP_PROXY pointing at mockhttp, or add a rule)";
+    decision.refusal =
+        "no rule matched, and passing the request through would call mockhttp itself (send it with "
+        "HTTP_PROXY pointing at mockhttp, or add a rule)";
   }
   // The host a passthrough would reach is the request's to name: a non-public one must be allowed.
   if (decision.kind == RuleDecision::Kind::forward) {
@@ -379,16 +386,15 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   if (decision.kind == RuleDecision::Kind::refuse) {
     json closest = json::array();
     for (const auto& miss : decision.closest_rules) closest.push_back(miss.to_json());
-    const std::string report = "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host +
-                               recorded.path + ": " + decision.refusal +
-                               (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
-                                                               : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
-    DeliveryPlan refused = error_answer(WireError::no_rule_match, decision.refusal,
-                                        {{"session_id", session_id},
-                                         {"request", recorded.to_json()},
-                                         {"closest_rules", closest},
-                                         {"report", report}},
-                                        2);
+    const std::string report =
+        "Replay session " + session_id + " refused " + recorded.method + " " + recorded.host + recorded.path + ": " +
+        decision.refusal +
+        (decision.closest_rules.empty() ? "\n  (the session has no rules)\n"
+                                        : "\nClosest rules:\n" + describe_near_misses(decision.closest_rules));
+    DeliveryPlan refused = error_answer(
+        WireError::no_rule_match, decision.refusal,
+        {{"session_id", session_id}, {"request", recorded.to_json()}, {"closest_rules", closest}, {"report", report}},
+        2);
     // Softprobe's strict-miss guide tells users to look for this header on a refused call.
     refused.set_header("x-softprobe-strict-miss", "1");
     return refused;
@@ -411,10 +417,11 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   return answered;
 }
 
-CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
-                                           const DeliveryPlan& answer) {
+CapturedExchange Engine::captured_exchange(const RecordedRequest& request, const std::string& host,
+                                           const std::string& url, const DeliveryPlan& answer) {
   const auto unix_nano = [](std::chrono::system_clock::time_point at) {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count());
   };
   CapturedExchange exchange;
   exchange.direction = "outbound";
@@ -481,11 +488,13 @@ bool Engine::delete_scope(const ScopeRecord& record) {
 
 namespace {
 ScopeError deleted_scope(const ScopeRecord& scope) {
-  return ScopeError(ScopeError::Reason::deleted, "scope '" + scope.name + "' was deleted; its stubs can no longer be added");
+  return ScopeError(ScopeError::Reason::deleted,
+                    "scope '" + scope.name + "' was deleted; its stubs can no longer be added");
 }
 }  // namespace
 
-std::string Engine::mount(StubDefinition definition, const StubPlacement& placement, std::optional<std::string> chosen_id) {
+std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
+                          std::optional<std::string> chosen_id) {
   definition.validate();
   StubScope scope;
   if (placement.scope) {

@@ -53,7 +53,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // of the caller's choosing (stub files, the HTTP API), else a random UUID. Throws StubError,
   // DocumentError or ScopeError.
   std::string mount(StubDefinition definition, const StubPlacement& placement,
-                std::optional<std::string> id = std::nullopt);
+                    std::optional<std::string> id = std::nullopt);
   bool remove_stub(const std::string& id, detail::ScopeFilter filter = detail::ScopeFilter::everything());
   std::vector<StubInfo> stubs(detail::ScopeFilter filter = detail::ScopeFilter::everything(), std::size_t skip = 0,
                               std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
@@ -116,8 +116,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // The journal with each entry's id: those after `after_id`, in journal order, at most `limit`
   // of them (the oldest or the newest such); one entry by id.
   enum class JournalEnd { oldest, newest };
-  std::vector<detail::JournalEntry> journal_entries(detail::ScopeFilter filter, std::uint64_t after_id, std::size_t limit,
-                                                    JournalEnd end = JournalEnd::oldest) const;
+  std::vector<detail::JournalEntry> journal_entries(detail::ScopeFilter filter, std::uint64_t after_id,
+                                                    std::size_t limit, JournalEnd end = JournalEnd::oldest) const;
   std::optional<detail::JournalEntry> journal_entry(std::uint64_t id) const;
   std::vector<std::uint64_t> journal_ids(std::size_t newest) const;  // the newest ids, oldest first
   // The 404 report of an unmatched journaled request, computed when asked, against the stubs
@@ -177,8 +177,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   static std::optional<std::string> replay_session_of(const RecordedRequest& request);
   // A forwarded call and the upstream's answer, as a capture session records them.
   // `url`: where the passthrough forwarded the call ("https://api.example.test/v1/x").
-  static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host, const std::string& url,
-                                            const detail::DeliveryPlan& answer);
+  static CapturedExchange captured_exchange(const RecordedRequest& request, const std::string& host,
+                                            const std::string& url, const detail::DeliveryPlan& answer);
   detail::DeliveryPlan answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
                                                 const detail::RequestSubjects& subjects);
   // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay

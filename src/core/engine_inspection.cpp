@@ -11,7 +11,7 @@ constexpr std::size_t kNearMissesShown = 3;  // in a 404's report and on the adm
 }  // namespace
 
 std::vector<JournalEntry> Engine::journal_entries(ScopeFilter filter, std::uint64_t after_id, std::size_t limit,
-                                                 JournalEnd end) const {
+                                                  JournalEnd end) const {
   const JournalView view = journal_.snapshot(filter);
   // Ids grow along the journal: the first entry after `after_id` is found by a binary search,
   // and only the entries returned are unpacked (a listing of a million entries stays a page).
@@ -67,8 +67,8 @@ Engine::UnmatchedReport Engine::unmatched_report(const JournalEntry& entry) cons
   UnmatchedReport out;
   out.closest_stubs = stubs_.closest(subjects, entry.scope_id, kNearMissesShown);
   // The 404's report and the admin page's are this one text.
-  out.report = "No stub matched " + recorded.describe() + (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") +
-               "\n" +
+  out.report = "No stub matched " + recorded.describe() +
+               (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") + "\n" +
                (out.closest_stubs.empty() ? "  (no stubs are mounted)\n"
                                           : "Closest stubs:\n" + describe_near_misses(out.closest_stubs));
   return out;

@@ -48,7 +48,8 @@ std::size_t count_in(const JournalView& entries, const CompiledMatcher& matcher)
 }
 
 // The journaled requests from `from` on that came closest to the matcher without matching it.
-std::vector<NearMiss> closest_requests(const JournalView& entries, const CompiledMatcher& matcher, std::size_t from = 0) {
+std::vector<NearMiss> closest_requests(const JournalView& entries, const CompiledMatcher& matcher,
+                                       std::size_t from = 0) {
   std::vector<std::pair<RequestEvaluation, NearMiss>> candidates;
   for (std::size_t i = from; i < entries.size(); ++i) {
     const RecordedRequest request = entries[i].request;
@@ -210,15 +211,17 @@ Verification Engine::confirm_sequence(const std::vector<Request>& matchers, Scop
   };
   if (found.size() == steps.size()) {
     std::string report = "Received " + std::to_string(steps.size()) + " request(s) in order:\n";
-    for (std::size_t k = 0; k < steps.size(); ++k) report += step_line(k) + " -> request #" + std::to_string(found[k] + 1) + "\n";
+    for (std::size_t k = 0; k < steps.size(); ++k)
+      report += step_line(k) + " -> request #" + std::to_string(found[k] + 1) + "\n";
     return Verification(true, found.size(), std::move(report), {});
   }
 
   const std::size_t failed = found.size();
-  std::string report = "Expected " + std::to_string(steps.size()) + " requests in this order; step " +
-                       std::to_string(failed + 1) + " found no request " +
-                       (failed == 0 ? std::string("in the journal") : "after request #" + std::to_string(found.back() + 1)) +
-                       " (" + std::to_string(entries.size()) + " journaled):\n";
+  std::string report =
+      "Expected " + std::to_string(steps.size()) + " requests in this order; step " + std::to_string(failed + 1) +
+      " found no request " +
+      (failed == 0 ? std::string("in the journal") : "after request #" + std::to_string(found.back() + 1)) + " (" +
+      std::to_string(entries.size()) + " journaled):\n";
   for (std::size_t k = 0; k < steps.size(); ++k) {
     report += step_line(k);
     if (k < failed) report += " -> request #" + std::to_string(found[k] + 1);
@@ -247,13 +250,14 @@ std::optional<std::string> Engine::unmet_calls(const MountedStub& stub, const Cr
   const std::int64_t calls = stub.budget.used();
   const MatchResult verdict = times.evaluate(json(calls));
   if (verdict.matched) return std::nullopt;
-  std::string report = "Expected " + described(stub) + " to answer " + times_phrase(times, "call(s)") + "; it answered " +
-                       std::to_string(calls) + ".";
+  std::string report = "Expected " + described(stub) + " to answer " + times_phrase(times, "call(s)") +
+                       "; it answered " + std::to_string(calls) + ".";
   const ScopeFilter filter = ScopeFilter::only(stub.scope.id);
   const JournalView entries = journal_.snapshot(filter);
   const CompiledMatcher compiled(stub.definition.request);
-  report += " " + std::to_string(count_in(entries, compiled)) + " of " + std::to_string(entries.size()) + " journaled request(s)" +
-            (stub.scope.name ? " of scope '" + *stub.scope.name + "'" : std::string()) + " match its request matcher.";
+  report += " " + std::to_string(count_in(entries, compiled)) + " of " + std::to_string(entries.size()) +
+            " journaled request(s)" + (stub.scope.name ? " of scope '" + *stub.scope.name + "'" : std::string()) +
+            " match its request matcher.";
   const std::vector<NearMiss> closest = closest_requests(entries, compiled);
   if (!closest.empty()) report += "\nClosest requests that did not match:\n" + describe_near_misses(closest);
   return report;
@@ -263,14 +267,16 @@ Verification Engine::confirm_calls(const std::string& stub_id, const Criteria& t
   const auto stubs = stubs_.mounted(std::vector<std::string>{stub_id});
   if (stubs.empty()) {
     const bool passed = times.matches(json(0));
-    return verdict(passed, 0, "Stub " + stub_id + " is not mounted (removed, or its server is gone): 0 calls" +
-                                  (passed ? "" : ", expected " + times_phrase(times, "call(s)")));
+    return verdict(passed, 0,
+                   "Stub " + stub_id + " is not mounted (removed, or its server is gone): 0 calls" +
+                       (passed ? "" : ", expected " + times_phrase(times, "call(s)")));
   }
   const MountedStub& stub = *stubs.front();
   const auto calls = static_cast<std::size_t>(stub.budget.used());
   if (auto unmet = unmet_calls(stub, times)) return verdict(false, calls, std::move(*unmet));
-  return verdict(true, calls, described(stub) + " answered " + std::to_string(calls) + " call(s), as expected (" +
-                                  times_phrase(times, "call(s)") + ").");
+  return verdict(true, calls,
+                 described(stub) + " answered " + std::to_string(calls) + " call(s), as expected (" +
+                     times_phrase(times, "call(s)") + ").");
 }
 
 Verification Engine::verify(const std::vector<std::shared_ptr<MountedStub>>& stubs) const {
@@ -286,8 +292,9 @@ Verification Engine::verify(const std::vector<std::shared_ptr<MountedStub>>& stu
     }
   }
   if (failures.empty()) return verdict(true, held, std::to_string(checked) + " expectation(s) held.");
-  return verdict(false, held, std::to_string(checked - held) + " of " + std::to_string(checked) +
-                                  " expectation(s) failed:\n" + failures);
+  return verdict(
+      false, held,
+      std::to_string(checked - held) + " of " + std::to_string(checked) + " expectation(s) failed:\n" + failures);
 }
 
 Verification Engine::verify(ScopeFilter filter) const { return verify(stubs_.mounted(filter)); }
@@ -298,7 +305,8 @@ void Engine::settle(const std::vector<std::shared_ptr<MountedStub>>& stubs) {
     if (stub->settled.exchange(true)) continue;  // a scope outliving its server is settled once
     if (stub->definition.expected_calls) {
       if (auto unmet = unmet_calls(*stub, *stub->definition.expected_calls)) {
-        report_unmet_expectation({stub->id, stub->definition.request.describe(), stub->definition.mounted_at, std::move(*unmet)});
+        report_unmet_expectation(
+            {stub->id, stub->definition.request.describe(), stub->definition.mounted_at, std::move(*unmet)});
       }
     }
     if (tracking_unused_stubs() && stub->budget.used() == 0) {

@@ -57,7 +57,8 @@ std::size_t pairs_size(const Pairs& pairs) {
 }
 
 std::uint64_t nanoseconds_of(std::chrono::system_clock::time_point time) {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
 }
 
 std::uint64_t fault_number(const AppliedChaos& chaos) {
@@ -96,11 +97,13 @@ class Reader {
 std::size_t packed_size(const RecordedRequest& request) {
   std::size_t size = text_size(request.method) + text_size(request.path) + pairs_size(request.query) +
                      pairs_size(request.headers) + text_size(request.body) + text_size(request.host) +
-                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1 + 1 + 1 + 1;
+                     number_size(nanoseconds_of(request.received_at)) + 1 + pairs_size(request.path_params) + 1 + 1 +
+                     1 + 1 + 1;
   if (request.matched_stub_id) size += text_size(*request.matched_stub_id);
   if (request.scope) size += text_size(*request.scope);
   if (request.chaos) {
-    size += number_size(static_cast<std::uint64_t>(request.chaos->delay.count())) + number_size(fault_number(*request.chaos));
+    size += number_size(static_cast<std::uint64_t>(request.chaos->delay.count())) +
+            number_size(fault_number(*request.chaos));
   }
   if (request.client_certificate) size += text_size(*request.client_certificate);
   if (request.tunnel) size += text_size(*request.tunnel);

@@ -58,7 +58,8 @@ void RequestJournal::append(const RecordedRequest& request, std::uint64_t scope_
     ++segment.live;
     bytes_ += size;  // every byte the entry holds, not only its body and headers
     // The newest entry always stays, even when it alone is over max_bytes.
-    while (entries_.size() > 1 && ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
+    while (entries_.size() > 1 &&
+           ((capacity_ != 0 && entries_.size() > capacity_) || (max_bytes_ != 0 && bytes_ > max_bytes_))) {
       drop_front();
       ++dropped_;
     }

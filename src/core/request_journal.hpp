@@ -75,7 +75,8 @@ class RequestJournal {
   // `capacity`: entries kept (0: any number); `max_bytes`: every byte they hold together (the
   // packed size: bodies, headers, query, scenario moves, certificate subjects)
   // (0: any size). Past either, the oldest entries are dropped and counted.
-  explicit RequestJournal(std::size_t capacity, std::size_t max_bytes = 0) : capacity_(capacity), max_bytes_(max_bytes) {}
+  explicit RequestJournal(std::size_t capacity, std::size_t max_bytes = 0)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
 
   void append(const RecordedRequest& request, std::uint64_t scope_id);
   JournalView snapshot(ScopeFilter filter = ScopeFilter::everything()) const;
@@ -117,7 +118,7 @@ class RequestJournal {
   std::deque<Entry> entries_;
   std::deque<Segment> segments_;
   std::uint64_t first_segment_ = 0;
-  std::size_t capacity_;  // 0: unbounded
+  std::size_t capacity_;   // 0: unbounded
   std::size_t max_bytes_;  // 0: unbounded
   std::size_t bytes_ = 0;
   std::size_t dropped_ = 0;

@@ -13,11 +13,22 @@ namespace mockhttp::detail {
 namespace {
 
 // Header names that clients send on their own: a scope so named would swallow unrelated traffic.
-constexpr std::array<const char*, 16> kReservedHeaderNames = {
-    "accept",         "accept-encoding", "accept-language", "authorization",
-    "cache-control",  "connection",      "content-length",  "content-type",
-    "cookie",         "expect",          "host",            "origin",
-    "referer",        "transfer-encoding", "user-agent",    "te"};
+constexpr std::array<const char*, 16> kReservedHeaderNames = {"accept",
+                                                              "accept-encoding",
+                                                              "accept-language",
+                                                              "authorization",
+                                                              "cache-control",
+                                                              "connection",
+                                                              "content-length",
+                                                              "content-type",
+                                                              "cookie",
+                                                              "expect",
+                                                              "host",
+                                                              "origin",
+                                                              "referer",
+                                                              "transfer-encoding",
+                                                              "user-agent",
+                                                              "te"};
 
 constexpr std::size_t kMaxScopeNameLength = 128;
 
@@ -26,20 +37,22 @@ constexpr std::size_t kMaxScopeNameLength = 128;
 std::string normalize_scope_name(const std::string& name) {
   if (name.empty()) throw ScopeError(ScopeError::Reason::malformed_name, "scope name must not be empty");
   if (name.size() > kMaxScopeNameLength) {
-    throw ScopeError(ScopeError::Reason::malformed_name, "scope name must be at most " + std::to_string(kMaxScopeNameLength) + " characters, got " +
-                     std::to_string(name.size()));
+    throw ScopeError(ScopeError::Reason::malformed_name, "scope name must be at most " +
+                                                             std::to_string(kMaxScopeNameLength) + " characters, got " +
+                                                             std::to_string(name.size()));
   }
-  const bool well_formed = std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-';
-  });
+  const bool well_formed =
+      std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
   if (!well_formed) {
-    throw ScopeError(ScopeError::Reason::malformed_name, "scope name \"" + name + "\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
+    throw ScopeError(ScopeError::Reason::malformed_name,
+                     "scope name \"" + name + "\" must match ^[A-Za-z0-9_-]+$ (it is sent as a header name)");
   }
   std::string lower = ascii_lowercase(name);
   for (const char* reserved : kReservedHeaderNames) {
     if (lower == reserved) {
-      throw ScopeError(ScopeError::Reason::malformed_name, "scope name \"" + name + "\" is a standard request header: every request sending " +
-                       lower + " would fall into the scope");
+      throw ScopeError(ScopeError::Reason::malformed_name,
+                       "scope name \"" + name + "\" is a standard request header: every request sending " + lower +
+                           " would fall into the scope");
     }
   }
   return lower;
@@ -48,7 +61,8 @@ std::string normalize_scope_name(const std::string& name) {
 std::shared_ptr<ScopeRecord> ScopeRegistry::create(const std::string& name) {
   std::string key = normalize_scope_name(name);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (by_name_.count(key) != 0) throw ScopeError(ScopeError::Reason::already_exists, "scope '" + name + "' already exists");
+  if (by_name_.count(key) != 0)
+    throw ScopeError(ScopeError::Reason::already_exists, "scope '" + name + "' already exists");
   auto record = std::make_shared<ScopeRecord>(key, ++last_id_);
   by_name_.emplace(std::move(key), record);
   return record;

@@ -27,8 +27,8 @@ struct ScopeRecord {
 
 // What the headers of a request say about its scope.
 struct ScopeResolution {
-  std::shared_ptr<ScopeRecord> scope;  // null: global
-  std::vector<std::string> collisions;       // two or more scope names: the request is refused
+  std::shared_ptr<ScopeRecord> scope;   // null: global
+  std::vector<std::string> collisions;  // two or more scope names: the request is refused
 };
 
 class ScopeRegistry {

@@ -17,10 +17,9 @@ std::string StubRegistry::new_id() {
   high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
   low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
   char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
+                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
   return text;
 }
 
@@ -60,9 +59,9 @@ bool StubRegistry::remove(const std::string& id, ScopeFilter filter) {
 
 void StubRegistry::remove(ScopeFilter filter) {
   std::lock_guard<std::mutex> lock(mutex_);
-  stubs_.erase(std::remove_if(stubs_.begin(), stubs_.end(),
-                              [&](const auto& stub) { return filter.admits(stub->scope.id); }),
-               stubs_.end());
+  stubs_.erase(
+      std::remove_if(stubs_.begin(), stubs_.end(), [&](const auto& stub) { return filter.admits(stub->scope.id); }),
+      stubs_.end());
   // Many may have gone: the index and the id map are rebuilt from what stays.
   index_.clear();
   by_id_.clear();
@@ -158,7 +157,8 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
                                                     stub->pattern ? &*stub->pattern : nullptr);
     if (!evaluation.matched) continue;
     const int scope_specificity = scope_id != kGlobalScope && stub->scope.id == scope_id ? 1 : 0;
-    const Rank rank{evaluation.strength, evaluation.weight, scope_specificity, evaluation.path_specificity, stub->sequence};
+    const Rank rank{evaluation.strength, evaluation.weight, scope_specificity, evaluation.path_specificity,
+                    stub->sequence};
     CallBudget* budget = &stub->budget;
     contenders.push_back({std::move(stub), budget, std::move(evaluation), rank});
   }
@@ -215,8 +215,8 @@ std::vector<NearMiss> StubRegistry::closest(const RequestSubjects& subjects, std
     miss.mounted_at = stub->definition.mounted_at.describe();
     if (stub->budget.exhausted()) {
       miss.mismatches.push_back({"max_calls", std::to_string(*stub->definition.max_calls),
-                                 "already answered " + std::to_string(stub->budget.used()) +
-                                     " of max_calls " + std::to_string(*stub->definition.max_calls)});
+                                 "already answered " + std::to_string(stub->budget.used()) + " of max_calls " +
+                                     std::to_string(*stub->definition.max_calls)});
     }
     if (const auto& scenario = stub->definition.scenario; scenario && !scenarios_.admits(scope_id, *scenario)) {
       miss.mismatches.push_back({"scenario", "state " + *scenario->required_state,

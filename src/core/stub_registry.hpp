@@ -35,7 +35,10 @@ struct StubScope {
 
 struct MountedStub {
   MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
-      : id(std::move(id)), definition(std::move(definition)), scope(std::move(scope)), sequence(sequence),
+      : id(std::move(id)),
+        definition(std::move(definition)),
+        scope(std::move(scope)),
+        sequence(sequence),
         budget(this->definition.max_calls) {
     // Compiled once, at mount: the serving path never parses a pattern again.
     if (const auto& text = RequestFields::path_pattern(this->definition.request)) pattern.emplace(*text);
@@ -43,9 +46,9 @@ struct MountedStub {
   const std::string id;
   const StubDefinition definition;
   const StubScope scope;
-  const std::uint64_t sequence;  // mount order: the newest wins a full tie
-  CallBudget budget;             // max_calls
-  std::optional<PathPattern> pattern;  // the path template, when the matcher has one
+  const std::uint64_t sequence;               // mount order: the newest wins a full tie
+  CallBudget budget;                          // max_calls
+  std::optional<PathPattern> pattern;         // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
   mutable std::atomic<bool> settled{false};   // its end of life was reported (expectations)
 };
@@ -53,7 +56,7 @@ struct MountedStub {
 struct StubSelection {
   std::shared_ptr<const MountedStub> stub;
   std::map<std::string, std::string> path_params;
-  std::int64_t call_number = 0;  // 1 for the stub's first answer, 2 for its second, ...
+  std::int64_t call_number = 0;                  // 1 for the stub's first answer, 2 for its second, ...
   std::optional<ScenarioTransition> transition;  // the scenario move the answer made
 };
 

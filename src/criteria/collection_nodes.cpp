@@ -26,8 +26,8 @@ std::optional<std::vector<json>> elements_of(const json& subject) {
 }
 
 Outcome needs_collection(const char* op, const json& subject) {
-  return Outcome::inapplicable(std::string(op) + " applies to a string, array or object, got " +
-                               type_name(subject) + " " + preview(subject));
+  return Outcome::inapplicable(std::string(op) + " applies to a string, array or object, got " + type_name(subject) +
+                               " " + preview(subject));
 }
 
 json key_values_json(const CriteriaMap& key_values) {
@@ -95,8 +95,8 @@ std::string LengthNode::describe() const { return "length " + value_.describe();
 Outcome KeyValuesNode::evaluate(const json& subject) const {
   const char* op = exact_ ? "$exact_key_values" : "$key_values";
   if (!subject.is_object()) {
-    return Outcome::inapplicable(std::string(op) + " applies to an object, got " +
-                                 type_name(subject) + " " + preview(subject));
+    return Outcome::inapplicable(std::string(op) + " applies to an object, got " + type_name(subject) + " " +
+                                 preview(subject));
   }
   for (const auto& [key, criteria] : key_values_) {
     const auto it = subject.find(key);
@@ -117,8 +117,7 @@ Outcome KeyValuesNode::evaluate(const json& subject) const {
   return Outcome::match();
 }
 json KeyValuesNode::to_json() const {
-  return operator_json(exact_ ? "$exact_key_values" : "$key_values",
-                       {{"key_values", key_values_json(key_values_)}});
+  return operator_json(exact_ ? "$exact_key_values" : "$key_values", {{"key_values", key_values_json(key_values_)}});
 }
 std::string KeyValuesNode::describe() const {
   std::string out = exact_ ? "exactly {" : "{";

@@ -25,26 +25,34 @@ std::optional<int> compare(const json& a, const json& b) {
 }
 
 Outcome cannot_compare(const json& subject, const json& value) {
-  return Outcome::inapplicable("cannot order " + type_name(subject) + " " + preview(subject) +
-                               " against " + type_name(value) + " " + preview(value));
+  return Outcome::inapplicable("cannot order " + type_name(subject) + " " + preview(subject) + " against " +
+                               type_name(value) + " " + preview(value));
 }
 
 const char* symbol(ComparisonNode::Op op) {
   switch (op) {
-    case ComparisonNode::Op::gt: return ">";
-    case ComparisonNode::Op::gte: return ">=";
-    case ComparisonNode::Op::lt: return "<";
-    case ComparisonNode::Op::lte: return "<=";
+    case ComparisonNode::Op::gt:
+      return ">";
+    case ComparisonNode::Op::gte:
+      return ">=";
+    case ComparisonNode::Op::lt:
+      return "<";
+    case ComparisonNode::Op::lte:
+      return "<=";
   }
   return "?";
 }
 
 const char* wire_name(ComparisonNode::Op op) {
   switch (op) {
-    case ComparisonNode::Op::gt: return "$gt";
-    case ComparisonNode::Op::gte: return "$gte";
-    case ComparisonNode::Op::lt: return "$lt";
-    case ComparisonNode::Op::lte: return "$lte";
+    case ComparisonNode::Op::gt:
+      return "$gt";
+    case ComparisonNode::Op::gte:
+      return "$gte";
+    case ComparisonNode::Op::lt:
+      return "$lt";
+    case ComparisonNode::Op::lte:
+      return "$lte";
   }
   return "?";
 }
@@ -56,10 +64,18 @@ Outcome ComparisonNode::evaluate(const json& subject) const {
   if (!c) return cannot_compare(subject, value_);
   bool ok = false;
   switch (op_) {
-    case Op::gt: ok = *c > 0; break;
-    case Op::gte: ok = *c >= 0; break;
-    case Op::lt: ok = *c < 0; break;
-    case Op::lte: ok = *c <= 0; break;
+    case Op::gt:
+      ok = *c > 0;
+      break;
+    case Op::gte:
+      ok = *c >= 0;
+      break;
+    case Op::lt:
+      ok = *c < 0;
+      break;
+    case Op::lte:
+      ok = *c <= 0;
+      break;
   }
   return ok ? Outcome::match() : expected(*this, subject);
 }
@@ -78,8 +94,7 @@ json BetweenNode::to_json() const {
   return operator_json("$between", {{"lower", lower_}, {"upper", upper_}, {"is_inclusive", inclusive_}});
 }
 std::string BetweenNode::describe() const {
-  return "between " + preview(lower_) + " and " + preview(upper_) +
-         (inclusive_ ? " (inclusive)" : " (exclusive)");
+  return "between " + preview(lower_) + " and " + preview(upper_) + (inclusive_ ? " (inclusive)" : " (exclusive)");
 }
 
 }  // namespace mockhttp::detail

@@ -29,8 +29,7 @@ MatchResult Criteria::evaluate(const Json& subject) const {
 namespace {
 void require_orderable(const Json& value, const char* op) {
   if (!value.is_number() && !value.is_string()) {
-    throw CriteriaError("", std::string(op) + " compares numbers or strings, not " +
-                                type_name(value));
+    throw CriteriaError("", std::string(op) + " compares numbers or strings, not " + type_name(value));
   }
 }
 Criteria comparison(ComparisonNode::Op op, const char* name, const Json& value) {
@@ -66,19 +65,11 @@ Criteria starts_with(const std::string& prefix) { return make_criteria<AffixNode
 Criteria ends_with(const std::string& suffix) { return make_criteria<AffixNode>(AffixNode::Side::end, suffix); }
 Criteria exists() { return make_criteria<ExistsNode>(); }
 
-Criteria contains(std::vector<Criteria> items) {
-  return make_criteria<ContainsNode>(std::move(items), false);
-}
-Criteria contains_exactly(std::vector<Criteria> items) {
-  return make_criteria<ContainsNode>(std::move(items), true);
-}
+Criteria contains(std::vector<Criteria> items) { return make_criteria<ContainsNode>(std::move(items), false); }
+Criteria contains_exactly(std::vector<Criteria> items) { return make_criteria<ContainsNode>(std::move(items), true); }
 Criteria length(Criteria value) { return make_criteria<LengthNode>(std::move(value)); }
-Criteria key_values(CriteriaMap key_values) {
-  return make_criteria<KeyValuesNode>(std::move(key_values), false);
-}
-Criteria exact_key_values(CriteriaMap key_values) {
-  return make_criteria<KeyValuesNode>(std::move(key_values), true);
-}
+Criteria key_values(CriteriaMap key_values) { return make_criteria<KeyValuesNode>(std::move(key_values), false); }
+Criteria exact_key_values(CriteriaMap key_values) { return make_criteria<KeyValuesNode>(std::move(key_values), true); }
 
 Criteria even() { return make_criteria<ParityNode>(true); }
 Criteria odd() { return make_criteria<ParityNode>(false); }

@@ -198,8 +198,7 @@ class ExistsNode final : public CriteriaNode {
 // --- collection_nodes.cpp: $contains $contains_exactly $length $key_values $exact_key_values
 class ContainsNode final : public CriteriaNode {
  public:
-  ContainsNode(std::vector<Criteria> items, bool exactly)
-      : items_(std::move(items)), exactly_(exactly) {}
+  ContainsNode(std::vector<Criteria> items, bool exactly) : items_(std::move(items)), exactly_(exactly) {}
   Outcome evaluate(const nlohmann::json& subject) const override;
   nlohmann::json to_json() const override;
   std::string describe() const override;
@@ -222,8 +221,7 @@ class LengthNode final : public CriteriaNode {
 
 class KeyValuesNode final : public CriteriaNode {
  public:
-  KeyValuesNode(CriteriaMap key_values, bool exact)
-      : key_values_(std::move(key_values)), exact_(exact) {}
+  KeyValuesNode(CriteriaMap key_values, bool exact) : key_values_(std::move(key_values)), exact_(exact) {}
   Outcome evaluate(const nlohmann::json& subject) const override;
   nlohmann::json to_json() const override;
   std::string describe() const override;
@@ -247,8 +245,7 @@ class ParityNode final : public CriteriaNode {
 
 class PredicateNode final : public CriteriaNode {
  public:
-  PredicateNode(std::string description,
-                std::function<MatchResult(const nlohmann::json&)> predicate)
+  PredicateNode(std::string description, std::function<MatchResult(const nlohmann::json&)> predicate)
       : description_(std::move(description)), predicate_(std::move(predicate)) {}
   Outcome evaluate(const nlohmann::json& subject) const override;
   nlohmann::json to_json() const override;

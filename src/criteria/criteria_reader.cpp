@@ -22,8 +22,7 @@ Criteria read(const Json& document, const std::string& pointer);
 // Checks that an operator's arguments form an object holding `required` keys and no others
 // than `required` and `optional`.
 const Json& arguments(const Json& args, const std::string& pointer, const std::string& op,
-                      std::initializer_list<const char*> required,
-                      std::initializer_list<const char*> optional = {}) {
+                      std::initializer_list<const char*> required, std::initializer_list<const char*> optional = {}) {
   if (!args.is_object()) {
     throw CriteriaError(pointer, op + " takes an object of arguments, got " + type_name(args));
   }
@@ -35,8 +34,9 @@ const Json& arguments(const Json& args, const std::string& pointer, const std::s
     for (const char* key : required) known = known || item.key() == key;
     for (const char* key : optional) known = known || item.key() == key;
     if (!known) {
-      throw CriteriaError(pointer_append(pointer, item.key()),
-                          op + " has no argument " + preview(Json(item.key())));  // quoted in part: a key may be megabytes
+      throw CriteriaError(
+          pointer_append(pointer, item.key()),
+          op + " has no argument " + preview(Json(item.key())));  // quoted in part: a key may be megabytes
     }
   }
   return args;
@@ -74,11 +74,13 @@ Criteria comparison(ComparisonNode::Op op, const std::string& name, const Json& 
 
 const std::map<std::string, OperatorReader>& operator_readers() {
   static const std::map<std::string, OperatorReader> readers = {
-      {"$eq", [](const Json& a, const std::string& p) {
+      {"$eq",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$eq", {"value"});
          return read(a["value"], pointer_append(p, "value"));
        }},
-      {"$neq", [](const Json& a, const std::string& p) {
+      {"$neq",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$neq", {"value"});
          return neq(read(a["value"], pointer_append(p, "value")));
        }},
@@ -86,7 +88,8 @@ const std::map<std::string, OperatorReader>& operator_readers() {
       {"$gte", [](const Json& a, const std::string& p) { return comparison(ComparisonNode::Op::gte, "$gte", a, p); }},
       {"$lt", [](const Json& a, const std::string& p) { return comparison(ComparisonNode::Op::lt, "$lt", a, p); }},
       {"$lte", [](const Json& a, const std::string& p) { return comparison(ComparisonNode::Op::lte, "$lte", a, p); }},
-      {"$between", [](const Json& a, const std::string& p) {
+      {"$between",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$between", {"lower", "upper"}, {"is_inclusive"});
          bool inclusive = true;
          if (a.contains("is_inclusive")) {
@@ -96,95 +99,122 @@ const std::map<std::string, OperatorReader>& operator_readers() {
            inclusive = a["is_inclusive"].get<bool>();
          }
          return make_criteria<BetweenNode>(orderable(a["lower"], pointer_append(p, "lower"), "$between"),
-                                           orderable(a["upper"], pointer_append(p, "upper"), "$between"),
-                                           inclusive);
+                                           orderable(a["upper"], pointer_append(p, "upper"), "$between"), inclusive);
        }},
-      {"$and", [](const Json& a, const std::string& p) {
+      {"$and",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$and", {"items"});
          return all_of(read_items(a["items"], pointer_append(p, "items"), "$and"));
        }},
-      {"$or", [](const Json& a, const std::string& p) {
+      {"$or",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$or", {"items"});
          return any_of(read_items(a["items"], pointer_append(p, "items"), "$or"));
        }},
-      {"$xor", [](const Json& a, const std::string& p) {
+      {"$xor",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$xor", {"left", "right"});
          return exactly_one_of(read(a["left"], pointer_append(p, "left")),
                                read(a["right"], pointer_append(p, "right")));
        }},
-      {"$not", [](const Json& a, const std::string& p) {
+      {"$not",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$not", {"value"});
          return is_not(read(a["value"], pointer_append(p, "value")));
        }},
-      {"$json", [](const Json& a, const std::string& p) {
+      {"$json",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$json", {"inner_criteria"});
          return mockhttp::as_json(read(a["inner_criteria"], pointer_append(p, "inner_criteria")));
        }},
-      {"$contains", [](const Json& a, const std::string& p) {
+      {"$contains",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$contains", {"items"});
          return contains(read_items(a["items"], pointer_append(p, "items"), "$contains"));
        }},
-      {"$contains_exactly", [](const Json& a, const std::string& p) {
+      {"$contains_exactly",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$contains_exactly", {"items"});
          return contains_exactly(read_items(a["items"], pointer_append(p, "items"), "$contains_exactly"));
        }},
-      {"$regex", [](const Json& a, const std::string& p) {
+      {"$regex",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$regex", {"pattern"});
          const std::string at = pointer_append(p, "pattern");
          if (!a["pattern"].is_string()) throw CriteriaError(at, "$regex pattern must be a string");
          return make_criteria<RegexNode>(a["pattern"].get<std::string>(), at);
        }},
-      {"$length", [](const Json& a, const std::string& p) {
+      {"$length",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$length", {"value"});
          return length(read(a["value"], pointer_append(p, "value")));
        }},
-      {"$key_values", [](const Json& a, const std::string& p) {
+      {"$key_values",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$key_values", {"key_values"});
          return key_values(read_map(a["key_values"], pointer_append(p, "key_values"), "$key_values"));
        }},
-      {"$exact_key_values", [](const Json& a, const std::string& p) {
+      {"$exact_key_values",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$exact_key_values", {"key_values"});
-         return exact_key_values(
-             read_map(a["key_values"], pointer_append(p, "key_values"), "$exact_key_values"));
+         return exact_key_values(read_map(a["key_values"], pointer_append(p, "key_values"), "$exact_key_values"));
        }},
-      {"$even", [](const Json& a, const std::string& p) { arguments(a, p, "$even", {}); return even(); }},
-      {"$odd", [](const Json& a, const std::string& p) { arguments(a, p, "$odd", {}); return odd(); }},
-      {"$starts_with", [](const Json& a, const std::string& p) {
+      {"$even",
+       [](const Json& a, const std::string& p) {
+         arguments(a, p, "$even", {});
+         return even();
+       }},
+      {"$odd",
+       [](const Json& a, const std::string& p) {
+         arguments(a, p, "$odd", {});
+         return odd();
+       }},
+      {"$starts_with",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$starts_with", {"value"});
          if (!a["value"].is_string()) {
            throw CriteriaError(pointer_append(p, "value"), "$starts_with value must be a string");
          }
          return starts_with(a["value"].get<std::string>());
        }},
-      {"$ends_with", [](const Json& a, const std::string& p) {
+      {"$ends_with",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$ends_with", {"value"});
          if (!a["value"].is_string()) {
            throw CriteriaError(pointer_append(p, "value"), "$ends_with value must be a string");
          }
          return ends_with(a["value"].get<std::string>());
        }},
-      {"$exists", [](const Json& a, const std::string& p) {
+      {"$exists",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$exists", {});
          return exists();
        }},
-      {"$form", [](const Json& a, const std::string& p) {
+      {"$form",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$form", {"fields"});
          return form(read_map(a["fields"], pointer_append(p, "fields"), "$form"));
        }},
-      {"$multipart", [](const Json& a, const std::string& p) {
+      {"$multipart",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$multipart", {"parts"});
          const std::string at = pointer_append(p, "parts");
-         if (!a["parts"].is_object()) throw CriteriaError(at, "$multipart parts must be an object of part names, got " + type_name(a["parts"]));
+         if (!a["parts"].is_object())
+           throw CriteriaError(at, "$multipart parts must be an object of part names, got " + type_name(a["parts"]));
          std::map<std::string, MultipartPart> parts;
          for (const auto& item : a["parts"].items()) {
            const std::string part_at = pointer_append(at, item.key());
-           const Json& fields = arguments(item.value(), part_at, "a $multipart part", {}, {"filename", "content_type", "headers", "body"});
+           const Json& fields = arguments(item.value(), part_at, "a $multipart part", {},
+                                          {"filename", "content_type", "headers", "body"});
            MultipartPart part;
-           if (fields.contains("filename")) part.filename(read(fields["filename"], pointer_append(part_at, "filename")));
-           if (fields.contains("content_type")) part.content_type(read(fields["content_type"], pointer_append(part_at, "content_type")));
+           if (fields.contains("filename"))
+             part.filename(read(fields["filename"], pointer_append(part_at, "filename")));
+           if (fields.contains("content_type"))
+             part.content_type(read(fields["content_type"], pointer_append(part_at, "content_type")));
            if (fields.contains("body")) part.body(read(fields["body"], pointer_append(part_at, "body")));
            if (fields.contains("headers")) {
-             for (auto& [name, criteria] : read_map(fields["headers"], pointer_append(part_at, "headers"), "a $multipart part's headers")) {
+             for (auto& [name, criteria] :
+                  read_map(fields["headers"], pointer_append(part_at, "headers"), "a $multipart part's headers")) {
                part.header(name, std::move(criteria));
              }
            }
@@ -192,7 +222,8 @@ const std::map<std::string, OperatorReader>& operator_readers() {
          }
          return multipart(std::move(parts));
        }},
-      {"$ignore_case", [](const Json& a, const std::string& p) {
+      {"$ignore_case",
+       [](const Json& a, const std::string& p) {
          arguments(a, p, "$ignore_case", {"value"});
          if (!a["value"].is_string()) {
            throw CriteriaError(pointer_append(p, "value"), "$ignore_case value must be a string");
@@ -235,8 +266,8 @@ Criteria read(const Json& document, const std::string& pointer) {
     for (const auto& item : document.items()) {
       if (!item.key().empty() && item.key()[0] == '$') {
         if (document.size() != 1) {
-          throw CriteriaError(pointer, "an operator object must hold exactly one key, found " +
-                                           std::to_string(document.size()));
+          throw CriteriaError(pointer,
+                              "an operator object must hold exactly one key, found " + std::to_string(document.size()));
         }
         return read_operator(document, pointer);
       }
@@ -267,8 +298,6 @@ Criteria read(const Json& document, const std::string& pointer) {
 
 }  // namespace
 
-Criteria Criteria::from_json(const Json& document, const std::string& pointer) {
-  return read(document, pointer);
-}
+Criteria Criteria::from_json(const Json& document, const std::string& pointer) { return read(document, pointer); }
 
 }  // namespace mockhttp

@@ -53,7 +53,9 @@ std::string MultipartPart::describe() const {
 }
 
 Criteria form(CriteriaMap fields) { return make_criteria<FormNode>(std::move(fields)); }
-Criteria multipart(std::map<std::string, MultipartPart> parts) { return make_criteria<MultipartNode>(std::move(parts)); }
+Criteria multipart(std::map<std::string, MultipartPart> parts) {
+  return make_criteria<MultipartNode>(std::move(parts));
+}
 
 namespace detail {
 
@@ -119,10 +121,14 @@ Outcome MultipartNode::evaluate(const json& subject) const {
     }
     if (!part) {
       std::string names;
-      for (const auto& candidate : *parts) names += (names.empty() ? "" : ", ") + json(candidate.name).dump(-1, ' ', false, json::error_handler_t::replace);
+      for (const auto& candidate : *parts)
+        names +=
+            (names.empty() ? "" : ", ") + json(candidate.name).dump(-1, ' ', false, json::error_handler_t::replace);
       return Outcome::mismatch("part \"" + name + "\" is missing (parts: " + (names.empty() ? "none" : names) + ")");
     }
-    const auto optional_text = [](const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); };
+    const auto optional_text = [](const std::optional<std::string>& text) {
+      return text ? json(*text) : json(nullptr);
+    };
     if (const Criteria* filename = CriteriaAccess::filename(expected)) {
       Outcome outcome = on_part("filename", name, *filename, optional_text(part->filename));
       if (!outcome.matched()) return outcome;

@@ -40,16 +40,17 @@ Outcome XorNode::evaluate(const json& subject) const {
 json XorNode::to_json() const {
   return operator_json("$xor", {{"left", left_.to_json()}, {"right", right_.to_json()}});
 }
-std::string XorNode::describe() const {
-  return "(" + left_.describe() + " xor " + right_.describe() + ")";
-}
+std::string XorNode::describe() const { return "(" + left_.describe() + " xor " + right_.describe() + ")"; }
 
 Outcome NotNode::evaluate(const json& subject) const {
   const Outcome inner = detail::evaluate(inner_, subject);
   switch (inner.kind) {
-    case Outcome::Kind::inapplicable: return inner;
-    case Outcome::Kind::match: return expected(*this, subject);
-    case Outcome::Kind::mismatch: return Outcome::match();
+    case Outcome::Kind::inapplicable:
+      return inner;
+    case Outcome::Kind::match:
+      return expected(*this, subject);
+    case Outcome::Kind::mismatch:
+      return Outcome::match();
   }
   return inner;
 }
@@ -59,9 +60,7 @@ std::string NotNode::describe() const { return "not " + inner_.describe(); }
 Outcome NeqNode::evaluate(const json& subject) const {
   return detail::evaluate(value_, subject).matched() ? expected(*this, subject) : Outcome::match();
 }
-json NeqNode::to_json() const {
-  return operator_json("$neq", {{"value", node_of(value_).pattern_json()}});
-}
+json NeqNode::to_json() const { return operator_json("$neq", {{"value", node_of(value_).pattern_json()}}); }
 std::string NeqNode::describe() const { return "!= " + value_.describe(); }
 
 }  // namespace mockhttp::detail

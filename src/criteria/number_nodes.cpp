@@ -35,8 +35,6 @@ Outcome PredicateNode::evaluate(const json& subject) const {
   if (result.reason.empty()) return expected(*this, subject);
   return Outcome::mismatch(std::move(result.reason));
 }
-json PredicateNode::to_json() const {
-  return operator_json("$predicate", {{"description", description_}});
-}
+json PredicateNode::to_json() const { return operator_json("$predicate", {{"description", description_}}); }
 
 }  // namespace mockhttp::detail

@@ -13,8 +13,8 @@ using nlohmann::json;
 
 namespace {
 Outcome needs_string(const char* op, const json& subject) {
-  return Outcome::inapplicable(std::string(op) + " applies to a string, got " + type_name(subject) +
-                               " " + preview(subject));
+  return Outcome::inapplicable(std::string(op) + " applies to a string, got " + type_name(subject) + " " +
+                               preview(subject));
 }
 }  // namespace
 
@@ -33,13 +33,10 @@ Outcome JsonNode::evaluate(const json& subject) const {
   if (!inner.matched()) inner.reason = "parsed JSON: " + inner.reason;
   return inner;
 }
-json JsonNode::to_json() const {
-  return operator_json("$json", {{"inner_criteria", inner_.to_json()}});
-}
+json JsonNode::to_json() const { return operator_json("$json", {{"inner_criteria", inner_.to_json()}}); }
 std::string JsonNode::describe() const { return "JSON matching " + inner_.describe(); }
 
-RegexNode::RegexNode(std::string pattern, const std::string& pointer)
-    : pattern_(std::move(pattern)) {
+RegexNode::RegexNode(std::string pattern, const std::string& pointer) : pattern_(std::move(pattern)) {
   RE2::Options options;
   options.set_log_errors(false);
   auto compiled = std::make_shared<const RE2>(pattern_, options);
@@ -67,12 +64,10 @@ Outcome RegexNode::evaluate(const json& subject) const {
 json RegexNode::to_json() const { return operator_json("$regex", {{"pattern", pattern_}}); }
 std::string RegexNode::describe() const { return "matches regex " + json(pattern_).dump(); }
 
-IgnoreCaseNode::IgnoreCaseNode(std::string value)
-    : value_(std::move(value)), lowered_(lowercase(value_)) {}
+IgnoreCaseNode::IgnoreCaseNode(std::string value) : value_(std::move(value)), lowered_(lowercase(value_)) {}
 Outcome IgnoreCaseNode::evaluate(const json& subject) const {
   if (!subject.is_string()) return needs_string("$ignore_case", subject);
-  return lowercase(subject.get_ref<const std::string&>()) == lowered_ ? Outcome::match()
-                                                                       : expected(*this, subject);
+  return lowercase(subject.get_ref<const std::string&>()) == lowered_ ? Outcome::match() : expected(*this, subject);
 }
 json IgnoreCaseNode::to_json() const { return operator_json("$ignore_case", {{"value", value_}}); }
 std::string IgnoreCaseNode::describe() const {

@@ -22,7 +22,8 @@ class JsonTooDeep : public std::runtime_error {
   JsonTooDeep(std::size_t limit, std::size_t byte)
       : std::runtime_error("JSON nested deeper than " + std::to_string(limit) + " levels (at byte " +
                            std::to_string(byte) + "); mockhttp reads documents up to that depth"),
-        limit_(limit), byte_(byte) {}
+        limit_(limit),
+        byte_(byte) {}
   std::size_t limit() const noexcept { return limit_; }
   std::size_t byte() const noexcept { return byte_; }
 

@@ -18,8 +18,26 @@ int hex_value(char c) {
 bool written_by_form_encoders(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '*': case '-': case '.': case '_': case '~': case '+': case '%': case '=': case '&':
-    case '!': case '$': case '\'': case '(': case ')': case ',': case ';': case ':': case '@': case '/': case '?':
+    case '*':
+    case '-':
+    case '.':
+    case '_':
+    case '~':
+    case '+':
+    case '%':
+    case '=':
+    case '&':
+    case '!':
+    case '$':
+    case '\'':
+    case '(':
+    case ')':
+    case ',':
+    case ';':
+    case ':':
+    case '@':
+    case '/':
+    case '?':
       return true;
     default:
       return false;
@@ -91,9 +109,9 @@ std::optional<FormFields> parse_form_urlencoded(std::string_view body, std::stri
   for (std::size_t i = 0; i < body.size(); ++i) {
     const auto c = static_cast<unsigned char>(body[i]);
     if (!written_by_form_encoders(c)) {
-      why = "not a form-urlencoded body: byte " + (c >= 0x21 && c < 0x7f ? "'" + std::string(1, static_cast<char>(c)) + "'"
-                                                                          : "0x" + std::string(1, "0123456789abcdef"[c >> 4]) +
-                                                                                "0123456789abcdef"[c & 15]) +
+      why = "not a form-urlencoded body: byte " +
+            (c >= 0x21 && c < 0x7f ? "'" + std::string(1, static_cast<char>(c)) + "'"
+                                   : "0x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15]) +
             " at offset " + std::to_string(i) + " is never written by a form encoder";
       return std::nullopt;
     }

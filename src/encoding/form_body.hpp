@@ -20,10 +20,10 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;  // in body
 std::optional<FormFields> parse_form_urlencoded(std::string_view body, std::string& why);
 
 struct ReceivedPart {
-  std::string name;                      // Content-Disposition's name
-  std::optional<std::string> filename;   // its filename, when given
+  std::string name;                     // Content-Disposition's name
+  std::optional<std::string> filename;  // its filename, when given
   std::optional<std::string> content_type;
-  FormFields headers;                    // names lower-cased
+  FormFields headers;  // names lower-cased
   std::string body;
 };
 

@@ -19,7 +19,7 @@ struct HttpUrl {
   std::string scheme;     // "http" or "https", lower-case
   std::string authority;  // as written: "api.example.com:8443"
   Authority parsed;
-  std::string target;     // "/path?query", at least "/"
+  std::string target;  // "/path?query", at least "/"
 
   std::string origin() const { return scheme + "://" + authority; }
 };

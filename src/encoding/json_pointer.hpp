@@ -7,9 +7,12 @@ namespace mockhttp::detail {
 inline std::string pointer_append(const std::string& base, const std::string& token) {
   std::string escaped;
   for (char c : token) {
-    if (c == '~') escaped += "~0";
-    else if (c == '/') escaped += "~1";
-    else escaped += c;
+    if (c == '~')
+      escaped += "~0";
+    else if (c == '/')
+      escaped += "~1";
+    else
+      escaped += c;
   }
   return base + "/" + escaped;
 }

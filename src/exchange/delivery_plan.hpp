@@ -47,7 +47,7 @@ struct DeliveryPlan {
   // are what a malformed answer carries.
   std::optional<FaultKind> fault;
 
-  const std::string* header(const std::string& name) const;  // the first, case-insensitive
+  const std::string* header(const std::string& name) const;       // the first, case-insensitive
   DeliveryPlan& set_header(std::string name, std::string value);  // replaces any of that name
 };
 

@@ -44,7 +44,8 @@ constexpr WireErrorEntry kCatalogue[] = {
     {"CONNECT_FAILED", 500, Shape::mockhttp},
     {"CONNECT_UPSTREAM_FAILED", 502, Shape::mockhttp},
 };
-static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::connect_upstream_failed) + 1,
+static_assert(sizeof kCatalogue / sizeof kCatalogue[0] ==
+                  static_cast<std::size_t>(WireError::connect_upstream_failed) + 1,
               "every WireError has its entry, in order");
 
 }  // namespace

@@ -37,9 +37,9 @@ std::optional<std::string> non_string_literal(const char* field, const std::stri
   if (value.is_string()) return std::nullopt;
   const std::string text = value.is_null() ? "" : value.dump();
   return std::string("request.") + field + " " + Json(name).dump() + ": " + value.dump() + " is " +
-         (value.is_null() ? std::string("null") : "a " + type_name(value)) +
-         ", but a " + field + " value is always a string, so no request can match: write " + builder + "(" +
-         Json(name).dump() + ", " + Json(text).dump() + ") (on the wire: " + Json(name).dump() + ": " + Json(text).dump() +
+         (value.is_null() ? std::string("null") : "a " + type_name(value)) + ", but a " + field +
+         " value is always a string, so no request can match: write " + builder + "(" + Json(name).dump() + ", " +
+         Json(text).dump() + ") (on the wire: " + Json(name).dump() + ": " + Json(text).dump() +
          "), or a criteria such as regex(...)";
 }
 

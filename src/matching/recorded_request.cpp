@@ -32,7 +32,6 @@ Json RecordedRequest::query_json() const {
   return out;
 }
 
-
 Json RecordedRequest::to_json() const {
   Json out = {{"method", method},
               {"path", path},

@@ -13,14 +13,27 @@ using nlohmann::json;
 RequestSubjects::RequestSubjects(const RecordedRequest& request)
     : request_(request), path_segments_(split_path(request.path)) {}
 
-const json& RequestSubjects::method() const { return get(method_, [&] { return json(request_.method); }); }
-const json& RequestSubjects::path() const { return get(path_, [&] { return json(request_.path); }); }
-const json& RequestSubjects::headers() const { return get(headers_, [&] { return request_.headers_json(); }); }
-const json& RequestSubjects::query() const { return get(query_, [&] { return request_.query_json(); }); }
-const json& RequestSubjects::host() const { return get(host_, [&] { return json(request_.host); }); }
-const json& RequestSubjects::body() const { return get(body_, [&] { return json(request_.body); }); }
+const json& RequestSubjects::method() const {
+  return get(method_, [&] { return json(request_.method); });
+}
+const json& RequestSubjects::path() const {
+  return get(path_, [&] { return json(request_.path); });
+}
+const json& RequestSubjects::headers() const {
+  return get(headers_, [&] { return request_.headers_json(); });
+}
+const json& RequestSubjects::query() const {
+  return get(query_, [&] { return request_.query_json(); });
+}
+const json& RequestSubjects::host() const {
+  return get(host_, [&] { return json(request_.host); });
+}
+const json& RequestSubjects::body() const {
+  return get(body_, [&] { return json(request_.body); });
+}
 const json& RequestSubjects::client_certificate() const {
-  return get(client_certificate_, [&] { return request_.client_certificate ? json(*request_.client_certificate) : json(nullptr); });
+  return get(client_certificate_,
+             [&] { return request_.client_certificate ? json(*request_.client_certificate) : json(nullptr); });
 }
 
 namespace {
@@ -32,13 +45,12 @@ struct FieldWeights {
 
 }  // namespace
 
-RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects,
-                                   PathMode mode, bool stop_at_first_mismatch, const PathPattern* compiled) {
+RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects, PathMode mode,
+                                   bool stop_at_first_mismatch, const PathPattern* compiled) {
   RequestEvaluation result;
   const bool explain = !stop_at_first_mismatch;
   int configured = 0;  // fields the matcher names
-  const auto record = [&](const char* field, int weight, bool matched, std::string expected,
-                          std::string reason) {
+  const auto record = [&](const char* field, int weight, bool matched, std::string expected, std::string reason) {
     ++configured;
     // The serving path keeps no per-field outcome: only reports read them.
     if (explain) result.fields.push_back({field, matched, std::move(expected), std::move(reason)});
@@ -79,7 +91,8 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
   }
   if (!check("path", FieldWeights::path, RequestFields::path(matcher), &RequestSubjects::path)) return result;
   if (!check("method", FieldWeights::method, RequestFields::method(matcher), &RequestSubjects::method)) return result;
-  if (!check("headers", FieldWeights::headers, RequestFields::headers(matcher), &RequestSubjects::headers)) return result;
+  if (!check("headers", FieldWeights::headers, RequestFields::headers(matcher), &RequestSubjects::headers))
+    return result;
   if (!check("body", FieldWeights::body, RequestFields::body(matcher), &RequestSubjects::body)) return result;
   if (!check("host", FieldWeights::host, RequestFields::host(matcher), &RequestSubjects::host)) return result;
   if (!check("query", FieldWeights::query, RequestFields::query(matcher), &RequestSubjects::query)) return result;

@@ -34,7 +34,9 @@ class RequestSubjects {
   const nlohmann::json& host() const;
   const nlohmann::json& body() const;
   const nlohmann::json& client_certificate() const;  // the subject, or null
-  const std::vector<std::string>& path_segments() const { return path_segments_; }  // split once, for every index and pattern
+  const std::vector<std::string>& path_segments() const {
+    return path_segments_;
+  }  // split once, for every index and pattern
 
  private:
   // Double-checked with a plain mutex: std::call_once (pthread_once) wakes futex waiters with a
@@ -84,9 +86,8 @@ struct RequestEvaluation {
 // and builds no description or reason: those cost more than the match, and only reports read
 // them. Without it every field is evaluated and explained, for reports. `compiled`: the
 // matcher's path pattern compiled once at mount (stubs); otherwise it is compiled here.
-RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects,
-                                   PathMode mode, bool stop_at_first_mismatch,
-                                   const PathPattern* compiled = nullptr);
+RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects& subjects, PathMode mode,
+                                   bool stop_at_first_mismatch, const PathPattern* compiled = nullptr);
 
 // The report entry for one candidate, from a full evaluation.
 NearMiss to_near_miss(std::string id, std::string description, const RequestEvaluation& evaluation);

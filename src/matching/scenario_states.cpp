@@ -45,8 +45,7 @@ bool ScenarioStates::admits(std::uint64_t scope_id, const ScenarioStep& step) co
   return state_locked({scope_id, step.name}) == *step.required_state;
 }
 
-std::optional<std::int64_t> ScenarioStates::claim(std::uint64_t scope_id, const ScenarioStep& step,
-                                                  CallBudget& budget,
+std::optional<std::int64_t> ScenarioStates::claim(std::uint64_t scope_id, const ScenarioStep& step, CallBudget& budget,
                                                   std::optional<ScenarioTransition>& transition) {
   std::lock_guard<std::mutex> lock(mutex_);
   const Key key{scope_id, step.name};

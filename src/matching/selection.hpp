@@ -36,8 +36,7 @@ struct Choice {
 // (by default its budget alone; stubs in a scenario also need the scenario's state to hold).
 template <typename Candidate, typename Rank, typename Claim>
 std::optional<Choice<Candidate>> choose(std::vector<Contender<Candidate, Rank>> contenders, Claim claim) {
-  std::sort(contenders.begin(), contenders.end(),
-            [](const auto& a, const auto& b) { return b.rank < a.rank; });
+  std::sort(contenders.begin(), contenders.end(), [](const auto& a, const auto& b) { return b.rank < a.rank; });
   for (auto& contender : contenders) {
     // A candidate spent by a concurrent request since it matched gives way to the next.
     if (const auto call = claim(contender)) {

@@ -42,7 +42,8 @@ Problem check_attributes(const Json& list, const std::string& at) {
     if (!list[i].is_object()) return wrong_type(item, "an object {key, value}", list[i]);
     if (auto p = check_string(list[i], "key", item, true)) return p;
     if (!list[i].contains("value")) return CaseShapeProblem{item, "value is required"};
-    if (!list[i]["value"].is_object()) return wrong_type(pointer_append(item, "value"), "an object such as {\"stringValue\": ...}", list[i]["value"]);
+    if (!list[i]["value"].is_object())
+      return wrong_type(pointer_append(item, "value"), "an object such as {\"stringValue\": ...}", list[i]["value"]);
   }
   return std::nullopt;
 }
@@ -74,7 +75,9 @@ Problem check_trace(const Json& trace, const std::string& at) {
       const Json& resource = resource_spans["resource"];
       if (!resource.is_object()) return wrong_type(pointer_append(resource_at, "resource"), "an object", resource);
       if (resource.contains("attributes")) {
-        if (auto p = check_attributes(resource["attributes"], pointer_append(pointer_append(resource_at, "resource"), "attributes"))) return p;
+        if (auto p = check_attributes(resource["attributes"],
+                                      pointer_append(pointer_append(resource_at, "resource"), "attributes")))
+          return p;
       }
     }
     if (auto p = check_array(resource_spans, "scopeSpans", resource_at, 1)) return p;
@@ -114,7 +117,8 @@ std::optional<CaseShapeProblem> first_case_shape_problem(const Json& document) {
     if (auto p = check_trace(traces[t], pointer_append("/traces", t))) return p;
   }
   for (const char* key : {"rules", "fixtures"}) {
-    if (document.contains(key) && !document[key].is_array()) return wrong_type(pointer_append("", key), "an array", document[key]);
+    if (document.contains(key) && !document[key].is_array())
+      return wrong_type(pointer_append("", key), "an array", document[key]);
   }
   return std::nullopt;
 }

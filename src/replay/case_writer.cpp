@@ -51,13 +51,14 @@ json case_document(const std::string& case_id, const std::string& session_id,
   std::mt19937_64 random(std::random_device{}());
   json traces = json::array();
   for (const auto& exchange : exchanges) {
-    json attributes = json::array({text_attribute("sp.session.id", session_id),
-                                   text_attribute("sp.traffic.direction", exchange.direction.empty() ? "outbound" : exchange.direction),
-                                   text_attribute("sp.span.type", "extract"),
-                                   text_attribute("url.host", exchange.request.host),
-                                   text_attribute("url.path", exchange.request.path),
-                                   text_attribute("http.request.method", exchange.request.method)});
-    if (const auto full = exchange.attributes.find("url.full"); full != exchange.attributes.end() && full->is_string()) {
+    json attributes = json::array(
+        {text_attribute("sp.session.id", session_id),
+         text_attribute("sp.traffic.direction", exchange.direction.empty() ? "outbound" : exchange.direction),
+         text_attribute("sp.span.type", "extract"), text_attribute("url.host", exchange.request.host),
+         text_attribute("url.path", exchange.request.path),
+         text_attribute("http.request.method", exchange.request.method)});
+    if (const auto full = exchange.attributes.find("url.full");
+        full != exchange.attributes.end() && full->is_string()) {
       attributes.push_back(text_attribute("url.full", full->get<std::string>()));
     }
     for (const auto& [name, value] : exchange.request.headers) {
@@ -78,11 +79,15 @@ json case_document(const std::string& case_id, const std::string& session_id,
                  {"attributes", attributes}};
     traces.push_back(
         {{"resourceSpans",
-          json::array({{{"resource", {{"attributes", json::array({text_attribute("service.name", "mockhttp-capture")})}}},
-                        {"scopeSpans", json::array({{{"scope", {{"name", "mockhttp"}}}, {"spans", json::array({span})}}})}}})}});
+          json::array(
+              {{{"resource", {{"attributes", json::array({text_attribute("service.name", "mockhttp-capture")})}}},
+                {"scopeSpans",
+                 json::array({{{"scope", {{"name", "mockhttp"}}}, {"spans", json::array({span})}}})}}})}});
   }
-  return {{"version", "1.0.0"}, {"caseId", case_id}, {"mode", "capture"}, {"createdAt", utc_time_text(std::chrono::system_clock::now())},
-          {"traces", traces}, {"rules", json::array()}, {"fixtures", json::array()}};
+  return {{"version", "1.0.0"},       {"caseId", case_id},
+          {"mode", "capture"},        {"createdAt", utc_time_text(std::chrono::system_clock::now())},
+          {"traces", traces},         {"rules", json::array()},
+          {"fixtures", json::array()}};
 }
 
 }  // namespace mockhttp::detail

@@ -3,7 +3,6 @@
 #include <mockhttp/errors.hpp>
 #include <mockhttp/replay_case.hpp>
 
-
 #include "criteria/criteria_node.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
@@ -76,7 +75,8 @@ Headers headers_with_prefix(const Json& attributes, const std::string& prefix) {
   for (const auto& item : attributes.items()) {
     const std::string& key = item.key();
     if (key.rfind(prefix, 0) != 0 || key.size() == prefix.size() || key[prefix.size()] == ':') continue;
-    headers.emplace_back(key.substr(prefix.size()), item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
+    headers.emplace_back(key.substr(prefix.size()),
+                         item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
   }
   return headers;
 }
@@ -87,8 +87,9 @@ CapturedExchange exchange_of(const Json& span, const std::string& resource_servi
   exchange.attributes = attributes;
   exchange.trace_id = span.value("traceId", "");
   exchange.span_id = span.value("spanId", "");
-  for (const auto& [field, target] : {std::pair<const char*, std::uint64_t*>{"startTimeUnixNano", &exchange.start_unix_nano},
-                                      std::pair<const char*, std::uint64_t*>{"endTimeUnixNano", &exchange.end_unix_nano}}) {
+  for (const auto& [field, target] :
+       {std::pair<const char*, std::uint64_t*>{"startTimeUnixNano", &exchange.start_unix_nano},
+        std::pair<const char*, std::uint64_t*>{"endTimeUnixNano", &exchange.end_unix_nano}}) {
     // OTLP JSON writes 64-bit integers as strings; some exporters write numbers.
     if (!span.contains(field)) continue;
     const Json& value = span[field];
@@ -129,8 +130,8 @@ CapturedExchange exchange_of(const Json& span, const std::string& resource_servi
 }
 
 std::string describe_exchange(const CapturedExchange& e) {
-  return e.span_id + " (" + (e.direction.empty() ? "?" : e.direction) + " " + (e.request.method.empty() ? "?" : e.request.method) +
-         " " + e.request.host + e.request.path + ")";
+  return e.span_id + " (" + (e.direction.empty() ? "?" : e.direction) + " " +
+         (e.request.method.empty() ? "?" : e.request.method) + " " + e.request.host + e.request.path + ")";
 }
 
 [[noreturn]] void invalid(const std::string& source, const std::string& pointer, const std::string& reason) {
@@ -190,8 +191,9 @@ ReplayCase ReplayCase::load_from_file(const std::string& path) {
 
 ReplayCase ReplayCase::from_json(const Json& document, const std::string& source) {
   if (detail::json_depth(document) > detail::kMaxJsonDepth) {
-    invalid(source, "", "the case is nested deeper than " + std::to_string(detail::kMaxJsonDepth) +
-                            " levels; mockhttp reads documents up to that depth");
+    invalid(source, "",
+            "the case is nested deeper than " + std::to_string(detail::kMaxJsonDepth) +
+                " levels; mockhttp reads documents up to that depth");
   }
   if (const auto problem = detail::first_case_shape_problem(document)) {
     invalid(source, problem->pointer, problem->message);
@@ -207,7 +209,8 @@ ReplayCase ReplayCase::from_json(const Json& document, const std::string& source
   const Json& traces = document["traces"];
   for (std::size_t t = 0; t < traces.size(); ++t) {
     for (const auto& resource_spans : traces[t]["resourceSpans"]) {
-      const Json resource = attributes_of(resource_spans.value("resource", Json::object()).value("attributes", Json::array()));
+      const Json resource =
+          attributes_of(resource_spans.value("resource", Json::object()).value("attributes", Json::array()));
       const std::string service = text_of(resource, "service.name");
       for (const auto& scope_spans : resource_spans["scopeSpans"]) {
         for (const auto& span : scope_spans["spans"]) loaded.exchanges_.push_back(exchange_of(span, service));

@@ -17,7 +17,8 @@ namespace {
 
 const std::string& string_at(const Json& object, const char* key, const std::string& pointer) {
   const Json& value = object.at(key);
-  if (!value.is_string()) fail(detail::pointer_append(pointer, key), std::string(key) + " must be a string, got " + detail::type_name(value));
+  if (!value.is_string())
+    fail(detail::pointer_append(pointer, key), std::string(key) + " must be a string, got " + detail::type_name(value));
   return value.get_ref<const std::string&>();
 }
 
@@ -31,13 +32,15 @@ Response response_from_json(const Json& document, const std::string& pointer, co
   if (!document.is_object()) fail(pointer, "must be an object, got " + detail::type_name(document));
   Response response;
   if (document.contains(status_key)) {
-    if (!document[status_key].is_number_integer()) fail(pointer + "/" + status_key, std::string(status_key) + " must be an integer");
+    if (!document[status_key].is_number_integer())
+      fail(pointer + "/" + status_key, std::string(status_key) + " must be an integer");
     response.status(document[status_key].get<int>());
   }
   if (document.contains("headers")) {
     if (!document["headers"].is_object()) fail(pointer + "/headers", "headers must be an object");
     for (const auto& item : document["headers"].items()) {
-      if (!item.value().is_string()) fail(detail::pointer_append(pointer + "/headers", item.key()), "a header value must be a string");
+      if (!item.value().is_string())
+        fail(detail::pointer_append(pointer + "/headers", item.key()), "a header value must be a string");
       response.header(item.key(), item.value().get<std::string>());
     }
   }
@@ -55,19 +58,23 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
   for (const auto& item : document.items()) {
     const std::string& key = item.key();
     if (key != "id" && key != "name" && key != "priority" && key != "consume" && key != "when" && key != "then") {
-      fail(detail::pointer_append(pointer, key), "unknown rule field \"" + key + "\" (known: id, name, priority, consume, when, then)");
+      fail(detail::pointer_append(pointer, key),
+           "unknown rule field \"" + key + "\" (known: id, name, priority, consume, when, then)");
     }
   }
   ReplayRule rule;
-  if (document.contains("id")) rule.id = string_at(document, "id", pointer);
-  else if (document.contains("name")) rule.id = string_at(document, "name", pointer);
+  if (document.contains("id"))
+    rule.id = string_at(document, "id", pointer);
+  else if (document.contains("name"))
+    rule.id = string_at(document, "name", pointer);
   if (document.contains("priority")) {
     if (!document["priority"].is_number_integer()) fail(pointer + "/priority", "priority must be an integer");
     rule.priority = document["priority"].get<std::int64_t>();
   }
   if (document.contains("consume")) {
     const std::string& consume = string_at(document, "consume", pointer);
-    if (consume != "once" && consume != "many") fail(pointer + "/consume", "consume must be \"once\" or \"many\", got \"" + consume + "\"");
+    if (consume != "once" && consume != "many")
+      fail(pointer + "/consume", "consume must be \"once\" or \"many\", got \"" + consume + "\"");
     rule.consume_once = consume == "once";
   }
   if (!document.contains("when")) fail(pointer + "/when", "when is required (use {} to match every request)");
@@ -80,11 +87,13 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
   const std::string& action = string_at(then, "action", then_at);
   if (action == "mock") {
     rule.action = RuleAction::mock;
-    if (then.contains("response")) rule.response = response_from_json(then["response"], then_at + "/response", "status");
+    if (then.contains("response"))
+      rule.response = response_from_json(then["response"], then_at + "/response", "status");
   } else if (action == "error") {
     rule.action = RuleAction::error;
     if (!then.contains("error")) fail(then_at + "/error", "an error action needs error: {status, body}");
-    if (!then["error"].is_object() || !then["error"].contains("status")) fail(then_at + "/error/status", "status is required");
+    if (!then["error"].is_object() || !then["error"].contains("status"))
+      fail(then_at + "/error/status", "status is required");
     rule.response = response_from_json(then["error"], then_at + "/error", "status");
   } else if (action == "passthrough") {
     rule.action = RuleAction::passthrough;
@@ -93,9 +102,12 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
     if (then.contains("captureOnly")) {
       const Json& options = then["captureOnly"];
       const std::string at = then_at + "/captureOnly";
-      if (!options.is_object()) fail(at, "captureOnly must be an object such as {\"redactHeaders\": [\"authorization\"]}");
+      if (!options.is_object())
+        fail(at, "captureOnly must be an object such as {\"redactHeaders\": [\"authorization\"]}");
       for (const auto& option : options.items()) {
-        if (option.key() != "redactHeaders") fail(detail::pointer_append(at, option.key()), "unknown captureOnly field \"" + option.key() + "\" (known: redactHeaders)");
+        if (option.key() != "redactHeaders")
+          fail(detail::pointer_append(at, option.key()),
+               "unknown captureOnly field \"" + option.key() + "\" (known: redactHeaders)");
       }
       if (options.contains("redactHeaders")) {
         const Json& names = options["redactHeaders"];
@@ -111,14 +123,16 @@ ReplayRule ReplayRule::from_json(const Json& document, const std::string& pointe
   } else if (action == "replay") {
     rule.action = RuleAction::replay;
   } else {
-    fail(then_at + "/action", "action must be one of mock, error, passthrough, capture_only, replay; got \"" + action + "\"");
+    fail(then_at + "/action",
+         "action must be one of mock, error, passthrough, capture_only, replay; got \"" + action + "\"");
   }
   for (const auto& item : then.items()) {
     const std::string& key = item.key();
     const bool allowed = key == "action" || (key == "response" && rule.action == RuleAction::mock) ||
                          (key == "error" && rule.action == RuleAction::error) ||
                          (key == "captureOnly" && rule.action == RuleAction::capture_only);
-    if (!allowed) fail(detail::pointer_append(then_at, key), "\"" + key + "\" does not belong to a " + action + " action");
+    if (!allowed)
+      fail(detail::pointer_append(then_at, key), "\"" + key + "\" does not belong to a " + action + " action");
   }
   return rule;
 }
@@ -144,7 +158,8 @@ ReplayPolicy ReplayPolicy::from_json(const Json& document, const std::string& po
   ReplayPolicy policy;
   if (document.contains("externalHttp")) {
     const std::string& value = string_at(document, "externalHttp", pointer);
-    if (value != "strict" && value != "allow") fail(pointer + "/externalHttp", "externalHttp must be \"strict\" or \"allow\", got \"" + value + "\"");
+    if (value != "strict" && value != "allow")
+      fail(pointer + "/externalHttp", "externalHttp must be \"strict\" or \"allow\", got \"" + value + "\"");
     policy.strict_external_http = value == "strict";
   }
   if (document.contains("defaultOnMiss")) {
@@ -160,7 +175,8 @@ ReplayPolicy ReplayPolicy::from_json(const Json& document, const std::string& po
     if (!list.is_array()) fail(detail::pointer_append(pointer, key), std::string(key) + " must be a list of hosts");
     auto& target = std::string(key) == "allowHosts" ? policy.allow_hosts : policy.block_hosts;
     for (std::size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_string()) fail(detail::pointer_append(detail::pointer_append(pointer, key), i), "a host must be a string");
+      if (!list[i].is_string())
+        fail(detail::pointer_append(detail::pointer_append(pointer, key), i), "a host must be a string");
       target.push_back(detail::host_without_port(list[i].get<std::string>()));
     }
   }

@@ -20,8 +20,9 @@ constexpr std::size_t kClosestRulesShown = 3;
 bool lists_host(const std::vector<std::string>& hosts, const std::string& host) {
   return std::any_of(hosts.begin(), hosts.end(), [&](const std::string& listed) {
     // "stripe.com" lists api.stripe.com too, as an allow list of domains should.
-    return host == listed || (host.size() > listed.size() && host.compare(host.size() - listed.size(), listed.size(), listed) == 0 &&
-                              host[host.size() - listed.size() - 1] == '.');
+    return host == listed ||
+           (host.size() > listed.size() && host.compare(host.size() - listed.size(), listed.size(), listed) == 0 &&
+            host[host.size() - listed.size() - 1] == '.');
   });
 }
 }  // namespace
@@ -201,7 +202,8 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
     if (compiled.budget.exhausted() || compiled.when.direction.value_or("outbound") != "outbound") continue;
     RequestEvaluation evaluation = evaluate_request(compiled.when.matcher, subjects, PathMode::literal, true);
     if (!evaluation.matched) continue;
-    contenders.push_back({&compiled, &compiled.budget, std::move(evaluation), Rank{compiled.rule.priority, entry.layer, entry.position}});
+    contenders.push_back({&compiled, &compiled.budget, std::move(evaluation),
+                          Rank{compiled.rule.priority, entry.layer, entry.position}});
   }
   const auto choice = choose(std::move(contenders));
   CompiledRule* best = choice ? choice->candidate : nullptr;
@@ -221,7 +223,8 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
         decision.redact_headers = best->rule.redact_headers;
         return decision;
       case RuleAction::replay: {
-        CasePredicate same{std::string("outbound"), request.method, request.host, std::nullopt, request.path, std::nullopt, {}};
+        CasePredicate same{
+            std::string("outbound"), request.method, request.host, std::nullopt, request.path, std::nullopt, {}};
         const auto captured = case_ ? case_->find_all(same) : std::vector<CapturedExchange>{};
         if (captured.empty()) {
           return refuse("replay rule '" + best->rule.id + "' found no captured exchange for " + request.method + " " +
@@ -240,9 +243,9 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
     return refuse("no rule matched and the policy blocks host " + request.host, subjects);
   }
   if (policy_.strict_external_http && !lists_host(policy_.allow_hosts, request.host)) {
-    return refuse("no rule matched and the policy is strict (externalHttp: strict; " + request.host +
-                      " is not in allowHosts)",
-                  subjects);
+    return refuse(
+        "no rule matched and the policy is strict (externalHttp: strict; " + request.host + " is not in allowHosts)",
+        subjects);
   }
   if (!policy_.passthrough_on_miss) return refuse("no rule matched (defaultOnMiss: error)", subjects);
   RuleDecision decision;

@@ -25,10 +25,10 @@ namespace mockhttp::detail {
 // What a session does with one request.
 struct RuleDecision {
   enum class Kind { respond, forward, refuse } kind = Kind::refuse;
-  Response response;           // respond
-  std::string rule_id;         // the rule that decided; empty on a miss
-  std::string refusal;         // refuse: why, in one sentence
-  std::vector<NearMiss> closest_rules;  // refuse: the rules that came closest
+  Response response;                        // respond
+  std::string rule_id;                      // the rule that decided; empty on a miss
+  std::string refusal;                      // refuse: why, in one sentence
+  std::vector<NearMiss> closest_rules;      // refuse: the rules that came closest
   std::vector<std::string> redact_headers;  // forward by a capture_only rule: masked in the capture
 };
 
@@ -79,7 +79,8 @@ class ReplaySessionState {
   // call budget of one (the mechanism behind a stub's max_calls).
   struct CompiledRule {
     CompiledRule(ReplayRule definition, detail::CompiledPredicate compiled)
-        : rule(std::move(definition)), when(std::move(compiled)),
+        : rule(std::move(definition)),
+          when(std::move(compiled)),
           budget(rule.consume_once ? std::optional<std::int64_t>(1) : std::nullopt) {
       if (when.literal_path) segments.emplace(detail::literal_segments(*when.literal_path));
     }
@@ -96,8 +97,8 @@ class ReplaySessionState {
     std::size_t position;
     bool operator==(const IndexedRule& other) const { return rule == other.rule; }
   };
-  void index_rule(CompiledRule& rule, int layer, std::size_t position);  // lock held
-  void reindex();                                                        // lock held
+  void index_rule(CompiledRule& rule, int layer, std::size_t position);                // lock held
+  void reindex();                                                                      // lock held
   std::vector<IndexedRule> candidates(const detail::RequestSubjects& subjects) const;  // lock held
   static std::shared_ptr<CompiledRule> compile(ReplayRule rule);
   detail::RuleDecision refuse(std::string why, const detail::RequestSubjects& subjects);  // lock held; counts a miss

@@ -19,15 +19,16 @@ using Json = nlohmann::json;
 
 namespace {
 
-constexpr const char* kWhenFields[] = {"direction", "service", "host", "hostSuffix", "notHostSuffix", "method",
-                                       "path", "pathPrefix", "headers", "bodyJsonPath", "traceTags"};
+constexpr const char* kWhenFields[] = {"direction", "service",    "host",    "hostSuffix",   "notHostSuffix", "method",
+                                       "path",      "pathPrefix", "headers", "bodyJsonPath", "traceTags"};
 
 [[noreturn]] void refuse(const std::string& pointer, const std::string& problem) { throw RuleError(pointer, problem); }
 
 std::optional<std::string> text_at(const Json& when, const char* key, const std::string& pointer) {
   if (!when.contains(key)) return std::nullopt;
   const Json& value = when[key];
-  if (!value.is_string()) refuse(pointer_append(pointer, key), std::string(key) + " must be a string, got " + type_name(value));
+  if (!value.is_string())
+    refuse(pointer_append(pointer, key), std::string(key) + " must be a string, got " + type_name(value));
   return value.get<std::string>();
 }
 
@@ -72,13 +73,15 @@ RulePredicate RulePredicate::from_json(const Json& when, const std::string& poin
   p.path = text_at(when, "path", pointer);
   if (p.path && detail::count_path_segments(*p.path) > detail::kMaxPathSegments) {
     refuse(pointer + "/path", "path has " + std::to_string(detail::count_path_segments(*p.path)) +
-                                  " segments; a rule's path may have at most " + std::to_string(detail::kMaxPathSegments));
+                                  " segments; a rule's path may have at most " +
+                                  std::to_string(detail::kMaxPathSegments));
   }
   p.path_prefix = text_at(when, "pathPrefix", pointer);
   p.body_json_path = text_at(when, "bodyJsonPath", pointer);
   if (when.contains("notHostSuffix")) {
     const Json& list = when["notHostSuffix"];
-    if (!list.is_array() || list.empty()) refuse(pointer + "/notHostSuffix", "notHostSuffix must be a non-empty list of strings");
+    if (!list.is_array() || list.empty())
+      refuse(pointer + "/notHostSuffix", "notHostSuffix must be a non-empty list of strings");
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (!list[i].is_string()) refuse(pointer_append(pointer + "/notHostSuffix", i), "must be a string");
       p.not_host_suffixes.push_back(list[i].get<std::string>());
@@ -91,13 +94,16 @@ RulePredicate RulePredicate::from_json(const Json& when, const std::string& poin
       const Json& v = item.value();
       const bool ok = v.is_string() || (v.is_array() && !v.empty() &&
                                         std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_string(); }));
-      if (!ok) refuse(pointer_append(pointer + "/headers", item.key()), "a header must be a string or a non-empty list of strings");
+      if (!ok)
+        refuse(pointer_append(pointer + "/headers", item.key()),
+               "a header must be a string or a non-empty list of strings");
       p.headers.emplace_back(item.key(), v.is_string() ? std::vector<std::string>{v.get<std::string>()}
                                                        : v.get<std::vector<std::string>>());
     }
   }
   if (p.body_json_path && (p.body_json_path->rfind("$.", 0) != 0 || p.body_json_path->size() < 3)) {
-    refuse(pointer + "/bodyJsonPath", "bodyJsonPath must be a dotted JSONPath such as $.user.id, got \"" + *p.body_json_path + "\"");
+    refuse(pointer + "/bodyJsonPath",
+           "bodyJsonPath must be a dotted JSONPath such as $.user.id, got \"" + *p.body_json_path + "\"");
   }
   if (when.contains("traceTags")) {
     const Json& tags = when["traceTags"];
@@ -192,7 +198,8 @@ CompiledPredicate CompiledPredicate::compile(const RulePredicate& p) {
     std::vector<Criteria> entries;
     for (const auto& [key, tag] : p.trace_tags) {
       const std::string value = tag.is_string() ? tag.get<std::string>() : tag.dump();
-      entries.push_back(regex("(?:.*,)?\\s*" + RE2::QuoteMeta(key) + "\\s*=\\s*" + RE2::QuoteMeta(value) + "\\s*(?:[,;].*)?$"));
+      entries.push_back(
+          regex("(?:.*,)?\\s*" + RE2::QuoteMeta(key) + "\\s*=\\s*" + RE2::QuoteMeta(value) + "\\s*(?:[,;].*)?$"));
     }
     request.header("baggage", entries.size() == 1 ? entries.front() : all_of(std::move(entries)));
   }

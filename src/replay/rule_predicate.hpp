@@ -28,7 +28,7 @@ struct RulePredicate {
   std::optional<std::string> path;
   std::optional<std::string> path_prefix;
   std::vector<std::pair<std::string, std::vector<std::string>>> headers;  // name: any of the values
-  std::optional<std::string> body_json_path;                             // "$.user.id"
+  std::optional<std::string> body_json_path;                              // "$.user.id"
   std::vector<std::pair<std::string, nlohmann::json>> trace_tags;
 
   // Throws RuleError with the JSON Pointer (below `pointer`) of the first problem.

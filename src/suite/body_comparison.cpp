@@ -39,7 +39,8 @@ void compare(const nlohmann::json& expected, const nlohmann::json& actual, bool 
                         shown(actual) + " (" + std::to_string(actual.size()) + " items)"});
       return;
     }
-    for (std::size_t i = 0; i < expected.size(); ++i) compare(expected[i], actual[i], exact, json_path_child(path, i), issues);
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      compare(expected[i], actual[i], exact, json_path_child(path, i), issues);
     return;
   }
   if (expected != actual) issues.push_back({path, shown(expected), shown(actual)});

@@ -39,9 +39,10 @@ bool left_out_of_ingress(const std::string& name) {
 }
 
 void set_header(Headers& headers, const std::string& name, const std::string& value) {
-  headers.erase(std::remove_if(headers.begin(), headers.end(),
-                               [&](const auto& header) { return detail::ascii_equals_ignoring_case(header.first, name); }),
-                headers.end());
+  headers.erase(
+      std::remove_if(headers.begin(), headers.end(),
+                     [&](const auto& header) { return detail::ascii_equals_ignoring_case(header.first, name); }),
+      headers.end());
   headers.emplace_back(name, value);
 }
 
@@ -152,7 +153,8 @@ void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingres
   if (expect.headers_custom.empty()) return;
   const auto hook = run.hooks.headers_assert.find(expect.headers_custom);
   if (hook == run.hooks.headers_assert.end()) {
-    throw CaseCannotRun{"hook " + expect.headers_custom, "no HeadersAssertHook named \"" + expect.headers_custom + "\" was given"};
+    throw CaseCannotRun{"hook " + expect.headers_custom,
+                        "no HeadersAssertHook named \"" + expect.headers_custom + "\" was given"};
   }
   Headers actual, expected;
   for (const auto& [name, value] : answer.headers) {
@@ -168,7 +170,8 @@ void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingres
     throw CaseCannotRun{"hook " + expect.headers_custom, std::string("threw: ") + e.what()};
   }
   for (auto& issue : found) {
-    result.issues.push_back({"hook " + expect.headers_custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
+    result.issues.push_back(
+        {"hook " + expect.headers_custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
   }
 }
 
@@ -191,8 +194,9 @@ void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, c
   result.expected_body = expected_body.is_string() ? expected_body.get<std::string>() : expected_body.dump(2);
   if (expect.body_mode == SuiteAssertions::BodyMode::string) {
     // Bytes against bytes: the captured body as captured (or the suite's expected text).
-    const std::string wanted = expect.expected ? (expect.expected->is_string() ? expect.expected->get<std::string>() : expect.expected->dump())
-                                               : ingress.response.body;
+    const std::string wanted =
+        expect.expected ? (expect.expected->is_string() ? expect.expected->get<std::string>() : expect.expected->dump())
+                        : ingress.response.body;
     const std::string& got = expect.redactions.empty() ? answer.body : result.body;
     const std::string& want = expect.redactions.empty() ? wanted : result.expected_body;
     if (got != want) {
@@ -217,7 +221,8 @@ void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, c
       throw CaseCannotRun{"hook " + expect.custom, std::string("threw: ") + e.what()};
     }
     for (auto& issue : found) {
-      result.issues.push_back({"hook " + expect.custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
+      result.issues.push_back(
+          {"hook " + expect.custom, std::move(issue.path), std::move(issue.expected), std::move(issue.actual)});
     }
   }
 }
@@ -260,7 +265,8 @@ Json CaseResult::to_json() const {
   static const char* kOutcomes[] = {"passed", "failed", "error", "skipped"};
   Json listed = Json::array();
   for (const auto& issue : issues) {
-    listed.push_back({{"what", issue.what}, {"path", issue.path}, {"expected", issue.expected}, {"actual", issue.actual}});
+    listed.push_back(
+        {{"what", issue.what}, {"path", issue.path}, {"expected", issue.expected}, {"actual", issue.actual}});
   }
   return {{"name", name},
           {"path", path},
@@ -280,7 +286,8 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     if (!test_case.loaded) throw CaseCannotRun{"error", "the case was not loaded (build suites with Suite::load)"};
     const auto inbound = test_case.loaded->find_all(CasePredicate::inbound());
     if (inbound.empty()) {
-      throw CaseCannotRun{"error", "the case has no inbound exchange (sp.traffic.direction: inbound) to send the application"};
+      throw CaseCannotRun{"error",
+                          "the case has no inbound exchange (sp.traffic.direction: inbound) to send the application"};
     }
     const CapturedExchange& ingress = inbound.front();
     SuiteRequest request = ingress_request(ingress);
@@ -314,8 +321,8 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     const std::string& app_url = test_case.request.url.empty() ? run.app_url : test_case.request.url;
     const httplib::Result answer = send_to_application(run, app_url, request);
     if (!answer) {
-      throw CaseCannotRun{"error", "the application at " + app_url + " did not answer " + request.method + " " + request.target +
-                                       ": " + detail::describe_client_error(answer.error())};
+      throw CaseCannotRun{"error", "the application at " + app_url + " did not answer " + request.method + " " +
+                                       request.target + ": " + detail::describe_client_error(answer.error())};
     }
     result.status = answer->status;
     result.body = answer->body;

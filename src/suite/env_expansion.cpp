@@ -12,11 +12,12 @@ namespace mockhttp::detail {
 namespace {
 
 bool name_character(char c, bool first) {
-  return c == '_' || std::isalpha(static_cast<unsigned char>(c)) != 0 || (!first && std::isdigit(static_cast<unsigned char>(c)) != 0);
+  return c == '_' || std::isalpha(static_cast<unsigned char>(c)) != 0 ||
+         (!first && std::isdigit(static_cast<unsigned char>(c)) != 0);
 }
 
-std::string expand_text(const std::string& text, const std::map<std::string, std::string>& env, const std::string& pointer,
-                        bool lenient = false) {
+std::string expand_text(const std::string& text, const std::map<std::string, std::string>& env,
+                        const std::string& pointer, bool lenient = false) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -30,20 +31,24 @@ std::string expand_text(const std::string& text, const std::map<std::string, std
       continue;
     }
     const std::size_t close = text.find('}', i + 2);
-    if (close == std::string::npos) throw std::runtime_error(pointer + ": \"${\" without a closing \"}\" in \"" + text + "\"");
+    if (close == std::string::npos)
+      throw std::runtime_error(pointer + ": \"${\" without a closing \"}\" in \"" + text + "\"");
     const std::string inside = text.substr(i + 2, close - i - 2);
     const std::size_t fallback = inside.find(":-");
     const std::string name = inside.substr(0, fallback);
     bool valid = !name.empty();
     for (std::size_t k = 0; k < name.size() && valid; ++k) valid = name_character(name[k], k == 0);
-    if (!valid) throw std::runtime_error(pointer + ": \"${" + inside + "}\" does not name a variable (letters, digits, _)");
+    if (!valid)
+      throw std::runtime_error(pointer + ": \"${" + inside + "}\" does not name a variable (letters, digits, _)");
     if (const auto found = env.find(name); found != env.end()) {
       out += found->second;
     } else if (fallback != std::string::npos) {
       out += inside.substr(fallback + 2);
     } else if (!lenient) {
-      throw std::runtime_error(pointer + ": ${" + name + "} is not set (set it in the environment or in --env-file, or "
-                               "give a default: ${" + name + ":-value})");
+      throw std::runtime_error(pointer + ": ${" + name +
+                               "} is not set (set it in the environment or in --env-file, or "
+                               "give a default: ${" +
+                               name + ":-value})");
     }
     i = close;
   }
@@ -82,7 +87,8 @@ nlohmann::json expand_variables(const nlohmann::json& document, const std::map<s
   if (document.is_string()) return expand_text(document.get<std::string>(), env, pointer);
   if (document.is_array()) {
     nlohmann::json out = nlohmann::json::array();
-    for (std::size_t i = 0; i < document.size(); ++i) out.push_back(expand_variables(document[i], env, pointer_append(pointer, i)));
+    for (std::size_t i = 0; i < document.size(); ++i)
+      out.push_back(expand_variables(document[i], env, pointer_append(pointer, i)));
     return out;
   }
   if (document.is_object()) {

@@ -10,8 +10,8 @@ namespace {
 bool plain_key_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
 
 [[noreturn]] void refuse_path(const std::string& path, std::size_t at, const std::string& what) {
-  throw std::runtime_error("\"" + path + "\" is not a JSONPath this reads: " + what + " at character " + std::to_string(at + 1) +
-                           " (use $.name, $['name'], $.list[0], $.list[*].name, $..name)");
+  throw std::runtime_error("\"" + path + "\" is not a JSONPath this reads: " + what + " at character " +
+                           std::to_string(at + 1) + " (use $.name, $['name'], $.list[0], $.list[*].name, $..name)");
 }
 
 // What happens to a selected value: removed (an ignore path), or replaced (a redaction).
@@ -28,14 +28,20 @@ void select_children(nlohmann::json& node, const std::vector<JsonPathStep>& path
   if (here.kind == JsonPathStep::Kind::key && node.is_object()) {
     const auto found = node.find(here.key);
     if (found == node.end()) return;
-    if (!last) visit_at(*found, path, step + 1, action);
-    else if (action.replacement) *found = *action.replacement;
-    else node.erase(found);
+    if (!last)
+      visit_at(*found, path, step + 1, action);
+    else if (action.replacement)
+      *found = *action.replacement;
+    else
+      node.erase(found);
   } else if (here.kind == JsonPathStep::Kind::index && node.is_array()) {
     if (here.index >= node.size()) return;
-    if (!last) visit_at(node[here.index], path, step + 1, action);
-    else if (action.replacement) node[here.index] = *action.replacement;
-    else node.erase(here.index);
+    if (!last)
+      visit_at(node[here.index], path, step + 1, action);
+    else if (action.replacement)
+      node[here.index] = *action.replacement;
+    else
+      node.erase(here.index);
   } else if (here.kind == JsonPathStep::Kind::any && node.is_structured()) {
     if (!last) {
       for (auto& child : node) visit_at(child, path, step + 1, action);
@@ -77,7 +83,8 @@ std::vector<JsonPathStep> parse_json_path(const std::string& path) {
       const std::string inside = path.substr(i + 1, close - i - 1);
       if (inside == "*") {
         step.kind = JsonPathStep::Kind::any;
-      } else if (inside.size() >= 2 && (inside.front() == '\'' || inside.front() == '"') && inside.back() == inside.front()) {
+      } else if (inside.size() >= 2 && (inside.front() == '\'' || inside.front() == '"') &&
+                 inside.back() == inside.front()) {
         step.key = inside.substr(1, inside.size() - 2);
       } else if (!inside.empty() && inside.find_first_not_of("0123456789") == std::string::npos && inside.size() < 10) {
         step.kind = JsonPathStep::Kind::index;
@@ -108,7 +115,8 @@ void remove_selected(nlohmann::json& document, const std::vector<JsonPathStep>& 
   visit_at(document, path, 0, Action{});
 }
 
-void replace_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path, const nlohmann::json& replacement) {
+void replace_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path,
+                      const nlohmann::json& replacement) {
   if (path.empty()) {
     document = replacement;
     return;
@@ -125,6 +133,8 @@ std::string json_path_child(const std::string& parent, const std::string& key) {
   return parent + "['" + quoted + "']";
 }
 
-std::string json_path_child(const std::string& parent, std::size_t index) { return parent + "[" + std::to_string(index) + "]"; }
+std::string json_path_child(const std::string& parent, std::size_t index) {
+  return parent + "[" + std::to_string(index) + "]";
+}
 
 }  // namespace mockhttp::detail

@@ -24,7 +24,8 @@ std::vector<JsonPathStep> parse_json_path(const std::string& path);
 void remove_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path);
 
 // Replaces every value `path` selects with `replacement` (a redaction; nothing when it selects none).
-void replace_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path, const nlohmann::json& replacement);
+void replace_selected(nlohmann::json& document, const std::vector<JsonPathStep>& path,
+                      const nlohmann::json& replacement);
 
 // The path of a child, as a report shows it: $.items[0].price, $['a b'].
 std::string json_path_child(const std::string& parent, const std::string& key);

@@ -43,11 +43,13 @@ std::optional<int> http_status(const Json& value) {
 // Reads one suite document; every problem names the file, the line and the JSON Pointer.
 class SuiteReader {
  public:
-  SuiteReader(std::string file, detail::YamlDocument document) : file_(std::move(file)), document_(std::move(document)) {}
+  SuiteReader(std::string file, detail::YamlDocument document)
+      : file_(std::move(file)), document_(std::move(document)) {}
 
   [[noreturn]] void refuse(const std::string& pointer, const std::string& problem) const {
     const int line = document_.line_of(pointer);
-    throw DocumentError(file_ + "#" + pointer, (line > 0 ? "line " + std::to_string(line) + ": " : std::string()) + problem);
+    throw DocumentError(file_ + "#" + pointer,
+                        (line > 0 ? "line " + std::to_string(line) + ": " : std::string()) + problem);
   }
 
   const Json& root() const { return document_.value; }
@@ -75,9 +77,12 @@ class SuiteReader {
     Headers out;
     for (const auto& [name, text_value] : value.items()) {
       const std::string inner = detail::pointer_append(pointer, name);
-      if (text_value.is_string()) out.emplace_back(name, text_value.get<std::string>());
-      else if (text_value.is_number() || text_value.is_boolean()) out.emplace_back(name, text_value.dump());
-      else refuse(inner, "a header value must be a string");
+      if (text_value.is_string())
+        out.emplace_back(name, text_value.get<std::string>());
+      else if (text_value.is_number() || text_value.is_boolean())
+        out.emplace_back(name, text_value.dump());
+      else
+        refuse(inner, "a header value must be a string");
     }
     return out;
   }
@@ -86,16 +91,19 @@ class SuiteReader {
     only_keys(value, pointer, {"source", "transform", "headers", "method", "path", "body", "url"});
     SuiteRequestSpec spec;
     if (value.contains("source") && text(value["source"], pointer + "/source") != "case.ingress") {
-      refuse(pointer + "/source", "the request's source must be \"case.ingress\" (the inbound request the case captured)");
+      refuse(pointer + "/source",
+             "the request's source must be \"case.ingress\" (the inbound request the case captured)");
     }
     if (value.contains("transform")) spec.transform = text(value["transform"], pointer + "/transform");
     if (value.contains("headers")) spec.headers = headers(value["headers"], pointer + "/headers");
     if (value.contains("method")) spec.method = text(value["method"], pointer + "/method");
     if (value.contains("path")) {
       spec.target = text(value["path"], pointer + "/path");
-      if (spec.target->empty() || (*spec.target)[0] != '/') refuse(pointer + "/path", "must start with / (a path and query)");
+      if (spec.target->empty() || (*spec.target)[0] != '/')
+        refuse(pointer + "/path", "must start with / (a path and query)");
     }
-    if (value.contains("body")) spec.body = value["body"].is_string() ? value["body"].get<std::string>() : value["body"].dump();
+    if (value.contains("body"))
+      spec.body = value["body"].is_string() ? value["body"].get<std::string>() : value["body"].dump();
     if (value.contains("url")) spec.url = text(value["url"], pointer + "/url");
     return spec;
   }
@@ -106,14 +114,17 @@ class SuiteReader {
     if (!value.contains("name")) refuse(pointer, "a mock needs a name (overrides replace mocks by name)");
     mock.name = text(value["name"], pointer + "/name");
     if (mock.name.empty()) refuse(pointer + "/name", "must not be empty");
-    if (!value.contains("match")) refuse(pointer, "mock \"" + mock.name + "\" needs a match (a rule's when: host, path, ...)");
-    if (!value["match"].is_object()) refuse(pointer + "/match", "must be a mapping (direction, host, hostSuffix, method, path, pathPrefix, ...)");
+    if (!value.contains("match"))
+      refuse(pointer, "mock \"" + mock.name + "\" needs a match (a rule's when: host, path, ...)");
+    if (!value["match"].is_object())
+      refuse(pointer + "/match", "must be a mapping (direction, host, hostSuffix, method, path, pathPrefix, ...)");
     mock.match = value["match"];
     // Without a source, a mock that gives a response is inline (as Softprobe reads it).
     const std::string source = value.contains("source")     ? text(value["source"], pointer + "/source")
                                : value.contains("response") ? "inline"
                                                             : "case";
-    if (source != "case" && source != "inline") refuse(pointer + "/source", "must be \"case\" or \"inline\", got \"" + source + "\"");
+    if (source != "case" && source != "inline")
+      refuse(pointer + "/source", "must be \"case\" or \"inline\", got \"" + source + "\"");
     mock.from_case = source == "case";
     if (value.contains("hook")) mock.hook = text(value["hook"], pointer + "/hook");
     if (value.contains("priority")) {
@@ -122,7 +133,8 @@ class SuiteReader {
     }
     if (value.contains("consume")) {
       const std::string consume = text(value["consume"], pointer + "/consume");
-      if (consume != "once" && consume != "many") refuse(pointer + "/consume", "must be \"once\" or \"many\", got \"" + consume + "\"");
+      if (consume != "once" && consume != "many")
+        refuse(pointer + "/consume", "must be \"once\" or \"many\", got \"" + consume + "\"");
       mock.consume_once = consume == "once";
     }
     if (value.contains("latencyMs")) {
@@ -135,7 +147,8 @@ class SuiteReader {
       if (!value.contains("response")) refuse(pointer, "an inline mock needs a response");
       mock.response = response(value["response"], pointer + "/response");
     } else if (value.contains("response")) {
-      refuse(pointer + "/response", "a mock whose source is \"case\" takes its response from the case (use source: inline)");
+      refuse(pointer + "/response",
+             "a mock whose source is \"case\" takes its response from the case (use source: inline)");
     }
     return mock;
   }
@@ -149,7 +162,8 @@ class SuiteReader {
       out.status = *status;
     }
     if (value.contains("headers")) out.headers = headers(value["headers"], pointer + "/headers");
-    if (value.contains("body")) out.body = value["body"].is_string() ? value["body"].get<std::string>() : value["body"].dump();
+    if (value.contains("body"))
+      out.body = value["body"].is_string() ? value["body"].get<std::string>() : value["body"].dump();
     return out;
   }
 
@@ -159,7 +173,8 @@ class SuiteReader {
     for (std::size_t i = 0; i < value.size(); ++i) {
       SuiteMock next = mock(value[i], detail::pointer_append(pointer, i));
       const auto same = std::find_if(out.begin(), out.end(), [&](const SuiteMock& m) { return m.name == next.name; });
-      if (same != out.end()) refuse(detail::pointer_append(pointer, i) + "/name", "two mocks are named \"" + next.name + "\"");
+      if (same != out.end())
+        refuse(detail::pointer_append(pointer, i) + "/name", "two mocks are named \"" + next.name + "\"");
       out.push_back(std::move(next));
     }
     return out;
@@ -176,14 +191,17 @@ class SuiteReader {
         out.headers_include = headers(value["headers"]["include"], at + "/include");
         for (const auto& [name, pattern] : out.headers_include) {
           const RE2 compiled(pattern, RE2::Quiet);
-          if (!compiled.ok()) refuse(detail::pointer_append(at + "/include", name), "not a regular expression (RE2): " + compiled.error());
+          if (!compiled.ok())
+            refuse(detail::pointer_append(at + "/include", name),
+                   "not a regular expression (RE2): " + compiled.error());
         }
       }
       if (value["headers"].contains("ignore")) out.headers_ignore = names(value["headers"]["ignore"], at + "/ignore");
       if (value["headers"].contains("custom")) out.headers_custom = text(value["headers"]["custom"], at + "/custom");
     }
     if (value.contains("custom-headers")) {
-      if (!out.headers_custom.empty()) refuse(pointer + "/custom-headers", "give the headers hook once: headers.custom or custom-headers");
+      if (!out.headers_custom.empty())
+        refuse(pointer + "/custom-headers", "give the headers hook once: headers.custom or custom-headers");
       out.headers_custom = text(value["custom-headers"], pointer + "/custom-headers");
     }
     if (value.contains("body")) {
@@ -192,11 +210,16 @@ class SuiteReader {
       only_keys(body, at, {"mode", "ignore", "expected", "custom", "redactions"});
       if (body.contains("mode")) {
         const std::string mode = text(body["mode"], at + "/mode");
-        if (mode == "json-subset") out.body_mode = SuiteAssertions::BodyMode::json_subset;
-        else if (mode == "exact") out.body_mode = SuiteAssertions::BodyMode::exact;
-        else if (mode == "ignore" || mode == "none") out.body_mode = SuiteAssertions::BodyMode::none;
-        else if (mode == "string") out.body_mode = SuiteAssertions::BodyMode::string;
-        else refuse(at + "/mode", "must be \"json-subset\", \"exact\", \"string\" or \"ignore\", got \"" + mode + "\"");
+        if (mode == "json-subset")
+          out.body_mode = SuiteAssertions::BodyMode::json_subset;
+        else if (mode == "exact")
+          out.body_mode = SuiteAssertions::BodyMode::exact;
+        else if (mode == "ignore" || mode == "none")
+          out.body_mode = SuiteAssertions::BodyMode::none;
+        else if (mode == "string")
+          out.body_mode = SuiteAssertions::BodyMode::string;
+        else
+          refuse(at + "/mode", "must be \"json-subset\", \"exact\", \"string\" or \"ignore\", got \"" + mode + "\"");
       }
       if (body.contains("ignore")) {
         const auto paths = names(body["ignore"], at + "/ignore");
@@ -235,13 +258,16 @@ class SuiteReader {
     } else if (value.is_object()) {
       only_keys(value, pointer, {"min", "max"});
       if (value.empty()) refuse(pointer, "a status range needs min, max or both");
-      if (value.contains("min") && !(out.status_min = http_status(value["min"]))) refuse(pointer + "/min", "must be an HTTP status (100-599)");
-      if (value.contains("max") && !(out.status_max = http_status(value["max"]))) refuse(pointer + "/max", "must be an HTTP status (100-599)");
+      if (value.contains("min") && !(out.status_min = http_status(value["min"])))
+        refuse(pointer + "/min", "must be an HTTP status (100-599)");
+      if (value.contains("max") && !(out.status_max = http_status(value["max"])))
+        refuse(pointer + "/max", "must be an HTTP status (100-599)");
       if (out.status_min && out.status_max && *out.status_min > *out.status_max) refuse(pointer, "min is above max");
     } else {
       out.status = http_status(value);
       if (!out.status && value != "case") {
-        refuse(pointer, "must be an HTTP status (100-599) or \"case\" (the captured one), a list of statuses, or {min, max}");
+        refuse(pointer,
+               "must be an HTTP status (100-599) or \"case\" (the captured one), a list of statuses, or {min, max}");
       }
     }
   }
@@ -263,7 +289,8 @@ class SuiteReader {
 
   // A session policy as Softprobe writes it; its externalAllowlist is the engine's allowHosts.
   Json policy(const Json& value, const std::string& pointer) const {
-    if (!value.is_object()) refuse(pointer, "must be a session policy (externalHttp, externalAllowlist, defaultOnMiss, ...)");
+    if (!value.is_object())
+      refuse(pointer, "must be a session policy (externalHttp, externalAllowlist, defaultOnMiss, ...)");
     Json out = value;
     if (out.contains("externalAllowlist")) {
       const auto hosts = names(out["externalAllowlist"], pointer + "/externalAllowlist");
@@ -291,7 +318,8 @@ std::string folder_of(const std::string& path) {
 }
 
 std::string resolved(const std::string& folder, const std::string& path) {
-  const std::filesystem::path joined = !path.empty() && path[0] == '/' ? std::filesystem::path(path) : std::filesystem::path(folder) / path;
+  const std::filesystem::path joined =
+      !path.empty() && path[0] == '/' ? std::filesystem::path(path) : std::filesystem::path(folder) / path;
   return joined.lexically_normal().string();
 }
 
@@ -322,7 +350,8 @@ std::vector<std::string> glob_files(const std::string& pattern, std::string& pro
       std::error_code error;
       if (!has_wildcard(segments[i])) {
         const fs::path candidate = folder / segments[i];
-        if (last ? fs::is_regular_file(candidate, error) : fs::is_directory(candidate, error)) next.push_back(candidate);
+        if (last ? fs::is_regular_file(candidate, error) : fs::is_directory(candidate, error))
+          next.push_back(candidate);
         continue;
       }
       for (fs::directory_iterator entry(folder, error), done; !error && entry != done; entry.increment(error)) {
@@ -400,8 +429,10 @@ SuiteEnv environment_with_suite_block(const std::string& text, const SuiteEnv& g
   if (!first.value.is_object() || !first.value.contains("env") || !first.value["env"].is_object()) return env;
   for (const auto& item : first.value["env"].items()) {
     const Json& value = item.value();
-    if (value.is_string()) env.emplace(item.key(), value.get<std::string>());
-    else if (value.is_number() || value.is_boolean()) env.emplace(item.key(), value.dump());
+    if (value.is_string())
+      env.emplace(item.key(), value.get<std::string>());
+    else if (value.is_number() || value.is_boolean())
+      env.emplace(item.key(), value.dump());
   }
   return env;
 }
@@ -422,7 +453,8 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
   }
   const SuiteReader reader(path, document);
   const Json& root = reader.root();
-  reader.only_keys(root, "", {"name", "version", "cases", "defaults", "policy", "env", "request", "mocks", "assertions"});
+  reader.only_keys(root, "",
+                   {"name", "version", "cases", "defaults", "policy", "env", "request", "mocks", "assertions"});
   if (root.contains("version") && root["version"] != 1 && root["version"] != "1") {
     reader.refuse("/version", "this reads suite version 1, the file says " + root["version"].dump());
   }
@@ -430,7 +462,8 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
     if (!root["env"].is_object()) reader.refuse("/env", "must be a mapping of NAME: value");
     for (const auto& item : root["env"].items()) {
       if (item.value().is_object() || item.value().is_array()) {
-        reader.refuse(detail::pointer_append("/env", item.key()), "a variable's value must be text, a number or a boolean");
+        reader.refuse(detail::pointer_append("/env", item.key()),
+                      "a variable's value must be text, a number or a boolean");
       }
     }
   }
@@ -451,7 +484,8 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
   std::map<std::string, std::string> at;  // key -> where it was written
   for (const char* key : {"request", "mocks", "assertions", "policy"}) {
     const bool top = root.contains(key), under = defaults.contains(key);
-    if (top && under) reader.refuse(std::string("/") + key, std::string("is given twice: at the top level and under defaults"));
+    if (top && under)
+      reader.refuse(std::string("/") + key, std::string("is given twice: at the top level and under defaults"));
     at[key] = top ? std::string("/") + key : std::string("/defaults/") + key;
     if (top) defaults[key] = root[key];
   }
@@ -460,9 +494,11 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
   if (defaults.contains("assertions")) default_assertions = reader.assertions(defaults["assertions"], at["assertions"]);
   if (defaults.contains("policy")) default_policy = reader.policy(defaults["policy"], at["policy"]);
 
-  if (!root.contains("cases")) reader.refuse("", "a suite needs cases: a glob, a list of globs, or a list of {path, name, overrides}");
+  if (!root.contains("cases"))
+    reader.refuse("", "a suite needs cases: a glob, a list of globs, or a list of {path, name, overrides}");
   const Json cases = root["cases"].is_string() ? Json::array({root["cases"]}) : root["cases"];
-  if (!cases.is_array() || cases.empty()) reader.refuse("/cases", "must be a glob, or a non-empty list of globs or {path, name, overrides}");
+  if (!cases.is_array() || cases.empty())
+    reader.refuse("/cases", "must be a glob, or a non-empty list of globs or {path, name, overrides}");
   const std::string folder = folder_of(path);
   std::set<std::string> names;
   std::vector<bool> chosen_only;  // per case: its entry said only: true
@@ -481,11 +517,13 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
       std::string problem;
       files = glob_files(resolved(folder, entry.get<std::string>()), problem);
       if (!problem.empty()) reader.refuse(pointer, "\"" + entry.get<std::string>() + "\": " + problem);
-      if (files.empty()) reader.refuse(pointer, "\"" + entry.get<std::string>() + "\" matches no file (relative to " + folder + ")");
+      if (files.empty())
+        reader.refuse(pointer, "\"" + entry.get<std::string>() + "\" matches no file (relative to " + folder + ")");
     } else if (entry.is_object()) {
       reader.only_keys(entry, pointer, {"path", "name", "overrides", "skip", "only"});
       for (const char* flag : {"skip", "only"}) {
-        if (entry.contains(flag) && !entry[flag].is_boolean()) reader.refuse(pointer + "/" + flag, "must be true or false");
+        if (entry.contains(flag) && !entry[flag].is_boolean())
+          reader.refuse(pointer + "/" + flag, "must be true or false");
       }
       skip = entry.value("skip", false);
       only = entry.value("only", false);
@@ -498,13 +536,17 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
         reader.only_keys(overrides, at, {"request", "mocks", "assertions", "policy"});
         // request, assertions and policy replace the defaults' whole; mocks merge by name.
         if (overrides.contains("request")) base.request = reader.request(overrides["request"], at + "/request");
-        if (overrides.contains("assertions")) base.assertions = reader.assertions(overrides["assertions"], at + "/assertions");
+        if (overrides.contains("assertions"))
+          base.assertions = reader.assertions(overrides["assertions"], at + "/assertions");
         if (overrides.contains("policy")) base.policy = reader.policy(overrides["policy"], at + "/policy");
         if (overrides.contains("mocks")) {
           for (SuiteMock& mock : reader.mocks(overrides["mocks"], at + "/mocks")) {
-            const auto same = std::find_if(base.mocks.begin(), base.mocks.end(), [&](const SuiteMock& m) { return m.name == mock.name; });
-            if (same != base.mocks.end()) *same = std::move(mock);
-            else base.mocks.push_back(std::move(mock));
+            const auto same = std::find_if(base.mocks.begin(), base.mocks.end(),
+                                           [&](const SuiteMock& m) { return m.name == mock.name; });
+            if (same != base.mocks.end())
+              *same = std::move(mock);
+            else
+              base.mocks.push_back(std::move(mock));
           }
         }
       }
@@ -520,7 +562,9 @@ Suite Suite::load(const std::string& path, const SuiteEnv& given_env) {
       } catch (const Error& e) {
         reader.refuse(pointer, std::string("the case cannot be used: ") + e.what());
       }
-      test_case.name = !given_name.empty() ? given_name : !loaded->case_id().empty() ? loaded->case_id() : file_name_stem(file);
+      test_case.name = !given_name.empty()          ? given_name
+                       : !loaded->case_id().empty() ? loaded->case_id()
+                                                    : file_name_stem(file);
       if (!names.insert(test_case.name).second) {
         reader.refuse(pointer, "two cases are named \"" + test_case.name + "\" (" + file + "); give one a name:");
       }

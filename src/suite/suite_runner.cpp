@@ -7,7 +7,8 @@
 
 namespace mockhttp {
 
-std::vector<CaseResult> run_suite(const Suite& suite, MockServer& runtime, const SuiteRun& run, const SuiteRunOptions& options) {
+std::vector<CaseResult> run_suite(const Suite& suite, MockServer& runtime, const SuiteRun& run,
+                                  const SuiteRunOptions& options) {
   std::vector<const SuiteCase*> chosen;
   for (const auto& test_case : suite.cases()) {
     if (options.filter.empty() || test_case.name.find(options.filter) != std::string::npos ||
@@ -33,7 +34,8 @@ std::vector<CaseResult> run_suite(const Suite& suite, MockServer& runtime, const
         result.issues.push_back({"skipped", "", "", why});
       } else {
         result = run_case(suite, *chosen[index], runtime, run);
-        if (options.fail_fast && (result.outcome == CaseResult::Outcome::failed || result.outcome == CaseResult::Outcome::error)) {
+        if (options.fail_fast &&
+            (result.outcome == CaseResult::Outcome::failed || result.outcome == CaseResult::Outcome::error)) {
           stop.store(true);
         }
       }

@@ -49,8 +49,10 @@ class Converter {
     throw std::runtime_error("line " + std::to_string(reported_line(mark)) + ": " + problem);
   }
 
-  nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::map<std::string, int>& lines, int depth) {
-    if (depth > kDeepestYamlNesting) refuse(node.Mark(), "nested deeper than " + std::to_string(kDeepestYamlNesting) + " levels");
+  nlohmann::json convert(const YAML::Node& node, const std::string& pointer, std::map<std::string, int>& lines,
+                         int depth) {
+    if (depth > kDeepestYamlNesting)
+      refuse(node.Mark(), "nested deeper than " + std::to_string(kDeepestYamlNesting) + " levels");
     if (++visited_ > kMostYamlNodes) {
       refuse(node.Mark(), "the document expands to more than " + std::to_string(kMostYamlNodes) +
                               " values once its aliases are repeated (an alias bomb?); refused");
@@ -65,7 +67,8 @@ class Converter {
       case YAML::NodeType::Sequence: {
         nlohmann::json array = nlohmann::json::array();
         std::size_t index = 0;
-        for (const auto& item : node) array.push_back(convert(item, pointer_append(pointer, index++), lines, depth + 1));
+        for (const auto& item : node)
+          array.push_back(convert(item, pointer_append(pointer, index++), lines, depth + 1));
         return array;
       }
       case YAML::NodeType::Map:
@@ -77,7 +80,8 @@ class Converter {
  private:
   static bool is_merge_key(const YAML::Node& key) { return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!"; }
 
-  nlohmann::json mapping(const YAML::Node& node, const std::string& pointer, std::map<std::string, int>& lines, int depth) {
+  nlohmann::json mapping(const YAML::Node& node, const std::string& pointer, std::map<std::string, int>& lines,
+                         int depth) {
     // The merged mappings are read first, so that the explicit keys read after them keep their
     // own lines; the merged keys' lines are where they were written (the anchor's mapping).
     std::vector<nlohmann::json> merged;
@@ -109,7 +113,8 @@ class Converter {
     }
     if (!value.IsSequence()) refuse(key.Mark(), "a merge key (<<) takes a mapping or a list of mappings (<<: *name)");
     for (const auto& source : value) {
-      if (!source.IsMap()) refuse(key.Mark(), "a merge key (<<) takes a list of mappings only; an item of it is not a mapping");
+      if (!source.IsMap())
+        refuse(key.Mark(), "a merge key (<<) takes a list of mappings only; an item of it is not a mapping");
       merged.push_back(convert(source, pointer, lines, depth));
     }
   }

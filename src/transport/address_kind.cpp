@@ -15,12 +15,18 @@ namespace {
 
 int sensitivity(AddressKind kind) {
   switch (kind) {
-    case AddressKind::public_internet: return 0;
-    case AddressKind::private_network: return 1;
-    case AddressKind::special_purpose: return 2;
-    case AddressKind::loopback: return 3;
-    case AddressKind::link_local: return 4;
-    case AddressKind::unresolved: return 5;
+    case AddressKind::public_internet:
+      return 0;
+    case AddressKind::private_network:
+      return 1;
+    case AddressKind::special_purpose:
+      return 2;
+    case AddressKind::loopback:
+      return 3;
+    case AddressKind::link_local:
+      return 4;
+    case AddressKind::unresolved:
+      return 5;
   }
   return 5;
 }
@@ -68,7 +74,8 @@ AddressKind kind_of_v4(std::uint32_t address) {
 }
 
 std::uint32_t v4_at(const in6_addr& address, int byte) {
-  return static_cast<std::uint32_t>(address.s6_addr[byte]) << 24 | static_cast<std::uint32_t>(address.s6_addr[byte + 1]) << 16 |
+  return static_cast<std::uint32_t>(address.s6_addr[byte]) << 24 |
+         static_cast<std::uint32_t>(address.s6_addr[byte + 1]) << 16 |
          static_cast<std::uint32_t>(address.s6_addr[byte + 2]) << 8 | address.s6_addr[byte + 3];
 }
 
@@ -90,28 +97,33 @@ bool starts_with(const in6_addr& address, std::initializer_list<unsigned char> p
 AddressKind kind_of_v6(const in6_addr& address) {
   if (IN6_IS_ADDR_LOOPBACK(&address) || IN6_IS_ADDR_UNSPECIFIED(&address)) return AddressKind::loopback;
   if (IN6_IS_ADDR_V4MAPPED(&address)) return kind_of_v4(v4_at(address, 12));  // ::ffff:a.b.c.d
-  if (starts_with(address, {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0}, 96)) {    // ::ffff:0:a.b.c.d, IPv4-translated (SIIT)
+  if (starts_with(address, {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0},
+                  96)) {  // ::ffff:0:a.b.c.d, IPv4-translated (SIIT)
     return more_sensitive(kind_of_v4(v4_at(address, 12)), AddressKind::special_purpose);
   }
-  if (IN6_IS_ADDR_V4COMPAT(&address)) {                                        // ::a.b.c.d (deprecated)
+  if (IN6_IS_ADDR_V4COMPAT(&address)) {  // ::a.b.c.d (deprecated)
     return more_sensitive(kind_of_v4(v4_at(address, 12)), AddressKind::special_purpose);
   }
   if (starts_with(address, {0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0}, 96)) {  // 64:ff9b::/96, NAT64
     return kind_of_v4(v4_at(address, 12));
   }
-  if (starts_with(address, {0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01}, 48)) return AddressKind::special_purpose;  // local NAT64
-  if (starts_with(address, {0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64)) return AddressKind::special_purpose;       // 100::/64 discard
-  if (starts_with(address, {0x20, 0x02}, 16)) {                                                           // 2002::/16, 6to4
+  if (starts_with(address, {0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01}, 48))
+    return AddressKind::special_purpose;  // local NAT64
+  if (starts_with(address, {0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64))
+    return AddressKind::special_purpose;         // 100::/64 discard
+  if (starts_with(address, {0x20, 0x02}, 16)) {  // 2002::/16, 6to4
     return more_sensitive(kind_of_v4(v4_at(address, 2)), AddressKind::special_purpose);
   }
-  if (starts_with(address, {0x20, 0x01, 0x0D, 0xB8}, 32)) return AddressKind::special_purpose;  // 2001:db8::/32, documentation
-  if (starts_with(address, {0x20, 0x01, 0x00}, 23)) return AddressKind::special_purpose;        // 2001::/23, Teredo and others
-  if (starts_with(address, {0x3F, 0xFF}, 20)) return AddressKind::special_purpose;              // 3fff::/20, documentation
-  if (starts_with(address, {0x5F, 0x00}, 16)) return AddressKind::special_purpose;              // 5f00::/16, SRv6 SIDs
-  if (IN6_IS_ADDR_LINKLOCAL(&address)) return AddressKind::link_local;                          // fe80::/10
-  if (IN6_IS_ADDR_SITELOCAL(&address)) return AddressKind::private_network;                     // fec0::/10 (deprecated)
-  if ((address.s6_addr[0] & 0xFE) == 0xFC) return AddressKind::private_network;                 // fc00::/7, unique local
-  if (IN6_IS_ADDR_MULTICAST(&address)) return AddressKind::special_purpose;                     // ff00::/8
+  if (starts_with(address, {0x20, 0x01, 0x0D, 0xB8}, 32))
+    return AddressKind::special_purpose;  // 2001:db8::/32, documentation
+  if (starts_with(address, {0x20, 0x01, 0x00}, 23))
+    return AddressKind::special_purpose;                                            // 2001::/23, Teredo and others
+  if (starts_with(address, {0x3F, 0xFF}, 20)) return AddressKind::special_purpose;  // 3fff::/20, documentation
+  if (starts_with(address, {0x5F, 0x00}, 16)) return AddressKind::special_purpose;  // 5f00::/16, SRv6 SIDs
+  if (IN6_IS_ADDR_LINKLOCAL(&address)) return AddressKind::link_local;              // fe80::/10
+  if (IN6_IS_ADDR_SITELOCAL(&address)) return AddressKind::private_network;         // fec0::/10 (deprecated)
+  if ((address.s6_addr[0] & 0xFE) == 0xFC) return AddressKind::private_network;     // fc00::/7, unique local
+  if (IN6_IS_ADDR_MULTICAST(&address)) return AddressKind::special_purpose;         // ff00::/8
   // Global unicast is 2000::/3; the rest of the space (1::, 4000::, 8000::, ...) is reserved by the IETF.
   if ((address.s6_addr[0] & 0xE0) != 0x20) return AddressKind::special_purpose;
   return AddressKind::public_internet;
@@ -143,14 +155,19 @@ AddressKind classify_host(const std::string& host) {
 
 const char* describe(AddressKind kind) {
   switch (kind) {
-    case AddressKind::public_internet: return "a public address";
-    case AddressKind::private_network: return "a private-network address";
+    case AddressKind::public_internet:
+      return "a public address";
+    case AddressKind::private_network:
+      return "a private-network address";
     case AddressKind::special_purpose:
       return "a special-purpose address (documentation, benchmarking, multicast, reserved or a translated form; "
              "IANA's special-purpose registries)";
-    case AddressKind::loopback: return "a loopback address";
-    case AddressKind::link_local: return "a link-local address (cloud metadata lives there)";
-    case AddressKind::unresolved: return "no address (it does not resolve)";
+    case AddressKind::loopback:
+      return "a loopback address";
+    case AddressKind::link_local:
+      return "a link-local address (cloud metadata lives there)";
+    case AddressKind::unresolved:
+      return "no address (it does not resolve)";
   }
   return "an unknown address";
 }

@@ -52,7 +52,8 @@ void add_extension(X509* certificate, X509* issuer, int nid, const std::string& 
   X509V3_CTX context;
   X509V3_set_ctx_nodb(&context);
   X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
-  X509_EXTENSION* extension = checked(X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str()), "making an extension");
+  X509_EXTENSION* extension =
+      checked(X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str()), "making an extension");
   const int added = X509_add_ext(certificate, extension, -1);
   X509_EXTENSION_free(extension);
   check(added, "adding an extension");
@@ -79,10 +80,11 @@ std::shared_ptr<X509> new_certificate(const std::string& common_name, EVP_PKEY* 
   checked(X509_gmtime_adj(X509_getm_notBefore(x), static_cast<long>(not_before.count())), "notBefore");
   checked(X509_gmtime_adj(X509_getm_notAfter(x), static_cast<long>(not_after.count())), "notAfter");
   X509_NAME* name = X509_get_subject_name(x);
-  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("mockhttp"), -1, -1, 0),
+  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("mockhttp"), -1, -1,
+                                   0),
         "naming the organisation");
-  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                                   -1, -1, 0),
+  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0),
         "naming the certificate");
   check(X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name), "setting the issuer");
   check(X509_set_pubkey(x, subject_key), "setting the public key");
@@ -92,8 +94,10 @@ std::shared_ptr<X509> new_certificate(const std::string& common_name, EVP_PKEY* 
 }  // namespace
 
 Certificate Certificate::from_pem(const std::string& certificate_pem, const std::string& private_key_pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())), BIO_free);
-  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())), BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+      BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())), BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+      BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())), BIO_free);
   X509* certificate = cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr;
   if (!certificate) fail("the certificate is not a PEM X.509 certificate");
   std::shared_ptr<X509> owned_certificate(certificate, X509_free);
@@ -109,9 +113,8 @@ std::string Certificate::certificate_pem() const {
 }
 
 std::string Certificate::private_key_pem() const {
-  return pem_of([this](BIO* bio) {
-    return PEM_write_bio_PrivateKey(bio, key_.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  return pem_of(
+      [this](BIO* bio) { return PEM_write_bio_PrivateKey(bio, key_.get(), nullptr, nullptr, 0, nullptr, nullptr); });
 }
 
 std::string Certificate::subject() const { return subject_of(certificate_.get()); }
@@ -127,8 +130,8 @@ std::string subject_of(X509* certificate) {
 CertificateAuthority::CertificateAuthority(const std::string& common_name)
     : root_([&] {
         auto key = new_key();
-        auto certificate = new_certificate(common_name, key.get(), nullptr, -std::chrono::hours(1),
-                                           std::chrono::hours(24 * 365));
+        auto certificate =
+            new_certificate(common_name, key.get(), nullptr, -std::chrono::hours(1), std::chrono::hours(24 * 365));
         add_extension(certificate.get(), certificate.get(), NID_basic_constraints, "critical,CA:TRUE");
         add_extension(certificate.get(), certificate.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
         add_extension(certificate.get(), certificate.get(), NID_subject_key_identifier, "hash");
@@ -138,7 +141,8 @@ CertificateAuthority::CertificateAuthority(const std::string& common_name)
 
 Certificate CertificateAuthority::issue(const LeafRequest& request) const {
   auto key = new_key();
-  auto certificate = new_certificate(request.common_name, key.get(), root_.x509(), request.not_before, request.not_after);
+  auto certificate =
+      new_certificate(request.common_name, key.get(), root_.x509(), request.not_before, request.not_after);
   X509* x = certificate.get();
   add_extension(x, root_.x509(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(x, root_.x509(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
@@ -146,7 +150,8 @@ Certificate CertificateAuthority::issue(const LeafRequest& request) const {
   add_extension(x, root_.x509(), NID_authority_key_identifier, "keyid:always");
   if (!request.names.empty()) {
     std::string names;
-    for (const auto& name : request.names) names += (names.empty() ? "" : ",") + std::string(is_ip_address(name) ? "IP:" : "DNS:") + name;
+    for (const auto& name : request.names)
+      names += (names.empty() ? "" : ",") + std::string(is_ip_address(name) ? "IP:" : "DNS:") + name;
     add_extension(x, root_.x509(), NID_subject_alt_name, names);
   }
   check(X509_sign(x, root_.key(), EVP_sha256()), "signing a certificate");

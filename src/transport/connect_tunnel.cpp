@@ -79,7 +79,8 @@ std::string why_not_a_host_name(const std::string& host) {
     if (label.empty()) return "it has an empty label (\"..\" or a leading dot)";
     if (label.size() > 63) return "a label has more than 63 characters";
     if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
-    if (!std::all_of(label.begin(), label.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+    if (!std::all_of(label.begin(), label.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
       return "only letters, digits, '-' and '_' may stand in a label";
     }
     start = end + 1;

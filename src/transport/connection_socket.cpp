@@ -76,8 +76,7 @@ void end_connection(int socket) { ::shutdown(socket, SHUT_RDWR); }
 void discard_unread(int socket) {
   // Bounded: a client that keeps sending must not keep the thread here.
   char discarded[4096];
-  for (int reads = 0; reads < 256 && ::recv(socket, discarded, sizeof discarded, MSG_DONTWAIT) > 0; ++reads) {
-  }
+  for (int reads = 0; reads < 256 && ::recv(socket, discarded, sizeof discarded, MSG_DONTWAIT) > 0; ++reads) {}
 }
 
 void reset_connection(int socket) {

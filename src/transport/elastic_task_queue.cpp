@@ -1,6 +1,5 @@
 #include "transport/elastic_task_queue.hpp"
 
-
 namespace mockhttp::detail {
 
 ElasticTaskQueue::ElasticTaskQueue(std::size_t max_connections, std::chrono::milliseconds idle_retirement,

@@ -33,9 +33,9 @@ class ElasticTaskQueue final {
   void shutdown();  // runs what is queued, then joins every thread
 
  private:
-  void serve();               // a worker's loop
-  void start_worker();        // mutex_ held
-  void join_retired();        // mutex_ held: joins workers that have ended
+  void serve();         // a worker's loop
+  void start_worker();  // mutex_ held
+  void join_retired();  // mutex_ held: joins workers that have ended
 
   const std::size_t max_connections_;
   const std::chrono::milliseconds idle_retirement_;
@@ -45,8 +45,8 @@ class ElasticTaskQueue final {
   std::deque<std::function<void()>> jobs_;
   std::list<std::thread> workers_;
   std::list<std::thread> retired_;
-  std::size_t busy_ = 0;        // workers running a connection
-  std::size_t idle_ = 0;        // workers waiting for one
+  std::size_t busy_ = 0;  // workers running a connection
+  std::size_t idle_ = 0;  // workers waiting for one
   bool stopping_ = false;
 };
 

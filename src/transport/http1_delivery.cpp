@@ -34,7 +34,8 @@ void break_connection(FaultKind fault, const DeliveryPlan& plan) {
     case FaultKind::malformed_chunk:
       send_raw(socket, status_line(plan.status) +
                            "Transfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
-                           "not-a-chunk-size\r\n" + plan.body + "\r\n");
+                           "not-a-chunk-size\r\n" +
+                           plan.body + "\r\n");
       break;
     case FaultKind::random_data_then_close:
       // Not an HTTP status line: a client must give up on the response.

@@ -96,7 +96,8 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
     // cpp-httplib adds REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR and LOCAL_PORT itself.
     refuse(response, WireError::header_fields_too_large,
            std::to_string(request.headers.size() - 4) + " header fields; this server takes at most " +
-               std::to_string(limits_.max_header_count) + " (ServerOptions::max_header_count, serve --max-header-count)");
+               std::to_string(limits_.max_header_count) +
+               " (ServerOptions::max_header_count, serve --max-header-count)");
     return true;
   }
   // RFC 9112 §6.3: differing Content-Length values, or one that is not a number, make the
@@ -109,7 +110,8 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
       return true;
     }
     if (!first.empty() && it->second != first) {
-      refuse(response, WireError::bad_content_length, "two different Content-Length headers (" + first + ", " + it->second + ")");
+      refuse(response, WireError::bad_content_length,
+             "two different Content-Length headers (" + first + ", " + it->second + ")");
       return true;
     }
     first = it->second;
@@ -119,7 +121,8 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
 
 bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::Response& response,
                                      const httplib::ContentReader& reader) const {
-  const std::size_t limit = limits_.max_body_bytes == 0 ? std::numeric_limits<std::size_t>::max() : limits_.max_body_bytes;
+  const std::size_t limit =
+      limits_.max_body_bytes == 0 ? std::numeric_limits<std::size_t>::max() : limits_.max_body_bytes;
   const auto too_large = [&](const std::string& what) {
     refuse(response, WireError::payload_too_large,
            what + "; this server takes at most " + std::to_string(limit) +
@@ -146,7 +149,8 @@ bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::R
     const bool encoded = request.has_header("Content-Encoding");
     return too_large(std::string("the body ") + (encoded ? "inflates" : "runs") + " past the limit (" +
                      (request.has_header("Transfer-Encoding") ? "chunked" : "framed by Content-Length") +
-                     (encoded ? ", Content-Encoding " + request.get_header_value("Content-Encoding") : std::string()) + ")");
+                     (encoded ? ", Content-Encoding " + request.get_header_value("Content-Encoding") : std::string()) +
+                     ")");
   }
   if (!whole) {
     refuse(response, WireError::bad_request_body,
@@ -165,8 +169,8 @@ namespace {
 // client certificate must chain to; cpp-httplib then refuses clients without one).
 std::unique_ptr<httplib::Server> new_server(const TlsIdentity* tls) {
   if (!tls) return std::make_unique<Tunable<httplib::Server>>();
-  auto server = std::make_unique<Tunable<httplib::SSLServer>>(tls->leaf().x509(), tls->leaf().key(),
-                                                              tls->new_client_ca_store());
+  auto server =
+      std::make_unique<Tunable<httplib::SSLServer>>(tls->leaf().x509(), tls->leaf().key(), tls->new_client_ca_store());
   if (!server->is_valid()) throw ServerError("TLS: the server's certificate and key were refused by OpenSSL");
   if (tls->fault() == TlsFault::handshake_abort) {
     // The ClientHello is read, then answered with a fatal handshake_failure alert.
@@ -202,7 +206,8 @@ constexpr int kListenBacklog = 4096;
 }  // namespace
 
 InterceptedHosts& HttpListener::intercepted_hosts() {
-  std::call_once(intercepted_hosts_made_, [this] { intercepted_hosts_ = std::make_unique<InterceptedHosts>(connect_.authority()); });
+  std::call_once(intercepted_hosts_made_,
+                 [this] { intercepted_hosts_ = std::make_unique<InterceptedHosts>(connect_.authority()); });
   return *intercepted_hosts_;
 }
 
@@ -327,7 +332,9 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
 
   // The route regex sees only the path, which cpp-httplib caps at 8 KiB; request data never
   // reaches std::regex otherwise.
-  const auto admitted = [this](const httplib::Request& req, httplib::Response& res) { return !refuse_malformed(req, res); };
+  const auto admitted = [this](const httplib::Request& req, httplib::Response& res) {
+    return !refuse_malformed(req, res);
+  };
   const auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     restore_multipart_content_type(const_cast<httplib::Request&>(req));
     // A stub answers exactly what it was told: cpp-httplib would otherwise cut every answer to
@@ -356,7 +363,8 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
       // cpp-httplib reads a PRI's body whole, with no bound on a chunked or inflating one, before
       // finding no route for it; mockhttp serves neither method, and reads neither body.
       refuse(res, WireError::method_not_allowed,
-             "mockhttp does not serve " + req.method + " (PRI opens HTTP/2, which it does not speak); the body was not read");
+             "mockhttp does not serve " + req.method +
+                 " (PRI opens HTTP/2, which it does not speak); the body was not read");
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.method == "CONNECT") {
@@ -471,10 +479,10 @@ void HttpListener::refuse_connection(int socket) {
   // Nothing is read: a client over the bound that sends slowly, or never, holds nothing. A TLS
   // client cannot read a plain answer; it sees the handshake fail.
   if (!tls_context_) {
-    const std::string answer = raw_json_answer(
-        WireError::over_capacity, "Service Unavailable",
-        std::to_string(max_connections_) + " connections are open, the most this server takes " +
-            "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
+    const std::string answer =
+        raw_json_answer(WireError::over_capacity, "Service Unavailable",
+                        std::to_string(max_connections_) + " connections are open, the most this server takes " +
+                            "(ServerOptions::max_connections, serve --max-connections); close some, or raise it");
     (void)::send(socket, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   }
   ::shutdown(socket, SHUT_WR);

@@ -49,7 +49,8 @@ class Tunable : public Base, public TunedServer {
   using Base::Base;
   socket_t listening_socket() const override { return this->svr_sock_; }
   bool serve_one(httplib::Stream& stream, bool& connection_closed, SSL* ssl) override {
-    return this->process_request(stream, false, connection_closed, [ssl](httplib::Request& request) { request.ssl = ssl; });
+    return this->process_request(stream, false, connection_closed,
+                                 [ssl](httplib::Request& request) { request.ssl = ssl; });
   }
 };
 

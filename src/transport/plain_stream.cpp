@@ -10,7 +10,9 @@
 
 namespace mockhttp::detail {
 
-bool PlainStream::is_readable() const { return buffered_from_ < buffered_to_ || socket_ready(socket_, POLLIN, timeout_); }
+bool PlainStream::is_readable() const {
+  return buffered_from_ < buffered_to_ || socket_ready(socket_, POLLIN, timeout_);
+}
 
 bool PlainStream::is_writable() const { return socket_ready(socket_, POLLOUT, timeout_); }
 

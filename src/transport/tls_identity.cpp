@@ -33,7 +33,8 @@ TlsIdentity::TlsIdentity(const TlsOptions& options)
     : authority_("mockhttp test CA"),
       leaf_([&] {
         if (options.certificate_pem.empty() != options.private_key_pem.empty()) {
-          throw ServerError("ServerOptions::tls: certificate_pem and private_key_pem go together (give both, or neither)");
+          throw ServerError(
+              "ServerOptions::tls: certificate_pem and private_key_pem go together (give both, or neither)");
         }
         if (!options.certificate_pem.empty()) {
           try {

@@ -111,13 +111,14 @@ Json Chaos::to_json() const {
 namespace {
 
 Latency latency_from_json(const Json& document, const std::string& pointer) {
-  const detail::WireObject fields(document, pointer,
-                                  {"distribution", "base_ms", "jitter_ms", "median_ms", "sigma", "max_ms"},
-                                  "chaos.latency");
+  const detail::WireObject fields(
+      document, pointer, {"distribution", "base_ms", "jitter_ms", "median_ms", "sigma", "max_ms"}, "chaos.latency");
   const std::string distribution = fields.string_or("distribution", "uniform");
   if (distribution == "uniform") {
     for (const char* key : {"median_ms", "sigma", "max_ms"}) {
-      if (fields.has(key)) fields.fail(key, std::string(key) + " belongs to the lognormal distribution (set \"distribution\": \"lognormal\")");
+      if (fields.has(key))
+        fields.fail(key,
+                    std::string(key) + " belongs to the lognormal distribution (set \"distribution\": \"lognormal\")");
     }
     return Latency{fields.integer_or("base_ms", 0, 0), fields.integer_or("jitter_ms", 0, 0)};
   }
@@ -125,7 +126,8 @@ Latency latency_from_json(const Json& document, const std::string& pointer) {
     fields.fail("distribution", "unknown latency distribution \"" + distribution + "\" (known: uniform, lognormal)");
   }
   for (const char* key : {"base_ms", "jitter_ms"}) {
-    if (fields.has(key)) fields.fail(key, std::string(key) + " belongs to the uniform distribution; lognormal takes median_ms and sigma");
+    if (fields.has(key))
+      fields.fail(key, std::string(key) + " belongs to the uniform distribution; lognormal takes median_ms and sigma");
   }
   Latency latency;
   latency.distribution = LatencyDistribution::lognormal;

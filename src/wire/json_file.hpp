@@ -16,14 +16,15 @@ namespace mockhttp::detail {
 
 struct JsonFile {
   std::optional<nlohmann::json> document;
-  std::string problem;    // "cannot be read", "invalid JSON at byte 12: ..."
-  std::size_t byte = 0;   // of a syntax error
+  std::string problem;   // "cannot be read", "invalid JSON at byte 12: ..."
+  std::size_t byte = 0;  // of a syntax error
 };
 
 inline JsonFile read_json_file(const std::string& path) {
   errno = 0;
   std::ifstream in(path);
-  if (!in) return {std::nullopt, std::string("cannot be read: ") + (errno != 0 ? std::strerror(errno) : "unknown reason"), 0};
+  if (!in)
+    return {std::nullopt, std::string("cannot be read: ") + (errno != 0 ? std::strerror(errno) : "unknown reason"), 0};
   std::stringstream text;
   text << in.rdbuf();
   try {

@@ -54,7 +54,8 @@ Response Response::from_json(const Json& document, const std::string& pointer) {
   const detail::WireObject fields(document, pointer, {"status_code", "headers", "body", "template_body"},
                                   "action.response");
   Response response(static_cast<int>(fields.integer("status_code", 100)));
-  if (response.status() > 999) fields.fail("status_code", "status_code must be <= 999, got " + std::to_string(response.status()));
+  if (response.status() > 999)
+    fields.fail("status_code", "status_code must be <= 999, got " + std::to_string(response.status()));
   for (auto& [name, value] : fields.string_map_or_empty("headers")) response.header(name, value);
   if (fields.has("body") == fields.has("template_body")) {
     detail::WireObject::fail_at(pointer, "Exactly one of body or template_body must be provided.");

@@ -71,9 +71,8 @@ Json StubDefinition::to_json() const {
 }
 
 StubDefinition StubDefinition::from_json(const Json& document, const std::string& pointer) {
-  const detail::WireObject fields(document, pointer,
-                                  {"request", "action", "max_calls", "chaos", "scenario", "expect", "id", "stub_id"},
-                                  "a stub");
+  const detail::WireObject fields(
+      document, pointer, {"request", "action", "max_calls", "chaos", "scenario", "expect", "id", "stub_id"}, "a stub");
   StubDefinition definition;
   if (!fields.has("request")) fields.fail("request", "request is required (use {} to match every request)");
   definition.request = Request::from_json(fields.at("request"), fields.pointer("request"));
@@ -81,14 +80,17 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   if (fields.at("action").is_object() && fields.at("action").contains("callback")) {
     fields.fail("action", "a callback action is a C++ function and cannot be read from JSON");
   }
-  const detail::WireObject action(fields.at("action"), fields.pointer("action"), {"response", "sequence", "sse", "proxy"},
-                                  "action");
-  const int actions = (action.has("response") ? 1 : 0) + (action.has("sequence") ? 1 : 0) + (action.has("sse") ? 1 : 0) +
-                      (action.has("proxy") ? 1 : 0);
+  const detail::WireObject action(fields.at("action"), fields.pointer("action"),
+                                  {"response", "sequence", "sse", "proxy"}, "action");
+  const int actions = (action.has("response") ? 1 : 0) + (action.has("sequence") ? 1 : 0) +
+                      (action.has("sse") ? 1 : 0) + (action.has("proxy") ? 1 : 0);
   if (actions != 1) {
-    detail::WireObject::fail_at(fields.pointer("action"), "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence.)");
+    detail::WireObject::fail_at(
+        fields.pointer("action"),
+        "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence.)");
   }
-  if (action.has("response")) definition.response = Response::from_json(action.at("response"), action.pointer("response"));
+  if (action.has("response"))
+    definition.response = Response::from_json(action.at("response"), action.pointer("response"));
   if (action.has("sequence")) {
     const detail::WireObject sequence(action.at("sequence"), action.pointer("sequence"), {"responses", "cycle"},
                                       "action.sequence");
@@ -97,7 +99,8 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
       sequence.fail("responses", "responses must be a non-empty array of responses");
     }
     for (std::size_t i = 0; i < responses.size(); ++i) {
-      definition.sequence.push_back(Response::from_json(responses[i], detail::pointer_append(sequence.pointer("responses"), i)));
+      definition.sequence.push_back(
+          Response::from_json(responses[i], detail::pointer_append(sequence.pointer("responses"), i)));
     }
     definition.sequence_end = sequence.boolean_or("cycle", false) ? SequenceEnd::cycle : SequenceEnd::repeat_last;
   }
@@ -105,8 +108,10 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   if (action.has("proxy")) definition.proxy = ProxyTarget::from_json(action.at("proxy"), action.pointer("proxy"));
   if (fields.has("max_calls")) definition.max_calls = fields.integer("max_calls", 0);
   if (fields.has("chaos")) definition.chaos = Chaos::from_json(fields.at("chaos"), fields.pointer("chaos"));
-  if (fields.has("scenario")) definition.scenario = scenario_from_json(fields.at("scenario"), fields.pointer("scenario"));
-  if (fields.has("expect")) definition.expected_calls = Criteria::from_json(fields.at("expect"), fields.pointer("expect"));
+  if (fields.has("scenario"))
+    definition.scenario = scenario_from_json(fields.at("scenario"), fields.pointer("scenario"));
+  if (fields.has("expect"))
+    definition.expected_calls = Criteria::from_json(fields.at("expect"), fields.pointer("expect"));
   return definition;
 }
 

@@ -14,8 +14,8 @@ class Checkout {
   explicit Checkout(std::string base_url) : base_url_(std::move(base_url)) {}
   void pay(long amount_cents) const {
     httplib::Client payments(base_url_);
-    payments.Post("/payment", {{"Authorization", "Bearer test-key"}},
-                  nlohmann::json{{"amount", amount_cents}}.dump(), "application/json");
+    payments.Post("/payment", {{"Authorization", "Bearer test-key"}}, nlohmann::json{{"amount", amount_cents}}.dump(),
+                  "application/json");
   }
 
  private:

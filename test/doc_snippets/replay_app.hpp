@@ -23,8 +23,9 @@ class Checkout {
     const auto colon = proxy_.rfind(':');
     stripe.set_proxy(proxy_.substr(7, colon - 7), std::stoi(proxy_.substr(colon + 1)));
     const httplib::Headers headers(headers_.begin(), headers_.end());
-    const auto res = stripe.Post("/v1/payment_intents", headers,
-                                 nlohmann::json{{"amount", amount_cents}, {"currency", "usd"}}.dump(), "application/json");
+    const auto res =
+        stripe.Post("/v1/payment_intents", headers,
+                    nlohmann::json{{"amount", amount_cents}, {"currency", "usd"}}.dump(), "application/json");
     if (!res || res->status != 200) return "error";
     const auto reply = nlohmann::json::parse(res->body, nullptr, false);
     return !reply.is_discarded() && reply.value("status", "") == "succeeded" ? "paid" : "error";

@@ -104,10 +104,11 @@ TEST(BodyLimit, AChunkedBodyPastTheLimitIsA413AndIsNotKept) {
 
 TEST(BodyLimit, AChunkedBodyUnderTheLimitIsReadWhole) {
   MockServer server(limited(1u << 20));
-  (void)server.when_requested_with(Request{}.path("/up").body("x" + std::string(500000, 'y'))).respond_with(200, "taken");
-  const std::string answer = send_streamed(server.port(),
-                                           "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-                                           chunked("x" + std::string(500000, 'y'), 4096));
+  (void)server.when_requested_with(Request{}.path("/up").body("x" + std::string(500000, 'y')))
+      .respond_with(200, "taken");
+  const std::string answer = send_streamed(
+      server.port(), "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+      chunked("x" + std::string(500000, 'y'), 4096));
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer.substr(0, 300);
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].body.size(), 500001u);
@@ -117,10 +118,11 @@ TEST(BodyLimit, AGzipBombIsStoppedAtTheLimitOfTheDecodedBytes) {
   MockServer server(limited(1u << 20));
   const std::string bomb = gzipped(std::string(64u << 20, '\0'));  // 64 MiB of zeros in ~64 KiB
   ASSERT_LT(bomb.size(), 1u << 20) << "the compressed body itself is under the limit";
-  const std::string answer = send_streamed(server.port(),
-                                           "POST /bomb HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " +
-                                               std::to_string(bomb.size()) + "\r\n\r\n",
-                                           bomb);
+  const std::string answer = send_streamed(
+      server.port(),
+      "POST /bomb HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) +
+          "\r\n\r\n",
+      bomb);
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 300);
   EXPECT_NE(answer.find("inflates past the limit"), std::string::npos) << answer.substr(0, 500);
   EXPECT_TRUE(server.requests().empty());
@@ -128,18 +130,22 @@ TEST(BodyLimit, AGzipBombIsStoppedAtTheLimitOfTheDecodedBytes) {
 
 TEST(BodyLimit, TheControlSurfacesAreBoundedToo) {
   MockServer server(limited(64 * 1024));
-  const std::string answer = send_streamed(server.port(),
-                                           "POST /__mock__/stubs HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
-                                           "Content-Type: application/json\r\n\r\n",
-                                           chunked("[" + std::string(1u << 20, ' ') + "]", 8192));
+  const std::string answer =
+      send_streamed(server.port(),
+                    "POST /__mock__/stubs HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                    "Content-Type: application/json\r\n\r\n",
+                    chunked("[" + std::string(1u << 20, ' ') + "]", 8192));
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 300);
-  const std::string small = gzipped(R"({"request": {"path": "/z"}, "action": {"response": {"status_code": 200, "body": "zipped"}}})");
-  const std::string mounted = send_streamed(server.port(),
-                                            "POST /__mock__/stubs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: gzip\r\n"
-                                            "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                                                std::to_string(small.size()) + "\r\n\r\n",
-                                            small);
-  EXPECT_EQ(mounted.rfind("HTTP/1.1 200", 0), 0u) << "a gzip body under the limit is inflated and read: " << mounted.substr(0, 300);
+  const std::string small =
+      gzipped(R"({"request": {"path": "/z"}, "action": {"response": {"status_code": 200, "body": "zipped"}}})");
+  const std::string mounted =
+      send_streamed(server.port(),
+                    "POST /__mock__/stubs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: gzip\r\n"
+                    "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                        std::to_string(small.size()) + "\r\n\r\n",
+                    small);
+  EXPECT_EQ(mounted.rfind("HTTP/1.1 200", 0), 0u)
+      << "a gzip body under the limit is inflated and read: " << mounted.substr(0, 300);
   EXPECT_EQ(curl_request("GET", server.url() + "/z").body, "zipped");
 }
 

@@ -92,7 +92,8 @@ TEST(Connections, PastMaxConnectionsANewOneIsAnswered503AndLogged) {
   held.clear();
   // Once connections close, new ones are served again (the server notices the closes at once).
   test::CurlResult again;
-  for (int attempt = 0; attempt < 100 && again.status != 200; ++attempt) again = curl_request("GET", server.url() + "/x");
+  for (int attempt = 0; attempt < 100 && again.status != 200; ++attempt)
+    again = curl_request("GET", server.url() + "/x");
   EXPECT_EQ(again.status, 200);
 }
 
@@ -200,13 +201,15 @@ TEST(Connections, HeadsDrippedPastTheirDeadlineAreCutAndNewClientsAreServedAgain
   int status = 0;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (status != 200 && std::chrono::steady_clock::now() < give_up) {
-    status = test::first_status(test::raw_exchange(listener.port(), "GET /fresh HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                                                   std::chrono::milliseconds(1000)));
+    status = test::first_status(
+        test::raw_exchange(listener.port(), "GET /fresh HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                           std::chrono::milliseconds(1000)));
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   EXPECT_EQ(status, 200) << "a new client is served although 50 clients still drip heads";
   std::vector<std::string> answers;
-  for (int tick = 0; tick < 100 && !drippers.all_closed(answers); ++tick) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int tick = 0; tick < 100 && !drippers.all_closed(answers); ++tick)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_TRUE(drippers.all_closed(answers)) << "every dripping connection is closed by the server";
   int timed_out = 0, refused = 0;
   for (const std::string& answer : answers) {
@@ -252,8 +255,7 @@ TEST(Connections, OverMaxConnectionsEachIsAnswered503WithoutReadingAndWithoutATh
     pollfd entry{fd, POLLIN, 0};
     std::string answer;
     // Silence past 3 s means the server waits for a request it should not read.
-    while (::poll(&entry, 1, 3000) > 0 && collect_answer(fd, answer)) {
-    }
+    while (::poll(&entry, 1, 3000) > 0 && collect_answer(fd, answer)) {}
     refused += test::first_status(answer) == 503;
     EXPECT_NE(answer.find("MOCKHTTP_OVER_CAPACITY"), std::string::npos) << answer;
     most_threads = std::max(most_threads, threads_of_this_process());
@@ -264,7 +266,8 @@ TEST(Connections, OverMaxConnectionsEachIsAnswered503WithoutReadingAndWithoutATh
   EXPECT_LE(most_threads, threads_before + 4 + 3);
   held.clear();
   test::CurlResult again;
-  for (int attempt = 0; attempt < 100 && again.status != 404; ++attempt) again = curl_request("GET", server.url() + "/x");
+  for (int attempt = 0; attempt < 100 && again.status != 404; ++attempt)
+    again = curl_request("GET", server.url() + "/x");
   EXPECT_EQ(again.status, 404) << "once connections close, new ones are served";
 }
 

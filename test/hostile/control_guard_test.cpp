@@ -30,7 +30,8 @@ TEST(ControlGuard, APageOnAnotherOriginCannotCreateAStubOrReadTheJournal) {
   EXPECT_EQ(created.status, 403);
   EXPECT_EQ(Json::parse(created.body)["error"], "FORBIDDEN_ORIGIN");
   EXPECT_TRUE(server.stubs().empty());
-  const auto journal = curl_request("GET", server.url() + "/__mock__/requests", "", {"Origin: http://attacker.example"});
+  const auto journal =
+      curl_request("GET", server.url() + "/__mock__/requests", "", {"Origin: http://attacker.example"});
   EXPECT_EQ(journal.status, 403);
   const auto own = curl_request("POST", server.url() + "/__mock__/stubs", kStub,
                                 {"Content-Type: application/json", "Origin: " + server.url()});
@@ -62,8 +63,9 @@ TEST(ControlGuard, ANameThatRebindsToLoopbackIsRefusedUnlessAllowed) {
 TEST(ControlGuard, TheStubsOwnPathsAreNotGuarded) {
   MockServer server(guarded());
   server.when_requested_with(Request{}.path("/api")).respond_with(200, "mine");
-  const auto call = curl_request("POST", server.url() + "/api", "x=1",
-                                 {"Host: anything.example", "Origin: http://elsewhere.example", "Content-Type: text/plain"});
+  const auto call =
+      curl_request("POST", server.url() + "/api", "x=1",
+                   {"Host: anything.example", "Origin: http://elsewhere.example", "Content-Type: text/plain"});
   EXPECT_EQ(call.status, 200);
   EXPECT_EQ(call.body, "mine");
 }
@@ -74,7 +76,8 @@ TEST(ControlGuard, APreflightGetsAClearAnswerAndNoCorsGrant) {
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.header("allow"), "GET, POST, DELETE, OPTIONS");
   EXPECT_EQ(preflight.header("access-control-allow-origin"), "");
-  const auto foreign = curl_request("OPTIONS", server.url() + "/__mock__/stubs", "", {"Origin: http://attacker.example"});
+  const auto foreign =
+      curl_request("OPTIONS", server.url() + "/__mock__/stubs", "", {"Origin: http://attacker.example"});
   EXPECT_EQ(foreign.status, 403);
 }
 
@@ -87,8 +90,8 @@ TEST(ControlGuard, WithATokenEveryControlCallMustPresentIt) {
   EXPECT_EQ(anonymous.header("www-authenticate"), "Bearer");
   EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/stubs", "", {"Authorization: Bearer wrong"}).status, 403);
   EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/stubs", "", {"Authorization: Bearer s3cret"}).status, 200);
-  const auto softprobe = curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})",
-                                      {"Content-Type: application/json"});
+  const auto softprobe =
+      curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})", {"Content-Type: application/json"});
   EXPECT_EQ(softprobe.status, 401);
   EXPECT_EQ(Json::parse(softprobe.body)["error"]["code"], "unauthorized") << "Softprobe's error envelope";
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__?token=s3cret").status, 200) << "the admin page's way in";
@@ -102,15 +105,15 @@ TEST(ControlGuard, WithATokenEveryControlCallMustPresentIt) {
 // into an opaque origin, whose calls arrive with `Origin: null` and `Sec-Fetch-Site: cross-site`.
 TEST(ControlGuard, AStubsSandboxedPageCannotCallTheControlSurfaces) {
   MockServer server(guarded());
-  const auto from_sandbox = curl_request("POST", server.url() + "/__mock__/stubs", kStub,
-                                         {"Content-Type: application/json", "Origin: null"});
+  const auto from_sandbox =
+      curl_request("POST", server.url() + "/__mock__/stubs", kStub, {"Content-Type: application/json", "Origin: null"});
   EXPECT_EQ(from_sandbox.status, 403);
   EXPECT_EQ(Json::parse(from_sandbox.body)["error"], "FORBIDDEN_ORIGIN");
   EXPECT_NE(from_sandbox.body.find("Origin 'null'"), std::string::npos) << from_sandbox.body;
   EXPECT_TRUE(server.stubs().empty());
   for (const char* site : {"cross-site", "same-site", "Cross-Site"}) {
-    const auto journal = curl_request("GET", server.url() + "/__mock__/requests", "",
-                                      {std::string("Sec-Fetch-Site: ") + site});
+    const auto journal =
+        curl_request("GET", server.url() + "/__mock__/requests", "", {std::string("Sec-Fetch-Site: ") + site});
     EXPECT_EQ(journal.status, 403) << site;
     EXPECT_NE(journal.body.find("Sec-Fetch-Site"), std::string::npos) << journal.body;
   }
@@ -124,8 +127,9 @@ TEST(ControlGuard, AStubsSandboxedPageCannotCallTheControlSurfaces) {
 TEST(ControlGuard, TheAdminPageAndATypedAddressAreStillWelcome) {
   MockServer server(guarded());
   EXPECT_EQ(curl_request("GET", server.url() + "/__admin__", "", {"Sec-Fetch-Site: none"}).status, 200);
-  const auto own = curl_request("POST", server.url() + "/__mock__/stubs", kStub,
-                                {"Content-Type: application/json", "Sec-Fetch-Site: same-origin", "Origin: " + server.url()});
+  const auto own =
+      curl_request("POST", server.url() + "/__mock__/stubs", kStub,
+                   {"Content-Type: application/json", "Sec-Fetch-Site: same-origin", "Origin: " + server.url()});
   EXPECT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(curl_request("GET", server.url() + "/__mock__/requests", "", {"Sec-Fetch-Site: same-origin"}).status, 200);
 }
@@ -134,7 +138,8 @@ TEST(ControlGuard, EveryStubAnswerIsSandboxedUnlessItSetsItsOwnPolicy) {
   MockServer server(guarded());
   server.when_requested_with(Request{}.path("/page")).respond_with(200, "<p>hi</p>", {{"Content-Type", "text/html"}});
   server.when_requested_with(Request{}.path("/own"))
-      .respond_with(200, "<p>mine</p>", {{"Content-Type", "text/html"}, {"content-security-policy", "default-src 'self'"}});
+      .respond_with(200, "<p>mine</p>",
+                    {{"Content-Type", "text/html"}, {"content-security-policy", "default-src 'self'"}});
   server.when_requested_with(Request{}.path("/events")).respond_with_sse(EventStream{}.event(SseEvent{"x"}));
   const std::string sandbox = "sandbox allow-scripts allow-forms allow-popups";
   EXPECT_EQ(curl_request("GET", server.url() + "/page").header("content-security-policy"), sandbox);

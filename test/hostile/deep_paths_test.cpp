@@ -32,12 +32,17 @@ TEST(DeepPaths, AStubPathOf300000SegmentsIsRefusedAndTheServerResetsAndStops) {
   auto server = std::make_unique<MockServer>(options);
   const Json stub = {{"request", {{"path", path_of(300000)}}},
                      {"action", {{"response", {{"status_code", 200}, {"body", "deep"}}}}}};
-  const auto mounted = curl_request("POST", server->url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  const auto mounted =
+      curl_request("POST", server->url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   EXPECT_EQ(mounted.status, 422) << mounted.body.substr(0, 500);
-  EXPECT_NE(mounted.body.find("request.path has 300000 segments; a stub's path may have at most 256"), std::string::npos)
+  EXPECT_NE(mounted.body.find("request.path has 300000 segments; a stub's path may have at most 256"),
+            std::string::npos)
       << mounted.body.substr(0, 500);
-  const Json fine = {{"request", {{"path", path_of(256)}}}, {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
-  EXPECT_EQ(curl_request("POST", server->url() + "/__mock__/stubs", fine.dump(), {"Content-Type: application/json"}).status, 200);
+  const Json fine = {{"request", {{"path", path_of(256)}}},
+                     {"action", {{"response", {{"status_code", 200}, {"body", "ok"}}}}}};
+  EXPECT_EQ(
+      curl_request("POST", server->url() + "/__mock__/stubs", fine.dump(), {"Content-Type: application/json"}).status,
+      200);
   EXPECT_EQ(curl_request("GET", server->url() + path_of(256)).body, "ok");
   EXPECT_EQ(curl_request("POST", server->url() + "/__mock__/reset").status, 200);
   EXPECT_THROW((void)server->when_requested_with(Request{}.path(path_of(257))).respond_with(200), StubError);
@@ -48,10 +53,13 @@ TEST(DeepPaths, AReplayRulePathOf300000SegmentsIsRefusedWithItsPointer) {
   ServerOptions options;
   options.control_surfaces = all_control_surfaces();
   MockServer server(options);
-  const auto created = curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})", {"Content-Type: application/json"});
+  const auto created =
+      curl_request("POST", server.url() + "/v1/sessions", R"({"mode":"replay"})", {"Content-Type: application/json"});
   ASSERT_EQ(created.status, 200) << created.body;
   const std::string session = Json::parse(created.body)["sessionId"];
-  const Json rules = {{"rules", {{{"when", {{"path", path_of(300000)}}}, {"then", {{"action", "mock"}, {"response", {{"status", 200}}}}}}}}};
+  const Json rules = {
+      {"rules",
+       {{{"when", {{"path", path_of(300000)}}}, {"then", {{"action", "mock"}, {"response", {{"status", 200}}}}}}}}};
   const auto replaced = curl_request("POST", server.url() + "/v1/sessions/" + session + "/rules", rules.dump(),
                                      {"Content-Type: application/json"});
   EXPECT_EQ(replaced.status, 400) << replaced.body.substr(0, 500);
@@ -130,7 +138,8 @@ TEST(Echoes, ABadHugeRegexIsRefusedWithoutEchoingIt) {
   const std::string pattern = "(" + std::string(10u << 20, 'a');
   const Json stub = {{"request", {{"body", {{"$regex", {{"pattern", pattern}}}}}}},
                      {"action", {{"response", {{"status_code", 200}, {"body", "x"}}}}}};
-  const auto answer = curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
+  const auto answer =
+      curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   EXPECT_EQ(answer.status, 422);
   EXPECT_LT(answer.body.size(), 16u * 1024) << "not megabytes";
   EXPECT_NE(answer.body.find("RE2 cannot compile regex"), std::string::npos) << answer.body.substr(0, 500);

@@ -24,7 +24,8 @@ std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + 
 TEST(HostileJson, ABodyNested100000DeepIsANonMatchNamingTheLimit) {
   MockServer server;
   server.when_requested_with(Request{}.path("/deep").body(as_json(key_values({{"a", 1}})))).respond_with(200, "no");
-  const auto res = curl_request("POST", server.url() + "/deep", nested_arrays(100000), {"Content-Type: application/json"});
+  const auto res =
+      curl_request("POST", server.url() + "/deep", nested_arrays(100000), {"Content-Type: application/json"});
   EXPECT_EQ(res.status, 404);
   EXPECT_NE(res.body.find("nested deeper than 512 levels"), std::string::npos) << res.body.substr(0, 2000);
   EXPECT_EQ(curl_request("GET", server.url() + "/still-serving").status, 404) << "the server lives on";
@@ -33,7 +34,8 @@ TEST(HostileJson, ABodyNested100000DeepIsANonMatchNamingTheLimit) {
 TEST(HostileJson, ATemplateReadingADeepBodyIsATemplateError) {
   MockServer server;
   server.when_requested_with(Request{}.path("/echo")).respond_with_template(200, "{{ request.body }}");
-  const auto res = curl_request("POST", server.url() + "/echo", nested_arrays(100000), {"Content-Type: application/json"});
+  const auto res =
+      curl_request("POST", server.url() + "/echo", nested_arrays(100000), {"Content-Type: application/json"});
   EXPECT_EQ(res.status, 500);
   EXPECT_EQ(Json::parse(res.body)["error"], "TEMPLATE_RENDER_ERROR");
   EXPECT_NE(res.body.find("nested deeper than 512"), std::string::npos) << res.body;
@@ -45,9 +47,10 @@ TEST(HostileJson, AnAdminPayloadNestedTooDeepIsA422NamingTheLimit) {
   MockServer server(options);
   std::string criteria = R"({"$eq": {"value": 1}})";
   for (int i = 0; i < 10000; ++i) criteria = R"({"$not": {"value": )" + criteria + "}}";
-  const auto res = curl_request("POST", server.url() + "/__mock__/stubs",
-                                R"({"request": {"body": )" + criteria + R"(}, "action": {"response": {"status_code": 200, "body": "x"}}})",
-                                {"Content-Type: application/json"});
+  const auto res = curl_request(
+      "POST", server.url() + "/__mock__/stubs",
+      R"({"request": {"body": )" + criteria + R"(}, "action": {"response": {"status_code": 200, "body": "x"}}})",
+      {"Content-Type: application/json"});
   EXPECT_EQ(res.status, 422);
   EXPECT_NE(res.body.find("nested deeper than 512 levels"), std::string::npos) << res.body;
   EXPECT_TRUE(server.stubs().empty());
@@ -67,10 +70,12 @@ TEST(HostileJson, DeepCriteriaWithinTheLimitAreCheckedWholeByTheReader) {
     invalid = R"({"$not": {"value": )" + invalid + "}}";
     pointer += "/$not/value";
   }
-  EXPECT_EQ(curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(valid), {"Content-Type: application/json"}).status,
-            200);
-  const auto refused =
-      curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(invalid), {"Content-Type: application/json"});
+  EXPECT_EQ(
+      curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(valid), {"Content-Type: application/json"})
+          .status,
+      200);
+  const auto refused = curl_request("POST", server.url() + "/__mock__/stubs", stub_with_body(invalid),
+                                    {"Content-Type: application/json"});
   EXPECT_EQ(refused.status, 422);
   EXPECT_EQ(Json::parse(refused.body)["path"], pointer + "/$bogus") << refused.body.substr(0, 500);
   EXPECT_EQ(server.stubs().size(), 1u);
@@ -90,7 +95,8 @@ TEST(HostileJson, ANumberNoDoubleHoldsIsANonMatchAndThePlainStubStillAnswers) {
 TEST(HostileJson, AnEmptyOrHugeIndexInATemplateIsATemplateError) {
   MockServer server;
   server.when_requested_with(Request{}.path("/t")).respond_with_template(200, "{{ request.body[''] }}");
-  server.when_requested_with(Request{}.path("/u")).respond_with_template(200, "{{ request.body.99999999999999999999 }}");
+  server.when_requested_with(Request{}.path("/u"))
+      .respond_with_template(200, "{{ request.body.99999999999999999999 }}");
   for (const char* path : {"/t", "/u"}) {
     const auto res = curl_request("POST", server.url() + path, "[1, 2]", {"Content-Type: application/json"});
     EXPECT_EQ(res.status, 500) << path;
@@ -125,8 +131,10 @@ TEST(HostileSizes, ABodyOverTheLimitIsA413AndNothingIsKept) {
   options.max_body_bytes = 1024;
   MockServer server(options);
   server.when_requested_with(Request{}.path("/up")).respond_with(200, "ok");
-  EXPECT_EQ(curl_request("POST", server.url() + "/up", std::string(4096, 'x'), {"Content-Type: text/plain"}).status, 413);
-  EXPECT_EQ(curl_request("POST", server.url() + "/up", std::string(512, 'x'), {"Content-Type: text/plain"}).status, 200);
+  EXPECT_EQ(curl_request("POST", server.url() + "/up", std::string(4096, 'x'), {"Content-Type: text/plain"}).status,
+            413);
+  EXPECT_EQ(curl_request("POST", server.url() + "/up", std::string(512, 'x'), {"Content-Type: text/plain"}).status,
+            200);
   EXPECT_EQ(server.requests().size(), 1u) << "the refused body was not journaled";
 }
 
@@ -146,7 +154,8 @@ TEST(HostileSizes, TooManyHeaderFieldsAreA431) {
 TEST(HostileSizes, ListingsAndReportsShowALargeBodysHeadAndItsSize) {
   MockServer server;
   const std::string big(200000, 'b');
-  const auto miss = curl_request("POST", server.url() + "/nothing-here", big, {"Content-Type: application/octet-stream"});
+  const auto miss =
+      curl_request("POST", server.url() + "/nothing-here", big, {"Content-Type: application/octet-stream"});
   EXPECT_EQ(miss.status, 404);
   EXPECT_LT(miss.body.size(), 100000u) << "the 404 report does not embed the whole body";
   const Json listed = server.requests().at(0).to_json();
@@ -185,8 +194,8 @@ TEST(HostileHttp, ARangeHeaderDoesNotCutAStubsAnswer) {
 TEST(HostileHttp, TwoDifferentContentLengthsAreA400) {
   MockServer server;
   server.when_requested_with(Request{}.path("/c")).respond_with(200, "ok");
-  const auto answer = raw_exchange(server.port(),
-                                   "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nabcde");
+  const auto answer =
+      raw_exchange(server.port(), "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nabcde");
   EXPECT_EQ(first_status(answer), 400) << answer;
   EXPECT_NE(answer.find("two different Content-Length headers"), std::string::npos) << answer;
   EXPECT_TRUE(server.requests().empty()) << "nothing reached the stubs";
@@ -195,7 +204,8 @@ TEST(HostileHttp, TwoDifferentContentLengthsAreA400) {
 TEST(HostileHttp, ANonNumericContentLengthIsA400) {
   MockServer server;
   server.when_requested_with(Request{}.path("/c")).respond_with(200, "ok");
-  const auto answer = raw_exchange(server.port(), "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n0123456789");
+  const auto answer =
+      raw_exchange(server.port(), "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n0123456789");
   EXPECT_EQ(first_status(answer), 400) << answer;
   EXPECT_NE(answer.find("is not a number"), std::string::npos) << answer;
   EXPECT_TRUE(server.requests().empty());
@@ -208,7 +218,8 @@ TEST(HostileHttp, APostPutOrPatchWithoutContentLengthHasAnEmptyBody) {
   MockServer server(options);
   server.when_requested_with(Request{}.path("/ping")).respond_with(200, "pong");
   for (const std::string method : {"POST", "PUT", "PATCH"}) {
-    const auto answer = raw_exchange(server.port(), method + " /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    const auto answer =
+        raw_exchange(server.port(), method + " /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(first_status(answer), 200) << method << ": " << answer;
     EXPECT_NE(answer.find("pong"), std::string::npos) << answer;
   }
@@ -216,7 +227,8 @@ TEST(HostileHttp, APostPutOrPatchWithoutContentLengthHasAnEmptyBody) {
   EXPECT_EQ(server.requests().back().method, "PATCH");
   EXPECT_EQ(server.requests().back().body, "");
   // The control API's body-less calls: /__mock__/reset clears the journal.
-  const auto reset = raw_exchange(server.port(), "POST /__mock__/reset HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  const auto reset =
+      raw_exchange(server.port(), "POST /__mock__/reset HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(first_status(reset), 200) << reset;
   EXPECT_TRUE(server.requests().empty());
 }
@@ -235,10 +247,12 @@ TEST(HostileJson, AHugeUnknownOperatorOrArgumentIsQuotedInPart) {
   };
   const std::string unknown_operator = problem_of(Json{{"$" + huge, 1}});
   EXPECT_LT(unknown_operator.size(), 2048u);
-  EXPECT_NE(unknown_operator.find("unknown criteria operator \"$kkk"), std::string::npos) << unknown_operator.substr(0, 300);
+  EXPECT_NE(unknown_operator.find("unknown criteria operator \"$kkk"), std::string::npos)
+      << unknown_operator.substr(0, 300);
   const std::string unknown_argument = problem_of(Json{{"$regex", {{"pattern", "a"}, {huge, 1}}}});
   EXPECT_LT(unknown_argument.size(), 2048u);
-  EXPECT_NE(unknown_argument.find("$regex has no argument \"kkk"), std::string::npos) << unknown_argument.substr(0, 300);
+  EXPECT_NE(unknown_argument.find("$regex has no argument \"kkk"), std::string::npos)
+      << unknown_argument.substr(0, 300);
 }
 
 // Issue 25, point 2: cpp-httplib 0.11 reads a PRI request's body whole before finding no route
@@ -250,8 +264,8 @@ TEST(HostileSizes, APriRequestsChunkedBodyIsNotReadAndIsA405) {
   std::string chunks;
   const std::string chunk = "10000\r\n" + std::string(0x10000, 'p') + "\r\n";
   for (int i = 0; i < 64; ++i) chunks += chunk;  // 4 MiB, four times the limit
-  const std::string answer =
-      raw_exchange(server.port(), "PRI /x HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
+  const std::string answer = raw_exchange(
+      server.port(), "PRI /x HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
   EXPECT_EQ(first_status(answer), 405) << answer.substr(0, 300);
   EXPECT_NE(answer.find("METHOD_NOT_ALLOWED"), std::string::npos) << answer.substr(0, 300);
   EXPECT_TRUE(server.requests().empty());

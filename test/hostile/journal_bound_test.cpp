@@ -32,14 +32,20 @@ TEST(JournalBytes, LongQueryStringsCountAgainstTheCap) {
 TEST(JournalBytes, ScenarioMovesCountAndNamesAndStatesAreBounded) {
   MockServer server;
   const std::string longest(256, 's');
-  EXPECT_NO_THROW((void)server.when_requested_with(Request{}.path("/a")).in_scenario(longest).will_set_state(longest).respond_with(200));
+  EXPECT_NO_THROW((void)server.when_requested_with(Request{}.path("/a"))
+                      .in_scenario(longest)
+                      .will_set_state(longest)
+                      .respond_with(200));
   try {
     (void)server.when_requested_with(Request{}.path("/b")).in_scenario(std::string(1000000, 'x')).respond_with(200);
     ADD_FAILURE() << "a 1 MB scenario name was mounted";
   } catch (const StubError& e) {
     EXPECT_NE(std::string(e.what()).find("is 1000000 bytes; at most 256"), std::string::npos) << e.what();
   }
-  EXPECT_THROW((void)server.when_requested_with(Request{}.path("/c")).in_scenario("s").when_state(std::string(257, 'x')).respond_with(200),
+  EXPECT_THROW((void)server.when_requested_with(Request{}.path("/c"))
+                   .in_scenario("s")
+                   .when_state(std::string(257, 'x'))
+                   .respond_with(200),
                StubError);
 }
 
@@ -48,7 +54,8 @@ TEST(JournalBytes, AScenarioStateOverTheWireIsBounded) {
   options.control_surfaces = all_control_surfaces();
   MockServer server(options);
   const Json state = {{"state", std::string(100000, 'x')}};
-  const auto answer = curl_request("PUT", server.url() + "/__mock__/scenarios/checkout", state.dump(), {"Content-Type: application/json"});
+  const auto answer = curl_request("PUT", server.url() + "/__mock__/scenarios/checkout", state.dump(),
+                                   {"Content-Type: application/json"});
   EXPECT_EQ(answer.status, 422) << answer.body.substr(0, 300);
   EXPECT_NE(answer.body.find("state is 100000 bytes; at most 256"), std::string::npos) << answer.body.substr(0, 300);
 }
@@ -67,7 +74,8 @@ TEST(ListingPages, TheJournalIsReadPageByPageWithSinceAndLimit) {
   std::vector<std::string> paths;
   std::string since = "0";
   for (int page = 0; page < 5; ++page) {
-    const Json listed = Json::parse(curl_request("GET", server.url() + "/__mock__/requests?limit=10&since=" + since).body);
+    const Json listed =
+        Json::parse(curl_request("GET", server.url() + "/__mock__/requests?limit=10&since=" + since).body);
     for (const auto& request : listed["requests"]) paths.push_back(request["path"]);
     if (!listed["more"].get<bool>()) {
       EXPECT_TRUE(listed["next_since"].is_null());
@@ -91,7 +99,8 @@ TEST(ListingPages, StubsArePagedByOffsetInMountOrder) {
   ServerOptions options;
   options.control_surfaces = all_control_surfaces();
   MockServer server(options);
-  for (int i = 0; i < 7; ++i) (void)server.when_requested_with(Request{}.path("/s" + std::to_string(i))).respond_with(200);
+  for (int i = 0; i < 7; ++i)
+    (void)server.when_requested_with(Request{}.path("/s" + std::to_string(i))).respond_with(200);
   const Json first = Json::parse(curl_request("GET", server.url() + "/__mock__/stubs?limit=4").body);
   ASSERT_EQ(first["stubs"].size(), 4u);
   EXPECT_EQ(first["more"], true);

@@ -21,8 +21,9 @@ using mockhttp::test::curl_request;
 namespace special_addresses {
 
 TEST(AddressKind, SpecialPurposeIpv4RangesAreNotPublic) {
-  for (const char* address : {"192.0.2.1", "198.51.100.7", "203.0.113.9", "198.18.0.1", "198.19.255.254", "240.0.0.1",
-                              "255.255.255.255", "224.0.0.251", "239.255.255.250", "0.1.2.3", "192.0.0.8", "192.88.99.1"}) {
+  for (const char* address :
+       {"192.0.2.1", "198.51.100.7", "203.0.113.9", "198.18.0.1", "198.19.255.254", "240.0.0.1", "255.255.255.255",
+        "224.0.0.251", "239.255.255.250", "0.1.2.3", "192.0.0.8", "192.88.99.1"}) {
     EXPECT_EQ(classify_host(address), AddressKind::special_purpose) << address;
   }
   EXPECT_EQ(classify_host("0.0.0.0"), AddressKind::loopback);
@@ -48,8 +49,8 @@ TEST(AddressKind, Ipv6FormsAreClassifiedByTheIpv4AddressTheyEmbed) {
 }
 
 TEST(AddressKind, SpecialPurposeIpv6RangesAreNotPublic) {
-  for (const char* address : {"2001:db8::1", "2001::1", "2001:2::1", "3fff::1", "100::1", "ff02::1", "ff0e::1", "64:ff9b:1::1",
-                              "5f00::1"}) {
+  for (const char* address :
+       {"2001:db8::1", "2001::1", "2001:2::1", "3fff::1", "100::1", "ff02::1", "ff0e::1", "64:ff9b:1::1", "5f00::1"}) {
     EXPECT_EQ(classify_host(address), AddressKind::special_purpose) << address;
   }
   EXPECT_EQ(classify_host("fec0::1"), AddressKind::private_network) << "site-local";
@@ -98,7 +99,8 @@ TEST(ConnectTarget, HostsArePortsAndNamesAreReadStrictly) {
 
 TEST(ConnectTarget, ABadHostOverTheWireIsA400NamingIt) {
   MockServer server;
-  const std::string answer = test::raw_exchange(server.port(), "CONNECT -leading.example:443 HTTP/1.1\r\nHost: -leading.example:443\r\n\r\n");
+  const std::string answer =
+      test::raw_exchange(server.port(), "CONNECT -leading.example:443 HTTP/1.1\r\nHost: -leading.example:443\r\n\r\n");
   EXPECT_EQ(test::first_status(answer), 400) << answer;
   EXPECT_NE(answer.find("BAD_CONNECT_TARGET"), std::string::npos) << answer;
   EXPECT_NE(answer.find("starts or ends with '-'"), std::string::npos) << answer;
@@ -130,7 +132,8 @@ TEST(SpecialAddresses, AProxyStubToAReservedIpv6AddressIsRefused) {
 // The CONNECT line is raw bytes; the refusal quotes them escaped, so its JSON can be written.
 TEST(ConnectTarget, ABinaryOrHugeTargetIsA400QuotingItEscapedAndCut) {
   MockServer server;
-  const std::string binary = test::raw_exchange(server.port(), std::string("CONNECT bad\xff\x01host:443 HTTP/1.1\r\n\r\n"));
+  const std::string binary =
+      test::raw_exchange(server.port(), std::string("CONNECT bad\xff\x01host:443 HTTP/1.1\r\n\r\n"));
   EXPECT_EQ(test::first_status(binary), 400) << binary;
   EXPECT_NE(binary.find("BAD_CONNECT_TARGET"), std::string::npos) << binary;
   EXPECT_NE(binary.find("bad\\\\xff\\\\x01host"), std::string::npos) << binary;  // the JSON text escapes the backslash

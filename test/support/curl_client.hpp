@@ -21,8 +21,8 @@ CurlResult curl_request(const std::string& method, const std::string& url, const
                         const std::vector<std::string>& headers = {});
 
 struct KeepAliveResult {
-  int answered = 0;         // responses with the expected status
-  long connections = 0;     // TCP connections libcurl had to open for all of them
+  int answered = 0;      // responses with the expected status
+  long connections = 0;  // TCP connections libcurl had to open for all of them
 };
 // Sends `count` GETs through one libcurl handle, which reuses its connection when it can.
 KeepAliveResult curl_keep_alive_gets(const std::string& url, int count, long expected_status);

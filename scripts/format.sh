@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Formats the C++ sources with the repository's .clang-format, or with --check says which
+# files differ from it and fails (the suite's Format.SourcesAreFormatted runs the check).
+# test/compile_fail/ is left as written: those files are meant not to compile, and their
+# expected diagnostics name lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+formatter=${CLANG_FORMAT:-$(command -v clang-format || command -v clang-format-14 || true)}
+if [ -z "$formatter" ]; then
+  echo "format: clang-format is not installed (scripts/install-deps.sh installs it)" >&2
+  exit 2
+fi
+mapfile -t files < <(git ls-files -- 'src/*' 'include/*' 'test/*' 'bench/*' 'fuzz/*' 'examples/*' 'tools/*' \
+  | grep -E '\.(cpp|hpp|h|cc)$' | grep -v '^test/compile_fail/')
+if [ "${1:-}" = --check ]; then
+  "$formatter" --dry-run -Werror "${files[@]}" 2>&1 | grep -o '^[^:]*\.\(cpp\|hpp\|h\|cc\)' | sort -u \
+    | sed 's/^/not formatted: /' | tee /dev/stderr | grep -q . && {
+    echo "format: run scripts/format.sh to format them" >&2
+    exit 1
+  }
+  exit 0
+fi
+"$formatter" -i "${files[@]}"
