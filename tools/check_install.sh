@@ -7,6 +7,9 @@ set -euo pipefail
 source_dir=$1 build_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The add_subdirectory tree stays in BUILD_DIR between runs: a second run rebuilds only what
+# changed (a fresh clone builds it whole, at -O0).
+sub=$build_dir/packaging-subdirectory
 passed=0 failed=0
 check() { if eval "$2" >"$work/last.log" 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; tail -30 "$work/last.log"; fi; }
 
@@ -22,9 +25,9 @@ check "find_package(mockhttp 1.0) does not take 0.2" \
 # The consumer's default build, as a user runs it: it must make what the consumer links and
 # nothing else (not mockhttp::suite, which it does not link, nor the mockhttp executable).
 check "add_subdirectory: configure, build and run the consumer" \
-      "cmake -S '$source_dir/test/consumer' -B '$work/sub' -DMOCKHTTP_SOURCE_DIR='$source_dir' -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 && cmake --build '$work/sub' -j2 && timeout 60 '$work/sub/consumer_test'"
+      "cmake -S '$source_dir/test/consumer' -B '$sub' -DMOCKHTTP_SOURCE_DIR='$source_dir' -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 && cmake --build '$sub' -j2 && timeout 60 '$sub/consumer_test'"
 check "add_subdirectory: the default build makes neither mockhttp_suite nor the mockhttp executable" \
-      "built=\$(find '$work/sub/mockhttp' -name 'libmockhttp_suite*' -o -type f -name mockhttp -perm -u+x); echo \"built: \$built\"; test -z \"\$built\""
+      "built=\$(find '$sub/mockhttp' -name 'libmockhttp_suite*' -o -type f -name mockhttp -perm -u+x); echo \"built: \$built\"; test -z \"\$built\""
 check "pkg-config --cflags --libs mockhttp builds and runs the consumer" \
       "PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' c++ -std=c++17 '$source_dir/test/consumer/consumer_test.cpp' -o '$work/pc_consumer' \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --cflags mockhttp gmock gtest_main) -lmockhttp_control \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --libs mockhttp gmock gtest_main) && timeout 60 '$work/pc_consumer'"
 check "cpack makes a .deb and a .tar.gz" \
