@@ -96,7 +96,7 @@ TEST_F(AdminApi, StubsAreListedAndDeletedById) {
   EXPECT_EQ(json_of(deleted), (Json{{"success", true}, {"stub_id", id}}));
   const auto again = call("DELETE", "/__mock__/stubs/" + id);
   EXPECT_EQ(again.status, 404);
-  EXPECT_EQ(json_of(again), (Json{{"detail", "Stub '" + id + "' was not found"}}));
+  EXPECT_EQ(json_of(again), (Json{{"detail", "Stub '" + id + "' was not found"}, {"error", "STUB_NOT_FOUND"}}));
   EXPECT_TRUE(server.stubs().empty());
 }
 
@@ -179,6 +179,7 @@ TEST_F(AdminApi, AStubIdOfYourChoosingIsKeptAndADuplicateIsA409) {
   const auto duplicate = call("POST", "/__mock__/stubs", stub);
   EXPECT_EQ(duplicate.status, 409);
   EXPECT_EQ(json_of(duplicate)["detail"], "a stub with id 'greeting' already exists");
+  EXPECT_EQ(json_of(duplicate)["error"], "STUB_ID_TAKEN");
   EXPECT_EQ(server.stubs().size(), 1u);
 }
 
@@ -188,7 +189,7 @@ TEST_F(AdminApi, ScopesAreCreatedListedAndDeletedLikeAssertiveMockApi) {
   EXPECT_EQ(json_of(created), (Json{{"success", true}, {"name", "team_a"}}));
   const auto duplicate = call("POST", "/__mock__/scopes", R"({"name": "TEAM_A"})");
   EXPECT_EQ(duplicate.status, 409);
-  EXPECT_EQ(json_of(duplicate), (Json{{"detail", "Scope 'TEAM_A' already exists"}}));
+  EXPECT_EQ(json_of(duplicate), (Json{{"detail", "Scope 'TEAM_A' already exists"}, {"error", "SCOPE_EXISTS"}}));
   expect_invalid(call("POST", "/__mock__/scopes", R"({"name": "a b"})"), "/name", "must match ^[A-Za-z0-9_-]+$");
   expect_invalid(call("POST", "/__mock__/scopes", R"({"name": "accept"})"), "/name", "standard request header");
   expect_invalid(call("POST", "/__mock__/scopes", R"({})"), "/name", "name is required");
@@ -199,7 +200,7 @@ TEST_F(AdminApi, ScopesAreCreatedListedAndDeletedLikeAssertiveMockApi) {
   EXPECT_EQ(json_of(call("DELETE", "/__mock__/scopes/Team_A")), (Json{{"success", true}, {"name", "team_a"}}));
   const auto missing = call("DELETE", "/__mock__/scopes/team_a");
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(json_of(missing), (Json{{"detail", "Scope 'team_a' was not found"}}));
+  EXPECT_EQ(json_of(missing), (Json{{"detail", "Scope 'team_a' was not found"}, {"error", "SCOPE_NOT_FOUND"}}));
   expect_invalid(call("DELETE", "/__mock__/scopes/a%20b"), "/name", "must match");
 }
 

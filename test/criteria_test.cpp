@@ -223,7 +223,7 @@ TEST(Regex, RefusesPatternsRe2CannotCompile) {
     Criteria::from_json(Json::parse(R"({"$regex":{"pattern":"(a)\\1"}})"), "/request/path");
     FAIL() << "a backreference must be refused";
   } catch (const CriteriaError& e) {
-    EXPECT_EQ(e.path(), "/request/path/$regex/pattern");
+    EXPECT_EQ(e.pointer(), "/request/path/$regex/pattern");
     EXPECT_NE(e.problem().find("RE2 cannot compile"), std::string::npos) << e.what();
   }
   EXPECT_THROW(regex("(unclosed"), CriteriaError);
@@ -260,7 +260,7 @@ TEST_P(MalformedCriteria, IsRejectedWithThePointerAndTheProblem) {
     Criteria::from_json(Json::parse(bad.json), "/body");
     FAIL() << "accepted " << bad.json;
   } catch (const CriteriaError& e) {
-    EXPECT_EQ(e.path(), bad.pointer) << e.what();
+    EXPECT_EQ(e.pointer(), bad.pointer) << e.what();
     EXPECT_NE(std::string(e.what()).find(bad.problem), std::string::npos) << e.what();
   }
 }

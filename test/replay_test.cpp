@@ -341,7 +341,7 @@ TEST_F(Replay, ABadCaseIsACaseLoadErrorAndLeavesTheSessionAsItWas) {
     session.load_case(Json{{"version", "1"}, {"caseId", "x"}});
     FAIL();
   } catch (const CaseLoadError& e) {
-    EXPECT_NE(e.reason().find("traces"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("traces"), std::string::npos) << e.what();
   }
   try {
     session.load_case(case_with(Json::array({{{"when", {{"host", 5}}}, {"then", {{"action", "mock"}}}}})));
@@ -410,7 +410,7 @@ TEST_F(Replay, InvalidRulesAreRuleErrorsWithTheirPointer) {
     try {
       ReplayRule::from_json(rule);
     } catch (const RuleError& e) {
-      return e.path();
+      return e.pointer();
     }
     return "accepted";
   };
@@ -496,7 +496,7 @@ TEST_F(Replay, MockOutboundChecksItsPredicateAsARuleDocumentWould) {
     session.mock_outbound(wrong, CapturedResponse{200, {}, "{}"});
     FAIL() << "accepted";
   } catch (const RuleError& e) {
-    EXPECT_EQ(e.path(), "/when/direction");
+    EXPECT_EQ(e.pointer(), "/when/direction");
   }
   EXPECT_TRUE(session.rules().empty()) << "nothing half-added";
   CasePredicate when;

@@ -256,7 +256,7 @@ TEST(RequestWireForm, RejectsBadFieldsWithTheirPointer) {
       Request::from_json(Json::parse(doc), "/request");
       ADD_FAILURE() << "accepted " << doc;
     } catch (const CriteriaError& e) {
-      EXPECT_EQ(e.path(), pointer) << e.what();
+      EXPECT_EQ(e.pointer(), pointer) << e.what();
       EXPECT_NE(std::string(e.what()).find(problem), std::string::npos) << e.what();
     }
   };

@@ -13,19 +13,21 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A JSON document (a stub payload, an assertion, a stub file) is malformed. `path()` is a JSON
-// Pointer (RFC 6901) to the offending value, "" for the root. Over HTTP it is a 422.
+// A JSON document (a stub payload, an assertion, a stub file) is malformed. `pointer()` is a
+// JSON Pointer (RFC 6901) to the offending value, "" for the root; `problem()` says what is
+// wrong with it. Over HTTP it is a 422. (Every typed error with a place names it `pointer()`
+// and its complaint `problem()`; `reason()` is only ever an enum saying which way it failed.)
 class DocumentError : public Error {
  public:
-  DocumentError(std::string path, std::string problem)
-      : Error(path.empty() ? problem : "at " + path + ": " + problem),
-        path_(std::move(path)),
+  DocumentError(std::string pointer, std::string problem)
+      : Error(pointer.empty() ? problem : "at " + pointer + ": " + problem),
+        pointer_(std::move(pointer)),
         problem_(std::move(problem)) {}
-  const std::string& path() const noexcept { return path_; }
+  const std::string& pointer() const noexcept { return pointer_; }
   const std::string& problem() const noexcept { return problem_; }
 
  private:
-  std::string path_;
+  std::string pointer_;
   std::string problem_;
 };
 
@@ -75,32 +77,33 @@ class RuleError : public DocumentError {
 
 // A case file cannot be loaded: unreadable, not JSON, or not a valid case. `file()` is the path
 // ("" for a document loaded from memory), `position()` the byte offset of a JSON syntax error
-// (0 otherwise) and `pointer()` the JSON Pointer of an invalid value ("" when not applicable).
+// (0 otherwise), `pointer()` the JSON Pointer of an invalid value ("" when not applicable) and
+// `problem()` what is wrong.
 class CaseLoadError : public Error {
  public:
-  CaseLoadError(std::string file, std::size_t position, std::string pointer, std::string reason)
-      : Error(describe(file, position, pointer, reason)),
+  CaseLoadError(std::string file, std::size_t position, std::string pointer, std::string problem)
+      : Error(describe(file, position, pointer, problem)),
         file_(std::move(file)),
         position_(position),
         pointer_(std::move(pointer)),
-        reason_(std::move(reason)) {}
+        problem_(std::move(problem)) {}
   const std::string& file() const noexcept { return file_; }
   std::size_t position() const noexcept { return position_; }
   const std::string& pointer() const noexcept { return pointer_; }
-  const std::string& reason() const noexcept { return reason_; }
+  const std::string& problem() const noexcept { return problem_; }
 
  private:
   static std::string describe(const std::string& file, std::size_t position, const std::string& pointer,
-                              const std::string& reason) {
+                              const std::string& problem) {
     std::string where = file.empty() ? "case" : file;
     if (position > 0) where += " at byte " + std::to_string(position);
     if (!pointer.empty()) where += " at " + pointer;
-    return "cannot load " + where + ": " + reason;
+    return "cannot load " + where + ": " + problem;
   }
   std::string file_;
   std::size_t position_;
   std::string pointer_;
-  std::string reason_;
+  std::string problem_;
 };
 
 // find_in_case() matched no span or more than one. `matches()` lists the span ids that did, so

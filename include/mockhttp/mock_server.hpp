@@ -73,7 +73,7 @@ class MockServer : public StubsAndVerification {
   // Mounts the stubs of a stub file (schemas/stub-file.schema.json: a list of stubs, or
   // {"stubs": [...]}, as assertive-mock-api's init file), or of every *.json file of a folder
   // in name order. All or nothing: on any problem nothing is mounted and DocumentError's
-  // path() names the file and the JSON Pointer inside it ("stubs.json#/stubs/2/action").
+  // pointer() names the file and the JSON Pointer inside it ("stubs.json#/stubs/2/action").
   // Returns the stubs mounted.
   std::vector<StubRef> load_stubs(const std::string& file_or_folder);
   // Reads and checks stub files as load_stubs() does, without a server (mockhttp serve checks

@@ -53,7 +53,7 @@ std::vector<FileStub> read_stub_file(const std::string& file) {
       }
       stubs.push_back(std::move(stub));
     } catch (const DocumentError& e) {
-      throw in_file(file, e.path(), e.problem());
+      throw in_file(file, e.pointer(), e.problem());
     } catch (const StubError& e) {
       throw in_file(file, at, e.what());
     }

@@ -48,14 +48,14 @@ std::vector<Problem> case_problems(const Json& document) {
       try {
         ReplayRule::from_json(document["rules"][i], "/rules/" + std::to_string(i));
       } catch (const RuleError& e) {
-        problems.push_back({e.path(), e.problem()});
+        problems.push_back({e.pointer(), e.problem()});
       }
     }
   }
   try {
     ReplayCase::from_json(document);
   } catch (const CaseLoadError& e) {
-    if (problems.empty()) problems.push_back({e.pointer(), e.reason()});
+    if (problems.empty()) problems.push_back({e.pointer(), e.problem()});
   }
   return problems;
 }
@@ -130,7 +130,7 @@ int merge_rules(const MergeOptions& options) {
       ReplayRule::from_json(rules[i], (wrapped ? "/rules/" : "/") + std::to_string(i));
     } catch (const RuleError& e) {
       std::cerr << options.rules_file;
-      if (yaml) std::cerr << ":" << yaml->line_of(e.path());
+      if (yaml) std::cerr << ":" << yaml->line_of(e.pointer());
       std::cerr << ": " << e.what() << "\n";
       return 1;
     }

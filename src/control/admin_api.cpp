@@ -9,12 +9,12 @@
 #include <mockhttp/errors.hpp>
 
 #include "criteria/criteria_node.hpp"
-#include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
 #include "matching/scenario_states.hpp"
 #include "exchange/error_catalogue.hpp"
 #include "exchange/json_answer.hpp"
 #include "control/request_inspection.hpp"
+#include "control/json_body.hpp"
 #include "control/schema_catalog.hpp"
 #include "core/engine.hpp"
 
@@ -61,8 +61,10 @@ void send_invalid(DeliveryPlan& response, const std::string& pointer, const std:
        {"problem", problem}});
 }
 
-void send_detail(DeliveryPlan& response, int status, const std::string& detail) {
-  send_json(response, status, {{"detail", detail}});
+// assertive-mock-api answers these with FastAPI's {"detail": "..."}; the catalogue's code
+// rides beside it, so its clients read them as before.
+void send_detail(DeliveryPlan& response, WireError error, const std::string& detail) {
+  set_error(response, error, ErrorShape::mockhttp, detail);
 }
 
 // The document the JSON Schema sees: each criteria reduced to a stand-in operator. valijson
@@ -107,28 +109,17 @@ struct AdminCall {
   // more precise of the two. Any Content-Type is accepted (`curl -d` sends a form type) as
   // long as the body is JSON.
   std::optional<json> payload(const std::string& schema, const std::function<void(const json&)>& read) const {
-    json document;
-    try {
-      document = parse_bounded_json(request.body);
-    } catch (const JsonTooDeep& e) {
-      send_invalid(response, "", e.what(), json());
-      return std::nullopt;
-    } catch (const json::out_of_range& e) {
-      send_invalid(response, "", std::string("the body is not valid JSON: ") + e.what(), json());
-      return std::nullopt;
-    } catch (const json::parse_error& e) {
-      send_invalid(response, "",
-                   request.body.empty()
-                       ? "a JSON body is required"
-                       : "the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what(),
-                   json());
+    JsonBody body = read_json_body(request.body, EmptyBody::required);
+    if (!body) {
+      send_invalid(response, "", *body.problem, json());
       return std::nullopt;
     }
+    json document = std::move(body.document);
     const auto schema_problem = first_schema_problem(schema, with_criteria_folded(schema, document));
     try {
       read(document);
     } catch (const DocumentError& e) {
-      send_invalid(response, e.path(), e.problem(), document);
+      send_invalid(response, e.pointer(), e.problem(), document);
       return std::nullopt;
     } catch (const Error& e) {
       send_invalid(response, "", e.what(), document);
@@ -183,9 +174,9 @@ void create_stub(Engine& core, const AdminCall& call) {
     const std::string stub_id = core.mount(std::move(*definition), *StubPlacement::in(call.scope, nullptr), id);
     send_json(call.response, 200, {{"success", true}, {"stub_id", stub_id}});
   } catch (const StubError& e) {
-    send_detail(call.response, 409, e.what());
+    send_detail(call.response, WireError::stub_id_taken, e.what());
   } catch (const ScopeError& e) {
-    send_detail(call.response, 404, e.what());
+    send_detail(call.response, WireError::scope_not_found, e.what());
   }
 }
 
@@ -245,7 +236,7 @@ void delete_stub(Engine& core, const AdminCall& call, const std::string& id) {
   if (core.remove_stub(id, filter)) {
     send_json(call.response, 200, {{"success", true}, {"stub_id", id}});
   } else {
-    send_detail(call.response, 404, "Stub '" + id + "' was not found");
+    send_detail(call.response, WireError::stub_not_found, "Stub '" + id + "' was not found");
   }
 }
 
@@ -392,7 +383,7 @@ void create_scope(Engine& core, const AdminCall& call) {
     send_json(call.response, 201, {{"success", true}, {"name", record->name}});
   } catch (const ScopeError& e) {
     if (e.reason() != ScopeError::Reason::already_exists) throw;
-    send_detail(call.response, 409, "Scope '" + name + "' already exists");
+    send_detail(call.response, WireError::scope_exists, "Scope '" + name + "' already exists");
   }
 }
 
@@ -411,7 +402,7 @@ void delete_scope(Engine& core, const AdminCall& call, const std::string& name) 
     core.delete_scope(name);
     send_json(call.response, 200, {{"success", true}, {"name", ascii_lowercase(name)}});
   } catch (const ScopeError&) {
-    send_detail(call.response, 404, "Scope '" + name + "' was not found");
+    send_detail(call.response, WireError::scope_not_found, "Scope '" + name + "' was not found");
   }
 }
 
@@ -451,7 +442,7 @@ void near_miss_of_request(Engine& core, const AdminCall& call, const std::string
   const auto id = journal_id_of(id_text);
   const auto entry = id ? core.journal_entry(*id) : std::nullopt;
   if (!entry) {
-    send_detail(call.response, 404,
+    send_detail(call.response, WireError::journal_entry_not_found,
                 "No journaled request has id '" + id_text +
                     "' (ids are the \"id\" of GET /__mock__/requests; dropped or cleared "
                     "requests are gone)");
@@ -461,7 +452,7 @@ void near_miss_of_request(Engine& core, const AdminCall& call, const std::string
   if (const auto report = near_miss_of(core, *entry, why_not)) {
     send_json(call.response, 200, *report);
   } else {
-    send_detail(call.response, 409, why_not);
+    send_detail(call.response, WireError::near_miss_unavailable, why_not);
   }
 }
 
@@ -548,10 +539,8 @@ bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPla
   if (scope_aware) {
     const ScopeResolution resolution = core.resolve_scope(request.headers_json());
     if (!resolution.collisions.empty()) {
-      send_json(response, 400,
-                {{"detail", "Multiple scope headers matched this request"},
-                 {"error", "SCOPE_COLLISION"},
-                 {"scopes", resolution.collisions}});
+      set_error(response, WireError::scope_collision, ErrorShape::mockhttp,
+                "Multiple scope headers matched this request", {{"scopes", resolution.collisions}});
       return true;
     }
     call.scope = resolution.scope;

@@ -8,6 +8,7 @@
 
 #include "control/embedded_files.hpp"
 #include "control/request_inspection.hpp"
+#include "exchange/error_catalogue.hpp"
 #include "exchange/json_answer.hpp"
 #include "core/engine.hpp"
 
@@ -65,7 +66,8 @@ bool handle_admin_ui(Engine& core, const RecordedRequest& request, DeliveryPlan&
     const std::string since_text = query_value(request, "since");
     const auto since = since_text.empty() ? std::optional<std::uint64_t>(0) : journal_id_of(since_text);
     if (!since) {
-      send_json(response, 400, {{"detail", "since must be a journal id (a whole number), got '" + since_text + "'"}});
+      set_error(response, WireError::invalid_query_parameter, ErrorShape::mockhttp,
+                "since must be a journal id (a whole number), got '" + since_text + "'");
     } else {
       send_json(response, 200, overview(core, *since));
     }
@@ -75,7 +77,8 @@ bool handle_admin_ui(Engine& core, const RecordedRequest& request, DeliveryPlan&
     if (entry) {
       send_json(response, 200, request_inspection(core, *entry));
     } else {
-      send_json(response, 404, {{"detail", "No journaled request has id '" + *request_id + "'"}});
+      set_error(response, WireError::journal_entry_not_found, ErrorShape::mockhttp,
+                "No journaled request has id '" + *request_id + "'");
     }
   } else if (const auto stub_id = member_of(path, "/__admin__/api/stubs"); stub_id && method == "GET") {
     const auto statuses = core.stub_statuses();
@@ -84,20 +87,20 @@ bool handle_admin_ui(Engine& core, const RecordedRequest& request, DeliveryPlan&
     if (stub != statuses.end()) {
       send_json(response, 200, stub_status_json(*stub));
     } else {
-      send_json(response, 404, {{"detail", "Stub '" + *stub_id + "' was not found"}});
+      set_error(response, WireError::stub_not_found, ErrorShape::mockhttp, "Stub '" + *stub_id + "' was not found");
     }
   } else if (const auto doomed = member_of(path, "/__admin__/actions/stubs"); doomed && method == "DELETE") {
     if (core.remove_stub(*doomed)) {
       send_json(response, 200, {{"success", true}, {"stub_id", *doomed}});
     } else {
-      send_json(response, 404, {{"detail", "Stub '" + *doomed + "' was not found"}});
+      set_error(response, WireError::stub_not_found, ErrorShape::mockhttp, "Stub '" + *doomed + "' was not found");
     }
   } else if (const auto scope = member_of(path, "/__admin__/actions/scopes"); scope && method == "DELETE") {
     try {
       core.delete_scope(*scope);
       send_json(response, 200, {{"success", true}, {"name", *scope}});
     } catch (const ScopeError&) {
-      send_json(response, 404, {{"detail", "Scope '" + *scope + "' was not found"}});
+      set_error(response, WireError::scope_not_found, ErrorShape::mockhttp, "Scope '" + *scope + "' was not found");
     }
   } else {
     return false;

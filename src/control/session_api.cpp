@@ -6,8 +6,8 @@
 
 #include "exchange/error_catalogue.hpp"
 #include "exchange/json_answer.hpp"
+#include "control/json_body.hpp"
 #include "control/schema_catalog.hpp"
-#include "encoding/bounded_json.hpp"
 #include "core/engine.hpp"
 
 namespace mockhttp::detail {
@@ -28,21 +28,12 @@ void send_error(DeliveryPlan& response, WireError error, const std::string& mess
 
 // The body as JSON, checked against `schema`; nullopt (and the 400 sent) when it is not.
 std::optional<json> body_of(const RecordedRequest& request, DeliveryPlan& response, const std::string& schema) {
-  json document = json::object();
-  if (!request.body.empty()) {
-    try {
-      document = parse_bounded_json(request.body);
-    } catch (const JsonTooDeep& e) {
-      send_error(response, WireError::invalid_request, e.what());
-      return std::nullopt;
-    } catch (const json::parse_error& e) {
-      send_error(response, WireError::invalid_request, "the body is not valid JSON at byte " + std::to_string(e.byte));
-      return std::nullopt;
-    } catch (const json::exception& e) {
-      send_error(response, WireError::invalid_request, std::string("the body is not valid JSON: ") + e.what());
-      return std::nullopt;
-    }
+  JsonBody read = read_json_body(request.body, EmptyBody::empty_object);
+  if (!read) {
+    send_error(response, WireError::invalid_request, *read.problem);
+    return std::nullopt;
   }
+  json document = std::move(read.document);
   if (const auto problem = first_schema_problem(schema, document)) {
     send_error(response, WireError::invalid_request, problem->message, problem->pointer);
     return std::nullopt;
@@ -126,7 +117,7 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
       try {
         policy = ReplayPolicy::from_json((*body)["policy"], "/policy");
       } catch (const RuleError& e) {
-        send_error(response, WireError::invalid_request, e.problem(), e.path());
+        send_error(response, WireError::invalid_request, e.problem(), e.pointer());
         return true;
       }
     }
@@ -202,10 +193,10 @@ bool handle_session_call(Engine& core, const RecordedRequest& request, DeliveryP
       return true;
     }
   } catch (const RuleError& e) {
-    send_error(response, WireError::invalid_request, "invalid rule: " + e.problem(), e.path());
+    send_error(response, WireError::invalid_request, "invalid rule: " + e.problem(), e.pointer());
     return true;
   } catch (const CaseLoadError& e) {
-    send_error(response, WireError::invalid_request, "invalid case: " + e.reason(), e.pointer());
+    send_error(response, WireError::invalid_request, "invalid case: " + e.problem(), e.pointer());
     return true;
   }
   send_json(response, 200, operation(*session));

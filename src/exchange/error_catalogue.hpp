@@ -34,6 +34,12 @@ enum class WireError {
   forbidden_host,
   forbidden_origin,
   unsupported_media_type,
+  stub_not_found,
+  stub_id_taken,
+  scope_not_found,
+  scope_exists,
+  journal_entry_not_found,
+  near_miss_unavailable,  // the request was answered, or its report cannot be made again
   // The listener, before any handler.
   request_head_timeout,
   header_fields_too_large,

@@ -225,7 +225,7 @@ ReplayCase ReplayCase::from_json(const Json& document, const std::string& source
         if (rule.id.empty()) rule.id = "case-rule-" + std::to_string(i + 1);
         loaded.rules_.push_back(std::move(rule));
       } catch (const RuleError& e) {
-        invalid(source, e.path(), e.problem());
+        invalid(source, e.pointer(), e.problem());
       }
     }
   }

@@ -122,7 +122,7 @@ TEST(HostileJson, DocumentsBuiltTooDeepInCppAreRefusedNotDumped) {
     session.load_case(replay_case);
     FAIL() << "loaded";
   } catch (const CaseLoadError& e) {
-    EXPECT_NE(e.reason().find("nested deeper than 512"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("nested deeper than 512"), std::string::npos) << e.what();
   }
 }
 
