@@ -28,7 +28,8 @@ namespace mockhttp {
 
 struct ControlOptions {
   // Names the server may be reached by, besides loopback ones and the address it is bound to
-  // (a container's name, a test host's). "*" accepts any Host (serve --allow-remote).
+  // (a container's name, a test host's). "*" accepts any Host (serve --allow-remote). Entries:
+  // docs/security.md#host-lists; a bad one is a ServerError when the surface is made.
   std::vector<std::string> allowed_hosts;
   // When set, every call (but GET /health) needs `Authorization: Bearer <token>`; the admin
   // page takes it as /__admin__?token=<token> and passes it on. Empty: no token.

@@ -52,6 +52,8 @@ struct ReplayRule {
 struct ReplayPolicy {
   bool strict_external_http = false;  // externalHttp: strict
   bool passthrough_on_miss = true;    // defaultOnMiss: passthrough (else error)
+  // Entries: docs/security.md#host-lists, where a bare name also covers its subdomains
+  // ("stripe.com" lists api.stripe.com). set_policy() throws RuleError for a bad one.
   std::vector<std::string> allow_hosts;
   std::vector<std::string> block_hosts;
 

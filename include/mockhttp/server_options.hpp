@@ -41,7 +41,8 @@ struct ServerOptions {
   // a replay passthrough goes to the host the request names, so loopback, private-network and
   // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub
   // goes where the test configured it, but never to a link-local address (cloud metadata)
-  // unless it is listed. "*" allows every host.
+  // unless it is listed. Entries: docs/security.md#host-lists ("api.internal", "*.internal",
+  // "10.0.0.7:8080", "*" for every host); a bad one is a ServerError naming it.
   std::vector<std::string> forward_allowed_hosts;
   // The seed of every chaos draw; unset: a random one (seed() tells which, reports print it).
   std::optional<std::uint64_t> seed;
@@ -52,8 +53,9 @@ struct ServerOptions {
   // CONNECT (HTTPS_PROXY=server.url(), docs/https.md#through-the-proxy-connect): a tunnel is intercepted (mockhttp
   // ends its TLS with a leaf for the host signed by ca_certificate_pem()'s CA, and stubs and
   // replay sessions answer what is inside) unless its host is listed here: then the bytes go to
-  // the real host unread. "api.example.com", "*.example.com" (subdomains) or "*". A loopback or
-  // private host listed by name (not by wildcard) may be reached; else forward_allowed_hosts rules.
+  // the real host unread. Entries: docs/security.md#host-lists ("api.example.com",
+  // "*.example.com" for subdomains, "*", an address, each with an optional ":port"). A loopback
+  // or private host listed by name (not by wildcard) may be reached; else forward_allowed_hosts rules.
   std::vector<std::string> connect_passthrough_hosts;
   // The CA certificates (PEM file) an https:// upstream of a replay passthrough or a capture
   // must chain to (inside an intercepted tunnel they go to https://host); empty: the system's.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "encoding/authority.hpp"
 
 namespace mockhttp {
 
@@ -80,10 +81,8 @@ MockServer& MockServer::operator=(MockServer&& other) noexcept {
 }
 
 std::string MockServer::url() const {
-  const std::string& host = engine_->host();
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return std::string(engine_->tls() ? "https://" : "http://") + (ipv6 ? "[" + host + "]" : host) + ":" +
-         std::to_string(engine_->port());
+  return std::string(engine_->tls() ? "https://" : "http://") +
+         detail::format_authority(engine_->host(), engine_->port());
 }
 
 const std::string& MockServer::ca_certificate_pem() const { return engine_->identity().ca_pem(); }

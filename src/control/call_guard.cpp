@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include <mockhttp/errors.hpp>
+
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
+#include "exchange/json_answer.hpp"  // query_value
 
 namespace mockhttp::detail {
 
@@ -24,10 +27,9 @@ bool is_loopback_name(const std::string& host) {
   return dots == 3;
 }
 
-bool host_allowed(const ControlOptions& options, const ServerAddress& server, const std::string& host) {
+bool host_allowed(const CallGuard& guard, const ServerAddress& server, const std::string& host, int port) {
   if (is_loopback_name(host) || host == ascii_lowercase(server.bound_host)) return true;
-  return std::any_of(options.allowed_hosts.begin(), options.allowed_hosts.end(),
-                     [&](const std::string& allowed) { return allowed == "*" || ascii_lowercase(allowed) == host; });
+  return guard.allowed_hosts.matches(host, port);
 }
 
 bool is_json_type(const std::string& content_type) {
@@ -38,11 +40,21 @@ bool is_json_type(const std::string& content_type) {
 
 }  // namespace
 
-std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
+CallGuard::CallGuard(const ControlOptions& options) : token(options.token) {
+  try {
+    allowed_hosts = HostList::parse(options.allowed_hosts, "ControlOptions::allowed_hosts");
+  } catch (const HostListError& e) {
+    throw ServerError(e.what());
+  }
+}
+
+std::optional<Refusal> refuse_control_call(const CallGuard& guard, const ServerAddress& server,
                                            const RecordedRequest& request, bool open_path) {
+  const int scheme_port = server.tls ? 443 : 80;
   if (request.header("Host").has_value()) {
-    const std::string host = parse_authority(request.header("Host").value_or("")).host;
-    if (!host_allowed(options, server, host)) {
+    const Authority named = parse_authority(request.header("Host").value_or(""));
+    const std::string& host = named.host;
+    if (!host_allowed(guard, server, host, named.port.value_or(scheme_port))) {
       return Refusal{WireError::forbidden_host,
                      "Host '" + host + "' is not this server's (a loopback name or " + server.bound_host +
                          "); a control call reached through another name needs ControlOptions::allowed_hosts "
@@ -58,7 +70,7 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
                      "server's own: control calls from web pages other than the admin page are refused"};
     }
     const auto url = parse_http_url(origin);
-    if (!url || !host_allowed(options, server, url->parsed.host) || url->parsed.port.value_or(80) != server.port) {
+    if (!url || !host_allowed(guard, server, url->parsed.host, url->port()) || url->port() != server.port) {
       return Refusal{
           WireError::forbidden_origin,
           "Origin '" + origin + "' is not this server's own: control calls from other web pages are refused"};
@@ -74,7 +86,7 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
                                                       "serve) are refused; open the admin page by typing its address"};
     }
   }
-  if (!options.token.empty() && !open_path) {
+  if (!guard.token.empty() && !open_path) {
     const std::string authorization = request.header("Authorization").value_or("");
     const bool page_with_token = request.method == "GET" && (request.query.count("token") > 0);
     if (authorization.empty() && !page_with_token) {
@@ -83,7 +95,7 @@ std::optional<Refusal> refuse_control_call(const ControlOptions& options, const 
     const std::string presented = page_with_token && authorization.empty()
                                       ? query_value(request, "token")
                                       : (authorization.rfind("Bearer ", 0) == 0 ? authorization.substr(7) : "");
-    if (presented != options.token) return Refusal{WireError::forbidden, "the bearer token is not this server's"};
+    if (presented != guard.token) return Refusal{WireError::forbidden, "the bearer token is not this server's"};
   }
   const bool changes_state =
       request.method == "POST" || request.method == "PUT" || request.method == "PATCH" || request.method == "DELETE";

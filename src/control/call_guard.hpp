@@ -11,6 +11,7 @@
 
 #include <mockhttp/recorded_request.hpp>
 
+#include "encoding/host_list.hpp"
 #include "exchange/error_catalogue.hpp"
 
 #include <mockhttp/control.hpp>
@@ -22,10 +23,20 @@ struct Refusal {
   std::string message;  // names the header and the option that would allow the call
 };
 
+// ControlOptions as the guard checks them, read once when a surface is made.
+struct CallGuard {
+  // Throws ServerError naming ControlOptions::allowed_hosts, the entry and why, for an entry
+  // that is not in the host grammar (docs/security.md#host-lists).
+  explicit CallGuard(const ControlOptions& options);
+  HostList allowed_hosts;
+  std::string token;
+};
+
 // The server's own address, as the Host and Origin of a control call may name it.
 struct ServerAddress {
   std::string bound_host;  // what it listens on: "127.0.0.1"
   int port = 0;
+  bool tls = false;  // a Host or Origin without a port then means 443, else 80
 };
 
 // nullopt when the call may proceed. In order: the Host header names a loopback address, the
@@ -35,7 +46,7 @@ struct ServerAddress {
 // token, when one is set, is presented (`Authorization: Bearer`, or `?token=` on GETs of the
 // admin page); a call that changes state and carries a body says it is JSON. `open_path` (e.g.
 // /health) skips the token.
-std::optional<Refusal> refuse_control_call(const ControlOptions& options, const ServerAddress& server,
+std::optional<Refusal> refuse_control_call(const CallGuard& guard, const ServerAddress& server,
                                            const RecordedRequest& request, bool open_path);
 
 }  // namespace mockhttp::detail

@@ -28,13 +28,13 @@ class GuardedRouter final : public detail::ControlRouter {
  public:
   // `prefixes` are the surface's own; `after_stubs` are single paths it answers when no stub does.
   GuardedRouter(const char* name, RouteFunction route, std::vector<std::string> prefixes, ErrorShape shape,
-                ControlOptions options, std::vector<std::string> after_stubs = {})
+                const ControlOptions& options, std::vector<std::string> after_stubs = {})
       : name_(name),
         route_(route),
         prefixes_(std::move(prefixes)),
         after_stubs_(std::move(after_stubs)),
         shape_(shape),
-        options_(std::move(options)) {}
+        guard_(options) {}
 
   std::string name() const override { return name_; }
 
@@ -43,8 +43,8 @@ class GuardedRouter final : public detail::ControlRouter {
   }
   bool route(Engine& engine, const RecordedRequest& request, detail::DeliveryPlan& response) const override {
     if (!owns(request.path) && !answers_after_stubs(request.path)) return false;
-    const detail::ServerAddress server{engine.host(), engine.port()};
-    if (const auto refusal = detail::refuse_control_call(options_, server, request, request.path == "/health")) {
+    const detail::ServerAddress server{engine.host(), engine.port(), engine.tls() != nullptr};
+    if (const auto refusal = detail::refuse_control_call(guard_, server, request, request.path == "/health")) {
       detail::set_error(response, refusal->error, shape_, refusal->message);
       if (refusal->error == detail::WireError::unauthorized) response.set_header("WWW-Authenticate", "Bearer");
       return true;
@@ -72,7 +72,7 @@ class GuardedRouter final : public detail::ControlRouter {
   std::vector<std::string> prefixes_;
   std::vector<std::string> after_stubs_;
   ErrorShape shape_;
-  ControlOptions options_;
+  detail::CallGuard guard_;  // the options, read: a bad host entry throws when the surface is made
 };
 
 }  // namespace

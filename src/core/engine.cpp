@@ -39,6 +39,15 @@ DeliveryPlan responder_failure(const MountedStub* stub, const std::string& what)
   return error_answer(WireError::responder_failed, "the stub's C++ responder threw: " + what, where);
 }
 
+// An option's host list, read with the one host grammar (docs/security.md#host-lists).
+HostList option_host_list(const std::vector<std::string>& entries, const std::string& option) {
+  try {
+    return HostList::parse(entries, option);
+  } catch (const HostListError& e) {
+    throw ServerError(e.what());
+  }
+}
+
 std::uint64_t random_seed() {
   std::random_device device;
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
@@ -57,15 +66,9 @@ Engine::Engine(const ServerOptions& options)
       upstream_ca_file_(options.upstream_ca_file),
       seed_(options.seed.value_or(random_seed())),
       journal_(options.journal_capacity, options.journal_max_bytes) {
-  for (const auto& host : options.forward_allowed_hosts) forward_allowed_hosts_.push_back(ascii_lowercase(host));
-  for (const auto& host : options.connect_passthrough_hosts) {
-    if (host.empty() || (host.find('*') != std::string::npos && host != "*" &&
-                         (host.rfind("*.", 0) != 0 || host.size() < 3 || host.find('*', 1) != std::string::npos))) {
-      throw ServerError("ServerOptions::connect_passthrough_hosts: \"" + host +
-                        "\" is not a host, \"*.\" and a domain, or \"*\"");
-    }
-    connect_passthrough_hosts_.push_back(ascii_lowercase(host));
-  }
+  forward_allowed_hosts_ = option_host_list(options.forward_allowed_hosts, "ServerOptions::forward_allowed_hosts");
+  connect_passthrough_hosts_ =
+      option_host_list(options.connect_passthrough_hosts, "ServerOptions::connect_passthrough_hosts");
   if (default_latency_) {
     Chaos checked;
     checked.latency = default_latency_;
@@ -113,19 +116,10 @@ const TlsIdentity& Engine::identity() const {
 }
 
 TunnelDecision Engine::tunnel_decision(const ConnectTarget& target) const {
-  std::vector<std::string> named;  // listed by name: the test asked for that very host
-  bool listed = false;
-  for (const auto& entry : connect_passthrough_hosts_) {
-    const bool matches =
-        entry == "*" || entry == target.host ||
-        (entry.rfind("*.", 0) == 0 && target.host.size() > entry.size() - 1 &&
-         target.host.compare(target.host.size() - (entry.size() - 1), entry.size() - 1, entry, 1) == 0);
-    if (!matches) continue;
-    listed = true;
-    if (entry == target.host) named.push_back(entry);
-  }
-  if (!listed) return {TunnelDecision::Kind::intercept, ""};
-  if (forward_refusal(target.host, true, named).empty()) return {TunnelDecision::Kind::pass_through, ""};
+  if (!connect_passthrough_hosts_.matches(target.host, target.port)) return {TunnelDecision::Kind::intercept, ""};
+  // Listed by name (not by a wildcard), the test asked for that very host: a private one may go.
+  const bool named = connect_passthrough_hosts_.names(target.host, target.port);
+  if (forward_refusal(target.host, target.port, true, named).empty()) return {TunnelDecision::Kind::pass_through, ""};
   return {TunnelDecision::Kind::refuse, "a CONNECT passthrough may not reach " + target.host + ", which resolves to " +
                                             describe(classify_host(target.host)) + ": list it by name in " +
                                             "ServerOptions::connect_passthrough_hosts (serve --connect-passthrough " +
@@ -245,13 +239,9 @@ DeliveryPlan Engine::answer(const Answering& answering) {
   }
 }
 
-std::string Engine::forward_refusal(const std::string& host, bool named_by_request,
-                                    const std::vector<std::string>& also_allowed) const {
-  const auto listed = [&](const std::vector<std::string>& hosts) {
-    return std::any_of(hosts.begin(), hosts.end(),
-                       [&](const std::string& allowed) { return allowed == "*" || ascii_lowercase(allowed) == host; });
-  };
-  if (listed(forward_allowed_hosts_) || listed(also_allowed)) return "";
+std::string Engine::forward_refusal(const std::string& host, int port, bool named_by_request,
+                                    bool allowed_elsewhere) const {
+  if (allowed_elsewhere || forward_allowed_hosts_.matches(host, port)) return "";
   const AddressKind kind = classify_host(host);
   const bool refused = kind == AddressKind::link_local || kind == AddressKind::special_purpose ||
                        (named_by_request && (kind == AddressKind::loopback || kind == AddressKind::private_network));
@@ -306,7 +296,7 @@ Response Engine::proxy(const StubDefinition& action, const MountedStub* stub, co
                        const std::shared_ptr<ScopeRecord>& scope) {
   if (stub) {
     const auto url = parse_http_url(action.proxy->url);
-    const std::string refusal = url ? forward_refusal(url->parsed.host, false, {}) : "";
+    const std::string refusal = url ? forward_refusal(url->parsed.host, url->port(), false, false) : "";
     if (!refusal.empty()) throw ForwardRefused(refusal);
   }
   Response upstream = forward_to_upstream(*action.proxy, request);
@@ -374,7 +364,8 @@ DeliveryPlan Engine::answer_in_replay_session(const std::string& session_id, Jou
   }
   // The host a passthrough would reach is the request's to name: a non-public one must be allowed.
   if (decision.kind == RuleDecision::Kind::forward) {
-    const std::string refusal = forward_refusal(named.host, true, session->policy().allow_hosts);
+    const int port = named.port.value_or(recorded.tunnel ? 443 : 80);
+    const std::string refusal = forward_refusal(named.host, port, true, session->policy_allows_host(named.host, port));
     if (!refusal.empty()) {
       journal(entry, decision.rule_id.empty() ? std::nullopt : std::optional<std::string>("rule:" + decision.rule_id));
       return error_answer(WireError::forward_refused, refusal, {{"session_id", session_id}});

@@ -28,6 +28,7 @@
 #include "core/scope_registry.hpp"
 #include "core/stub_placement.hpp"
 #include "core/stub_registry.hpp"
+#include "encoding/host_list.hpp"
 #include "matching/request_evaluation.hpp"
 #include "replay/replay_sessions.hpp"
 #include "transport/http_listener.hpp"
@@ -181,10 +182,11 @@ class Engine : public std::enable_shared_from_this<Engine> {
                                             const std::string& url, const detail::DeliveryPlan& answer);
   detail::DeliveryPlan answer_in_replay_session(const std::string& session_id, detail::JournalEntry& entry,
                                                 const detail::RequestSubjects& subjects);
-  // Why forwarding to `host` is refused, or "" when it may go: `named_by_request` for a replay
-  // passthrough (the host comes from the request), else a proxy stub (the test named it).
-  std::string forward_refusal(const std::string& host, bool named_by_request,
-                              const std::vector<std::string>& also_allowed) const;
+  // Why forwarding to `host` on `port` is refused, or "" when it may go: `named_by_request` for
+  // a replay passthrough (the host comes from the request), else a proxy stub (the test named
+  // it); `allowed_elsewhere`: another list the forward answers to allows it (the session
+  // policy's allowHosts, a CONNECT passthrough's entry by name).
+  std::string forward_refusal(const std::string& host, int port, bool named_by_request, bool allowed_elsewhere) const;
   // Intercept, pass through or refuse a CONNECT (ServerOptions::connect_passthrough_hosts).
   detail::TunnelDecision tunnel_decision(const detail::ConnectTarget& target) const;
   // Sleeps unless the server is stopping; false when it is.
@@ -197,12 +199,12 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::size_t max_connections_;
   detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
-  std::vector<std::string> forward_allowed_hosts_;
+  detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;
   std::unique_ptr<detail::TlsIdentity> tls_;
   mutable std::once_flag identity_minted_;
   mutable std::unique_ptr<detail::TlsIdentity> minted_identity_;
-  std::vector<std::string> connect_passthrough_hosts_;
+  detail::HostList connect_passthrough_hosts_;
   std::string upstream_ca_file_;
   std::atomic<std::uint64_t> seed_;
   detail::StubRegistry stubs_;

@@ -1,43 +1,8 @@
 #include "encoding/http_url.hpp"
 
-#include <cctype>
-
 #include "encoding/unicode_text.hpp"
 
 namespace mockhttp::detail {
-
-namespace {
-
-std::optional<int> port_number(const std::string& digits) {
-  if (digits.empty() || digits.size() > 5) return std::nullopt;
-  int port = 0;
-  for (const char c : digits) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    port = port * 10 + (c - '0');
-  }
-  if (port < 1 || port > 65535) return std::nullopt;
-  return port;
-}
-
-}  // namespace
-
-Authority parse_authority(const std::string& text) {
-  Authority out;
-  std::string rest;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    out.host = close == std::string::npos ? text.substr(1) : text.substr(1, close - 1);
-    if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == ':') rest = text.substr(close + 2);
-  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-    out.host = text.substr(0, colon);
-    rest = text.substr(colon + 1);
-  } else {
-    out.host = text;
-  }
-  out.host = ascii_lowercase(out.host);
-  out.port = port_number(rest);
-  return out;
-}
 
 std::optional<HttpUrl> parse_http_url(const std::string& url) {
   const auto separator = url.find("://");

@@ -5,15 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "encoding/authority.hpp"
+
 namespace mockhttp::detail {
-
-struct Authority {
-  std::string host;         // lower-case; an IPv6 address without its brackets
-  std::optional<int> port;  // absent, or not a port number (1-65535): nullopt
-};
-
-// "Example.COM:8080" -> {"example.com", 8080}; "[::1]:80" -> {"::1", 80}; "api" -> {"api", -}.
-Authority parse_authority(const std::string& text);
 
 struct HttpUrl {
   std::string scheme;     // "http" or "https", lower-case
@@ -22,6 +16,8 @@ struct HttpUrl {
   std::string target;  // "/path?query", at least "/"
 
   std::string origin() const { return scheme + "://" + authority; }
+  // The port the URL names, or its scheme's (80, 443) when it names none.
+  int port() const { return parsed.port.value_or(default_port(scheme)); }
 };
 
 // An absolute http:// or https:// URL with a host; nullopt for anything else.

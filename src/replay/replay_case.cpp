@@ -6,7 +6,7 @@
 #include "criteria/criteria_node.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
-#include "transport/request_capture.hpp"
+#include "encoding/authority.hpp"
 #include "wire/json_file.hpp"
 #include "encoding/bounded_json.hpp"
 #include "replay/case_shape.hpp"
@@ -107,7 +107,7 @@ CapturedExchange exchange_of(const Json& span, const std::string& resource_servi
   std::string host = text_of(attributes, "url.host");
   if (host.empty()) host = text_of(attributes, "http.request.header.:authority");
   if (host.empty()) host = text_of(attributes, "http.request.header.host");
-  request.host = detail::host_without_port(host);
+  request.host = detail::parse_authority(host).host;
   request.path = text_of(attributes, "url.path");
   if (request.path.empty()) request.path = text_of(attributes, "http.request.header.:path");
   request.path = request.path.substr(0, request.path.find('?'));

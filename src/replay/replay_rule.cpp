@@ -5,7 +5,7 @@
 #include "replay/rule_predicate.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
-#include "transport/request_capture.hpp"
+#include "encoding/host_list.hpp"
 
 namespace mockhttp {
 
@@ -175,9 +175,14 @@ ReplayPolicy ReplayPolicy::from_json(const Json& document, const std::string& po
     if (!list.is_array()) fail(detail::pointer_append(pointer, key), std::string(key) + " must be a list of hosts");
     auto& target = std::string(key) == "allowHosts" ? policy.allow_hosts : policy.block_hosts;
     for (std::size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_string())
-        fail(detail::pointer_append(detail::pointer_append(pointer, key), i), "a host must be a string");
-      target.push_back(detail::host_without_port(list[i].get<std::string>()));
+      const std::string at = detail::pointer_append(detail::pointer_append(pointer, key), i);
+      if (!list[i].is_string()) fail(at, "a host must be a string");
+      // The one host grammar (docs/security.md#host-lists): checked here, where the pointer is known.
+      std::string problem;
+      if (!detail::HostPattern::parse(list[i].get<std::string>(), problem)) {
+        fail(at, "\"" + list[i].get<std::string>() + "\" is not a host entry: " + problem);
+      }
+      target.push_back(list[i].get<std::string>());
     }
   }
   return policy;

@@ -5,6 +5,7 @@
 
 #include <mockhttp/errors.hpp>
 
+#include "encoding/authority.hpp"
 #include "encoding/unicode_text.hpp"
 #include "matching/selection.hpp"
 
@@ -17,13 +18,21 @@ using nlohmann::json;
 namespace {
 constexpr std::size_t kClosestRulesShown = 3;
 
-bool lists_host(const std::vector<std::string>& hosts, const std::string& host) {
-  return std::any_of(hosts.begin(), hosts.end(), [&](const std::string& listed) {
-    // "stripe.com" lists api.stripe.com too, as an allow list of domains should.
-    return host == listed ||
-           (host.size() > listed.size() && host.compare(host.size() - listed.size(), listed.size(), listed) == 0 &&
-            host[host.size() - listed.size() - 1] == '.');
-  });
+// The port a request was sent to, as its Host header (or, inside an intercepted tunnel, its
+// CONNECT target) names it; a Host without one means http's 80, a tunnel's https 443.
+int port_named_by(const RecordedRequest& request) {
+  const std::string authority = request.tunnel ? *request.tunnel : request.header("host").value_or("");
+  return parse_authority(authority).port.value_or(request.tunnel ? 443 : 80);
+}
+
+// A policy's host list, read with the one host grammar; a bad entry is a RuleError at its pointer.
+HostList policy_host_list(const std::vector<std::string>& entries, const char* key) {
+  try {
+    return HostList::parse(entries, key);
+  } catch (const HostListError& e) {
+    throw RuleError(std::string("/") + key + "/" + std::to_string(e.index()),
+                    "\"" + e.entry() + "\" is not a host entry: " + e.problem());
+  }
 }
 }  // namespace
 
@@ -105,14 +114,24 @@ std::vector<ReplayRule> ReplaySessionState::rules() const {
 }
 
 void ReplaySessionState::set_policy(ReplayPolicy policy) {
+  // Read before the lock is taken and anything changes: a bad entry leaves the old policy whole.
+  HostList allowed = policy_host_list(policy.allow_hosts, "allowHosts");
+  HostList blocked = policy_host_list(policy.block_hosts, "blockHosts");
   std::lock_guard<std::mutex> lock(mutex_);
   policy_ = std::move(policy);
+  allowed_hosts_ = std::move(allowed);
+  blocked_hosts_ = std::move(blocked);
   ++revision_;
 }
 
 ReplayPolicy ReplaySessionState::policy() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return policy_;
+}
+
+bool ReplaySessionState::policy_allows_host(const std::string& host, int port) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return allowed_hosts_.matches_with_subdomains(host, port);
 }
 
 std::map<std::string, json> ReplaySessionState::fixtures() const {
@@ -239,10 +258,12 @@ RuleDecision ReplaySessionState::decide(const RequestSubjects& subjects, const R
     }
   }
   // A miss: the policy decides.
-  if (lists_host(policy_.block_hosts, request.host)) {
+  // The policy's lists read a bare name as the name and its subdomains, as Softprobe's do.
+  const int port = port_named_by(request);
+  if (blocked_hosts_.matches_with_subdomains(request.host, port)) {
     return refuse("no rule matched and the policy blocks host " + request.host, subjects);
   }
-  if (policy_.strict_external_http && !lists_host(policy_.allow_hosts, request.host)) {
+  if (policy_.strict_external_http && !allowed_hosts_.matches_with_subdomains(request.host, port)) {
     return refuse(
         "no rule matched and the policy is strict (externalHttp: strict; " + request.host + " is not in allowHosts)",
         subjects);

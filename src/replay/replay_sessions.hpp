@@ -15,6 +15,7 @@
 #include <mockhttp/replay_case.hpp>
 #include <mockhttp/replay_rule.hpp>
 
+#include "encoding/host_list.hpp"
 #include "matching/call_budget.hpp"
 #include "matching/path_index.hpp"
 #include "matching/request_evaluation.hpp"
@@ -52,8 +53,13 @@ class ReplaySessionState {
   void add_rule(ReplayRule rule, const detail::RulePredicate& predicate);
   void replace_rules(std::vector<ReplayRule> rules);  // the wire's POST .../rules
   std::vector<ReplayRule> rules() const;
+  // Throws RuleError at /allowHosts/<i> or /blockHosts/<i> for an entry that is not in the host
+  // grammar (encoding/host_list.hpp); the policy is then left as it was.
   void set_policy(ReplayPolicy policy);
   ReplayPolicy policy() const;
+  // Whether the policy's allowHosts lists `host` on `port` (a bare name covers its subdomains):
+  // such a host may be passed through to although it is not public.
+  bool policy_allows_host(const std::string& host, int port) const;
   std::map<std::string, nlohmann::json> fixtures() const;
   void set_fixture(const std::string& name, nlohmann::json value);
   std::uint64_t revision() const;
@@ -112,6 +118,8 @@ class ReplaySessionState {
   Rules session_rules_;
   detail::PathIndex<IndexedRule> index_;  // both layers
   ReplayPolicy policy_;
+  detail::HostList allowed_hosts_;  // policy_.allow_hosts, read
+  detail::HostList blocked_hosts_;  // policy_.block_hosts, read
   std::map<std::string, nlohmann::json> fixtures_;
   std::uint64_t revision_ = 0;
   std::uint64_t generated_ids_ = 0;

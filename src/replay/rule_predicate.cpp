@@ -11,7 +11,7 @@
 #include "encoding/unicode_text.hpp"
 #include "matching/path_pattern.hpp"
 #include "matching/request_evaluation.hpp"
-#include "transport/request_capture.hpp"
+#include "encoding/authority.hpp"
 
 namespace mockhttp::detail {
 
@@ -164,7 +164,7 @@ CompiledPredicate CompiledPredicate::compile(const RulePredicate& p) {
   Request request;
   if (p.method) request.method(*p.method);
   std::vector<Criteria> host;
-  if (p.host) host.push_back(host_without_port(*p.host));
+  if (p.host) host.push_back(parse_authority(*p.host).host);
   if (p.host_suffix) host.push_back(ends_with(ascii_lowercase(*p.host_suffix)));
   if (!p.not_host_suffixes.empty()) {
     std::vector<Criteria> excluded;

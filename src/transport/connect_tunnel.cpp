@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "encoding/unicode_text.hpp"
+#include "encoding/authority.hpp"
 #include "transport/connection_socket.hpp"
 #include "transport/intercepted_hosts.hpp"
 
@@ -42,95 +42,13 @@ thread_local const std::string* this_threads_tunnel = nullptr;
 
 }  // namespace
 
-std::string ConnectTarget::authority() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-namespace {
-
-// A piece of the CONNECT line as a message quotes it: the line is raw bytes and the answer is
-// JSON, so a byte that is not printable ASCII is written \xNN (raw, a byte such as 0xFF made
-// the answer's JSON fail to write: a 500 with no body instead of the 400), and a long piece is
-// cut to `limit` bytes with its length said.
-std::string shown(const std::string& text, std::size_t limit) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string printable;
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7F) {
-      printable += text[i];
-    } else {
-      printable += std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xF];
-    }
-  }
-  return text.size() <= limit ? printable : printable + "... (" + std::to_string(text.size()) + " bytes)";
-}
-
-// Why `host` is no DNS name (RFC 1123 labels: letters, digits and '-', not at either end of a
-// label, 1 to 63 characters each, 253 in all; a trailing dot is allowed), or "" when it is one.
-std::string why_not_a_host_name(const std::string& host) {
-  const std::string name = !host.empty() && host.back() == '.' ? host.substr(0, host.size() - 1) : host;
-  if (name.empty() || name.size() > 253) return "a host name has 1 to 253 characters";
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t end = std::min(name.find('.', start), name.size());
-    const std::string label = name.substr(start, end - start);
-    if (label.empty()) return "it has an empty label (\"..\" or a leading dot)";
-    if (label.size() > 63) return "a label has more than 63 characters";
-    if (label.front() == '-' || label.back() == '-') return "a label starts or ends with '-'";
-    if (!std::all_of(label.begin(), label.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
-      return "only letters, digits, '-' and '_' may stand in a label";
-    }
-    start = end + 1;
-  }
-  return "";
-}
-
-}  // namespace
+std::string ConnectTarget::authority() const { return format_authority(host, port); }
 
 std::optional<ConnectTarget> parse_connect_target(const std::string& target, std::string& problem) {
-  // host:port, [v6]:port; a bracketed address must be closed before its port's colon.
-  std::string host, port_text;
-  const bool bracketed = !target.empty() && target.front() == '[';
-  if (bracketed) {
-    const std::size_t close = target.find(']');
-    if (close == std::string::npos || close + 1 >= target.size() || target[close + 1] != ':') {
-      problem = "the CONNECT target \"" + shown(target, 300) + "\" is not [address]:port";
-      return std::nullopt;
-    }
-    host = target.substr(1, close - 1);
-    port_text = target.substr(close + 2);
-    in6_addr address{};
-    if (inet_pton(AF_INET6, host.c_str(), &address) != 1) {
-      problem = "the CONNECT target's host \"[" + shown(host, 100) + "]\" is not an IPv6 address";
-      return std::nullopt;
-    }
-  } else {
-    const std::size_t colon = target.rfind(':');
-    if (target.empty() || colon == std::string::npos || colon + 1 == target.size() || target.find(':') != colon) {
-      problem = "the CONNECT target \"" + shown(target, 300) + "\" is not host:port";
-      return std::nullopt;
-    }
-    host = target.substr(0, colon);
-    port_text = target.substr(colon + 1);
-    in_addr v4{};
-    if (inet_pton(AF_INET, host.c_str(), &v4) != 1) {
-      if (const std::string why = why_not_a_host_name(host); !why.empty()) {
-        problem = "the CONNECT target's host \"" + shown(host, 300) + "\" is not a host name or an IP address: " + why;
-        return std::nullopt;
-      }
-    }
-  }
-  const bool digits = !port_text.empty() && port_text.size() <= 5 &&
-                      std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  const int port = digits ? std::stoi(port_text) : 0;
-  if (port < 1 || port > 65535) {
-    problem = "the CONNECT target's port \"" + shown(port_text, 40) + "\" is not a number from 1 to 65535";
-    return std::nullopt;
-  }
-  return ConnectTarget{ascii_lowercase(host), port};
+  // host:port or [v6]:port, read by the same parser as every authority (encoding/authority).
+  const auto authority = read_authority(target, PortRule{true, 0}, "the CONNECT target", problem);
+  if (!authority) return std::nullopt;
+  return ConnectTarget{authority->host, *authority->port};
 }
 
 SSL* accept_intercepted(InterceptedHosts& hosts, int socket, const std::string& connect_host,
