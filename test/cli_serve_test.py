@@ -221,4 +221,19 @@ check("--cert alone is a usage error (exit 2)", code == 2 and "requires" in outp
 code, output = run("serve", "--tls", "--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem", "--port", "0")
 check("an unreadable --cert is exit 1 naming it", code == 1 and "/nonexistent/cert.pem" in output, (code, output))
 
+# Every host list reads one grammar; a bad entry is exit 1 naming the list, the entry and why.
+for flag, listed in [("--allow-host", "ControlOptions::allowed_hosts"),
+                     ("--allow-forward", "ServerOptions::forward_allowed_hosts"),
+                     ("--connect-passthrough", "ServerOptions::connect_passthrough_hosts")]:
+    code, output = run("serve", "--port", "0", flag, "api.test", flag, "*.")
+    check(f"a bad {flag} entry is exit 1 naming {listed}[1]",
+          code == 1 and f'{listed}[1] "*.": "*." needs a domain after it' in output, (code, output))
+server, url, _ = start("--allow-host", "*.svc.test")
+status, _ = http("GET", url + "/__mock__/requests", headers={"Host": "api.svc.test"})[:2]
+check("--allow-host takes a subdomain wildcard", status == 200, status)
+status, _ = http("GET", url + "/__mock__/requests", headers={"Host": "svc.test"})[:2]
+check("--allow-host's wildcard leaves the apex out", status == 403, status)
+server.terminate()
+server.wait(timeout=30)
+
 check.finish()

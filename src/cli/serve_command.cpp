@@ -136,7 +136,6 @@ int serve(const ServeOptions& options) {
   if (control.token.empty()) {
     if (const char* softprobe_token = std::getenv("SOFTPROBE_API_TOKEN")) control.token = softprobe_token;
   }
-  server_options.control_surfaces = chosen_surfaces(options.control_surfaces, control);
   if (!options.quiet) {
     server_options.request_log = [log_mutex](const std::string& line) {
       std::lock_guard<std::mutex> lock(*log_mutex);
@@ -144,6 +143,8 @@ int serve(const ServeOptions& options) {
     };
   }
   try {
+    // Made here, inside the try: a bad --allow-host entry is an error message, not a crash.
+    server_options.control_surfaces = chosen_surfaces(options.control_surfaces, control);
     if (options.tls) {
       TlsOptions tls;
       if (!options.certificate_file.empty()) tls.certificate_pem = read_whole_file(options.certificate_file, "--cert");
