@@ -81,6 +81,9 @@ TEST(AuthorityReader, SaysWhatIsWrong) {
   EXPECT_EQ(problem_of("h:"), "the target's port \"\" is not a number from 1 to 65535");
   EXPECT_EQ(problem_of("h:8o"), "the target's port \"8o\" is not a number from 1 to 65535");
   EXPECT_TRUE(mentions(problem_of(std::string("h\xff:1", 4)), "\\xff")) << "raw bytes are quoted";
+  EXPECT_EQ(problem_of(std::string("[::1\0junk]:443", 14)),
+            "the target's host \"[::1\\x00junk]\" is not an IPv6 address")
+      << "a NUL does not end the address early";
 }
 
 TEST(AuthorityReader, TheLenientReadingNeverFailsAndTakesABareIpv6) {

@@ -23,14 +23,18 @@ std::optional<int> port_number(std::string_view digits) {
 
 namespace {
 
+// inet_pton reads a C string: a NUL inside `host` would end it early, and "::1\0junk" would pass
+// as ::1 while the host kept its junk. Such a host is no address.
 bool is_ipv6(std::string_view host) {
   in6_addr address{};
-  return host.size() < INET6_ADDRSTRLEN && inet_pton(AF_INET6, std::string(host).c_str(), &address) == 1;
+  return host.size() < INET6_ADDRSTRLEN && host.find('\0') == std::string_view::npos &&
+         inet_pton(AF_INET6, std::string(host).c_str(), &address) == 1;
 }
 
 bool is_ipv4(std::string_view host) {
   in_addr address{};
-  return host.size() < INET_ADDRSTRLEN && inet_pton(AF_INET, std::string(host).c_str(), &address) == 1;
+  return host.size() < INET_ADDRSTRLEN && host.find('\0') == std::string_view::npos &&
+         inet_pton(AF_INET, std::string(host).c_str(), &address) == 1;
 }
 
 // Why `host` is no DNS name (RFC 1123 labels: letters, digits and '-', not at either end of a
