@@ -18,13 +18,14 @@ int fuzz_rule(const std::uint8_t*, std::size_t);
 int fuzz_template(const std::uint8_t*, std::size_t);
 int fuzz_http(const std::uint8_t*, std::size_t);
 int fuzz_form(const std::uint8_t*, std::size_t);
+int fuzz_host(const std::uint8_t*, std::size_t);
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::uint8_t*, std::size_t)> targets = {
       {"criteria", fuzz_criteria}, {"stub", fuzz_stub}, {"case", fuzz_case}, {"rule", fuzz_rule},
-      {"template", fuzz_template}, {"http", fuzz_http}, {"form", fuzz_form}};
+      {"template", fuzz_template}, {"http", fuzz_http}, {"form", fuzz_form}, {"host", fuzz_host}};
   if (argc != 3 || targets.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form DIR\n");
+    std::fprintf(stderr, "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host DIR\n");
     return 2;
   }
   int inputs = 0;

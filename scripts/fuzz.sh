@@ -10,7 +10,7 @@ dir=build-fuzz
 cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" \
       -DMOCKHTTP_SANITIZE=address,undefined -DMOCKHTTP_BUILD_FUZZERS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
       -DMOCKHTTP_BUILD_EXAMPLES=OFF -DMOCKHTTP_BUILD_CLI=OFF >/dev/null
-targets=(criteria stub case rule template http form)
+targets=(criteria stub case rule template http form host)
 cmake --build "$dir" -j2 --target "${targets[@]/#/mockhttp_fuzz_}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -22,6 +22,7 @@ for target in "${targets[@]}"; do
   dict=fuzz/json.dict
   [ "$target" = http ] && dict=fuzz/http.dict
   [ "$target" = form ] && dict=fuzz/form.dict
+  [ "$target" = host ] && dict=fuzz/host.dict
   log="$work/$target.log"
   if ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
      "$dir/fuzz/mockhttp_fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
