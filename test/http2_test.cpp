@@ -20,6 +20,8 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/raw_http.hpp"
+
 using namespace mockhttp;
 using Json = nlohmann::json;
 
@@ -306,6 +308,8 @@ TEST(Http2, WithHttp2OffThePrefaceIsRefusedAndAlpnOffersHttp11) {
   server.when_requested_with(Request{}.path("/x")).respond_with(200, "one");
   const Answer refused = h2_get(server.url() + "/x");
   EXPECT_NE(refused.code, CURLE_OK) << "an HTTP/2 client cannot read an HTTP/1.1 refusal as HTTP/2";
+  const std::string said = test::raw_exchange(server.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  EXPECT_EQ(said.rfind("HTTP/1.1 505 ", 0), 0u) << "HTTP2_NOT_SERVED, in HTTP/1.1: " << said;
   Call upgrade;
   upgrade.url = server.url() + "/x";
   upgrade.version = CURL_HTTP_VERSION_2_0;  // asks for h2c; the server keeps HTTP/1.1
@@ -429,14 +433,16 @@ TEST(Http2, AStoppingServerSaysGoawayThenCloses) {
   std::string rest;
   char buffer[4096];
   ssize_t received;
-  while ((received = ::recv(socket, buffer, sizeof buffer, 0)) > 0) rest.append(buffer, static_cast<std::size_t>(received));
+  while ((received = ::recv(socket, buffer, sizeof buffer, 0)) > 0)
+    rest.append(buffer, static_cast<std::size_t>(received));
   ::close(socket);
   EXPECT_EQ(received, 0) << "closed, not reset or timed out";
   rest = std::string(first, 9) + rest;
   bool goaway = false;
   for (std::size_t at = 0; at + 9 <= rest.size();) {
     const std::size_t length = (static_cast<unsigned char>(rest[at]) << 16) |
-                               (static_cast<unsigned char>(rest[at + 1]) << 8) | static_cast<unsigned char>(rest[at + 2]);
+                               (static_cast<unsigned char>(rest[at + 1]) << 8) |
+                               static_cast<unsigned char>(rest[at + 2]);
     goaway = goaway || rest[at + 3] == 7;
     at += 9 + length;
   }

@@ -12,6 +12,7 @@
 #include <mockhttp/mockhttp.hpp>
 
 #include "support/curl_client.hpp"
+#include "support/raw_http.hpp"
 
 using namespace mockhttp;
 
@@ -126,6 +127,21 @@ TEST(RequestFacts, ProtocolHasAWireForm) {
     EXPECT_NE(std::string(e.what()).find("protocol)"), std::string::npos)
         << "the known fields are listed: " << e.what();
   }
+}
+
+// This program does not link mockhttp::http2: HTTP/2's preface gets an answer a person can read
+// in HTTP/1.1, and the connection closes.
+TEST(RequestFacts, WithoutHttp2ThePrefaceIsA505SayingHowToTurnItOn) {
+  MockServer server;
+  const std::string answer = test::raw_exchange(
+      server.port(), std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\4\0\0\0\0\0", 9));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 505 ", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"HTTP2_NOT_SERVED\""), std::string::npos) << answer;
+  EXPECT_NE(answer.find("mockhttp::http2"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_TRUE(server.requests().empty());
+  // Another PRI is still an HTTP/1.1 method mockhttp does not serve.
+  EXPECT_EQ(test::raw_exchange(server.port(), "PRI /x HTTP/1.1\r\nHost: a\r\n\r\n").rfind("HTTP/1.1 405 ", 0), 0u);
 }
 
 }  // namespace

@@ -85,6 +85,10 @@ std::string raw_json_answer(WireError error, const char* reason, const std::stri
          "\r\n\r\n" + body;
 }
 
+// HTTP/2's connection preface, recognised even by a server without HTTP/2, so that an HTTP/2
+// client is told in words (cpp-httplib would answer its "HTTP/2.0" request line 400).
+constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
 // The plain stream of the connection this thread serves: an h2c upgrade takes the bytes it read ahead.
 thread_local PlainStream* plain_stream_of_this_thread = nullptr;
 // Set once a connection was handed to another protocol: cpp-httplib's own answer to the
@@ -345,6 +349,18 @@ void HttpListener::upgrade_to_http2(const httplib::Request& request, httplib::Re
   end_connection(socket);
 }
 
+void HttpListener::refuse_http2(int socket) {
+  deadlines_->head_read();
+  const std::string answer =
+      raw_json_answer(WireError::http2_not_served, "HTTP Version Not Supported",
+                      "this server does not speak HTTP/2 (link mockhttp::http2 and leave ServerOptions::http2 on; "
+                      "mockhttp serve without --no-http2); use HTTP/1.1");
+  send_raw(socket, answer);
+  // What the client sent after its preface is dropped, so the close does not reset the answer away.
+  discard_unread(socket);
+  ::shutdown(socket, SHUT_WR);
+}
+
 void HttpListener::hand_off(HandedConnection connection) {
   // The connection's head deadline is HTTP/1.1's; the protocol taking over times its own reads.
   if (!tunnel_of_this_thread()) deadlines_->head_read();
@@ -543,13 +559,17 @@ void HttpListener::serve_connection(int socket) {
       handed_off_this_thread = false;
       const StillServing still_serving = [this] { return serving(); };
       // HTTP/2 with prior knowledge: the connection starts with the client preface, read ahead here.
-      const bool first_bytes_decide = plain && http2_;
+      const bool first_bytes_decide = plain != nullptr;
       const bool readable = first_bytes_decide && wait_readable(socket, nullptr, kKeepAlive, still_serving);
-      if (readable && plain->next_bytes_are(http2_->preface())) {
-        HandedConnection connection;
-        connection.socket = socket;
-        connection.already_read = plain->take_buffered();
-        hand_off(std::move(connection));
+      if (readable && plain->next_bytes_are(http2_ ? http2_->preface() : kHttp2Preface)) {
+        if (http2_) {
+          HandedConnection connection;
+          connection.socket = socket;
+          connection.already_read = plain->take_buffered();
+          hand_off(std::move(connection));
+        } else {
+          refuse_http2(socket);
+        }
       } else if (!first_bytes_decide || readable) {
         // The stream lives as long as the connection: a request that arrived in the same read as
         // the one before it waits in its buffer, not in the socket.

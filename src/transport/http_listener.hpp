@@ -124,6 +124,8 @@ class HttpListener {
   bool takes_h2c_upgrade(const httplib::Request& request) const;
   void upgrade_to_http2(const httplib::Request& request, httplib::Response& response);
   void hand_off(HandedConnection connection);
+  // HTTP/2's preface to a server without HTTP/2: an HTTP/1.1 505 saying so, then the close.
+  void refuse_http2(int socket);
   InterceptedHosts& intercepted_hosts();
 
   std::unique_ptr<httplib::Server> server_;

@@ -124,12 +124,12 @@ struct Http2Callbacks {
           const std::string& declared = header.second;
           // nghttp2 refuses a content-length that is not a number before this runs; the check
           // stays so a malformed one can never throw here.
-          const bool number = !declared.empty() && declared.size() <= 19 &&
-                              std::all_of(declared.begin(), declared.end(), [](char c) { return c >= '0' && c <= '9'; });
+          const bool number =
+              !declared.empty() && declared.size() <= 19 &&
+              std::all_of(declared.begin(), declared.end(), [](char c) { return c >= '0' && c <= '9'; });
           if (number && std::stoull(declared) > limit) {
             connection.refuse(*stream, WireError::payload_too_large,
-                              "content-length is " + declared + "; this server takes at most " +
-                                  std::to_string(limit) +
+                              "content-length is " + declared + "; this server takes at most " + std::to_string(limit) +
                                   " bytes of body (ServerOptions::max_body_bytes, serve --max-body-bytes)");
           }
           break;
@@ -447,8 +447,8 @@ int Http2Connection::poll_timeout_ms() const {
   for (const auto& entry : streams_) {
     const Http2Stream& stream = *entry.second;
     if (!stream.deferred) continue;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(stream.due - now) +
-                      std::chrono::milliseconds(1);
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(stream.due - now) + std::chrono::milliseconds(1);
     timeout = std::max(std::chrono::milliseconds(0), std::min(timeout, left));
   }
   return static_cast<int>(timeout.count());
