@@ -413,6 +413,90 @@ TEST(Http2, OneSlowStreamNeverHoldsTheOthersOnItsConnection) {
   }
 }
 
+// A body part's pause is timed by the connection's loop, not slept: a stream asked for while
+// another waits between two events of its SSE stream is answered before the wait ends.
+struct PausedStream {
+  std::string body;
+  CURL* second = nullptr;
+  bool first_event_seen = false;
+  bool second_added = false;
+};
+
+std::size_t keep_and_watch_for_first_event(char* data, std::size_t size, std::size_t count, void* out) {
+  auto& paused = *static_cast<PausedStream*>(out);
+  paused.body.append(data, size * count);
+  // libcurl takes no new transfer from inside a callback: the loop below adds it.
+  paused.first_event_seen = paused.body.find("data: first") != std::string::npos;
+  return size * count;
+}
+
+TEST(Http2, AStreamWaitingBetweenItsPartsHoldsNoOtherStream) {
+  ServerOptions options;
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/events"))
+      .respond_with_sse(EventStream{}.event(SseEvent{"first"}).event(SseEvent{"second"}.delay(3000)));
+  server.when_requested_with(Request{}.path("/quick")).respond_with(200, "quick");
+  PausedStream paused;
+  CURLM* multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  const std::string events_url = server.url() + "/events", quick_url = server.url() + "/quick";
+  std::string quick_body;
+  CURL* first = curl_easy_init();
+  paused.second = curl_easy_init();
+  for (CURL* curl : {first, paused.second}) {
+    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(curl, CURLOPT_CAINFO, server.ca_certificate_file().c_str());
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  }
+  curl_easy_setopt(first, CURLOPT_URL, events_url.c_str());
+  curl_easy_setopt(first, CURLOPT_WRITEFUNCTION, keep_and_watch_for_first_event);
+  curl_easy_setopt(first, CURLOPT_WRITEDATA, &paused);
+  curl_easy_setopt(paused.second, CURLOPT_URL, quick_url.c_str());
+  curl_easy_setopt(paused.second, CURLOPT_WRITEFUNCTION, keep);
+  curl_easy_setopt(paused.second, CURLOPT_WRITEDATA, &quick_body);
+  curl_multi_add_handle(multi, first);
+  std::vector<CURL*> finished;
+  int running = 0;
+  do {
+    curl_multi_perform(multi, &running);
+    if (paused.first_event_seen && !paused.second_added) {
+      paused.second_added = true;
+      curl_multi_add_handle(multi, paused.second);
+      running += 1;
+    }
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+      if (message->msg == CURLMSG_DONE) {
+        EXPECT_EQ(message->data.result, CURLE_OK);
+        finished.push_back(message->easy_handle);
+      }
+    }
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  } while (running > 0);
+  long connections = 0, opened = 0;
+  curl_easy_getinfo(first, CURLINFO_NUM_CONNECTS, &opened);
+  connections += opened;
+  curl_easy_getinfo(paused.second, CURLINFO_NUM_CONNECTS, &opened);
+  connections += opened;
+  for (CURL* curl : {first, paused.second}) {
+    curl_multi_remove_handle(multi, curl);
+    curl_easy_cleanup(curl);
+  }
+  curl_multi_cleanup(multi);
+
+  ASSERT_TRUE(paused.second_added) << paused.body;
+  ASSERT_EQ(finished.size(), 2u);
+  EXPECT_EQ(finished[0], paused.second) << "the quick stream ends while the other waits for its second event";
+  EXPECT_EQ(finished[1], first);
+  EXPECT_EQ(quick_body, "quick");
+  EXPECT_NE(paused.body.find("data: second"), std::string::npos) << paused.body;
+  EXPECT_EQ(connections, 1) << "both streams on one connection";
+}
+
 TEST(Http2, AStoppingServerSaysGoawayThenCloses) {
   auto server = std::make_unique<MockServer>();
   const int socket = ::socket(AF_INET, SOCK_STREAM, 0);
