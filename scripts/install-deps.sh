@@ -14,6 +14,8 @@ packages=(
   dpkg-dev googletest unicode-data python3-six perl
   # scripts/test.sh compiles through it: a second run rebuilds only what changed.
   ccache
+  # HTTP/2 (mockhttp::http2, docs/http2.md) and the clients its tests drive.
+  libnghttp2-dev nghttp2-client python3-h2 python3-hyperframe python3-httpx
 )
 
 missing=()

@@ -20,7 +20,7 @@ std::string read_docs(const std::string& name) {
   return text.str();
 }
 
-constexpr auto kLast = static_cast<int>(WireError::connect_upstream_failed);
+constexpr auto kLast = static_cast<int>(WireError::http2_not_served);
 
 TEST(ErrorCatalogue, EveryCodeIsDocumented) {
   const std::string docs = read_docs("http-api.md");

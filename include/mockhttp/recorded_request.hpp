@@ -2,6 +2,7 @@
 // RecordedRequest: one entry of the request journal, as the server received it.
 // A value type: journal reads return copies, safe to keep and use on any thread.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -49,6 +50,15 @@ struct RecordedRequest {
   // Read inside a CONNECT tunnel mockhttp intercepted: the host:port the client asked for
   // ("api.example.test:443"); a passthrough or capture reaches https:// that host.
   std::optional<std::string> tunnel;
+  // The HTTP version the request came in: "HTTP/1.1", "HTTP/1.0" or "HTTP/2" (an h2c upgrade's
+  // first request included: it is answered as HTTP/2's stream 1).
+  std::string protocol = "HTTP/1.1";
+  // The connection it came on: the same number for every request of one connection (the
+  // streams of one HTTP/2 connection, the requests of an intercepted tunnel), a new one for the
+  // next connection. 0: not received by a listener (a request built by hand).
+  std::uint64_t connection_id = 0;
+  // Whether it came over TLS: an https:// server, or inside an intercepted CONNECT tunnel.
+  bool tls = false;
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

@@ -39,6 +39,8 @@ class Request {
   // Over mTLS: the subject of the client's certificate ("CN=alice,O=mockhttp"); a request
   // without one has null here (docs/https.md).
   Request& client_certificate(Criteria subject);
+  // The HTTP version the request came in: "HTTP/1.1" or "HTTP/2" (RecordedRequest::protocol).
+  Request& protocol(Criteria protocol);
   Request& body(Criteria body);                            // criteria on the raw body text
   Request& body_equals_json(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
 
@@ -66,6 +68,7 @@ class Request {
   std::optional<Criteria> host_;
   std::optional<Criteria> body_;
   std::optional<Criteria> client_certificate_;
+  std::optional<Criteria> protocol_;
 };
 
 }  // namespace mockhttp

@@ -37,6 +37,13 @@ struct ServerOptions {
   // the end of the 5 s keep-alive wait after the previous answer; past it the connection is
   // answered 408 and closed, so slow clients cannot hold every connection. Zero: no deadline.
   std::chrono::milliseconds request_head_timeout = std::chrono::seconds(10);
+  // HTTP/2 (docs/http2.md): prior knowledge and `Upgrade: h2c` on a plain port, ALPN "h2" over
+  // TLS and inside intercepted CONNECT tunnels. It takes effect when the program links
+  // mockhttp::http2 (nghttp2); without it, or set false, a client's HTTP/2 preface is refused
+  // and ALPN offers http/1.1 only.
+  bool http2 = true;
+  // Streams one HTTP/2 connection may have open at once (its SETTINGS_MAX_CONCURRENT_STREAMS).
+  std::uint32_t http2_max_concurrent_streams = 100;
   // Hosts a forward may reach although they resolve to a non-public address (docs/security.md):
   // a replay passthrough goes to the host the request names, so loopback, private-network and
   // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub

@@ -32,6 +32,7 @@ struct ServeOptions {
   std::size_t journal_max_bytes = ServerOptions{}.journal_max_bytes;
   std::size_t max_body_bytes = ServerOptions{}.max_body_bytes;
   std::size_t max_header_count = ServerOptions{}.max_header_count;
+  bool no_http2 = false;
   long long request_head_timeout_ms = ServerOptions{}.request_head_timeout.count();
   std::vector<std::string> allowed_hosts;
   std::string token;
@@ -122,6 +123,7 @@ int serve(const ServeOptions& options) {
   server_options.journal_max_bytes = options.journal_max_bytes;
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
+  server_options.http2 = !options.no_http2;
   server_options.request_head_timeout = std::chrono::milliseconds(options.request_head_timeout_ms);
   server_options.forward_allowed_hosts = options.forward_allowed_hosts;
   server_options.connect_passthrough_hosts = options.connect_passthrough_hosts;
@@ -217,6 +219,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--max-header-count", options->max_header_count, "Most header fields in a request; more is a 431")
       ->capture_default_str();
+  command->add_flag("--no-http2", options->no_http2,
+                    "Speak HTTP/1.1 only: refuse HTTP/2's preface, ignore Upgrade: h2c, offer no h2 by ALPN");
   command
       ->add_option("--request-head-timeout-ms", options->request_head_timeout_ms,
                    "Milliseconds a request's line and headers may take to arrive; past it a 408 and the "

@@ -107,6 +107,7 @@ std::size_t packed_size(const RecordedRequest& request) {
   }
   if (request.client_certificate) size += text_size(*request.client_certificate);
   if (request.tunnel) size += text_size(*request.tunnel);
+  size += text_size(request.protocol) + number_size(request.connection_id) + 1;
   if (request.scenario) {
     size += text_size(request.scenario->scenario) + text_size(request.scenario->from) + text_size(request.scenario->to);
   }
@@ -136,6 +137,9 @@ void pack_request(const RecordedRequest& request, char* destination) {
   if (request.client_certificate) write.text(*request.client_certificate);
   write.number(request.tunnel ? 1 : 0);
   if (request.tunnel) write.text(*request.tunnel);
+  write.text(request.protocol);
+  write.number(request.connection_id);
+  write.number(request.tls ? 1 : 0);
   write.number(request.scenario ? 1 : 0);
   if (request.scenario) {
     write.text(request.scenario->scenario);
@@ -179,6 +183,9 @@ RecordedRequest unpack_request(std::string_view bytes) {
   }
   if (in.flag()) request.client_certificate = in.text();
   if (in.flag()) request.tunnel = in.text();
+  request.protocol = in.text();
+  request.connection_id = in.number();
+  request.tls = in.flag();
   if (in.flag()) {
     ScenarioTransition transition;
     transition.scenario = in.text();

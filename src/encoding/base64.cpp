@@ -26,4 +26,30 @@ std::string base64_encode(const std::string& bytes) {
   return out;
 }
 
+bool base64url_decode(std::string_view text, std::string& bytes) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  const auto value_of = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+  };
+  bytes.clear();
+  unsigned accumulated = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const int value = value_of(c);
+    if (value < 0) return false;
+    accumulated = (accumulated << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes += static_cast<char>((accumulated >> bits) & 0xFF);
+    }
+  }
+  return true;
+}
+
 }  // namespace mockhttp::detail

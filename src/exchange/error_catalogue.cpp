@@ -49,9 +49,9 @@ constexpr WireErrorEntry kCatalogue[] = {
     {"CONNECT_REFUSED", 403, Shape::mockhttp},
     {"CONNECT_FAILED", 500, Shape::mockhttp},
     {"CONNECT_UPSTREAM_FAILED", 502, Shape::mockhttp},
+    {"HTTP2_NOT_SERVED", 505, Shape::mockhttp},
 };
-static_assert(sizeof kCatalogue / sizeof kCatalogue[0] ==
-                  static_cast<std::size_t>(WireError::connect_upstream_failed) + 1,
+static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::http2_not_served) + 1,
               "every WireError has its entry, in order");
 
 }  // namespace

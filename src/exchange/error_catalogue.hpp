@@ -55,6 +55,7 @@ enum class WireError {
   connect_refused,
   connect_failed,
   connect_upstream_failed,
+  http2_not_served,  // an HTTP/2 preface to a server without HTTP/2 (not linked, or turned off)
 };
 
 // How an error is written.

@@ -48,6 +48,9 @@ Json RecordedRequest::to_json() const {
   }
   if (client_certificate) out["client_certificate"] = *client_certificate;
   if (tunnel) out["tunnel"] = *tunnel;
+  out["protocol"] = protocol;
+  out["connection_id"] = connection_id;
+  out["tls"] = tls;
   if (scenario) out["scenario"] = {{"name", scenario->scenario}, {"from", scenario->from}, {"to", scenario->to}};
   // Listings and reports show a large body's head only, and say so: one big upload never makes
   // a listing or a 404 report copy megabytes.

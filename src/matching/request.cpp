@@ -82,6 +82,11 @@ Request& Request::client_certificate(Criteria subject) {
   return *this;
 }
 
+Request& Request::protocol(Criteria protocol) {
+  protocol_ = std::move(protocol);
+  return *this;
+}
+
 Request& Request::host(Criteria host) {
   host_ = std::move(host);
   return *this;
@@ -102,6 +107,7 @@ Json Request::to_json() const {
   if (host_) out["host"] = wire_value(*host_);
   if (body_) out["body"] = wire_value(*body_);
   if (client_certificate_) out["client_certificate"] = wire_value(*client_certificate_);
+  if (protocol_) out["protocol"] = wire_value(*protocol_);
   return out;
 }
 
@@ -115,7 +121,7 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
     const Json& value = item.value();
     const std::string at = pointer_append(pointer, field);
     if (value.is_null()) continue;  // the Python client's "not set"
-    if (field == "method" || field == "host" || field == "client_certificate") {
+    if (field == "method" || field == "host" || field == "client_certificate" || field == "protocol") {
       if (!value.is_string() && !value.is_object()) {
         throw CriteriaError(at, field + " must be a string or a criteria object, got " + detail::type_name(value));
       }
@@ -124,6 +130,8 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
         request.method(std::move(c));
       } else if (field == "host") {
         request.host(std::move(c));
+      } else if (field == "protocol") {
+        request.protocol(std::move(c));
       } else {
         request.client_certificate(std::move(c));
       }
@@ -153,7 +161,7 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
       request.body(Criteria::from_json(value, at));
     } else {
       throw CriteriaError(at, "unknown request field \"" + field +
-                                  "\" (known: method, path, headers, query, host, body, client_certificate)");
+                                  "\" (known: method, path, headers, query, host, body, client_certificate, protocol)");
     }
   }
   return request;
@@ -172,6 +180,7 @@ std::string Request::describe() const {
   if (host_) add("host", host_->describe());
   if (body_) add("body", body_->describe());
   if (client_certificate_) add("client certificate", client_certificate_->describe());
+  if (protocol_) add("protocol", protocol_->describe());
   return out.empty() ? "any request" : out;
 }
 

@@ -35,12 +35,16 @@ const json& RequestSubjects::client_certificate() const {
   return get(client_certificate_,
              [&] { return request_.client_certificate ? json(*request_.client_certificate) : json(nullptr); });
 }
+const json& RequestSubjects::protocol() const {
+  return get(protocol_, [&] { return json(request_.protocol); });
+}
 
 namespace {
 
 struct FieldWeights {
   // Each weight exceeds the sum of the lighter ones, so the ranking is a strict order of fields.
-  static constexpr int path = 79, method = 37, body = 17, host = 7, query = 3, headers = 2, client_certificate = 1;
+  static constexpr int path = 79, method = 37, body = 17, host = 7, query = 3, headers = 2, client_certificate = 1,
+                       protocol = 1;
 };
 
 }  // namespace
@@ -98,6 +102,9 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
   if (!check("query", FieldWeights::query, RequestFields::query(matcher), &RequestSubjects::query)) return result;
   if (!check("client_certificate", FieldWeights::client_certificate, RequestFields::client_certificate(matcher),
              &RequestSubjects::client_certificate)) {
+    return result;
+  }
+  if (!check("protocol", FieldWeights::protocol, RequestFields::protocol(matcher), &RequestSubjects::protocol)) {
     return result;
   }
 

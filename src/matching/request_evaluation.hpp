@@ -34,6 +34,7 @@ class RequestSubjects {
   const nlohmann::json& host() const;
   const nlohmann::json& body() const;
   const nlohmann::json& client_certificate() const;  // the subject, or null
+  const nlohmann::json& protocol() const;            // "HTTP/1.1", "HTTP/2"
   const std::vector<std::string>& path_segments() const {
     return path_segments_;
   }  // split once, for every index and pattern
@@ -59,7 +60,7 @@ class RequestSubjects {
 
   const RecordedRequest& request_;
   const std::vector<std::string> path_segments_;
-  mutable Lazy method_, path_, headers_, query_, host_, body_, client_certificate_;
+  mutable Lazy method_, path_, headers_, query_, host_, body_, client_certificate_, protocol_;
   mutable std::mutex building_;
 };
 

@@ -22,6 +22,7 @@ class RequestFields {
   static const std::optional<Criteria>& host(const Request& r) { return r.host_; }
   static const std::optional<Criteria>& body(const Request& r) { return r.body_; }
   static const std::optional<Criteria>& client_certificate(const Request& r) { return r.client_certificate_; }
+  static const std::optional<Criteria>& protocol(const Request& r) { return r.protocol_; }
 };
 
 }  // namespace mockhttp

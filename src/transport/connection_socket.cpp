@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 namespace mockhttp::detail {
@@ -32,14 +33,24 @@ Endpoint endpoint_of(const sockaddr_storage& address) {
   return {};
 }
 
-// The socket of the connection this thread serves (ServingConnection).
+// The socket of the connection this thread serves (ServingConnection), and its id.
 thread_local int serving_socket = -1;
+thread_local std::uint64_t serving_connection_id = 0;
+// Ids are unique in the process, so two servers' journals never share one by accident.
+std::atomic<std::uint64_t> last_connection_id{0};
 
 }  // namespace
 
-ServingConnection::ServingConnection(int socket) : previous_(serving_socket) { serving_socket = socket; }
-ServingConnection::~ServingConnection() { serving_socket = previous_; }
+ServingConnection::ServingConnection(int socket) : previous_(serving_socket), previous_id_(serving_connection_id) {
+  serving_socket = socket;
+  serving_connection_id = last_connection_id.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+ServingConnection::~ServingConnection() {
+  serving_socket = previous_;
+  serving_connection_id = previous_id_;
+}
 int socket_of_this_thread() { return serving_socket; }
+std::uint64_t connection_id_of_this_thread() { return serving_connection_id; }
 
 void socket_address(int socket, bool peer, std::string& ip, int& port) {
   sockaddr_storage address{};

@@ -4,13 +4,15 @@
 // what the client sent. The listener owns every connection from accept to close and serves it
 // on one thread, so that thread knows its socket: ServingConnection says which it is.
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace mockhttp::detail {
 
 // For its life, the calling thread serves the connection on `socket` (the listener's connection
-// thread; inside an intercepted tunnel, still the tunnel's TCP socket).
+// thread; inside an intercepted tunnel, still the tunnel's TCP socket). Each gets a connection
+// id of its own, which every request read on it carries (RecordedRequest::connection_id).
 class ServingConnection {
  public:
   explicit ServingConnection(int socket);
@@ -20,10 +22,13 @@ class ServingConnection {
 
  private:
   int previous_;
+  std::uint64_t previous_id_;
 };
 
 // The socket of the connection the calling thread serves, or -1 outside one.
 int socket_of_this_thread();
+// The id of the connection the calling thread serves (1, 2, ... in accept order), or 0.
+std::uint64_t connection_id_of_this_thread();
 
 // The address and port of either end of a connected socket ("127.0.0.1", 53122); unchanged
 // when the socket has none.

@@ -2,6 +2,7 @@
 
 #include "encoding/unicode_text.hpp"
 #include "exchange/error_catalogue.hpp"
+#include "transport/alpn_choice.hpp"
 #include "transport/connection_socket.hpp"
 #include "transport/elastic_task_queue.hpp"
 #include "transport/http1_delivery.hpp"
@@ -83,6 +84,16 @@ std::string raw_json_answer(WireError error, const char* reason, const std::stri
          "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n\r\n" + body;
 }
+
+// HTTP/2's connection preface, recognised even by a server without HTTP/2, so that an HTTP/2
+// client is told in words (cpp-httplib would answer its "HTTP/2.0" request line 400).
+constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+// The plain stream of the connection this thread serves: an h2c upgrade takes the bytes it read ahead.
+thread_local PlainStream* plain_stream_of_this_thread = nullptr;
+// Set once a connection was handed to another protocol: cpp-httplib's own answer to the
+// request that switched it never reaches the client, and is neither logged nor timed.
+thread_local bool handed_off_this_thread = false;
 
 bool all_digits(const std::string& text) {
   return !text.empty() && text.size() <= 19 &&
@@ -206,8 +217,10 @@ constexpr int kListenBacklog = 4096;
 }  // namespace
 
 InterceptedHosts& HttpListener::intercepted_hosts() {
-  std::call_once(intercepted_hosts_made_,
-                 [this] { intercepted_hosts_ = std::make_unique<InterceptedHosts>(connect_.authority()); });
+  std::call_once(intercepted_hosts_made_, [this] {
+    intercepted_hosts_ = std::make_unique<InterceptedHosts>(connect_.authority());
+    if (http2_) intercepted_hosts_->offer_http2();
+  });
   return *intercepted_hosts_;
 }
 
@@ -286,12 +299,74 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
 
 void HttpListener::serve_intercepted(SSL* ssl, int socket, const std::string& authority) {
   const TunnelOnThisThread inside(authority);
+  if (http2_ && negotiated_protocol(ssl) == http2_->alpn_name()) {
+    HandedConnection connection;
+    connection.socket = socket;
+    connection.ssl = ssl;
+    hand_off(std::move(connection));
+    return;
+  }
   TlsStream stream(ssl, socket, kTunnelPatience);
   const StillServing still_serving = [this] { return serving(); };
   while (wait_readable(socket, ssl, kTunnelPatience, still_serving)) {
     bool closed = false;
     if (!tuned_->serve_one(stream, closed, ssl) || closed) break;
   }
+}
+
+bool HttpListener::takes_h2c_upgrade(const httplib::Request& request) const {
+  // h2c is HTTP/2 over cleartext only (RFC 7540 §3.2); over TLS ALPN chooses. A request with a
+  // body keeps HTTP/1.1: its body would have to be read before the switch.
+  if (!http2_ || request.ssl || tunnel_of_this_thread() || !request.has_header("HTTP2-Settings")) return false;
+  if (request.has_header("Transfer-Encoding")) return false;
+  const std::string length = request.get_header_value("Content-Length");
+  if (!length.empty() && length != "0") return false;
+  std::string tokens = request.get_header_value("Upgrade");
+  for (char& c : tokens) c = static_cast<char>(c == ',' || c == '\t' ? ' ' : c);
+  tokens = " " + tokens + " ";
+  const std::string wanted = " " + std::string(http2_->upgrade_token()) + " ";
+  std::string lower = tokens;
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return lower.find(wanted) != std::string::npos;
+}
+
+void HttpListener::upgrade_to_http2(const httplib::Request& request, httplib::Response& response) {
+  const int socket = socket_of_this_thread();
+  response.status = 200;  // never reaches the client: the connection is HTTP/2's, then closed
+  if (socket < 0) return;
+  HandedConnection connection;
+  connection.socket = socket;
+  connection.upgraded_request = capture_request(request);
+  connection.upgrade_settings = request.get_header_value("HTTP2-Settings");
+  handed_off_this_thread = true;
+  if (!send_raw(socket, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " +
+                            std::string(http2_->upgrade_token()) + "\r\n\r\n")) {
+    end_connection(socket);
+    return;
+  }
+  if (plain_stream_of_this_thread) connection.already_read = plain_stream_of_this_thread->take_buffered();
+  hand_off(std::move(connection));
+  end_connection(socket);
+}
+
+void HttpListener::refuse_http2(int socket) {
+  deadlines_->head_read();
+  const std::string answer =
+      raw_json_answer(WireError::http2_not_served, "HTTP Version Not Supported",
+                      "this server does not speak HTTP/2 (link mockhttp::http2 and leave ServerOptions::http2 on; "
+                      "mockhttp serve without --no-http2); use HTTP/1.1");
+  send_raw(socket, answer);
+  // What the client sent after its preface is dropped, so the close does not reset the answer away.
+  discard_unread(socket);
+  ::shutdown(socket, SHUT_WR);
+}
+
+void HttpListener::hand_off(HandedConnection connection) {
+  // The connection's head deadline is HTTP/1.1's; the protocol taking over times its own reads.
+  if (!tunnel_of_this_thread()) deadlines_->head_read();
+  connection.connection_id = connection_id_of_this_thread();
+  if (const std::string* tunnel = tunnel_of_this_thread()) connection.tunnel = *tunnel;
+  http2_->serve(std::move(connection), handoff_);
 }
 
 HttpListener::HttpListener(const std::string& host, int port, std::size_t max_connections, RequestLimits limits,
@@ -303,6 +378,18 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
       limits_(limits),
       hooks_(std::move(hooks)) {
   if (tls) tls_context_ = static_cast<httplib::SSLServer&>(*server_).ssl_context();
+  if (limits_.http2) http2_ = linked_http2_support();
+  if (http2_) {
+    handoff_.handle = hooks_.handle;
+    handoff_.log = hooks_.log;
+    handoff_.still_serving = [this] { return serving(); };
+    handoff_.max_body_bytes = limits_.max_body_bytes;
+    handoff_.max_header_count = limits_.max_header_count;
+    handoff_.max_concurrent_streams =
+        limits_.http2_max_concurrent_streams == 0 ? 1 : limits_.http2_max_concurrent_streams;
+    handoff_.idle_timeout = kKeepAlive;
+    if (tls_context_) offer_h2_then_http1(tls_context_);
+  }
   deadlines_ = std::make_unique<ConnectionDeadlines>(
       limits_.request_head_timeout, kKeepAlive,
       raw_json_answer(WireError::request_head_timeout, "Request Timeout",
@@ -313,6 +400,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   // cpp-httplib calls its logger after every answer it writes: the next head's deadline starts
   // there. Inside an intercepted tunnel the connection is the tunnel's, timed by the tunnel.
   server_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    if (handed_off_this_thread) return;
     if (!tunnel_of_this_thread()) deadlines_->answer_written();
     // A CONNECT is logged by tunnel() with what became of it; cpp-httplib's line would repeat it.
     if (hooks_.log && request.method != "CONNECT") {
@@ -369,6 +457,10 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     }
     if (req.method == "CONNECT") {
       tunnel(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (takes_h2c_upgrade(req)) {
+      upgrade_to_http2(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     hide_multipart_content_type(const_cast<httplib::Request&>(req));
@@ -449,7 +541,12 @@ void HttpListener::serve_connection(int socket) {
         ssl = nullptr;
       }
     }
-    if (!tls_context_ || ssl) {
+    if (ssl && http2_ && negotiated_protocol(ssl) == http2_->alpn_name()) {
+      HandedConnection connection;
+      connection.socket = socket;
+      connection.ssl = ssl;
+      hand_off(std::move(connection));
+    } else if (!tls_context_ || ssl) {
       std::unique_ptr<httplib::Stream> stream;
       PlainStream* plain = nullptr;
       if (ssl) {
@@ -458,17 +555,34 @@ void HttpListener::serve_connection(int socket) {
         stream = std::make_unique<PlainStream>(socket, kPatience);
         plain = static_cast<PlainStream*>(stream.get());
       }
+      plain_stream_of_this_thread = plain;
+      handed_off_this_thread = false;
       const StillServing still_serving = [this] { return serving(); };
-      // The stream lives as long as the connection: a request that arrived in the same read as
-      // the one before it waits in its buffer, not in the socket.
-      while ((plain && plain->has_buffered()) || wait_readable(socket, ssl, kKeepAlive, still_serving)) {
-        bool closed = false;
-        if (!tuned_->serve_one(*stream, closed, ssl) || closed) break;
+      // HTTP/2 with prior knowledge: the connection starts with the client preface, read ahead here.
+      const bool first_bytes_decide = plain != nullptr;
+      const bool readable = first_bytes_decide && wait_readable(socket, nullptr, kKeepAlive, still_serving);
+      if (readable && plain->next_bytes_are(http2_ ? http2_->preface() : kHttp2Preface)) {
+        if (http2_) {
+          HandedConnection connection;
+          connection.socket = socket;
+          connection.already_read = plain->take_buffered();
+          hand_off(std::move(connection));
+        } else {
+          refuse_http2(socket);
+        }
+      } else if (!first_bytes_decide || readable) {
+        // The stream lives as long as the connection: a request that arrived in the same read as
+        // the one before it waits in its buffer, not in the socket.
+        while ((plain && plain->has_buffered()) || wait_readable(socket, ssl, kKeepAlive, still_serving)) {
+          bool closed = false;
+          if (!tuned_->serve_one(*stream, closed, ssl) || closed) break;
+        }
       }
-      if (ssl) {
-        SSL_shutdown(ssl);
-        SSL_free(ssl);
-      }
+      plain_stream_of_this_thread = nullptr;
+    }
+    if (ssl) {
+      SSL_shutdown(ssl);
+      SSL_free(ssl);
     }
   }
   ::shutdown(socket, SHUT_RDWR);

@@ -24,6 +24,7 @@
 
 #include "exchange/delivery_plan.hpp"
 #include "transport/connect_tunnel.hpp"
+#include "transport/connection_handoff.hpp"
 #include "transport/connection_deadlines.hpp"
 #include "transport/elastic_task_queue.hpp"
 
@@ -68,6 +69,10 @@ struct RequestLimits {
   // The whole request head, from the connection's accept (or the keep-alive wait after the
   // previous answer); past it 408 and the connection is closed. Zero: no deadline.
   std::chrono::milliseconds request_head_timeout = std::chrono::seconds(10);
+  // HTTP/2, when mockhttp::http2 is linked (transport/connection_handoff.hpp), and the streams
+  // one connection may have open at once.
+  bool http2 = true;
+  std::uint32_t http2_max_concurrent_streams = 100;
 };
 
 class HttpListener {
@@ -114,6 +119,13 @@ class HttpListener {
   // Runs a CONNECT's tunnel to its end on this connection's thread.
   void tunnel(const httplib::Request& request, httplib::Response& response);
   void serve_intercepted(SSL* ssl, int socket, const std::string& authority);
+  // HTTP/2, when linked and enabled: whether a request asks `Upgrade: h2c` in a way this server
+  // takes (cleartext, no body), the 101 and the switch, and the handoff of a connection.
+  bool takes_h2c_upgrade(const httplib::Request& request) const;
+  void upgrade_to_http2(const httplib::Request& request, httplib::Response& response);
+  void hand_off(HandedConnection connection);
+  // HTTP/2's preface to a server without HTTP/2: an HTTP/1.1 505 saying so, then the close.
+  void refuse_http2(int socket);
   InterceptedHosts& intercepted_hosts();
 
   std::unique_ptr<httplib::Server> server_;
@@ -128,6 +140,8 @@ class HttpListener {
   std::atomic<bool> serving_{true};
   RequestLimits limits_;
   Hooks hooks_;
+  const ConnectionProtocol* http2_ = nullptr;  // set: HTTP/2 is linked and ServerOptions::http2 is on
+  HandoffEnvironment handoff_;
   int port_ = 0;
   std::thread thread_;
 };

@@ -1,5 +1,7 @@
 #include "transport/intercepted_hosts.hpp"
 
+#include "transport/alpn_choice.hpp"
+
 #include <mockhttp/errors.hpp>
 
 #include "encoding/unicode_text.hpp"
@@ -52,6 +54,8 @@ SSL* InterceptedHosts::new_session(int socket, const std::string& connect_host) 
   SSL_set_ex_data(ssl, connect_host_index(), const_cast<std::string*>(&connect_host));
   return ssl;
 }
+
+void InterceptedHosts::offer_http2() { offer_h2_then_http1(context_); }
 
 Certificate InterceptedHosts::leaf_for(const std::string& host) {
   std::lock_guard<std::mutex> lock(mutex_);

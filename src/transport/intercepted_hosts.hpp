@@ -26,6 +26,8 @@ class InterceptedHosts {
   SSL* new_session(int socket, const std::string& connect_host);
 
   Certificate leaf_for(const std::string& host);
+  // Tunnels negotiate "h2" by ALPN from now on (transport/alpn_choice.hpp); before any session.
+  void offer_http2();
 
  private:
   // Hosts are the client's to choose: past this many, the oldest leaves are forgotten.

@@ -31,6 +31,31 @@ ssize_t PlainStream::read(char* data, size_t size) {
   return static_cast<ssize_t>(count);
 }
 
+bool PlainStream::next_bytes_are(std::string_view prefix) {
+  if (prefix.size() > buffer_.size()) return false;
+  for (;;) {
+    const std::size_t have = buffered_to_ - buffered_from_;
+    const std::size_t compared = std::min(have, prefix.size());
+    if (std::memcmp(buffer_.data() + buffered_from_, prefix.data(), compared) != 0) return false;
+    if (have >= prefix.size()) return true;
+    if (buffered_from_ > 0) {  // room at the end for the rest
+      std::memmove(buffer_.data(), buffer_.data() + buffered_from_, have);
+      buffered_from_ = 0;
+      buffered_to_ = have;
+    }
+    if (!socket_ready(socket_, POLLIN, timeout_)) return false;
+    const ssize_t received = ::recv(socket_, buffer_.data() + buffered_to_, buffer_.size() - buffered_to_, 0);
+    if (received <= 0) return false;  // what was read stays buffered; the next read finds the close
+    buffered_to_ += static_cast<std::size_t>(received);
+  }
+}
+
+std::string PlainStream::take_buffered() {
+  std::string taken(buffer_.data() + buffered_from_, buffered_to_ - buffered_from_);
+  buffered_from_ = buffered_to_ = 0;
+  return taken;
+}
+
 ssize_t PlainStream::write(const char* data, size_t size) {
   if (!is_writable()) return -1;
   return ::send(socket_, data, size, MSG_NOSIGNAL);

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include <httplib.h>
 
@@ -25,6 +26,11 @@ class PlainStream final : public httplib::Stream {
   socket_t socket() const override { return socket_; }
   // Bytes read from the socket and not yet taken: the start of a pipelined next request.
   bool has_buffered() const { return buffered_from_ < buffered_to_; }
+  // Whether the next bytes are `prefix` (at most the buffer's size), read ahead as far as needed
+  // to tell and kept for whoever reads next: a connection's first bytes choose its protocol.
+  bool next_bytes_are(std::string_view prefix);
+  // The bytes read ahead, taken out of the stream: a protocol taking the connection over reads them first.
+  std::string take_buffered();
 
  private:
   int socket_;

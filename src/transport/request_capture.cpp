@@ -6,6 +6,7 @@
 #include "encoding/unicode_text.hpp"
 #include "transport/certificate_authority.hpp"
 #include "transport/connect_tunnel.hpp"
+#include "transport/connection_socket.hpp"
 
 namespace mockhttp::detail {
 
@@ -54,6 +55,10 @@ RecordedRequest capture_request(const httplib::Request& request) {
   if (authority.empty() && tunnel) authority = *tunnel;  // HTTP/1.0 sends no Host
   recorded.host = host_without_port(authority);
   recorded.received_at = std::chrono::system_clock::now();
+  // cpp-httplib reads HTTP/1.0 and 1.1; HTTP/2 requests are captured by transport/http2.
+  recorded.protocol = request.version == "HTTP/1.0" ? "HTTP/1.0" : "HTTP/1.1";
+  recorded.connection_id = connection_id_of_this_thread();
+  recorded.tls = request.ssl != nullptr;
   // Over mTLS: the subject of the certificate the client presented (verified by the handshake).
   if (request.ssl) {
     if (X509* peer = SSL_get1_peer_certificate(request.ssl)) {

@@ -1,0 +1,66 @@
+#pragma once
+// How the listener hands a connection to a protocol it does not speak itself. The listener
+// reads HTTP/1.1; HTTP/2 lives in the opt-in library mockhttp::http2 (nghttp2), which registers
+// itself here when a program links it, so a program linking only mockhttp::mockhttp links no
+// nghttp2. The listener decides per connection, from what it already knows: the client's first
+// bytes (a preface), an HTTP/1.1 request asking to upgrade, or the protocol ALPN chose.
+// The protocol then owns the connection until it ends, and answers its requests through the
+// same `handle` as HTTP/1.1 (one engine, one selection path).
+// Thread safety: registration happens during static initialisation; the rest is read-only.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <openssl/ssl.h>
+
+#include <mockhttp/recorded_request.hpp>
+
+#include "exchange/delivery_plan.hpp"
+
+namespace mockhttp::detail {
+
+// One connection, as the listener hands it over.
+struct HandedConnection {
+  int socket = -1;
+  SSL* ssl = nullptr;        // set: the connection speaks TLS (ALPN chose the protocol)
+  std::string already_read;  // bytes the listener read before deciding (the preface), in order
+  std::uint64_t connection_id = 0;
+  std::optional<std::string> tunnel;  // inside an intercepted CONNECT tunnel: the host:port asked for
+  // An HTTP/1.1 request that asked to switch (`Upgrade: h2c`); the protocol answers it as its
+  // first exchange. `upgrade_settings` is the request's protocol-specific header (HTTP2-Settings).
+  std::optional<RecordedRequest> upgraded_request;
+  std::string upgrade_settings;
+};
+
+// What the protocol owes the engine and the listener.
+struct HandoffEnvironment {
+  std::function<DeliveryPlan(RecordedRequest)> handle;  // may block (latency): run it off the connection's loop
+  std::function<void(const std::string&)> log;          // may be empty
+  std::function<bool()> still_serving;                  // false: the server stops; end promptly
+  std::size_t max_body_bytes = 0;                       // 0: no bound
+  std::size_t max_header_count = 0;                     // 0: no bound
+  std::uint32_t max_concurrent_streams = 100;
+  std::chrono::milliseconds idle_timeout{5000};  // a connection with nothing open closes after it
+};
+
+class ConnectionProtocol {
+ public:
+  virtual ~ConnectionProtocol() = default;
+  // The name ALPN negotiates ("h2") and the token of `Upgrade:` on a cleartext connection ("h2c").
+  virtual std::string_view alpn_name() const = 0;
+  virtual std::string_view upgrade_token() const = 0;
+  // The bytes a client starts a connection with when it knows the protocol in advance.
+  virtual std::string_view preface() const = 0;
+  // Serves the connection until it ends; the caller then closes the socket (and frees `ssl`).
+  virtual void serve(HandedConnection connection, const HandoffEnvironment& environment) const = 0;
+};
+
+// The HTTP/2 support linked into this program, or null. `support` must live forever.
+const ConnectionProtocol* linked_http2_support();
+void register_http2_support(const ConnectionProtocol* support);
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,508 @@
+#include "transport/http2/http2_connection.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+#include <httplib.h>
+
+#include "encoding/base64.hpp"
+#include "encoding/http_url.hpp"
+#include "encoding/unicode_text.hpp"
+#include "transport/certificate_authority.hpp"
+#include "transport/connection_socket.hpp"
+
+namespace mockhttp::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The loop wakes at least this often to notice a stopping server.
+constexpr int kLongestPollMs = 100;
+// What a client may send in one header block, counted as HPACK decodes it (names + values + 32
+// per field, RFC 9113's measure); advertised in SETTINGS_MAX_HEADER_LIST_SIZE too.
+constexpr std::size_t kMaxHeaderListBytes = 64 * 1024;
+// The most CONTINUATION frames one header block may take (nghttp2 counts them).
+constexpr std::size_t kMaxContinuations = 8;
+// Streams a client may reset per second after a burst (rapid reset, CVE-2023-44487).
+constexpr std::uint64_t kResetBurst = 1000;
+constexpr std::uint64_t kResetsPerSecond = 100;
+
+// Headers that only mean something to one HTTP/1.1 hop; HTTP/2 forbids them (RFC 9113 §8.2.2).
+bool connection_specific(const std::string& lowercase_name) {
+  return lowercase_name == "connection" || lowercase_name == "keep-alive" || lowercase_name == "proxy-connection" ||
+         lowercase_name == "transfer-encoding" || lowercase_name == "upgrade";
+}
+
+bool status_has_no_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+
+nghttp2_nv header_pair(const std::string& name, const std::string& value) {
+  return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+          reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+          NGHTTP2_NV_FLAG_NONE};
+}
+
+}  // namespace
+
+// nghttp2 calls C functions with the connection as user data; these forward to it.
+struct Http2Callbacks {
+  static Http2Connection& of(void* user_data) { return *static_cast<Http2Connection*>(user_data); }
+
+  static int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    Http2Connection& connection = of(user_data);
+    connection.streams_.emplace(frame->hd.stream_id, std::make_unique<Http2Stream>(frame->hd.stream_id));
+    return 0;
+  }
+
+  static int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t name_size,
+                       const std::uint8_t* value, std::size_t value_size, std::uint8_t, void* user_data) {
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+    Http2Connection& connection = of(user_data);
+    Http2Stream* stream = connection.stream(frame->hd.stream_id);
+    // Trailers a client sends after its body are read and not kept: a request's headers are its head's.
+    if (!stream || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    stream->header_bytes += name_size + value_size + 32;
+    if (stream->header_bytes > kMaxHeaderListBytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets it
+    std::string key(reinterpret_cast<const char*>(name), name_size);
+    std::string text(reinterpret_cast<const char*>(value), value_size);
+    if (!key.empty() && key[0] == ':') {
+      if (key == ":method") {
+        stream->method = std::move(text);
+        stream->head_request = stream->method == "HEAD";
+      } else if (key == ":path") {
+        stream->target = std::move(text);
+      } else if (key == ":authority") {
+        stream->authority = std::move(text);
+      }
+      return 0;
+    }
+    stream->headers.emplace_back(std::move(key), std::move(text));
+    return 0;
+  }
+
+  static int on_data_chunk_recv(nghttp2_session*, std::uint8_t, std::int32_t stream_id, const std::uint8_t* data,
+                                std::size_t size, void* user_data) {
+    Http2Connection& connection = of(user_data);
+    Http2Stream* stream = connection.stream(stream_id);
+    if (!stream || stream->refused) return 0;  // a refused body is read (flow control) and dropped
+    const std::size_t limit = connection.environment_.max_body_bytes;
+    if (limit != 0 && size > limit - std::min(limit, stream->body.size())) {
+      connection.refuse(*stream, WireError::payload_too_large,
+                        "the body runs past the limit; this server takes at most " + std::to_string(limit) +
+                            " bytes of body (ServerOptions::max_body_bytes, serve --max-body-bytes)");
+      stream->body.clear();
+      return 0;
+    }
+    stream->body.append(reinterpret_cast<const char*>(data), size);
+    return 0;
+  }
+
+  static int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+    if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
+    Http2Connection& connection = of(user_data);
+    Http2Stream* stream = connection.stream(frame->hd.stream_id);
+    if (!stream) return 0;
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+      const std::size_t most = connection.environment_.max_header_count;
+      const std::size_t limit = connection.environment_.max_body_bytes;
+      if (most != 0 && stream->headers.size() > most) {
+        connection.refuse(*stream, WireError::header_fields_too_large,
+                          std::to_string(stream->headers.size()) + " header fields; this server takes at most " +
+                              std::to_string(most) + " (ServerOptions::max_header_count, serve --max-header-count)");
+      } else if (limit != 0) {
+        // A declared length over the limit is refused before a byte of the body arrives.
+        for (const auto& header : stream->headers) {
+          if (header.first != "content-length") continue;
+          const std::string& declared = header.second;
+          // nghttp2 refuses a content-length that is not a number before this runs; the check
+          // stays so a malformed one can never throw here.
+          const bool number =
+              !declared.empty() && declared.size() <= 19 &&
+              std::all_of(declared.begin(), declared.end(), [](char c) { return c >= '0' && c <= '9'; });
+          if (number && std::stoull(declared) > limit) {
+            connection.refuse(*stream, WireError::payload_too_large,
+                              "content-length is " + declared + "; this server takes at most " + std::to_string(limit) +
+                                  " bytes of body (ServerOptions::max_body_bytes, serve --max-body-bytes)");
+          }
+          break;
+        }
+      }
+    }
+    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) connection.request_complete(*stream);
+    return 0;
+  }
+
+  static int on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
+    // A refused request whose client is still sending its body: once the answer is out, the
+    // stream is reset, so the client stops sending what will never be read.
+    if (frame->hd.type != NGHTTP2_DATA && frame->hd.type != NGHTTP2_HEADERS) return 0;
+    if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) return 0;
+    Http2Stream* stream = of(user_data).stream(frame->hd.stream_id);
+    if (stream && stream->refused && !stream->request_complete) {
+      nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_NO_ERROR);
+    }
+    return 0;
+  }
+
+  static int on_stream_close(nghttp2_session*, std::int32_t stream_id, std::uint32_t, void* user_data) {
+    of(user_data).streams_.erase(stream_id);  // a plan arriving later for it is dropped
+    return 0;
+  }
+
+  // The body of an answer, a part at a time; a part whose pause is not over is deferred, and the
+  // loop resumes the stream when it is due.
+  static ssize_t read_body(nghttp2_session*, std::int32_t stream_id, std::uint8_t* buffer, std::size_t length,
+                           std::uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
+    Http2Stream* stream = of(user_data).stream(stream_id);
+    if (!stream) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    while (stream->part < stream->parts.size()) {
+      const BodyPart& part = stream->parts[stream->part];
+      if (!stream->waiting) {
+        stream->waiting = true;
+        stream->due = Clock::now() + part.after;
+      }
+      if (part.after.count() > 0 && Clock::now() < stream->due) {
+        stream->deferred = true;
+        return NGHTTP2_ERR_DEFERRED;
+      }
+      if (stream->offset < part.bytes.size()) {
+        const std::size_t count = std::min(length, part.bytes.size() - stream->offset);
+        std::memcpy(buffer, part.bytes.data() + stream->offset, count);
+        stream->offset += count;
+        return static_cast<ssize_t>(count);
+      }
+      ++stream->part;
+      stream->offset = 0;
+      stream->waiting = false;
+    }
+    // Cut short: the stream ends with RST_STREAM (INTERNAL_ERROR) instead of END_STREAM.
+    if (stream->cut_short) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    return 0;
+  }
+};
+
+Http2Connection::Http2Connection(HandedConnection connection, const HandoffEnvironment& environment)
+    : connection_(std::move(connection)), environment_(environment), io_(connection_.socket, connection_.ssl) {
+  // A worker per stream in the engine, as many as may be open, and a few for streams the
+  // client reset while their answer was still being decided.
+  const std::size_t most = static_cast<std::size_t>(environment_.max_concurrent_streams) + 16;
+  workers_ = std::make_unique<ElasticTaskQueue>(most, std::chrono::seconds(2), nullptr);
+  wake_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+Http2Connection::~Http2Connection() {
+  workers_->shutdown();  // a worker still in handle() ends before what it reports to does
+  if (session_) nghttp2_session_del(session_);
+  if (wake_ >= 0) ::close(wake_);
+}
+
+Http2Stream* Http2Connection::stream(std::int32_t id) {
+  const auto it = streams_.find(id);
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+bool Http2Connection::start_session() {
+  nghttp2_session_callbacks* callbacks = nullptr;
+  if (nghttp2_session_callbacks_new(&callbacks) != 0) return false;
+  nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, &Http2Callbacks::on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Callbacks::on_header);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Http2Callbacks::on_data_chunk_recv);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Callbacks::on_frame_recv);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, &Http2Callbacks::on_frame_send);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Http2Callbacks::on_stream_close);
+  nghttp2_option* option = nullptr;
+  if (nghttp2_option_new(&option) != 0) {
+    nghttp2_session_callbacks_del(callbacks);
+    return false;
+  }
+  // nghttp2's own mitigations: streams the client opens past the advertised maximum are
+  // refused, header blocks past the list size and CONTINUATION floods end the connection,
+  // resets past the rate end it too (rapid reset), and SETTINGS floods are bounded.
+  nghttp2_option_set_max_settings(option, 32);
+  nghttp2_option_set_max_continuations(option, kMaxContinuations);
+  nghttp2_option_set_stream_reset_rate_limit(option, kResetBurst, kResetsPerSecond);
+  nghttp2_option_set_max_outbound_ack(option, 1000);
+  const int made = nghttp2_session_server_new2(&session_, callbacks, this, option);
+  nghttp2_option_del(option);
+  nghttp2_session_callbacks_del(callbacks);
+  if (made != 0) return false;
+
+  const nghttp2_settings_entry settings[] = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, environment_.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<std::uint32_t>(kMaxHeaderListBytes)},
+  };
+  if (connection_.upgraded_request) {
+    // h2c: the HTTP2-Settings header is the client's SETTINGS; its request becomes stream 1,
+    // half-closed on the client's side, answered like any other.
+    std::string payload;
+    if (!base64url_decode(connection_.upgrade_settings, payload)) return false;
+    if (nghttp2_session_upgrade2(session_, reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size(),
+                                 connection_.upgraded_request->method == "HEAD", nullptr) != 0) {
+      return false;
+    }
+  }
+  return nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, sizeof settings / sizeof settings[0]) == 0;
+}
+
+bool Http2Connection::flush() {
+  for (;;) {
+    const std::uint8_t* data = nullptr;
+    const ssize_t size = nghttp2_session_mem_send(session_, &data);
+    if (size < 0) return false;
+    if (size == 0) return true;
+    if (!io_.write_all(std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)))) {
+      return false;
+    }
+  }
+}
+
+bool Http2Connection::read_available() {
+  char buffer[16 * 1024];
+  do {
+    const ssize_t received = io_.read(buffer, sizeof buffer);
+    if (received <= 0) return false;
+    if (nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(buffer),
+                                 static_cast<std::size_t>(received)) < 0) {
+      return false;
+    }
+  } while (io_.has_pending());
+  return true;
+}
+
+void Http2Connection::request_complete(Http2Stream& stream) {
+  stream.request_complete = true;
+  if (!stream.refused && !stream.handed_to_engine) hand_to_engine(stream, recorded_request_of(stream));
+}
+
+RecordedRequest Http2Connection::recorded_request_of(Http2Stream& stream) const {
+  RecordedRequest recorded;
+  recorded.method = stream.method;
+  const std::size_t mark = stream.target.find('?');
+  // Percent-decoded, with its query apart, as HTTP/1.1's requests are (transport/request_capture).
+  recorded.path = httplib::detail::decode_url(stream.target.substr(0, mark), false);
+  if (mark != std::string::npos) {
+    httplib::Params params;
+    httplib::detail::parse_query_text(stream.target.substr(mark + 1), params);
+    for (const auto& parameter : params) recorded.query[parameter.first] = parameter.second;
+  }
+  // :authority is HTTP/2's Host; the journal and header criteria see it as `host` when the
+  // client sent no Host header of its own.
+  const bool has_host = std::any_of(stream.headers.begin(), stream.headers.end(),
+                                    [](const std::pair<std::string, std::string>& h) { return h.first == "host"; });
+  if (!has_host && !stream.authority.empty()) recorded.headers.emplace_back("host", stream.authority);
+  for (auto& header : stream.headers) recorded.headers.push_back(std::move(header));
+  stream.headers.clear();
+  recorded.body = std::move(stream.body);
+  std::string authority = stream.authority;
+  if (authority.empty()) {
+    if (const auto host = recorded.header("host")) authority = *host;
+  }
+  if (authority.empty() && connection_.tunnel) authority = *connection_.tunnel;
+  recorded.host = parse_authority(authority).host;
+  recorded.tunnel = connection_.tunnel;
+  recorded.protocol = "HTTP/2";
+  recorded.connection_id = connection_.connection_id;
+  recorded.tls = connection_.ssl != nullptr;
+  recorded.received_at = std::chrono::system_clock::now();
+  if (connection_.ssl) {
+    if (X509* peer = SSL_get1_peer_certificate(connection_.ssl)) {
+      recorded.client_certificate = subject_of(peer);
+      X509_free(peer);
+    }
+  }
+  return recorded;
+}
+
+void Http2Connection::hand_to_engine(Http2Stream& stream, RecordedRequest recorded) {
+  stream.handed_to_engine = true;
+  auto request = std::make_shared<RecordedRequest>(std::move(recorded));
+  const std::int32_t id = stream.id;
+  std::function<void()> task = [this, id, request] {
+    DeliveryPlan plan = environment_.handle(std::move(*request));
+    {
+      const std::lock_guard<std::mutex> lock(finished_mutex_);
+      finished_.emplace_back(id, std::move(plan));
+    }
+    const std::uint64_t one = 1;
+    (void)!::write(wake_, &one, sizeof one);
+  };
+  if (!workers_->try_enqueue(task)) {
+    refuse(stream, WireError::over_capacity,
+           "this connection has more streams being answered than it may have open; retry the request");
+  }
+}
+
+void Http2Connection::refuse(Http2Stream& stream, WireError error, const std::string& detail) {
+  if (stream.answered) return;
+  stream.refused = true;
+  DeliveryPlan plan;
+  plan.status = entry_of(error).status;
+  plan.body = error_body(error, detail).dump();
+  plan.set_header("content-type", "application/json");
+  deliver(stream, std::move(plan));
+}
+
+void Http2Connection::take_finished_plans() {
+  std::uint64_t count = 0;
+  (void)!::read(wake_, &count, sizeof count);
+  std::deque<std::pair<std::int32_t, DeliveryPlan>> finished;
+  {
+    const std::lock_guard<std::mutex> lock(finished_mutex_);
+    finished.swap(finished_);
+  }
+  for (auto& entry : finished) {
+    if (broken_) return;
+    if (Http2Stream* target = stream(entry.first)) deliver(*target, std::move(entry.second));
+  }
+}
+
+void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
+  if (stream.answered) return;
+  stream.answered = true;
+  if (plan.fault) {
+    log_answer(stream, 0);
+    if (*plan.fault == FaultKind::connection_reset) {
+      reset_connection(io_.socket());
+      broken_ = true;
+      return;
+    }
+    // Every other fault breaks the connection the HTTP/2 way: GOAWAY, then close.
+    nghttp2_session_terminate_session(session_, NGHTTP2_INTERNAL_ERROR);
+    return;
+  }
+  const bool no_body = stream.head_request || status_has_no_body(plan.status);
+  Headers headers;
+  headers.reserve(plan.headers.size() + 1);
+  bool has_length = false;
+  for (const auto& header : plan.headers) {
+    std::string name = ascii_lowercase(header.first);
+    if (connection_specific(name)) continue;
+    has_length = has_length || name == "content-length";
+    headers.emplace_back(std::move(name), header.second);
+  }
+  switch (plan.framing) {
+    case DeliveryPlan::Framing::whole:
+      if (!has_length && !status_has_no_body(plan.status)) {
+        headers.emplace_back("content-length", std::to_string(plan.body.size()));
+      }
+      stream.parts.push_back({std::chrono::milliseconds(0), std::move(plan.body)});
+      break;
+    case DeliveryPlan::Framing::announced:
+      if (!has_length) headers.emplace_back("content-length", std::to_string(plan.announced_length));
+      stream.parts = std::move(plan.parts);
+      break;
+    case DeliveryPlan::Framing::streamed:
+      stream.parts = std::move(plan.parts);
+      break;
+  }
+  stream.cut_short = plan.cut_short;
+  submit(stream, plan.status, headers, !no_body);
+  log_answer(stream, plan.status);
+}
+
+void Http2Connection::submit(Http2Stream& stream, int status, const Headers& headers, bool with_body) {
+  const std::string status_text = std::to_string(status);
+  const std::string status_name = ":status";
+  std::vector<nghttp2_nv> pairs;
+  pairs.reserve(headers.size() + 1);
+  pairs.push_back(header_pair(status_name, status_text));
+  for (const auto& header : headers) pairs.push_back(header_pair(header.first, header.second));
+  nghttp2_data_provider provider{};
+  provider.read_callback = &Http2Callbacks::read_body;
+  // nghttp2 copies the header block when the response is submitted.
+  if (nghttp2_submit_response(session_, stream.id, pairs.data(), pairs.size(), with_body ? &provider : nullptr) != 0) {
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_INTERNAL_ERROR);
+  }
+}
+
+void Http2Connection::log_answer(const Http2Stream& stream, int status) const {
+  if (!environment_.log) return;
+  environment_.log(stream.method + " " + stream.target + " -> " + (status == 0 ? "fault" : std::to_string(status)) +
+                   " (HTTP/2)");
+}
+
+void Http2Connection::resume_due_streams() {
+  const auto now = Clock::now();
+  for (auto& entry : streams_) {
+    Http2Stream& stream = *entry.second;
+    if (stream.deferred && stream.due <= now) {
+      stream.deferred = false;
+      nghttp2_session_resume_data(session_, stream.id);
+    }
+  }
+}
+
+int Http2Connection::poll_timeout_ms() const {
+  auto timeout = std::chrono::milliseconds(kLongestPollMs);
+  const auto now = Clock::now();
+  for (const auto& entry : streams_) {
+    const Http2Stream& stream = *entry.second;
+    if (!stream.deferred) continue;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(stream.due - now) + std::chrono::milliseconds(1);
+    timeout = std::max(std::chrono::milliseconds(0), std::min(timeout, left));
+  }
+  return static_cast<int>(timeout.count());
+}
+
+void Http2Connection::serve() {
+  if (wake_ < 0 || !start_session()) return;
+  if (connection_.upgraded_request) {
+    // Stream 1 is the upgrading request, read whole by HTTP/1.1 and journaled as HTTP/2's.
+    RecordedRequest& request = *connection_.upgraded_request;
+    auto first = std::make_unique<Http2Stream>(1);
+    first->method = request.method;
+    first->head_request = request.method == "HEAD";
+    first->target = request.path;
+    first->request_complete = true;
+    Http2Stream& stream = *first;
+    streams_.emplace(1, std::move(first));
+    request.protocol = "HTTP/2";
+    request.connection_id = connection_.connection_id;
+    hand_to_engine(stream, std::move(request));
+  }
+  if (!connection_.already_read.empty() &&
+      nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(connection_.already_read.data()),
+                               connection_.already_read.size()) < 0) {
+    return;
+  }
+  auto idle_since = Clock::now();
+  bool stopping = false;
+  while (!broken_) {
+    if (!flush()) break;
+    if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) break;
+    if (!stopping && !environment_.still_serving()) {
+      // The server stops: GOAWAY tells the client no new stream will be read; the loop ends once it is written.
+      stopping = true;
+      nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+      continue;
+    }
+    if (stopping) break;
+    if (!nothing_open()) idle_since = Clock::now();
+    if (nothing_open() && Clock::now() - idle_since > environment_.idle_timeout) {
+      nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+      stopping = true;
+      continue;
+    }
+    pollfd watched[2] = {{io_.socket(), POLLIN, 0}, {wake_, POLLIN, 0}};
+    const int ready = io_.has_pending() ? 1 : ::poll(watched, 2, poll_timeout_ms());
+    if (ready < 0 && errno != EINTR) break;
+    if (io_.has_pending() || (watched[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (!read_available()) break;
+    }
+    if (watched[1].revents & POLLIN) take_finished_plans();
+    resume_due_streams();
+  }
+  if (!broken_) flush();
+}
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,70 @@
+#pragma once
+// One HTTP/2 connection, served on the connection's own thread: an nghttp2 server session fed
+// by this loop's reads, its frames written by this loop. Each complete request becomes a
+// RecordedRequest handed to the engine on a worker of the connection (handle() may sleep for a
+// stub's latency), whose delivery plan comes back to the loop through an eventfd; a slow stream
+// never holds another. Body parts sent over time are timed by the loop's poll, never by a sleep.
+// What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM; a fault
+// that breaks the connection becomes GOAWAY, then close (a reset, a TCP reset).
+// Thread safety: serve() runs on one thread; workers only push finished plans.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include <nghttp2/nghttp2.h>
+
+#include "exchange/error_catalogue.hpp"
+#include "transport/connection_handoff.hpp"
+#include "transport/elastic_task_queue.hpp"
+#include "transport/http2/connection_io.hpp"
+#include "transport/http2/http2_stream.hpp"
+
+namespace mockhttp::detail {
+
+class Http2Connection {
+ public:
+  Http2Connection(HandedConnection connection, const HandoffEnvironment& environment);
+  ~Http2Connection();
+  Http2Connection(const Http2Connection&) = delete;
+  Http2Connection& operator=(const Http2Connection&) = delete;
+
+  void serve();
+
+ private:
+  friend struct Http2Callbacks;  // nghttp2's C callbacks reach the members through it
+
+  bool start_session();
+  bool flush();  // writes every frame nghttp2 has queued; false when the peer is gone
+  bool read_available();
+  void take_finished_plans();
+  void resume_due_streams();
+  int poll_timeout_ms() const;
+  bool nothing_open() const { return streams_.empty(); }
+
+  Http2Stream* stream(std::int32_t id);
+  void request_complete(Http2Stream& stream);
+  void hand_to_engine(Http2Stream& stream, RecordedRequest recorded);
+  RecordedRequest recorded_request_of(Http2Stream& stream) const;
+  void refuse(Http2Stream& stream, WireError error, const std::string& detail);
+  void deliver(Http2Stream& stream, DeliveryPlan plan);
+  void submit(Http2Stream& stream, int status, const Headers& headers, bool with_body);
+  void log_answer(const Http2Stream& stream, int status) const;
+
+  HandedConnection connection_;
+  const HandoffEnvironment& environment_;
+  ConnectionIo io_;
+  nghttp2_session* session_ = nullptr;
+  std::map<std::int32_t, std::unique_ptr<Http2Stream>> streams_;
+  // A worker per stream being handled; joined before the connection ends.
+  std::unique_ptr<ElasticTaskQueue> workers_;
+  int wake_ = -1;  // eventfd: a worker finished a plan
+  std::mutex finished_mutex_;
+  std::deque<std::pair<std::int32_t, DeliveryPlan>> finished_;
+  bool broken_ = false;  // a fault reset the connection: nothing more is written
+};
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,47 @@
+#pragma once
+// One HTTP/2 stream as the connection loop sees it: the request as its frames arrive, then the
+// delivery plan's body going out in DATA frames, each part when its pause is over.
+// Thread safety: the connection loop's thread only; workers see a RecordedRequest copy.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <mockhttp/recorded_request.hpp>
+
+#include "exchange/delivery_plan.hpp"
+
+namespace mockhttp::detail {
+
+struct Http2Stream {
+  using Clock = std::chrono::steady_clock;
+
+  explicit Http2Stream(std::int32_t id_) : id(id_) {}
+
+  std::int32_t id;
+  // The request, filled by HEADERS (pseudo-headers apart) and DATA.
+  std::string method;
+  std::string target;  // :path, query included
+  std::string authority;
+  Headers headers;
+  std::string body;
+  std::size_t header_bytes = 0;
+  bool head_request = false;
+  // Set when the request broke a limit: it is answered by the loop itself, never handled.
+  bool refused = false;
+  bool request_complete = false;  // END_STREAM arrived
+  bool handed_to_engine = false;
+  bool answered = false;  // a response was submitted
+
+  // The answer's body: parts, each sent once `after` has passed since the previous was sent.
+  std::vector<BodyPart> parts;
+  bool cut_short = false;
+  std::size_t part = 0;
+  std::size_t offset = 0;
+  bool waiting = false;  // the current part's pause has begun
+  Clock::time_point due{};
+  bool deferred = false;  // nghttp2 was told the data is not ready yet
+};
+
+}  // namespace mockhttp::detail
