@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <mockhttp/mockhttp.hpp>
@@ -495,6 +496,86 @@ TEST(Http2, AStreamWaitingBetweenItsPartsHoldsNoOtherStream) {
   EXPECT_EQ(quick_body, "quick");
   EXPECT_NE(paused.body.find("data: second"), std::string::npos) << paused.body;
   EXPECT_EQ(connections, 1) << "both streams on one connection";
+}
+
+// The process's threads now (Linux: /proc/self/status).
+int thread_count() {
+  int status = 0;
+  const std::string line = run("grep '^Threads:' /proc/" + std::to_string(::getpid()) + "/status", status);
+  return line.size() > 8 ? std::stoi(line.substr(8)) : -1;
+}
+
+// A stub's latency is a plan's delay the connection's loop waits out: a hundred streams
+// waiting at once hold no thread each (the engine decided each answer and let its worker go).
+TEST(Http2, StreamsWaitingOutALatencyHoldNoThreadEach) {
+  ServerOptions options;
+  options.tls = TlsOptions{};  // Debian's libcurl multiplexes prior-knowledge h2c badly; ALPN h2 it does well
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/late/{n}")).with_latency(3000).respond_with(200, "late");
+  const int before = thread_count();
+  ASSERT_GT(before, 0);
+  constexpr int kStreams = 100;
+  CURLM* multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  std::vector<Answer> answers(kStreams);
+  std::vector<std::vector<char>> errors(kStreams, std::vector<char>(CURL_ERROR_SIZE));
+  std::vector<curl_slist*> lists(kStreams, nullptr);
+  std::vector<CURL*> handles;
+  for (int i = 0; i < kStreams; ++i) {
+    Call call;
+    call.url = server.url() + "/late/" + std::to_string(i);
+    call.version = CURL_HTTP_VERSION_2TLS;
+    call.ca_file = server.ca_certificate_file();
+    CURL* curl = curl_easy_init();
+    configure(curl, call, answers[i], lists[i], errors[i].data());
+    curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+    curl_multi_add_handle(multi, curl);
+    handles.push_back(curl);
+  }
+  int most_threads = 0;
+  bool all_journaled = false;
+  int running = 0;
+  do {
+    curl_multi_perform(multi, &running);
+    if (!all_journaled && server.requests().size() == static_cast<std::size_t>(kStreams)) {
+      // Every stream is waiting out its latency (3 s from its own arrival) right now.
+      all_journaled = true;
+      most_threads = thread_count();
+    }
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+  } while (running > 0);
+  for (CURL* curl : handles) {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    EXPECT_EQ(status, 200);
+    curl_multi_remove_handle(multi, curl);
+    curl_easy_cleanup(curl);
+  }
+  curl_multi_cleanup(multi);
+  for (auto* list : lists) curl_slist_free_all(list);
+  ASSERT_TRUE(all_journaled);
+  for (const auto& answer : answers) EXPECT_EQ(answer.body, "late");
+  EXPECT_LT(most_threads - before, kStreams / 2)
+      << "threads while " << kStreams << " streams waited out a latency: " << most_threads << " (" << before
+      << " before)";
+}
+
+// A stopping server wakes a stream waiting out a long latency at once: it is answered 503
+// MOCKHTTP_STOPPING before the GOAWAY, as an HTTP/1.1 request would be.
+TEST(Http2, AStoppingServerAnswersAStreamWaitingOutItsLatency) {
+  auto server = std::make_unique<MockServer>();
+  server->when_requested_with(Request{}.path("/late")).with_latency(60000).respond_with(200, "late");
+  const std::string url = server->url() + "/late";
+  Answer answer;
+  std::thread client([&] { answer = h2_get(url); });
+  EXPECT_TRUE(server->wait_for(Request{}.path("/late"), eq(1), std::chrono::seconds(30)));
+  server.reset();
+  client.join();
+  EXPECT_EQ(answer.code, CURLE_OK) << answer.error;
+  EXPECT_EQ(answer.status, 503);
+  EXPECT_NE(answer.body.find("MOCKHTTP_STOPPING"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("latency"), std::string::npos) << answer.body;
 }
 
 TEST(Http2, AStoppingServerSaysGoawayThenCloses) {

@@ -1,5 +1,7 @@
 #include "core/engine.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 
 #include <mockhttp/errors.hpp>
@@ -226,9 +228,13 @@ const Chaos& Engine::effective_chaos(const StubDefinition& definition, Chaos& sc
 }
 
 DeliveryPlan Engine::answer(const Answering& answering) {
-  if (answering.decision.delay_ms > 0 && !pause(std::chrono::milliseconds(answering.decision.delay_ms))) {
-    return error_answer(WireError::server_stopping, "the server stopped during the stub's latency");
-  }
+  DeliveryPlan plan = decide_delivery(answering);
+  // The latency delays the answer, not the work: the transport waits it out without a thread.
+  plan.delay = std::chrono::milliseconds(std::max<std::int64_t>(answering.decision.delay_ms, 0));
+  return plan;
+}
+
+DeliveryPlan Engine::decide_delivery(const Answering& answering) {
   try {
     return deliver(answering);
   } catch (const TemplateError& e) {

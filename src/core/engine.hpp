@@ -159,7 +159,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
     const detail::ChaosDecision& decision;
     std::int64_t call_number;
   };
+  // The plan for a selected stub, its latency carried as the plan's delay.
   detail::DeliveryPlan answer(const Answering& answering);
+  // The plan itself: an action's failure (a template, a refused or failed forward) is its error answer.
+  detail::DeliveryPlan decide_delivery(const Answering& answering);
   detail::DeliveryPlan deliver(const Answering& answering);
   // The chaos a stub's request gets: its own, with the server's default latency where it has none.
   const Chaos& effective_chaos(const StubDefinition& definition, Chaos& scratch) const;

@@ -34,6 +34,10 @@ struct DeliveryPlan {
     streamed,   // `parts` as they come, the length never declared (HTTP/1.1: chunked)
   };
 
+  // Nothing of the answer goes out before this has passed (a stub's latency). The transport
+  // waits, on its loop's timer where it has one, so a delayed answer holds no thread; a server
+  // that stops meanwhile answers server_stopping at once instead.
+  std::chrono::milliseconds delay{0};
   int status = 200;
   Headers headers;  // as sent; Content-Type among them when the answer has one
   std::string body;

@@ -38,7 +38,7 @@ struct HandedConnection {
 
 // What the protocol owes the engine and the listener.
 struct HandoffEnvironment {
-  std::function<DeliveryPlan(RecordedRequest)> handle;  // may block (latency): run it off the connection's loop
+  std::function<DeliveryPlan(RecordedRequest)> handle;  // may block (a forward, a responder): run it off the loop
   std::function<void(const std::string&)> log;          // may be empty
   std::function<bool()> still_serving;                  // false: the server stops; end promptly
   std::size_t max_body_bytes = 0;                       // 0: no bound

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "encoding/unicode_text.hpp"
+#include "exchange/error_catalogue.hpp"
 #include "transport/connection_socket.hpp"
 
 namespace mockhttp::detail {
@@ -74,6 +75,10 @@ bool write_parts(const DeliveryPlan& plan, httplib::DataSink& sink, const Pause&
 }  // namespace
 
 void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
+  // An HTTP/1.1 connection answers one request at a time, so its thread may wait the latency out.
+  if (plan.delay.count() > 0 && !pause(plan.delay)) {
+    plan = error_answer(WireError::server_stopping, "the server stopped during the stub's latency");
+  }
   if (plan.fault) {
     break_connection(*plan.fault, plan);
     out.status = 500;  // never reaches the client: the connection is already broken

@@ -10,7 +10,8 @@
 
 namespace mockhttp::detail {
 
-// `pause` waits before each part, unless the server stops (the exchange is then abandoned).
+// `pause` waits out the plan's delay (a stopping server turns the answer into server_stopping)
+// and the pause before each part (a stopping server abandons the exchange).
 void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause);
 
 }  // namespace mockhttp::detail

@@ -366,7 +366,14 @@ void Http2Connection::take_finished_plans() {
 }
 
 void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
-  if (stream.answered) return;
+  if (stream.answered || stream.delayed) return;
+  if (plan.delay.count() > 0) {
+    // The stub's latency runs on this loop's clock: the stream holds no thread while it waits.
+    stream.answer_due = Clock::now() + plan.delay;
+    plan.delay = std::chrono::milliseconds(0);
+    stream.delayed = std::move(plan);
+    return;
+  }
   stream.answered = true;
   if (plan.fault) {
     log_answer(stream, 0);
@@ -430,7 +437,22 @@ void Http2Connection::log_answer(const Http2Stream& stream, int status) const {
                    " (HTTP/2)");
 }
 
+void Http2Connection::answer_delayed_streams(bool stopping) {
+  const auto now = Clock::now();
+  for (auto& entry : streams_) {
+    if (broken_) return;
+    Http2Stream& stream = *entry.second;
+    if (!stream.delayed || (!stopping && stream.answer_due > now)) continue;
+    DeliveryPlan plan = stopping
+                            ? error_answer(WireError::server_stopping, "the server stopped during the stub's latency")
+                            : std::move(*stream.delayed);
+    stream.delayed.reset();
+    deliver(stream, std::move(plan));
+  }
+}
+
 void Http2Connection::resume_due_streams() {
+  answer_delayed_streams(false);
   const auto now = Clock::now();
   for (auto& entry : streams_) {
     Http2Stream& stream = *entry.second;
@@ -446,9 +468,9 @@ int Http2Connection::poll_timeout_ms() const {
   const auto now = Clock::now();
   for (const auto& entry : streams_) {
     const Http2Stream& stream = *entry.second;
-    if (!stream.deferred) continue;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(stream.due - now) + std::chrono::milliseconds(1);
+    if (!stream.deferred && !stream.delayed) continue;
+    const auto due = stream.delayed ? stream.answer_due : stream.due;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(due - now) + std::chrono::milliseconds(1);
     timeout = std::max(std::chrono::milliseconds(0), std::min(timeout, left));
   }
   return static_cast<int>(timeout.count());
@@ -483,6 +505,9 @@ void Http2Connection::serve() {
     if (!stopping && !environment_.still_serving()) {
       // The server stops: GOAWAY tells the client no new stream will be read; the loop ends once it is written.
       stopping = true;
+      // Answers still waiting out a latency are woken at once, as the HTTP/1.1 ones are.
+      answer_delayed_streams(true);
+      if (!flush()) break;
       nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
       continue;
     }

@@ -1,9 +1,9 @@
 #pragma once
 // One HTTP/2 connection, served on the connection's own thread: an nghttp2 server session fed
 // by this loop's reads, its frames written by this loop. Each complete request becomes a
-// RecordedRequest handed to the engine on a worker of the connection (handle() may sleep for a
-// stub's latency), whose delivery plan comes back to the loop through an eventfd; a slow stream
-// never holds another. Body parts sent over time are timed by the loop's poll, never by a sleep.
+// RecordedRequest handed to the engine on a worker of the connection, whose delivery plan comes
+// back to the loop through an eventfd; a slow stream never holds another. A stub's latency and
+// body parts sent over time are timed by the loop's poll, never by a sleep.
 // What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM; a fault
 // that breaks the connection becomes GOAWAY, then close (a reset, a TCP reset).
 // Thread safety: serve() runs on one thread; workers only push finished plans.
@@ -42,6 +42,8 @@ class Http2Connection {
   bool read_available();
   void take_finished_plans();
   void resume_due_streams();
+  // Delivers the plans whose latency is over; `stopping`: every one, as server_stopping.
+  void answer_delayed_streams(bool stopping);
   int poll_timeout_ms() const;
   bool nothing_open() const { return streams_.empty(); }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Http2Stream {
   bool request_complete = false;  // END_STREAM arrived
   bool handed_to_engine = false;
   bool answered = false;  // a response was submitted
+  // An answer decided but not yet due (the stub's latency), and when it is.
+  std::optional<DeliveryPlan> delayed;
+  Clock::time_point answer_due{};
 
   // The answer's body: parts, each sent once `after` has passed since the previous was sent.
   std::vector<BodyPart> parts;
