@@ -7,9 +7,17 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
       -DMOCKHTTP_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-bench -j2 --target scale_bench tls_bench >/dev/null
+if command -v h2load >/dev/null && grep -q '^http2_bench:' <(cmake --build build-bench --target help); then
+  cmake --build build-bench -j2 --target http2_bench >/dev/null
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 ulimit -n 8192 2>/dev/null || true
 ./build-bench/bench/scale_bench "${1:-20000}" "${2:-1000000}"
 echo
 echo "HTTPS against plain HTTP (bench/tls_bench):"
 ./build-bench/bench/tls_bench
+if [ -x build-bench/bench/http2_bench ]; then
+  echo
+  echo "HTTP/2 against HTTP/1.1 (bench/http2_bench, h2load):"
+  ./build-bench/bench/http2_bench "${1:-20000}"
+fi

@@ -17,7 +17,7 @@
 using namespace mockhttp;
 using Json = nlohmann::json;
 
-namespace {
+namespace https_proxy_test {
 
 struct ProxiedCall {
   CURLcode code = CURLE_OK;
@@ -312,4 +312,4 @@ TEST(HttpsProxy, APlainServerMintsItsCaOnFirstUseAndKeepsIt) {
   EXPECT_EQ(server.issue_client_certificate("alice").subject, "CN=alice,O=mockhttp");
 }
 
-}  // namespace
+}  // namespace https_proxy_test

@@ -3,16 +3,23 @@
 namespace mockhttp::detail {
 
 ElasticTaskQueue::ElasticTaskQueue(std::size_t max_connections, std::chrono::milliseconds idle_retirement,
-                                   std::function<void()> on_overflow)
+                                   std::function<void()> on_overflow, Growth growth)
     : max_connections_(max_connections == 0 ? 1 : max_connections),
       idle_retirement_(idle_retirement),
-      on_overflow_(std::move(on_overflow)) {}
+      on_overflow_(std::move(on_overflow)),
+      growth_(growth) {}
 
 ElasticTaskQueue::~ElasticTaskQueue() { shutdown(); }
 
 void ElasticTaskQueue::start_worker() {
   ++idle_;  // counted as waiting until it takes a job
+  ++starting_;
   workers_.emplace_back([this] { serve(); });
+}
+
+bool ElasticTaskQueue::needs_worker(std::size_t waiting) const {
+  if (idle_ > waiting) return false;
+  return growth_ == Growth::a_thread_per_waiting_task || starting_ == 0;
 }
 
 void ElasticTaskQueue::join_retired() {
@@ -30,7 +37,7 @@ bool ElasticTaskQueue::try_enqueue(std::function<void()>& task) {
     const std::size_t waiting = jobs_.size();
     if (busy_ + waiting < max_connections_) {
       jobs_.push_back(std::move(task));
-      if (idle_ <= waiting) start_worker();
+      if (needs_worker(waiting)) start_worker();
       taken = true;
     }
   }
@@ -44,6 +51,7 @@ bool ElasticTaskQueue::try_enqueue(std::function<void()>& task) {
 
 void ElasticTaskQueue::serve() {
   std::unique_lock<std::mutex> lock(mutex_);
+  --starting_;
   for (;;) {
     const bool woken = work_ready_.wait_for(lock, idle_retirement_, [this] { return stopping_ || !jobs_.empty(); });
     if (!woken || (stopping_ && jobs_.empty())) break;  // idle too long, or shutting down
@@ -51,6 +59,11 @@ void ElasticTaskQueue::serve() {
     jobs_.pop_front();
     --idle_;
     ++busy_;
+    // One thread at a time: the thread that takes a task while others wait starts the next
+    // (stopping too: shutdown() runs what is queued, and a queued task may block).
+    if (growth_ == Growth::one_thread_at_a_time && !jobs_.empty() && needs_worker(jobs_.size())) {
+      start_worker();
+    }
     lock.unlock();
     task();
     lock.lock();

@@ -20,9 +20,20 @@ namespace mockhttp::detail {
 
 class ElasticTaskQueue final {
  public:
+  // How threads are added when tasks wait and no thread is idle.
+  enum class Growth {
+    // One more thread per waiting task, at once: for tasks that live long (a connection).
+    a_thread_per_waiting_task,
+    // One thread starting at a time; a thread that takes a task while others still wait starts
+    // the next. For short tasks that only sometimes block (an HTTP/2 stream's answer being
+    // decided): a burst is drained by the threads already running instead of a thread per task,
+    // and tasks that block still get threads, one after the other.
+    one_thread_at_a_time,
+  };
+
   // `on_overflow` is called (on the accept thread) each time a connection is over the bound.
   ElasticTaskQueue(std::size_t max_connections, std::chrono::milliseconds idle_retirement,
-                   std::function<void()> on_overflow);
+                   std::function<void()> on_overflow, Growth growth = Growth::a_thread_per_waiting_task);
   ~ElasticTaskQueue();
   ElasticTaskQueue(const ElasticTaskQueue&) = delete;
   ElasticTaskQueue& operator=(const ElasticTaskQueue&) = delete;
@@ -33,20 +44,23 @@ class ElasticTaskQueue final {
   void shutdown();  // runs what is queued, then joins every thread
 
  private:
-  void serve();         // a worker's loop
-  void start_worker();  // mutex_ held
-  void join_retired();  // mutex_ held: joins workers that have ended
+  void serve();                                  // a worker's loop
+  void start_worker();                           // mutex_ held
+  bool needs_worker(std::size_t waiting) const;  // mutex_ held
+  void join_retired();                           // mutex_ held: joins workers that have ended
 
   const std::size_t max_connections_;
   const std::chrono::milliseconds idle_retirement_;
   const std::function<void()> on_overflow_;
+  const Growth growth_;
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::deque<std::function<void()>> jobs_;
   std::list<std::thread> workers_;
   std::list<std::thread> retired_;
-  std::size_t busy_ = 0;  // workers running a connection
-  std::size_t idle_ = 0;  // workers waiting for one
+  std::size_t busy_ = 0;      // workers running a connection
+  std::size_t idle_ = 0;      // workers waiting for one (those starting included)
+  std::size_t starting_ = 0;  // workers started that have not yet looked for a job
   bool stopping_ = false;
 };
 

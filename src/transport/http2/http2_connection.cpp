@@ -195,7 +195,8 @@ Http2Connection::Http2Connection(HandedConnection connection, const HandoffEnvir
   // A worker per stream in the engine, as many as may be open, and a few for streams the
   // client reset while their answer was still being decided.
   const std::size_t most = static_cast<std::size_t>(environment_.max_concurrent_streams) + 16;
-  workers_ = std::make_unique<ElasticTaskQueue>(most, std::chrono::seconds(2), nullptr);
+  workers_ = std::make_unique<ElasticTaskQueue>(most, std::chrono::seconds(2), nullptr,
+                                                ElasticTaskQueue::Growth::one_thread_at_a_time);
   wake_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
