@@ -111,9 +111,8 @@ TEST(Trailers, Http11WithTeTrailersGetsAChunkedBodyThenTheTrailers) {
       << raw;
   // The same answer decoded by curl: the body is whole, and a compressed-answer request changes nothing.
   int status = 0;
-  const std::string body = run("curl -s --noproxy '*' --http1.1 --compressed -H 'TE: gzip, trailers' " +
-                                   server.url() + "/rpc",
-                               status);
+  const std::string body =
+      run("curl -s --noproxy '*' --http1.1 --compressed -H 'TE: gzip, trailers' " + server.url() + "/rpc", status);
   EXPECT_EQ(status, 0);
   EXPECT_EQ(body, R"({"ok":true})");
 }
@@ -204,8 +203,8 @@ TEST(Trailers, AStubPostedAsJsonServesItsTrailersOverBothProtocols) {
                          {"headers", {{"content-type", "text/plain"}}},
                          {"trailers", {{"grpc-status", "0"}}},
                          {"body", "from json"}}}}}};
-  const auto posted = test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(),
-                                         {"Content-Type: application/json"});
+  const auto posted =
+      test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   ASSERT_TRUE(posted.status == 200 || posted.status == 201) << posted.status << " " << posted.body;
   const auto listed = Json::parse(test::curl_request("GET", server.url() + "/__mock__/stubs", "", {}).body);
   EXPECT_NE(listed.dump().find(R"("trailers":{"grpc-status":"0"})"), std::string::npos) << listed.dump();
@@ -220,10 +219,11 @@ TEST(Trailers, AStubPostedAsJsonServesItsTrailersOverBothProtocols) {
 
 TEST(Trailers, FieldsThatMayNotBeTrailersAreRefusedNamingTheField) {
   MockServer server(test::with_control_surfaces());
-  const Json stub = {{"request", Json::object()},
-                     {"action", {{"response", {{"status_code", 200}, {"trailers", {{"Content-Length", "3"}}}, {"body", "x"}}}}}};
-  const auto refused = test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(),
-                                          {"Content-Type: application/json"});
+  const Json stub = {
+      {"request", Json::object()},
+      {"action", {{"response", {{"status_code", 200}, {"trailers", {{"Content-Length", "3"}}}, {"body", "x"}}}}}};
+  const auto refused =
+      test::curl_request("POST", server.url() + "/__mock__/stubs", stub.dump(), {"Content-Type: application/json"});
   EXPECT_EQ(refused.status, 422) << refused.body;
   const Json error = Json::parse(refused.body);
   EXPECT_EQ(error["path"], "/action/response/trailers/Content-Length") << refused.body;
@@ -236,7 +236,8 @@ TEST(Trailers, FieldsThatMayNotBeTrailersAreRefusedNamingTheField) {
   } catch (const DocumentError& e) {
     EXPECT_TRUE(contains(e.what(), "/trailers/x-a")) << e.what();
   }
-  for (const char* name : {"Transfer-Encoding", "host", "Content-Type", "Trailer", "TE", "Connection", "Authorization"}) {
+  for (const char* name :
+       {"Transfer-Encoding", "host", "Content-Type", "Trailer", "TE", "Connection", "Authorization"}) {
     try {
       server.when_requested_with(Request{}.path("/no")).respond_with(Response(200).trailer(name, "x"));
       ADD_FAILURE() << name << " was mounted as a trailer";
@@ -266,8 +267,8 @@ TEST(Trailers, ABodyCutShortOrAFaultSendsNoTrailers) {
       .with_fault(FaultKind::connection_reset)
       .respond_with(Response(200).body("x").trailer("grpc-status", "0"));
   int status = 0;
-  const std::string cut = run("curl -s --noproxy '*' --http1.1 --raw -i -H 'TE: trailers' " + server.url() + "/cut",
-                              status);
+  const std::string cut =
+      run("curl -s --noproxy '*' --http1.1 --raw -i -H 'TE: trailers' " + server.url() + "/cut", status);
   EXPECT_NE(status, 0) << "the body ends early";
   EXPECT_FALSE(contains(cut, "grpc-status")) << cut;
   const Seen cut2 = libcurl_http2(server.url() + "/cut");
