@@ -4,6 +4,8 @@
 #include <string>
 
 #include "encoding/unicode_text.hpp"
+#include "exchange/error_catalogue.hpp"
+#include "exchange/trailer_fields.hpp"
 
 namespace mockhttp::detail {
 
@@ -25,6 +27,7 @@ DeliveryPlan plan_head(const Response& response) {
 DeliveryPlan plan_whole(const Response& response) {
   DeliveryPlan plan = plan_head(response);
   plan.body = response.body();
+  plan.trailers = response.trailers();
   return plan;
 }
 
@@ -49,6 +52,7 @@ DeliveryPlan plan_dribbled(const Response& response, const Dribble& dribble) {
   plan.framing = DeliveryPlan::Framing::announced;
   plan.announced_length = body.size();
   for (std::size_t at = 0; at < body.size(); at += chunk_size) plan.parts.push_back({gap, body.substr(at, chunk_size)});
+  plan.trailers = response.trailers();  // after the last part
   return plan;
 }
 
@@ -129,6 +133,12 @@ DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const C
 }
 
 DeliveryPlan plan_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision) {
+  // A stub's trailers were checked when it was mounted; a responder's answer is checked here.
+  for (const auto& [name, value] : response.trailers()) {
+    if (auto problem = why_not_a_trailer(name, value)) {
+      return error_answer(WireError::responder_failed, "the answer's trailers: " + *problem);
+    }
+  }
   if (decision.fault == FaultKind::connection_drop) return plan_cut_off(response);
   if (decision.fault) return plan_fault(*decision.fault, response);
   if (chaos.dribble) return plan_dribbled(response, *chaos.dribble);

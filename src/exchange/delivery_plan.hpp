@@ -44,6 +44,10 @@ struct DeliveryPlan {
   Framing framing = Framing::whole;
   std::size_t announced_length = 0;
   std::vector<BodyPart> parts;
+  // Fields sent after the whole body (every one sendable: exchange/trailer_fields.hpp). HTTP/2
+  // sends them as a last HEADERS frame; HTTP/1.1 only to a request whose TE lists `trailers`,
+  // the body then chunked. A plan cut short or a fault sends none.
+  Headers trailers;
   // After the parts the exchange is abandoned, its body unfinished: the client sees the body
   // end early (HTTP/1.1: the connection closes).
   bool cut_short = false;

@@ -1,10 +1,14 @@
 #include "transport/http1_delivery.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "encoding/unicode_text.hpp"
 #include "exchange/error_catalogue.hpp"
+#include "exchange/trailer_fields.hpp"
 #include "transport/connection_socket.hpp"
 
 namespace mockhttp::detail {
@@ -72,9 +76,81 @@ bool write_parts(const DeliveryPlan& plan, httplib::DataSink& sink, const Pause&
   return !plan.cut_short;
 }
 
+// Trailers need a body to follow (RFC 9110 §6.5): not for HEAD, 1xx, 204 or 304. And only a
+// client that listed `trailers` in TE said it will not discard them.
+bool request_takes_trailers(const httplib::Request& request, int status) {
+  if (request.method == "HEAD" || (status >= 100 && status < 200) || status == 204 || status == 304) return false;
+  for (std::size_t i = 0; i < request.get_header_value_count("TE"); ++i) {
+    if (te_accepts_trailers(request.get_header_value("TE", i))) return true;
+  }
+  return false;
+}
+
+std::string chunk(const std::string& bytes) {
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+  return size + bytes + "\r\n";
+}
+
+// The last chunk, the trailer section and the blank line that ends the message.
+std::string last_chunk_with(const Headers& trailers) {
+  std::string out = "0\r\n";
+  for (const auto& [name, value] : trailers) out += name + ": " + value + "\r\n";
+  return out + "\r\n";
+}
+
+// cpp-httplib 0.11's chunked provider always ends its body with an empty trailer section. Its
+// provider without a length writes the bytes it is given as they are, so this answer declares
+// `Transfer-Encoding: chunked` itself and writes the chunks, the last chunk and the trailers.
+void carry_out_chunked_with_trailers(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
+  Headers& trailers = plan.trailers;
+  trailers.erase(std::remove_if(trailers.begin(), trailers.end(),
+                                [](const std::pair<std::string, std::string>& field) {
+                                  return why_not_a_trailer(field.first, field.second).has_value();
+                                }),
+                 trailers.end());
+  // The framing is this answer's own now: a length or a coding a stub declared would contradict it.
+  plan.headers.erase(std::remove_if(plan.headers.begin(), plan.headers.end(),
+                                    [](const std::pair<std::string, std::string>& field) {
+                                      return ascii_equals_ignoring_case(field.first, "content-length") ||
+                                             ascii_equals_ignoring_case(field.first, "transfer-encoding") ||
+                                             ascii_equals_ignoring_case(field.first, "trailer");
+                                    }),
+                     plan.headers.end());
+  if (plan.framing == DeliveryPlan::Framing::whole) {
+    plan.parts = {{std::chrono::milliseconds(0), std::move(plan.body)}};
+    plan.framing = DeliveryPlan::Framing::streamed;
+  }
+  // The Trailer header names each field once, in the order they will come.
+  std::vector<std::string> names;
+  for (const auto& field : trailers) {
+    const auto same = [&field](const std::string& name) { return ascii_equals_ignoring_case(name, field.first); };
+    if (std::none_of(names.begin(), names.end(), same)) names.push_back(field.first);
+  }
+  std::string announced;
+  for (const auto& name : names) announced += (announced.empty() ? "" : ", ") + name;
+  const std::string content_type = copy_head(plan, out);
+  out.set_header("Transfer-Encoding", "chunked");
+  if (!announced.empty()) out.set_header("Trailer", announced);
+  auto shared = std::make_shared<const DeliveryPlan>(std::move(plan));
+  out.set_content_provider(content_type.empty() ? kStreamedContentType : content_type,
+                           [shared, pause](std::size_t, httplib::DataSink& sink) {
+                             for (const auto& part : shared->parts) {
+                               if (part.after.count() > 0 && !pause(part.after)) return false;
+                               if (part.bytes.empty()) continue;  // an empty chunk would end the body
+                               const std::string framed = chunk(part.bytes);
+                               if (!sink.write(framed.data(), framed.size())) return false;
+                             }
+                             const std::string end = last_chunk_with(shared->trailers);
+                             if (!sink.write(end.data(), end.size())) return false;
+                             sink.done();
+                             return true;
+                           });
+}
+
 }  // namespace
 
-void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
+void carry_out(DeliveryPlan plan, const httplib::Request& request, httplib::Response& out, const Pause& pause) {
   // An HTTP/1.1 connection answers one request at a time, so its thread may wait the latency out.
   if (plan.delay.count() > 0 && !pause(plan.delay)) {
     plan = error_answer(WireError::server_stopping, "the server stopped during the stub's latency");
@@ -83,6 +159,11 @@ void carry_out(DeliveryPlan plan, httplib::Response& out, const Pause& pause) {
     break_connection(*plan.fault, plan);
     out.status = 500;  // never reaches the client: the connection is already broken
     return;
+  }
+  if (!plan.trailers.empty() && !plan.cut_short) {
+    if (request_takes_trailers(request, plan.status))
+      return carry_out_chunked_with_trailers(std::move(plan), out, pause);
+    plan.trailers.clear();  // RFC 9110 §6.5.1 lets a sender drop trailers the client did not ask for
   }
   std::string content_type = copy_head(plan, out);
   switch (plan.framing) {

@@ -429,7 +429,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     // the request's Range header (bytes=1-1 gives one byte; 2,000 ranges, a huge multipart).
     // The request object is cpp-httplib's own, not const; it reads `ranges` after this handler.
     const_cast<httplib::Request&>(req).ranges.clear();
-    carry_out(hooks_.handle(capture_request(req)), res, hooks_.pause);
+    carry_out(hooks_.handle(capture_request(req)), req, res, hooks_.pause);
   };
   const auto route = [admitted, serve](const httplib::Request& req, httplib::Response& res) {
     if (admitted(req, res)) serve(req, res);

@@ -2,6 +2,7 @@
 
 #include "encoding/bounded_json.hpp"
 #include "encoding/unicode_text.hpp"
+#include "exchange/trailer_fields.hpp"
 #include "wire/wire_object.hpp"
 
 namespace mockhttp {
@@ -14,6 +15,10 @@ Response& Response::status(int code) {
 }
 Response& Response::header(std::string name, std::string value) {
   headers_.emplace_back(std::move(name), std::move(value));
+  return *this;
+}
+Response& Response::trailer(std::string name, std::string value) {
+  trailers_.emplace_back(std::move(name), std::move(value));
   return *this;
 }
 Response& Response::body(std::string text) {
@@ -47,16 +52,28 @@ bool Response::has_header(const std::string& name) const {
 Json Response::to_json() const {
   Json headers = Json::object();
   for (const auto& [name, value] : headers_) headers[name] = value;
-  return {{"status_code", status_}, {"headers", headers}, {is_template_ ? "template_body" : "body", body_}};
+  Json out = {{"status_code", status_}, {"headers", headers}, {is_template_ ? "template_body" : "body", body_}};
+  if (!trailers_.empty()) {
+    Json trailers = Json::object();
+    for (const auto& [name, value] : trailers_) trailers[name] = value;
+    out["trailers"] = trailers;
+  }
+  return out;
 }
 
 Response Response::from_json(const Json& document, const std::string& pointer) {
-  const detail::WireObject fields(document, pointer, {"status_code", "headers", "body", "template_body"},
+  const detail::WireObject fields(document, pointer, {"status_code", "headers", "trailers", "body", "template_body"},
                                   "action.response");
   Response response(static_cast<int>(fields.integer("status_code", 100)));
   if (response.status() > 999)
     fields.fail("status_code", "status_code must be <= 999, got " + std::to_string(response.status()));
   for (auto& [name, value] : fields.string_map_or_empty("headers")) response.header(name, value);
+  for (auto& [name, value] : fields.string_map_or_empty("trailers")) {
+    if (auto problem = detail::why_not_a_trailer(name, value)) {
+      detail::WireObject::fail_at(detail::pointer_append(fields.pointer("trailers"), name), *problem);
+    }
+    response.trailer(name, value);
+  }
   if (fields.has("body") == fields.has("template_body")) {
     detail::WireObject::fail_at(pointer, "Exactly one of body or template_body must be provided.");
   }

@@ -8,6 +8,7 @@
 
 #include <mockhttp/errors.hpp>
 
+#include "exchange/trailer_fields.hpp"
 #include "matching/impossible_matcher.hpp"
 #include "matching/path_pattern.hpp"
 #include "matching/request_fields.hpp"
@@ -35,6 +36,13 @@ ScenarioStep scenario_from_json(const Json& document, const std::string& pointer
   step.required_state = fields.optional_string("when_state");
   step.new_state = fields.optional_string("will_set_state");
   return step;
+}
+
+// A stub built in C++ meets the same trailer rule as one read from JSON, when it is mounted.
+void require_sendable_trailers(const Response& response, const std::string& where) {
+  for (const auto& [name, value] : response.trailers()) {
+    if (auto problem = detail::why_not_a_trailer(name, value)) throw StubError(where + ".trailers: " + *problem);
+  }
 }
 
 }  // namespace
@@ -126,6 +134,10 @@ void StubDefinition::validate() const {
   }
   if (max_calls && *max_calls < 0) throw StubError("max_calls must be >= 0, got " + std::to_string(*max_calls));
   chaos.validate();
+  require_sendable_trailers(response, "response");
+  for (std::size_t i = 0; i < sequence.size(); ++i) {
+    require_sendable_trailers(sequence[i], "sequence[" + std::to_string(i) + "]");
+  }
   const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1);
   if (actions > 1) throw StubError("a stub answers with one action: a response, a sequence, a responder, sse or proxy");
   if (sse) sse->validate();

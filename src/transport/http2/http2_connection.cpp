@@ -15,6 +15,7 @@
 #include "encoding/base64.hpp"
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
+#include "exchange/trailer_fields.hpp"
 #include "transport/certificate_authority.hpp"
 #include "transport/connection_socket.hpp"
 
@@ -49,11 +50,37 @@ nghttp2_nv header_pair(const std::string& name, const std::string& value) {
           NGHTTP2_NV_FLAG_NONE};
 }
 
+// Keeps the plan's trailers on the stream, for after its last DATA frame.
+void take_trailers(Http2Stream& stream, const Headers& trailers, Headers& headers) {
+  std::string announced;
+  for (const auto& field : trailers) {
+    if (why_not_a_trailer(field.first, field.second)) continue;
+    std::string name = ascii_lowercase(field.first);  // HTTP/2 field names are lowercase
+    const bool named = std::any_of(stream.trailers.begin(), stream.trailers.end(),
+                                   [&name](const std::pair<std::string, std::string>& f) { return f.first == name; });
+    if (!named) announced += (announced.empty() ? "" : ", ") + name;
+    stream.trailers.emplace_back(std::move(name), field.second);
+  }
+  // RFC 9110 §6.6.2: the head names the trailers to come.
+  if (!announced.empty()) headers.emplace_back("trailer", std::move(announced));
+}
+
 }  // namespace
 
 // nghttp2 calls C functions with the connection as user data; these forward to it.
 struct Http2Callbacks {
   static Http2Connection& of(void* user_data) { return *static_cast<Http2Connection*>(user_data); }
+
+  // The trailers end the stream as a HEADERS frame after the last DATA frame, which then leaves
+  // the stream open; nghttp2 copies the fields. If they cannot be queued the body still ends.
+  static void submit_trailers(nghttp2_session* session, const Http2Stream& stream, std::uint32_t& data_flags) {
+    std::vector<nghttp2_nv> pairs;
+    pairs.reserve(stream.trailers.size());
+    for (const auto& field : stream.trailers) pairs.push_back(header_pair(field.first, field.second));
+    if (nghttp2_submit_trailer(session, stream.id, pairs.data(), pairs.size()) == 0) {
+      data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+    }
+  }
 
   static int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
@@ -159,7 +186,7 @@ struct Http2Callbacks {
 
   // The body of an answer, a part at a time; a part whose pause is not over is deferred, and the
   // loop resumes the stream when it is due.
-  static ssize_t read_body(nghttp2_session*, std::int32_t stream_id, std::uint8_t* buffer, std::size_t length,
+  static ssize_t read_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t* buffer, std::size_t length,
                            std::uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
     Http2Stream* stream = of(user_data).stream(stream_id);
     if (!stream) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
@@ -186,6 +213,7 @@ struct Http2Callbacks {
     // Cut short: the stream ends with RST_STREAM (INTERNAL_ERROR) instead of END_STREAM.
     if (stream->cut_short) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (!stream->trailers.empty()) submit_trailers(session, *stream, *data_flags);
     return 0;
   }
 };
@@ -397,6 +425,10 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
     has_length = has_length || name == "content-length";
     headers.emplace_back(std::move(name), header.second);
   }
+  // An answer with trailers declares no length (as gRPC's do): libcurl ends a stream whose
+  // declared length has arrived without reading the HEADERS frame that follows.
+  const bool with_trailers = !no_body && !plan.cut_short && !plan.trailers.empty();
+  has_length = has_length || with_trailers;
   switch (plan.framing) {
     case DeliveryPlan::Framing::whole:
       if (!has_length && !status_has_no_body(plan.status)) {
@@ -413,6 +445,7 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
       break;
   }
   stream.cut_short = plan.cut_short;
+  if (with_trailers) take_trailers(stream, plan.trailers, headers);
   submit(stream, plan.status, headers, !no_body);
   log_answer(stream, plan.status);
 }

@@ -41,6 +41,7 @@ struct Http2Stream {
   // The answer's body: parts, each sent once `after` has passed since the previous was sent.
   std::vector<BodyPart> parts;
   bool cut_short = false;
+  Headers trailers;  // sent after the last part, lowercase; none when cut short
   std::size_t part = 0;
   std::size_t offset = 0;
   bool waiting = false;  // the current part's pause has begun
