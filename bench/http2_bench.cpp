@@ -127,15 +127,14 @@ int main(int argc, char** argv) {
   }
 
   const std::string secure_hello = secure.url() + "/hello";
-  const Pair tls =
-      alternate("--h1 -c 4 -m 1" + n + " " + secure_hello, "-c 4 -m 16" + n + " " + secure_hello, kRounds);
+  const Pair tls = alternate("--h1 -c 4 -m 1" + n + " " + secure_hello, "-c 4 -m 16" + n + " " + secure_hello, kRounds);
 
   const double burst = median(bursts);
   std::cout << "| measure | figure | ratio | target |\n| --- | --- | --- | --- |\n";
   std::cout << "| one stub, HTTP/2 (4 connections x 16 streams) vs HTTP/1.1 keep-alive (4 connections) | "
             << fixed(cleartext.second.requests_per_second, 0) << " req/s vs "
-            << fixed(cleartext.first.requests_per_second, 0) << " req/s | " << fixed(cleartext.ratio)
-            << "x (median of " << kRounds << " paired rounds) | >= 1.0x |\n";
+            << fixed(cleartext.first.requests_per_second, 0) << " req/s | " << fixed(cleartext.ratio) << "x (median of "
+            << kRounds << " paired rounds) | >= 1.0x |\n";
   std::cout << "| 1,000 concurrent requests to a 100 ms stub, 10 connections x 100 streams | " << fixed(burst, 0)
             << " ms, median of " << kRounds << " (" << burst_ok << "/" << 1000 * kRounds << " ok) | "
             << fixed(burst / 100) << "x the latency | < 150 ms |\n";

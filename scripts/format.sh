@@ -10,14 +10,18 @@ if [ -z "$formatter" ]; then
   echo "format: clang-format is not installed (scripts/install-deps.sh installs it)" >&2
   exit 2
 fi
-mapfile -t files < <(git ls-files -- 'src/*' 'include/*' 'test/*' 'bench/*' 'fuzz/*' 'examples/*' 'tools/*' \
+# Tracked files and new ones not yet added (ignored ones apart).
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- 'src/*' 'include/*' 'test/*' 'bench/*' 'fuzz/*' 'examples/*' 'tools/*' \
   | grep -E '\.(cpp|hpp|h|cc)$' | grep -v '^test/compile_fail/')
 if [ "${1:-}" = --check ]; then
-  "$formatter" --dry-run -Werror "${files[@]}" 2>&1 | grep -o '^[^:]*\.\(cpp\|hpp\|h\|cc\)' | sort -u \
-    | sed 's/^/not formatted: /' | tee /dev/stderr | grep -q . && {
+  # Collected first, then judged: a pipeline ending in `grep -q` may stop its writer early,
+  # and under pipefail that failure would pass the check.
+  differing=$("$formatter" --dry-run -Werror "${files[@]}" 2>&1 | grep -o '^[^:]*\.\(cpp\|hpp\|h\|cc\)' | sort -u || true)
+  if [ -n "$differing" ]; then
+    sed 's/^/not formatted: /' <<<"$differing" >&2
     echo "format: run scripts/format.sh to format them" >&2
     exit 1
-  }
+  fi
   exit 0
 fi
 "$formatter" -i "${files[@]}"

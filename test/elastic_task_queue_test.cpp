@@ -79,8 +79,8 @@ TEST(ElasticTaskQueue, PastTheBoundATaskIsRefusedAndTheOverflowIsTold) {
   std::condition_variable changed;
   bool release = false;
   int overflows = 0;
-  ElasticTaskQueue queue(2, std::chrono::seconds(5), [&] { ++overflows; },
-                         ElasticTaskQueue::Growth::one_thread_at_a_time);
+  ElasticTaskQueue queue(
+      2, std::chrono::seconds(5), [&] { ++overflows; }, ElasticTaskQueue::Growth::one_thread_at_a_time);
   for (int i = 0; i < 2; ++i) {
     std::function<void()> task = [&] {
       std::unique_lock<std::mutex> lock(mutex);
