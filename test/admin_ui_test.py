@@ -311,8 +311,13 @@ try:
     check("the page shows the report the route gives", chromium.evaluate(
         "document.getElementById('near-miss-report').textContent") == report, report)
     summary = chromium.evaluate("document.getElementById('inspector-summary').textContent")
-    check("the inspector shows method, URL, protocol, scope, time", "POST" in summary and "/payment" in summary
-          and "http" in summary and "global" in summary and "Z" in summary, summary)
+    check("the inspector shows method, URL, scheme, protocol, scope, time", "POST" in summary
+          and "/payment" in summary and "Schemehttp" in summary and "ProtocolHTTP/1.1, connection " in summary
+          and "global" in summary and "Z" in summary, summary)
+    inspected = json.loads(http("GET", base + f"/__admin__/api/requests/{unmatched_id}")[1])
+    check("the inspection's scheme is the URL's, its request's protocol the wire's",
+          inspected["scheme"] == "http" and inspected["request"]["protocol"] == "HTTP/1.1"
+          and "protocol" not in inspected, inspected)
     headers = chromium.evaluate("document.getElementById('inspector-headers').textContent")
     check("the inspector shows the headers as text, never as markup", "<b id=injected>bold</b>" in headers
           and chromium.evaluate("document.getElementById('injected') === null"), headers)

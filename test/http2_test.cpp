@@ -151,6 +151,8 @@ TEST(Http2, TheNearMiss404AndVerificationWorkPerStream) {
   EXPECT_EQ(report["error"], "NO_STUB_MATCH_FOUND");
   EXPECT_EQ(report["request"]["path"], "/payment");
   ASSERT_GE(report["closest_stubs"].size(), 1u);
+  EXPECT_NE(report["report"].get<std::string>().find("No stub matched GET /payment (HTTP/2)"), std::string::npos)
+      << report["report"];
   EXPECT_TRUE(server.confirm_request(Request{}.method("GET").path("/payment"), 1));
 }
 

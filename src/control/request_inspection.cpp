@@ -67,7 +67,7 @@ json request_inspection(const Engine& core, const JournalEntry& entry) {
               {"raw_headers", raw_headers},
               {"scope", inspection::or_null(r.scope)},
               {"replay_session", inspection::or_null(Engine::replay_session_named_by(r))},
-              {"protocol", core.tls() || r.tunnel ? "https" : "http"},
+              {"scheme", core.tls() || r.tunnel ? "https" : "http"},
               {"tunnel", inspection::or_null(r.tunnel)},
               {"client_certificate", inspection::or_null(r.client_certificate)},
               {"received_at", utc_time_text(r.received_at)},

@@ -67,7 +67,9 @@ Engine::UnmatchedReport Engine::unmatched_report(const JournalEntry& entry) cons
   UnmatchedReport out;
   out.closest_stubs = stubs_.closest(subjects, entry.scope_id, kNearMissesShown);
   // The 404's report and the admin page's are this one text.
-  out.report = "No stub matched " + recorded.describe() +
+  // The protocol is named when it is not HTTP/1.x, the one a reader assumes.
+  const bool unusual_protocol = !recorded.protocol.empty() && recorded.protocol.rfind("HTTP/1", 0) != 0;
+  out.report = "No stub matched " + recorded.describe() + (unusual_protocol ? " (" + recorded.protocol + ")" : "") +
                (recorded.scope ? " in scope '" + *recorded.scope + "'" : "") + "\n" +
                (out.closest_stubs.empty() ? "  (no stubs are mounted)\n"
                                           : "Closest stubs:\n" + describe_near_misses(out.closest_stubs));
