@@ -304,6 +304,24 @@ TEST(Http2, InsideAnInterceptedTunnelAlpnChoosesH2) {
   EXPECT_TRUE(requests[0].tls);
 }
 
+// What a service under test does: its environment names the mock as HTTPS_PROXY, and the curl
+// it runs negotiates h2 with api.example.test through the intercepted tunnel.
+TEST(Http2, AClientGivenHttpsProxyInItsEnvironmentNegotiatesH2ThroughTheTunnel) {
+  MockServer server;
+  server.when_requested_with(Request{}.host("api.example.test").path("/v1/thing")).respond_with(200, "through env");
+  int status = 0;
+  const std::string out =
+      run("env -u NO_PROXY -u no_proxy HTTPS_PROXY=" + server.url() + " curl -s --http2 --cacert " +
+              server.ca_certificate_file() + " -w ' %{http_version}' https://api.example.test/v1/thing",
+          status);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(out, "through env 2");
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].protocol, "HTTP/2");
+  EXPECT_EQ(requests[0].tunnel, "api.example.test:443");
+}
+
 TEST(Http2, WithHttp2OffThePrefaceIsRefusedAndAlpnOffersHttp11) {
   ServerOptions options;
   options.http2 = false;
