@@ -51,6 +51,10 @@ struct DeliveryPlan {
   // After the parts the exchange is abandoned, its body unfinished: the client sees the body
   // end early (HTTP/1.1: the connection closes).
   bool cut_short = false;
+  // After this answer the connection ends: what follows a malformed request head cannot be
+  // trusted (a lying Content-Length would smuggle the next bytes in as another request). HTTP/2
+  // ignores it: a refused stream leaves its connection's framing intact.
+  bool close_connection = false;
   // Set: no answer at all; the connection is broken the way the fault says. `status` and `body`
   // are what a malformed answer carries.
   std::optional<FaultKind> fault;

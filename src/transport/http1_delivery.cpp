@@ -148,6 +148,22 @@ void carry_out_chunked_with_trailers(DeliveryPlan plan, httplib::Response& out, 
                            });
 }
 
+// cpp-httplib decides to keep a connection before routing; a content provider that reports
+// failure after writing the whole answer makes it close the connection instead. What the client
+// sent beyond the head is discarded first, so the close is not a reset that loses the answer.
+void carry_out_then_close(DeliveryPlan plan, httplib::Response& out) {
+  const std::string content_type = copy_head(plan, out);
+  out.set_header("Connection", "close");
+  const int socket = socket_of_this_thread();
+  if (socket >= 0) discard_unread(socket);
+  auto body = std::make_shared<const std::string>(std::move(plan.body));
+  out.set_content_provider(body->size(), content_type.empty() ? kStreamedContentType : content_type,
+                           [body](std::size_t, std::size_t, httplib::DataSink& sink) {
+                             sink.write(body->data(), body->size());
+                             return false;  // written whole; now end the connection
+                           });
+}
+
 }  // namespace
 
 void carry_out(DeliveryPlan plan, const httplib::Request& request, httplib::Response& out, const Pause& pause) {
@@ -160,6 +176,7 @@ void carry_out(DeliveryPlan plan, const httplib::Request& request, httplib::Resp
     out.status = 500;  // never reaches the client: the connection is already broken
     return;
   }
+  if (plan.close_connection) return carry_out_then_close(std::move(plan), out);
   if (!plan.trailers.empty() && !plan.cut_short) {
     if (request_takes_trailers(request, plan.status))
       return carry_out_chunked_with_trailers(std::move(plan), out, pause);

@@ -34,21 +34,12 @@ namespace mockhttp::detail {
 
 namespace {
 
-void refuse(httplib::Response& response, WireError error, const std::string& detail) {
-  response.status = entry_of(error).status;
-  // The connection is not reused: after a malformed head the next bytes cannot be trusted (a
-  // lying Content-Length would smuggle them in as another request). cpp-httplib decides to keep
-  // a connection before routing; a content provider that reports failure after writing the
-  // whole answer makes it close the connection instead.
-  response.set_header("Connection", "close");
-  const int socket = socket_of_this_thread();
-  if (socket >= 0) discard_unread(socket);
-  auto body = std::make_shared<std::string>(error_body(error, detail).dump());
-  response.set_content_provider(body->size(), "application/json",
-                                [body](std::size_t, std::size_t, httplib::DataSink& sink) {
-                                  sink.write(body->data(), body->size());
-                                  return false;  // written whole; now end the connection
-                                });
+// The listener's own refusals are delivery plans too, carried out like the engine's; the
+// connection is not reused after one (DeliveryPlan::close_connection).
+void refuse(const httplib::Request& request, httplib::Response& response, WireError error, const std::string& detail) {
+  DeliveryPlan plan = error_answer(error, detail);
+  plan.close_connection = true;
+  carry_out(std::move(plan), request, response, [](std::chrono::milliseconds) { return true; });
 }
 
 // cpp-httplib 0.11 parses a multipart/form-data body into Request::files before any handler
@@ -105,7 +96,7 @@ bool all_digits(const std::string& text) {
 bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Response& response) const {
   if (limits_.max_header_count != 0 && request.headers.size() > limits_.max_header_count + 4) {
     // cpp-httplib adds REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR and LOCAL_PORT itself.
-    refuse(response, WireError::header_fields_too_large,
+    refuse(request, response, WireError::header_fields_too_large,
            std::to_string(request.headers.size() - 4) + " header fields; this server takes at most " +
                std::to_string(limits_.max_header_count) +
                " (ServerOptions::max_header_count, serve --max-header-count)");
@@ -117,11 +108,11 @@ bool HttpListener::refuse_malformed(const httplib::Request& request, httplib::Re
   std::string first;
   for (auto it = lengths.first; it != lengths.second; ++it) {
     if (!all_digits(it->second)) {
-      refuse(response, WireError::bad_content_length, "Content-Length \"" + it->second + "\" is not a number");
+      refuse(request, response, WireError::bad_content_length, "Content-Length \"" + it->second + "\" is not a number");
       return true;
     }
     if (!first.empty() && it->second != first) {
-      refuse(response, WireError::bad_content_length,
+      refuse(request, response, WireError::bad_content_length,
              "two different Content-Length headers (" + first + ", " + it->second + ")");
       return true;
     }
@@ -135,7 +126,7 @@ bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::R
   const std::size_t limit =
       limits_.max_body_bytes == 0 ? std::numeric_limits<std::size_t>::max() : limits_.max_body_bytes;
   const auto too_large = [&](const std::string& what) {
-    refuse(response, WireError::payload_too_large,
+    refuse(request, response, WireError::payload_too_large,
            what + "; this server takes at most " + std::to_string(limit) +
                " bytes of body, as received and as decoded (ServerOptions::max_body_bytes, serve --max-body-bytes)");
     return false;
@@ -164,7 +155,7 @@ bool HttpListener::read_bounded_body(const httplib::Request& request, httplib::R
                      ")");
   }
   if (!whole) {
-    refuse(response, WireError::bad_request_body,
+    refuse(request, response, WireError::bad_request_body,
            "the request body could not be read to its end (a broken chunk, a body shorter than its Content-Length, "
            "or a Content-Encoding that does not decode)");
     return false;
@@ -226,33 +217,33 @@ InterceptedHosts& HttpListener::intercepted_hosts() {
 
 void HttpListener::tunnel(const httplib::Request& request, httplib::Response& response) {
   if (tunnel_of_this_thread()) {
-    refuse(response, WireError::connect_inside_tunnel, "a CONNECT inside a tunnel mockhttp intercepted");
+    refuse(request, response, WireError::connect_inside_tunnel, "a CONNECT inside a tunnel mockhttp intercepted");
     return;
   }
   if (request.ssl) {
-    refuse(response, WireError::connect_over_tls,
+    refuse(request, response, WireError::connect_over_tls,
            "CONNECT over a TLS connection to mockhttp is not supported: point HTTPS_PROXY at a mockhttp without "
            "ServerOptions::tls (an http:// URL); the tunnels' TLS is mockhttp's all the same");
     return;
   }
   if (!connect_.policy) {
-    refuse(response, WireError::connect_not_allowed, "this server does not answer CONNECT");
+    refuse(request, response, WireError::connect_not_allowed, "this server does not answer CONNECT");
     return;
   }
   std::string problem;
   const auto target = parse_connect_target(request.target, problem);
   if (!target) {
-    refuse(response, WireError::bad_connect_target, problem);
+    refuse(request, response, WireError::bad_connect_target, problem);
     return;
   }
   const TunnelDecision decision = connect_.policy(*target);
   if (decision.kind == TunnelDecision::Kind::refuse) {
-    refuse(response, WireError::connect_refused, decision.refusal);
+    refuse(request, response, WireError::connect_refused, decision.refusal);
     return;
   }
   const int socket = socket_of_this_thread();
   if (socket < 0) {
-    refuse(response, WireError::connect_failed, "the connection's socket was not found");
+    refuse(request, response, WireError::connect_failed, "the connection's socket was not found");
     return;
   }
   const StillServing still_serving = [this] { return serving(); };
@@ -263,7 +254,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
   if (decision.kind == TunnelDecision::Kind::pass_through) {
     const int upstream = connect_upstream(*target, kTunnelPatience, problem);
     if (upstream < 0) {
-      refuse(response, WireError::connect_upstream_failed, problem);
+      refuse(request, response, WireError::connect_upstream_failed, problem);
       return;
     }
     if (send_raw(socket, kEstablished)) {
@@ -276,7 +267,7 @@ void HttpListener::tunnel(const httplib::Request& request, httplib::Response& re
     try {
       hosts = &intercepted_hosts();
     } catch (const ServerError& e) {
-      refuse(response, WireError::connect_failed, e.what());
+      refuse(request, response, WireError::connect_failed, e.what());
       return;
     }
     if (send_raw(socket, kEstablished)) {
@@ -450,7 +441,7 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     if (req.method == "PRI" || req.method == "TRACE") {
       // cpp-httplib reads a PRI's body whole, with no bound on a chunked or inflating one, before
       // finding no route for it; mockhttp serves neither method, and reads neither body.
-      refuse(res, WireError::method_not_allowed,
+      refuse(req, res, WireError::method_not_allowed,
              "mockhttp does not serve " + req.method +
                  " (PRI opens HTTP/2, which it does not speak); the body was not read");
       return httplib::Server::HandlerResponse::Handled;
