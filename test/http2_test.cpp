@@ -21,6 +21,7 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/command_output.hpp"
 #include "support/raw_http.hpp"
 
 using namespace mockhttp;
@@ -96,17 +97,7 @@ Answer h2_get(const std::string& url, std::vector<std::string> headers = {}) {
   return perform(call);
 }
 
-// A command's standard output (and its exit status in `status`).
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  status = ::pclose(pipe);
-  return out;
-}
+std::string run(const std::string& command, int& status) { return test::command_output(command, status); }
 
 TEST(Http2, LibcurlWithPriorKnowledgeGetsAStubAndTheJournalSaysHttp2) {
   MockServer server;

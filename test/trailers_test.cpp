@@ -11,6 +11,8 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "support/command_output.hpp"
+
 #include "support/control_server.hpp"
 #include "support/curl_client.hpp"
 #include "support/raw_http.hpp"
@@ -20,17 +22,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-// A command's standard output; its exit status in `status`.
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  status = ::pclose(pipe);
-  return out;
-}
+std::string run(const std::string& command, int& status) { return test::command_output(command, status); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
