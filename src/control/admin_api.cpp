@@ -15,6 +15,8 @@
 #include "exchange/json_answer.hpp"
 #include "control/request_inspection.hpp"
 #include "control/json_body.hpp"
+#include "control/route_refusal.hpp"
+#include "control/route_table.hpp"
 #include "control/schema_catalog.hpp"
 #include "core/engine.hpp"
 
@@ -456,18 +458,6 @@ void near_miss_of_request(Engine& core, const AdminCall& call, const std::string
   }
 }
 
-// "/__mock__/requests/17/near_miss" -> "17".
-std::optional<std::string> near_miss_request_id(const std::string& path) {
-  const std::string prefix = std::string(kPrefix) + "/requests/", suffix = "/near_miss";
-  if (path.size() <= prefix.size() + suffix.size() || path.rfind(prefix, 0) != 0 ||
-      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return std::nullopt;
-  }
-  std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-  if (id.find('/') != std::string::npos) return std::nullopt;
-  return id;
-}
-
 void clear_requests(Engine& core, const AdminCall& call) {
   core.clear_requests(ScopeFilter::only(call.scope_id()));
   send_json(call.response, 200, {{"success", true}});
@@ -480,63 +470,64 @@ void reset(Engine& core, const AdminCall& call) {
 
 }  // namespace
 
-bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPlan& response) {
-  const std::string& path = request.path;
-  const std::string& method = request.method;
-  if (path.rfind(kPrefix, 0) != 0) return false;
+namespace {
 
-  const std::string stubs = std::string(kPrefix) + "/stubs", scopes = std::string(kPrefix) + "/scopes";
-  const std::string scenarios = std::string(kPrefix) + "/scenarios";
-  using Action = std::function<void(Engine&, const AdminCall&)>;
-  Action action;
+// A route of the admin API: what it does, and whether it answers within the caller's scope
+// (the scope headers are resolved first; a call matching two scopes is refused).
+struct AdminRoute {
+  std::function<void(Engine&, const AdminCall&, const RouteCaptures&)> act;
   bool scope_aware = true;
-  if (path == kPrefix) {
-    action = welcome;
-    scope_aware = false;
-  } else if (path == stubs && method == "POST") {
-    action = create_stub;
-  } else if (path == stubs && method == "GET") {
-    action = list_stubs;
-  } else if (const auto id = member_of(path, stubs); id && method == "DELETE") {
-    action = [id](Engine& c, const AdminCall& call) { delete_stub(c, call, *id); };
-  } else if (path == std::string(kPrefix) + "/assert" && method == "POST") {
-    action = confirm;
-  } else if (path == std::string(kPrefix) + "/assert_sequence" && method == "POST") {
-    action = confirm_sequence;
-  } else if (path == std::string(kPrefix) + "/wait" && method == "POST") {
-    action = wait_for;
-  } else if (path == std::string(kPrefix) + "/verify" && method == "POST") {
-    action = verify;
-  } else if (path == scenarios && method == "GET") {
-    action = list_scenarios;
-  } else if (path == scenarios + "/reset" && method == "POST") {
-    action = reset_scenarios;
-  } else if (const auto name = member_of(path, scenarios); name && method == "PUT") {
-    action = [name](Engine& c, const AdminCall& call) { set_scenario(c, call, *name); };
-  } else if (path == scopes && method == "POST") {
-    action = create_scope;
-    scope_aware = false;
-  } else if (path == scopes && method == "GET") {
-    action = list_scopes;
-    scope_aware = false;
-  } else if (const auto name = member_of(path, scopes); name && method == "DELETE") {
-    action = [name](Engine& c, const AdminCall& call) { delete_scope(c, call, *name); };
-    scope_aware = false;
-  } else if (path == std::string(kPrefix) + "/requests" && method == "GET") {
-    action = list_requests;
-  } else if (const auto request_id = near_miss_request_id(path); request_id && method == "GET") {
-    action = [request_id](Engine& c, const AdminCall& call) { near_miss_of_request(c, call, *request_id); };
-    scope_aware = false;
-  } else if (path == std::string(kPrefix) + "/requests" && method == "DELETE") {
-    action = clear_requests;
-  } else if (path == std::string(kPrefix) + "/reset" && method == "POST") {
-    action = reset;
-  } else {
-    return false;
-  }
+};
 
+template <void (*Act)(Engine&, const AdminCall&)>
+AdminRoute plain(bool scope_aware = true) {
+  return {[](Engine& core, const AdminCall& call, const RouteCaptures&) { Act(core, call); }, scope_aware};
+}
+
+template <void (*Act)(Engine&, const AdminCall&, const std::string&)>
+AdminRoute with(const char* capture, bool scope_aware = true) {
+  return {[capture](Engine& core, const AdminCall& call, const RouteCaptures& captures) {
+            Act(core, call, captures.at(capture));
+          },
+          scope_aware};
+}
+
+const RouteTable<AdminRoute>& admin_routes() {
+  static const RouteTable<AdminRoute> table = [] {
+    RouteTable<AdminRoute> routes;
+    routes.add("*", "/__mock__", plain<welcome>(false))
+        .add("GET", "/__mock__/stubs", plain<list_stubs>())
+        .add("POST", "/__mock__/stubs", plain<create_stub>())
+        .add("DELETE", "/__mock__/stubs/{id}", with<delete_stub>("id"))
+        .add("POST", "/__mock__/assert", plain<confirm>())
+        .add("POST", "/__mock__/assert_sequence", plain<confirm_sequence>())
+        .add("POST", "/__mock__/wait", plain<wait_for>())
+        .add("POST", "/__mock__/verify", plain<verify>())
+        .add("GET", "/__mock__/scenarios", plain<list_scenarios>())
+        .add("POST", "/__mock__/scenarios/reset", plain<reset_scenarios>())
+        .add("PUT", "/__mock__/scenarios/{name}", with<set_scenario>("name"))
+        .add("GET", "/__mock__/scopes", plain<list_scopes>(false))
+        .add("POST", "/__mock__/scopes", plain<create_scope>(false))
+        .add("DELETE", "/__mock__/scopes/{name}", with<delete_scope>("name", false))
+        .add("GET", "/__mock__/requests", plain<list_requests>())
+        .add("DELETE", "/__mock__/requests", plain<clear_requests>())
+        .add("GET", "/__mock__/requests/{id}/near_miss", with<near_miss_of_request>("id", false))
+        .add("POST", "/__mock__/reset", plain<reset>());
+    return routes;
+  }();
+  return table;
+}
+
+}  // namespace
+
+bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPlan& response) {
+  if (request.path.rfind(kPrefix, 0) != 0) return false;
+  const auto match = admin_routes().find(request.method, request.path);
+  if (!match.handler) {
+    return answer_options(request, match.allowed, response);
+  }
   AdminCall call{request, response, nullptr};
-  if (scope_aware) {
+  if (match.handler->scope_aware) {
     const ScopeResolution resolution = core.resolve_scope(request.headers_json());
     if (!resolution.collisions.empty()) {
       set_error(response, WireError::scope_collision, ErrorShape::mockhttp,
@@ -545,7 +536,7 @@ bool handle_admin_call(Engine& core, const RecordedRequest& request, DeliveryPla
     }
     call.scope = resolution.scope;
   }
-  action(core, call);
+  match.handler->act(core, call, match.captures);
   return true;
 }
 

@@ -74,7 +74,7 @@ TEST(ControlGuard, APreflightGetsAClearAnswerAndNoCorsGrant) {
   MockServer server(guarded());
   const auto preflight = curl_request("OPTIONS", server.url() + "/__mock__/stubs", "");
   EXPECT_EQ(preflight.status, 204);
-  EXPECT_EQ(preflight.header("allow"), "GET, POST, DELETE, OPTIONS");
+  EXPECT_EQ(preflight.header("allow"), "GET, POST, OPTIONS") << "the methods of the route table's /__mock__/stubs";
   EXPECT_EQ(preflight.header("access-control-allow-origin"), "");
   const auto foreign =
       curl_request("OPTIONS", server.url() + "/__mock__/stubs", "", {"Origin: http://attacker.example"});
