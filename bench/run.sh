@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMOCKHTTP_BUILD_BENCHMARKS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
       -DMOCKHTTP_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-bench -j2 --target scale_bench tls_bench >/dev/null
-if command -v h2load >/dev/null && grep -q '^http2_bench:' <(cmake --build build-bench --target help); then
+if command -v h2load >/dev/null && cmake --build build-bench --target help | grep -E '(^|\.\.\. )http2_bench(:|$)' >/dev/null; then
   cmake --build build-bench -j2 --target http2_bench >/dev/null
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"

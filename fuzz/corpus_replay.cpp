@@ -19,13 +19,20 @@ int fuzz_template(const std::uint8_t*, std::size_t);
 int fuzz_http(const std::uint8_t*, std::size_t);
 int fuzz_form(const std::uint8_t*, std::size_t);
 int fuzz_host(const std::uint8_t*, std::size_t);
+#ifdef MOCKHTTP_FUZZ_HTTP2
+int fuzz_http2(const std::uint8_t*, std::size_t);
+#endif
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::uint8_t*, std::size_t)> targets = {
       {"criteria", fuzz_criteria}, {"stub", fuzz_stub}, {"case", fuzz_case}, {"rule", fuzz_rule},
-      {"template", fuzz_template}, {"http", fuzz_http}, {"form", fuzz_form}, {"host", fuzz_host}};
+      {"template", fuzz_template}, {"http", fuzz_http}, {"form", fuzz_form}, {"host", fuzz_host},
+#ifdef MOCKHTTP_FUZZ_HTTP2
+      {"http2", fuzz_http2},
+#endif
+  };
   if (argc != 3 || targets.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host DIR\n");
+    std::fprintf(stderr, "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host|http2 DIR\n");
     return 2;
   }
   int inputs = 0;
