@@ -15,7 +15,7 @@ packages=(
   # scripts/test.sh compiles through it: a second run rebuilds only what changed.
   ccache
   # HTTP/2 (mockhttp::http2, docs/http2.md) and the clients its tests drive.
-  libnghttp2-dev nghttp2-client python3-h2 python3-hyperframe python3-httpx
+  libnghttp2-dev nghttp2-client python3-h2 python3-hyperframe python3-hpack python3-httpx
   # Node's own http2 module is a client the tests drive too (no npm package needed for it).
   nodejs
 )
