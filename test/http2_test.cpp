@@ -589,6 +589,116 @@ TEST(Http2, AStoppingServerAnswersAStreamWaitingOutItsLatency) {
   EXPECT_NE(answer.body.find("latency"), std::string::npos) << answer.body;
 }
 
+// reset_stream: RST_STREAM on that stream only, with the stub's error code; the connection
+// lives on and answers the next request (libcurl reuses it: no new connect).
+TEST(Http2, AResetStreamFaultResetsOnlyItsStreamWithItsCode) {
+  ServerOptions options;
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/reset"))
+      .with_fault(FaultKind::reset_stream)
+      .respond_with(200, "never sent");
+  server.when_requested_with(Request{}.path("/cancelled"))
+      .with_fault(Fault{FaultKind::reset_stream, 1.0, StreamErrorCode::cancel})
+      .respond_with(200, "never sent");
+  StubDefinition refused = StubDefinition::from_json(Json::parse(R"({
+      "request": {"path": "/refused"},
+      "action": {"response": {"status_code": 200, "body": "never sent"}},
+      "chaos": {"faults": {"reset_stream": {"error_code": "REFUSED_STREAM"}}}})"));
+  EXPECT_EQ(refused.chaos.fault->reset_code, StreamErrorCode::refused_stream);
+  EXPECT_EQ(refused.to_json()["chaos"]["faults"]["reset_stream"]["error_code"], "REFUSED_STREAM");
+  server.add_stub(refused);
+  server.when_requested_with(Request{}.path("/fine")).respond_with(200, "fine");
+
+  char error[CURL_ERROR_SIZE] = "";
+  Answer reset, fine;
+  curl_slist* headers = nullptr;
+  CURL* curl = curl_easy_init();
+  Call call;
+  call.url = server.url() + "/reset";
+  call.version = CURL_HTTP_VERSION_2TLS;
+  call.ca_file = server.ca_certificate_file();
+  configure(curl, call, reset, headers, error);
+  reset.code = curl_easy_perform(curl);
+  reset.error = error;
+  curl_easy_setopt(curl, CURLOPT_URL, (server.url() + "/fine").c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &fine.body);
+  fine.code = curl_easy_perform(curl);
+  long new_connections = -1;
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &fine.status);
+  curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
+
+  EXPECT_EQ(reset.code, CURLE_HTTP2_STREAM) << reset.error;
+  EXPECT_NE(reset.error.find("INTERNAL_ERROR"), std::string::npos) << reset.error;
+  EXPECT_EQ(fine.code, CURLE_OK);
+  EXPECT_EQ(fine.status, 200);
+  EXPECT_EQ(fine.body, "fine");
+  EXPECT_EQ(new_connections, 0) << "the reset stream's connection answered the next request";
+
+  int status = 0;
+  const std::string verbose = run("nghttp -v " + server.url() + "/refused 2>&1", status);
+  EXPECT_NE(verbose.find("recv RST_STREAM"), std::string::npos) << verbose;
+  EXPECT_NE(verbose.find("error_code=REFUSED_STREAM"), std::string::npos) << verbose;
+  const std::string cancelled = run("nghttp -v " + server.url() + "/cancelled 2>&1", status);
+  EXPECT_NE(cancelled.find("error_code=CANCEL"), std::string::npos) << cancelled;
+
+  const auto requests = server.requests();
+  ASSERT_GE(requests.size(), 4u);
+  ASSERT_TRUE(requests[0].chaos.has_value());
+  EXPECT_EQ(requests[0].chaos->fault, FaultKind::reset_stream);
+  EXPECT_EQ(requests[0].to_json()["chaos"]["fault"], "reset_stream");
+}
+
+TEST(Http2, AResetStreamErrorCodeIsCheckedNamingTheField) {
+  const auto read = [](const std::string& faults) {
+    try {
+      (void)StubDefinition::from_json(Json::parse(R"({"request": {"path": "/x"},
+          "action": {"response": {"status_code": 200, "body": ""}}, "chaos": {"faults": )" +
+                                                  faults + "}}"));
+      return std::string("accepted");
+    } catch (const DocumentError& e) {
+      return std::string(e.what());
+    }
+  };
+  const std::string unknown = read(R"({"reset_stream": {"error_code": "OOPS"}})");
+  EXPECT_NE(unknown.find("/chaos/faults/reset_stream/error_code"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("REFUSED_STREAM"), std::string::npos) << unknown << ": the known names are listed";
+  const std::string misplaced = read(R"({"connection_reset": {"error_code": "CANCEL"}})");
+  EXPECT_NE(misplaced.find("error_code applies to reset_stream only"), std::string::npos) << misplaced;
+}
+
+// HTTP/1.1 has no stream to reset: reset_stream resets the connection, as connection_reset does.
+TEST(Http2, OverHttp11AResetStreamFaultResetsTheConnection) {
+  MockServer server;
+  server.when_requested_with(Request{}.path("/reset")).with_fault(FaultKind::reset_stream).respond_with(200, "x");
+  int status = 0;
+  const std::string out =
+      run("curl -s -S --noproxy '*' --http1.1 " + server.url() + "/reset 2>&1; echo \" exit=$?\"", status);
+  EXPECT_NE(out.find("exit=56"), std::string::npos) << out << " (56: a receive failure, the reset)";
+}
+
+// The malformed faults in HTTP/2 terms: bytes the client must reject as a connection error.
+TEST(Http2, TheMalformedFaultsSendFramesTheClientRejects) {
+  MockServer server;
+  server.when_requested_with(Request{}.path("/malformed_chunk"))
+      .with_fault(FaultKind::malformed_chunk)
+      .respond_with(200, "x");
+  server.when_requested_with(Request{}.path("/random_data_then_close"))
+      .with_fault(FaultKind::random_data_then_close)
+      .respond_with(200, "x");
+  int status = 0;
+  const std::string data_on_stream_zero = run("nghttp -v " + server.url() + "/malformed_chunk 2>&1", status);
+  EXPECT_NE(data_on_stream_zero.find("error_code=PROTOCOL_ERROR"), std::string::npos) << data_on_stream_zero;
+  EXPECT_NE(data_on_stream_zero.find("DATA: stream_id == 0"), std::string::npos) << data_on_stream_zero;
+  const std::string oversized = run("nghttp -v " + server.url() + "/random_data_then_close 2>&1", status);
+  EXPECT_NE(oversized.find("error_code=FRAME_SIZE_ERROR"), std::string::npos) << oversized;
+  const Answer answer = h2_get(server.url() + "/malformed_chunk");
+  EXPECT_NE(answer.code, CURLE_OK) << "libcurl must fail the transfer, not answer it";
+  EXPECT_EQ(server.requests().size(), 3u) << "each request is journaled, with its fault";
+}
+
 TEST(Http2, AStoppingServerSaysGoawayThenCloses) {
   auto server = std::make_unique<MockServer>();
   const int socket = ::socket(AF_INET, SOCK_STREAM, 0);

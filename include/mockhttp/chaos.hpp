@@ -58,7 +58,31 @@ enum class FaultKind {
   connection_reset,        // the connection is reset (TCP RST) before a byte is sent
   malformed_chunk,         // a chunked response whose first chunk size is not hexadecimal
   random_data_then_close,  // bytes that are not HTTP, then the connection closes
+  // HTTP/2: RST_STREAM on the request's stream only (Fault::reset_code), the connection's other
+  // streams going on. HTTP/1.1 has no streams: the connection is reset, as connection_reset.
+  reset_stream,
 };
+
+// An HTTP/2 error code (RFC 9113 §7), the value being the code on the wire; named on the wire
+// and in reports as RFC 9113 spells it ("REFUSED_STREAM").
+enum class StreamErrorCode : std::uint32_t {
+  no_error = 0,
+  protocol_error,
+  internal_error,
+  flow_control_error,
+  settings_timeout,
+  stream_closed,
+  frame_size_error,
+  refused_stream,
+  cancel,
+  compression_error,
+  connect_error,
+  enhance_your_calm,
+  inadequate_security,
+  http_1_1_required,
+};
+std::string stream_error_name(StreamErrorCode code);
+std::optional<StreamErrorCode> stream_error_from_name(const std::string& name);
 
 // The wire name of a fault ("connection_drop", ...) and back; nullopt for an unknown name.
 std::string fault_name(FaultKind kind);
@@ -68,6 +92,8 @@ std::optional<FaultKind> fault_from_name(const std::string& name);
 struct Fault {
   FaultKind kind = FaultKind::connection_drop;
   double probability = 1.0;
+  // reset_stream's code (on the wire "error_code", only for reset_stream).
+  StreamErrorCode reset_code = StreamErrorCode::internal_error;
 };
 
 // The body delivered in `chunks` pieces spread evenly over `duration` (a slow network); on the

@@ -66,6 +66,7 @@ class [[nodiscard]] StubBuilder {
   [[nodiscard]] StubBuilder& with_latency(Latency latency);  // e.g. lognormal(100ms, 0.5)
   [[nodiscard]] StubBuilder& with_connection_drop(double probability);
   [[nodiscard]] StubBuilder& with_fault(FaultKind kind, double probability = 1.0);
+  [[nodiscard]] StubBuilder& with_fault(Fault fault);  // e.g. reset_stream with its reset_code
   [[nodiscard]] StubBuilder& with_dribble(int chunks, std::chrono::milliseconds duration);
   [[nodiscard]] StubBuilder& with_dribble(int chunks, std::int64_t duration_ms) {
     return with_dribble(chunks, std::chrono::milliseconds(duration_ms));

@@ -50,7 +50,10 @@ ChaosDecision decide_chaos(const Chaos& chaos, std::uint64_t seed, std::uint64_t
   if (chaos.fault) {
     // random() < p, as assertive-mock-api decides: p = 0 never fires, p = 1 always does.
     const double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random);
-    if (draw < chaos.fault->probability) decision.fault = chaos.fault->kind;
+    if (draw < chaos.fault->probability) {
+      decision.fault = chaos.fault->kind;
+      decision.reset_code = chaos.fault->reset_code;
+    }
   }
   return decision;
 }

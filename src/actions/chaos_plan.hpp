@@ -11,7 +11,8 @@ namespace mockhttp::detail {
 
 struct ChaosDecision {
   std::int64_t delay_ms = 0;
-  std::optional<FaultKind> fault;  // set when the fault's draw fired
+  std::optional<FaultKind> fault;                                // set when the fault's draw fired
+  StreamErrorCode reset_code = StreamErrorCode::internal_error;  // reset_stream's code
 };
 
 ChaosDecision decide_chaos(const Chaos& chaos, std::uint64_t seed, std::uint64_t stub_sequence,

@@ -57,11 +57,12 @@ DeliveryPlan plan_dribbled(const Response& response, const Dribble& dribble) {
 }
 
 // Faults below HTTP: the transport breaks the connection as the fault says, with no answer.
-DeliveryPlan plan_fault(FaultKind fault, const Response& response) {
+DeliveryPlan plan_fault(const ChaosDecision& decision, const Response& response) {
   DeliveryPlan plan;
   plan.status = response.status();
   plan.body = response.body();
-  plan.fault = fault;
+  plan.fault = decision.fault;
+  plan.reset_code = decision.reset_code;
   return plan;
 }
 
@@ -110,7 +111,7 @@ std::string sse_frame(const SseEvent& event) {
 
 DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const ChaosDecision& decision) {
   if (decision.fault && decision.fault != FaultKind::connection_drop) {
-    return plan_fault(*decision.fault, Response(200).body(events.front().frame));
+    return plan_fault(decision, Response(200).body(events.front().frame));
   }
   DeliveryPlan plan;
   plan.status = 200;
@@ -140,7 +141,7 @@ DeliveryPlan plan_response(const Response& response, const Chaos& chaos, const C
     }
   }
   if (decision.fault == FaultKind::connection_drop) return plan_cut_off(response);
-  if (decision.fault) return plan_fault(*decision.fault, response);
+  if (decision.fault) return plan_fault(decision, response);
   if (chaos.dribble) return plan_dribbled(response, *chaos.dribble);
   return plan_whole(response);
 }

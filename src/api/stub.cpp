@@ -85,8 +85,12 @@ StubBuilder& StubBuilder::with_connection_drop(double probability) {
 }
 
 StubBuilder& StubBuilder::with_fault(FaultKind kind, double probability) {
+  return with_fault(Fault{kind, probability});
+}
+
+StubBuilder& StubBuilder::with_fault(Fault fault) {
   Chaos chaos;
-  chaos.fault = Fault{kind, probability};
+  chaos.fault = fault;
   chaos.validate();
   definition_.chaos.fault = chaos.fault;
   return *this;

@@ -58,6 +58,7 @@ struct DeliveryPlan {
   // Set: no answer at all; the connection is broken the way the fault says. `status` and `body`
   // are what a malformed answer carries.
   std::optional<FaultKind> fault;
+  StreamErrorCode reset_code = StreamErrorCode::internal_error;  // a reset_stream fault's code
 
   const std::string* header(const std::string& name) const;       // the first, case-insensitive
   DeliveryPlan& set_header(std::string name, std::string value);  // replaces any of that name

@@ -34,6 +34,7 @@ void break_connection(FaultKind fault, const DeliveryPlan& plan) {
     case FaultKind::empty_response:
       break;
     case FaultKind::connection_reset:
+    case FaultKind::reset_stream:  // HTTP/1.1 has no stream to reset: the connection is
       reset_connection(socket);
       return;
     case FaultKind::malformed_chunk:

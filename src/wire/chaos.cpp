@@ -23,13 +23,49 @@ constexpr FaultNaming kFaultNames[] = {
     {FaultKind::connection_reset, "connection_reset"},
     {FaultKind::malformed_chunk, "malformed_chunk"},
     {FaultKind::random_data_then_close, "random_data_then_close"},
+    {FaultKind::reset_stream, "reset_stream"},
 };
+
+constexpr const char* kStreamErrorNames[] = {
+    "NO_ERROR",
+    "PROTOCOL_ERROR",
+    "INTERNAL_ERROR",
+    "FLOW_CONTROL_ERROR",
+    "SETTINGS_TIMEOUT",
+    "STREAM_CLOSED",
+    "FRAME_SIZE_ERROR",
+    "REFUSED_STREAM",
+    "CANCEL",
+    "COMPRESSION_ERROR",
+    "CONNECT_ERROR",
+    "ENHANCE_YOUR_CALM",
+    "INADEQUATE_SECURITY",
+    "HTTP_1_1_REQUIRED",
+};
+
+std::string known_stream_errors() {
+  std::string out;
+  for (const char* name : kStreamErrorNames) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
 
 void require_non_negative(std::int64_t value, const char* field) {
   if (value < 0) throw StubError(std::string(field) + " must be >= 0, got " + std::to_string(value));
 }
 
 }  // namespace
+
+std::string stream_error_name(StreamErrorCode code) {
+  const auto index = static_cast<std::size_t>(code);
+  return index < std::size(kStreamErrorNames) ? kStreamErrorNames[index] : "UNKNOWN(" + std::to_string(index) + ")";
+}
+
+std::optional<StreamErrorCode> stream_error_from_name(const std::string& name) {
+  for (std::size_t i = 0; i < std::size(kStreamErrorNames); ++i) {
+    if (name == kStreamErrorNames[i]) return static_cast<StreamErrorCode>(i);
+  }
+  return std::nullopt;
+}
 
 std::string fault_name(FaultKind kind) {
   for (const auto& naming : kFaultNames) {
@@ -103,7 +139,11 @@ Json Chaos::to_json() const {
   } else if (latency) {
     out["latency"] = {{"base_ms", latency->base.count()}, {"jitter_ms", latency->jitter.count()}};
   }
-  if (fault) out["faults"] = {{fault_name(fault->kind), {{"probability", fault->probability}}}};
+  if (fault) {
+    Json settings = {{"probability", fault->probability}};
+    if (fault->kind == FaultKind::reset_stream) settings["error_code"] = stream_error_name(fault->reset_code);
+    out["faults"] = {{fault_name(fault->kind), settings}};
+  }
   if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration.count()}};
   return out;
 }
@@ -167,14 +207,24 @@ Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
       if (!kind) {
         detail::WireObject::fail_at(at, "unknown fault \"" + item.key() +
                                             "\" (known: connection_drop, empty_response, connection_reset, "
-                                            "malformed_chunk, random_data_then_close)");
+                                            "malformed_chunk, random_data_then_close, reset_stream)");
       }
       if (item.value().is_null()) continue;
       if (chaos.fault) detail::WireObject::fail_at(at, "only one fault per stub");
-      const detail::WireObject fault(item.value(), at, {"probability"}, "a fault");
+      const detail::WireObject fault(item.value(), at, {"probability", "error_code"}, "a fault");
       const double p = fault.number_or("probability", 1.0);
       if (!(p >= 0.0 && p <= 1.0)) fault.fail("probability", "probability must be in [0, 1], got " + Json(p).dump());
       chaos.fault = Fault{*kind, p};
+      if (fault.has("error_code")) {
+        if (*kind != FaultKind::reset_stream) fault.fail("error_code", "error_code applies to reset_stream only");
+        const Json& code = fault.at("error_code");
+        const auto named = code.is_string() ? stream_error_from_name(code.get<std::string>()) : std::nullopt;
+        if (!named) {
+          fault.fail("error_code", "error_code must be an HTTP/2 error code name (" + known_stream_errors() +
+                                       "), got " + code.dump());
+        }
+        chaos.fault->reset_code = *named;
+      }
     }
   }
   if (fields.has("dribble")) {

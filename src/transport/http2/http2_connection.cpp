@@ -411,6 +411,15 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
       broken_ = true;
       return;
     }
+    if (*plan.fault == FaultKind::reset_stream) {
+      // This stream only; the connection's other streams go on.
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, static_cast<std::uint32_t>(plan.reset_code));
+      return;
+    }
+    if (*plan.fault == FaultKind::malformed_chunk || *plan.fault == FaultKind::random_data_then_close) {
+      send_malformed(*plan.fault);
+      return;
+    }
     // Every other fault breaks the connection the HTTP/2 way: GOAWAY, then close.
     nghttp2_session_terminate_session(session_, NGHTTP2_INTERNAL_ERROR);
     return;
@@ -448,6 +457,34 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
   if (with_trailers) take_trailers(stream, plan.trailers, headers);
   submit(stream, plan.status, headers, !no_body);
   log_answer(stream, plan.status);
+}
+
+void Http2Connection::send_malformed(FaultKind fault) {
+  // What nghttp2 queued goes first, so the client is mid-conversation when the bad bytes come.
+  flush();
+  std::string bytes;
+  if (fault == FaultKind::malformed_chunk) {
+    // A DATA frame on stream 0, which RFC 9113 §6.1 makes a connection error (PROTOCOL_ERROR).
+    bytes = std::string("\0\0\4\0\0\0\0\0\0", 9) + "oops";
+  } else {
+    // A frame header announcing more than any SETTINGS_MAX_FRAME_SIZE, of an unknown type, then
+    // bytes that are no frame at all: FRAME_SIZE_ERROR for the client.
+    bytes = std::string("\xff\xff\xff\xfe\0\0\0\0\0", 9) + "mockhttp-random-data";
+  }
+  broken_ = true;  // nothing more goes out through nghttp2: the framing is broken on purpose
+  if (!io_.write_all(bytes)) return;
+  // The client is to read the bytes and answer them (its GOAWAY), not an end of stream read in
+  // the same breath, nor a TCP reset (a close with its frames unread), which may discard them.
+  // So the server reads until the client closes — it must, having rejected the frame — for a
+  // bounded time, and only then closes.
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  char scratch[4096];
+  while (Clock::now() < until) {
+    pollfd readable{io_.socket(), POLLIN, 0};
+    if (!io_.has_pending() && ::poll(&readable, 1, 100) <= 0) continue;
+    const ssize_t got = io_.read(scratch, sizeof scratch);
+    if (got == 0) break;  // the client closed; a failed read (nothing yet) waits for the next poll
+  }
 }
 
 void Http2Connection::submit(Http2Stream& stream, int status, const Headers& headers, bool with_body) {

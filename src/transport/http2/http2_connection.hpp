@@ -4,8 +4,10 @@
 // RecordedRequest handed to the engine on a worker of the connection, whose delivery plan comes
 // back to the loop through an eventfd; a slow stream never holds another. A stub's latency and
 // body parts sent over time are timed by the loop's poll, never by a sleep.
-// What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM; a fault
-// that breaks the connection becomes GOAWAY, then close (a reset, a TCP reset).
+// What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM, as does
+// reset_stream (with its code); the malformed faults send a frame the client must reject, then
+// close; another fault that breaks the connection becomes GOAWAY, then close (a reset, a TCP
+// reset).
 // Thread safety: serve() runs on one thread; workers only push finished plans.
 #include <cstdint>
 #include <deque>
@@ -54,6 +56,9 @@ class Http2Connection {
   void refuse(Http2Stream& stream, WireError error, const std::string& detail);
   void deliver(Http2Stream& stream, DeliveryPlan plan);
   void submit(Http2Stream& stream, int status, const Headers& headers, bool with_body);
+  // The malformed faults in HTTP/2 terms: bytes the client must reject as a connection error,
+  // then the close.
+  void send_malformed(FaultKind fault);
   void log_answer(const Http2Stream& stream, int status) const;
 
   HandedConnection connection_;
