@@ -108,8 +108,12 @@ void Engine::start() {
   ConnectSupport connect;
   connect.policy = [this](const ConnectTarget& target) { return tunnel_decision(target); };
   connect.authority = [this]() -> const CertificateAuthority& { return identity().authority(); };
-  listener_ = std::make_unique<HttpListener>(host_, requested_port_, max_connections_, limits_, std::move(hooks),
-                                             tls_.get(), std::move(connect));
+  // The listener serves before it is assigned here: a handler asking port() reads the atomic,
+  // never the unique_ptr this thread is writing.
+  auto listener = std::make_unique<HttpListener>(host_, requested_port_, max_connections_, limits_, std::move(hooks),
+                                                 tls_.get(), std::move(connect));
+  port_.store(listener->port(), std::memory_order_release);
+  listener_ = std::move(listener);
 }
 
 const TlsIdentity& Engine::identity() const {

@@ -43,7 +43,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
   void start();  // binds and serves; separate from construction so handlers see a whole object
   void stop();   // wakes requests sleeping in chaos, then stops the listener
-  int port() const { return listener_ ? listener_->port() : 0; }
+  // Read by request handlers on the listener's threads, which may run before start() returns.
+  int port() const { return port_.load(std::memory_order_acquire); }
   const std::string& host() const { return host_; }
   const detail::TlsIdentity* tls() const { return tls_.get(); }  // null: plain HTTP
   // The server's TLS identity, or for a plain server one minted on first use: its CA signs the
@@ -218,6 +219,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::condition_variable stopping_signal_;
   bool stopping_ = false;
   std::unique_ptr<detail::HttpListener> listener_;
+  std::atomic<int> port_{0};  // the listener's, once bound
 };
 
 }  // namespace mockhttp
