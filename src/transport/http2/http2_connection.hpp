@@ -7,11 +7,13 @@
 // What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM; a fault
 // that breaks the connection becomes GOAWAY, then close (a reset, a TCP reset).
 // Thread safety: serve() runs on one thread; workers only push finished plans.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -27,7 +29,9 @@ namespace mockhttp::detail {
 
 class Http2Connection {
  public:
-  Http2Connection(HandedConnection connection, const HandoffEnvironment& environment);
+  // `io`: where the bytes come from and go to, when not the handed socket (the fuzzer's buffers).
+  Http2Connection(HandedConnection connection, const HandoffEnvironment& environment,
+                  std::optional<ConnectionIo> io = std::nullopt);
   ~Http2Connection();
   Http2Connection(const Http2Connection&) = delete;
   Http2Connection& operator=(const Http2Connection&) = delete;
@@ -44,6 +48,8 @@ class Http2Connection {
   void resume_due_streams();
   // Delivers the plans whose latency is over; `stopping`: every one, as server_stopping.
   void answer_delayed_streams(bool stopping);
+  // Resets each stream whose answer found the client's window shut for window_patience_.
+  void reset_stalled_streams();
   int poll_timeout_ms() const;
   bool nothing_open() const { return streams_.empty(); }
 
@@ -59,6 +65,7 @@ class Http2Connection {
   HandedConnection connection_;
   const HandoffEnvironment& environment_;
   ConnectionIo io_;
+  std::chrono::milliseconds window_patience_;
   nghttp2_session* session_ = nullptr;
   std::map<std::int32_t, std::unique_ptr<Http2Stream>> streams_;
   // A worker per stream being handled; joined before the connection ends.
