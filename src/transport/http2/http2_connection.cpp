@@ -301,8 +301,13 @@ bool Http2Connection::read_available() {
   do {
     const ssize_t received = io_.read(buffer, sizeof buffer);
     if (received <= 0) return false;
-    if (nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(buffer),
-                                 static_cast<std::size_t>(received)) < 0) {
+    const ssize_t taken = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(buffer),
+                                                   static_cast<std::size_t>(received));
+    if (taken < 0) {
+      // nghttp2 stops reading without a GOAWAY of its own; the last flush sends this one.
+      if (taken == http2_limits::kTooManyContinuations) {
+        nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
+      }
       return false;
     }
   } while (io_.has_pending());

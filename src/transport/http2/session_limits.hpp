@@ -18,6 +18,9 @@ namespace mockhttp::detail::http2_limits {
 constexpr std::size_t kMaxHeaderListBytes = 64 * 1024;
 // The most CONTINUATION frames one header block may take; past it: GOAWAY (CONTINUATION flood).
 constexpr std::size_t kMaxContinuations = 8;
+// What nghttp2's reading returns past that bound (NGHTTP2_ERR_TOO_MANY_CONTINUATIONS, an enum
+// value a version without the mitigation lacks, hence the number).
+constexpr int kTooManyContinuations = -905;
 // Streams a client may reset: a burst, then so many a second (rapid reset, CVE-2023-44487);
 // past it the connection ends with GOAWAY.
 constexpr std::uint64_t kResetBurst = 1000;
