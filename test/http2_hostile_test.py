@@ -278,6 +278,17 @@ try:
           (away.error_code if away else None, closed))
     still_serving(url, "rapid reset")
 
+    # A SETTINGS frame of 40 entries, past the 32 allowed: GOAWAY ENHANCE_YOUR_CALM (11).
+    sock = connect(url)
+    entries = b"\x00\x02\x00\x00\x00\x00" * 40  # ENABLE_PUSH 0, forty times
+    send_quietly(sock, len(entries).to_bytes(3, "big") + b"\x04\x00\x00\x00\x00\x00" + entries)
+    received, closed = read_frames(sock, lambda got: goaway_of(got) is not None)
+    sock.close()
+    away = goaway_of(received)
+    check("a SETTINGS frame of 40 entries is answered GOAWAY ENHANCE_YOUR_CALM",
+          away is not None and away.error_code == 11, (away and away.error_code, closed))
+    still_serving(url, "a SETTINGS frame of 40 entries")
+
     # SETTINGS and PING floods from a client that never reads: the server bounds what it queues.
     for name, make in (("SETTINGS", lambda: frames.SettingsFrame(0, settings={frames.SettingsFrame.ENABLE_PUSH: 0})),
                        ("PING", lambda: frames.PingFrame(0, opaque_data=b"12345678"))):

@@ -296,20 +296,20 @@ bool Http2Connection::flush() {
   }
 }
 
+bool Http2Connection::receive(const char* data, std::size_t size) {
+  const ssize_t taken = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(data), size);
+  if (taken >= 0) return true;
+  // nghttp2 stops reading without a GOAWAY of its own; the last flush sends this one.
+  if (taken == http2_limits::kTooManyContinuations)
+    nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
+  return false;
+}
+
 bool Http2Connection::read_available() {
   char buffer[16 * 1024];
   do {
     const ssize_t received = io_.read(buffer, sizeof buffer);
-    if (received <= 0) return false;
-    const ssize_t taken = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(buffer),
-                                                   static_cast<std::size_t>(received));
-    if (taken < 0) {
-      // nghttp2 stops reading without a GOAWAY of its own; the last flush sends this one.
-      if (taken == http2_limits::kTooManyContinuations) {
-        nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
-      }
-      return false;
-    }
+    if (received <= 0 || !receive(buffer, static_cast<std::size_t>(received))) return false;
   } while (io_.has_pending());
   return true;
 }
@@ -556,9 +556,8 @@ void Http2Connection::serve() {
     request.connection_id = connection_.connection_id;
     hand_to_engine(stream, std::move(request));
   }
-  if (!connection_.already_read.empty() &&
-      nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(connection_.already_read.data()),
-                               connection_.already_read.size()) < 0) {
+  if (!connection_.already_read.empty() && !receive(connection_.already_read.data(), connection_.already_read.size())) {
+    if (flush()) io_.end_gracefully();  // a GOAWAY the bytes earned goes out
     return;
   }
   auto idle_since = Clock::now();
@@ -592,7 +591,7 @@ void Http2Connection::serve() {
     resume_due_streams();
     reset_stalled_streams();
   }
-  if (!broken_) flush();
+  if (!broken_ && flush()) io_.end_gracefully();
 }
 
 }  // namespace mockhttp::detail

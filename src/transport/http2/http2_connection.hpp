@@ -43,6 +43,8 @@ class Http2Connection {
 
   bool start_session();
   bool flush();  // writes every frame nghttp2 has queued; false when the peer is gone
+  // Feeds the client's bytes to the session; false when it reads no more of this connection.
+  bool receive(const char* data, std::size_t size);
   bool read_available();
   void take_finished_plans();
   void resume_due_streams();
