@@ -1,14 +1,38 @@
 #include "transport/http2/connection_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
+#include <poll.h>
 #include <sys/socket.h>
+
+#include <chrono>
 
 #include "transport/connection_socket.hpp"
 
 namespace mockhttp::detail {
 
+namespace {
+// How long a connection waits for its client to close after the server's last frame.
+constexpr int kGracefulCloseMs = 200;
+}  // namespace
+
+ConnectionIo ConnectionIo::over_buffers(std::string_view& input, std::string& output, bool client_closes) {
+  ConnectionIo io(-1, nullptr);
+  io.input_ = &input;
+  io.output_ = &output;
+  io.client_closes_ = client_closes;
+  return io;
+}
+
 ssize_t ConnectionIo::read(char* data, std::size_t size) {
+  if (input_) {
+    const std::size_t count = std::min(size, input_->size());
+    std::memcpy(data, input_->data(), count);
+    input_->remove_prefix(count);
+    return static_cast<ssize_t>(count);
+  }
   if (!ssl_) {
     ssize_t received;
     do {
@@ -22,6 +46,10 @@ ssize_t ConnectionIo::read(char* data, std::size_t size) {
 }
 
 bool ConnectionIo::write_all(std::string_view bytes) {
+  if (output_) {
+    output_->append(bytes);
+    return true;
+  }
   if (!ssl_) return send_raw(socket_, bytes);
   while (!bytes.empty()) {
     const int written = SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()));
@@ -29,6 +57,27 @@ bool ConnectionIo::write_all(std::string_view bytes) {
     bytes.remove_prefix(static_cast<std::size_t>(written));
   }
   return true;
+}
+
+}  // namespace mockhttp::detail
+
+namespace mockhttp::detail {
+
+void ConnectionIo::end_gracefully() {
+  if (ssl_ || socket_ < 0) return;
+  ::shutdown(socket_, SHUT_WR);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kGracefulCloseMs);
+  char discarded[4096];
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd watched{socket_, POLLIN, 0};
+    const int ready = ::poll(&watched, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return;
+    if (::recv(socket_, discarded, sizeof discarded, MSG_DONTWAIT) <= 0) return;  // the client closed
+  }
 }
 
 }  // namespace mockhttp::detail

@@ -18,6 +18,7 @@
 #include "exchange/trailer_fields.hpp"
 #include "transport/certificate_authority.hpp"
 #include "transport/connection_socket.hpp"
+#include "transport/http2/session_limits.hpp"
 
 namespace mockhttp::detail {
 
@@ -27,15 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 // The loop wakes at least this often to notice a stopping server.
 constexpr int kLongestPollMs = 100;
-// What a client may send in one header block, counted as HPACK decodes it (names + values + 32
-// per field, RFC 9113's measure); advertised in SETTINGS_MAX_HEADER_LIST_SIZE too.
-constexpr std::size_t kMaxHeaderListBytes = 64 * 1024;
-// The most CONTINUATION frames one header block may take (nghttp2 counts them).
-constexpr std::size_t kMaxContinuations = 8;
-// Streams a client may reset per second after a burst (rapid reset, CVE-2023-44487).
-constexpr std::uint64_t kResetBurst = 1000;
-constexpr std::uint64_t kResetsPerSecond = 100;
-
 // Headers that only mean something to one HTTP/1.1 hop; HTTP/2 forbids them (RFC 9113 §8.2.2).
 bool connection_specific(const std::string& lowercase_name) {
   return lowercase_name == "connection" || lowercase_name == "keep-alive" || lowercase_name == "proxy-connection" ||
@@ -97,7 +89,11 @@ struct Http2Callbacks {
     // Trailers a client sends after its body are read and not kept: a request's headers are its head's.
     if (!stream || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
     stream->header_bytes += name_size + value_size + 32;
-    if (stream->header_bytes > kMaxHeaderListBytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets it
+    if (stream->header_bytes > http2_limits::kMaxHeaderListBytes) {
+      // Counted, no longer kept: the request is answered 431 once its header block ends.
+      stream->header_list_too_large = true;
+      return 0;
+    }
     std::string key(reinterpret_cast<const char*>(name), name_size);
     std::string text(reinterpret_cast<const char*>(value), value_size);
     if (!key.empty() && key[0] == ':') {
@@ -140,7 +136,12 @@ struct Http2Callbacks {
     if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
       const std::size_t most = connection.environment_.max_header_count;
       const std::size_t limit = connection.environment_.max_body_bytes;
-      if (most != 0 && stream->headers.size() > most) {
+      if (stream->header_list_too_large) {
+        connection.refuse(*stream, WireError::header_fields_too_large,
+                          "the header list runs past " + std::to_string(http2_limits::kMaxHeaderListBytes) +
+                              " bytes (names, values and 32 per field, as HPACK decodes them; "
+                              "SETTINGS_MAX_HEADER_LIST_SIZE)");
+      } else if (most != 0 && stream->headers.size() > most) {
         connection.refuse(*stream, WireError::header_fields_too_large,
                           std::to_string(stream->headers.size()) + " header fields; this server takes at most " +
                               std::to_string(most) + " (ServerOptions::max_header_count, serve --max-header-count)");
@@ -218,8 +219,12 @@ struct Http2Callbacks {
   }
 };
 
-Http2Connection::Http2Connection(HandedConnection connection, const HandoffEnvironment& environment)
-    : connection_(std::move(connection)), environment_(environment), io_(connection_.socket, connection_.ssl) {
+Http2Connection::Http2Connection(HandedConnection connection, const HandoffEnvironment& environment,
+                                 std::optional<ConnectionIo> io)
+    : connection_(std::move(connection)),
+      environment_(environment),
+      io_(io ? *io : ConnectionIo(connection_.socket, connection_.ssl)),
+      window_patience_(http2_limits::stalled_window_patience(io_.socket())) {
   // A worker per stream in the engine, as many as may be open, and a few for streams the
   // client reset while their answer was still being decided.
   const std::size_t most = static_cast<std::size_t>(environment_.max_concurrent_streams) + 16;
@@ -253,13 +258,10 @@ bool Http2Connection::start_session() {
     nghttp2_session_callbacks_del(callbacks);
     return false;
   }
-  // nghttp2's own mitigations: streams the client opens past the advertised maximum are
-  // refused, header blocks past the list size and CONTINUATION floods end the connection,
-  // resets past the rate end it too (rapid reset), and SETTINGS floods are bounded.
-  nghttp2_option_set_max_settings(option, 32);
-  nghttp2_option_set_max_continuations(option, kMaxContinuations);
-  nghttp2_option_set_stream_reset_rate_limit(option, kResetBurst, kResetsPerSecond);
-  nghttp2_option_set_max_outbound_ack(option, 1000);
+  // nghttp2's own mitigations (transport/http2/session_limits.hpp): streams past the advertised
+  // maximum are refused, CONTINUATION floods and rapid reset end the connection, SETTINGS and
+  // PING floods are bounded.
+  http2_limits::apply_hostile_peer_mitigations(option);
   const int made = nghttp2_session_server_new2(&session_, callbacks, this, option);
   nghttp2_option_del(option);
   nghttp2_session_callbacks_del(callbacks);
@@ -267,7 +269,7 @@ bool Http2Connection::start_session() {
 
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, environment_.max_concurrent_streams},
-      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<std::uint32_t>(kMaxHeaderListBytes)},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<std::uint32_t>(http2_limits::kMaxHeaderListBytes)},
   };
   if (connection_.upgraded_request) {
     // h2c: the HTTP2-Settings header is the client's SETTINGS; its request becomes stream 1,
@@ -294,15 +296,20 @@ bool Http2Connection::flush() {
   }
 }
 
+bool Http2Connection::receive(const char* data, std::size_t size) {
+  const ssize_t taken = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(data), size);
+  if (taken >= 0) return true;
+  // nghttp2 stops reading without a GOAWAY of its own; the last flush sends this one.
+  if (taken == http2_limits::kTooManyContinuations)
+    nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
+  return false;
+}
+
 bool Http2Connection::read_available() {
   char buffer[16 * 1024];
   do {
     const ssize_t received = io_.read(buffer, sizeof buffer);
-    if (received <= 0) return false;
-    if (nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(buffer),
-                                 static_cast<std::size_t>(received)) < 0) {
-      return false;
-    }
+    if (received <= 0 || !receive(buffer, static_cast<std::size_t>(received))) return false;
   } while (io_.has_pending());
   return true;
 }
@@ -534,6 +541,29 @@ void Http2Connection::resume_due_streams() {
   }
 }
 
+void Http2Connection::reset_stalled_streams() {
+  const auto now = Clock::now();
+  const bool connection_window_shut = nghttp2_session_get_remote_window_size(session_) <= 0;
+  for (auto& entry : streams_) {
+    Http2Stream& stream = *entry.second;
+    // Only an answer with DATA to send and nothing of its own to wait for can be stalled.
+    const bool waits_for_window =
+        stream.answered && !stream.deferred && !stream.stalled_reset &&
+        nghttp2_session_get_stream_local_close(session_, stream.id) == 0 &&
+        (connection_window_shut || nghttp2_session_get_stream_remote_window_size(session_, stream.id) <= 0);
+    if (!waits_for_window) {
+      stream.window_shut_since.reset();
+      continue;
+    }
+    if (!stream.window_shut_since) stream.window_shut_since = now;
+    if (now - *stream.window_shut_since < window_patience_) continue;
+    // The client let no DATA through for as long as a blocked write may wait: the stream is
+    // given up, so a window never opened holds neither the stream nor, once idle, the connection.
+    stream.stalled_reset = true;
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_CANCEL);
+  }
+}
+
 int Http2Connection::poll_timeout_ms() const {
   auto timeout = std::chrono::milliseconds(kLongestPollMs);
   const auto now = Clock::now();
@@ -563,9 +593,8 @@ void Http2Connection::serve() {
     request.connection_id = connection_.connection_id;
     hand_to_engine(stream, std::move(request));
   }
-  if (!connection_.already_read.empty() &&
-      nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(connection_.already_read.data()),
-                               connection_.already_read.size()) < 0) {
+  if (!connection_.already_read.empty() && !receive(connection_.already_read.data(), connection_.already_read.size())) {
+    if (flush()) io_.end_gracefully();  // a GOAWAY the bytes earned goes out
     return;
   }
   auto idle_since = Clock::now();
@@ -597,8 +626,9 @@ void Http2Connection::serve() {
     }
     if (watched[1].revents & POLLIN) take_finished_plans();
     resume_due_streams();
+    reset_stalled_streams();
   }
-  if (!broken_) flush();
+  if (!broken_ && flush()) io_.end_gracefully();
 }
 
 }  // namespace mockhttp::detail

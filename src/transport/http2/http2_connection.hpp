@@ -9,11 +9,13 @@
 // close; another fault that breaks the connection becomes GOAWAY, then close (a reset, a TCP
 // reset).
 // Thread safety: serve() runs on one thread; workers only push finished plans.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -29,7 +31,9 @@ namespace mockhttp::detail {
 
 class Http2Connection {
  public:
-  Http2Connection(HandedConnection connection, const HandoffEnvironment& environment);
+  // `io`: where the bytes come from and go to, when not the handed socket (the fuzzer's buffers).
+  Http2Connection(HandedConnection connection, const HandoffEnvironment& environment,
+                  std::optional<ConnectionIo> io = std::nullopt);
   ~Http2Connection();
   Http2Connection(const Http2Connection&) = delete;
   Http2Connection& operator=(const Http2Connection&) = delete;
@@ -41,11 +45,15 @@ class Http2Connection {
 
   bool start_session();
   bool flush();  // writes every frame nghttp2 has queued; false when the peer is gone
+  // Feeds the client's bytes to the session; false when it reads no more of this connection.
+  bool receive(const char* data, std::size_t size);
   bool read_available();
   void take_finished_plans();
   void resume_due_streams();
   // Delivers the plans whose latency is over; `stopping`: every one, as server_stopping.
   void answer_delayed_streams(bool stopping);
+  // Resets each stream whose answer found the client's window shut for window_patience_.
+  void reset_stalled_streams();
   int poll_timeout_ms() const;
   bool nothing_open() const { return streams_.empty(); }
 
@@ -64,6 +72,7 @@ class Http2Connection {
   HandedConnection connection_;
   const HandoffEnvironment& environment_;
   ConnectionIo io_;
+  std::chrono::milliseconds window_patience_;
   nghttp2_session* session_ = nullptr;
   std::map<std::int32_t, std::unique_ptr<Http2Stream>> streams_;
   // A worker per stream being handled; joined before the connection ends.

@@ -28,6 +28,7 @@ struct Http2Stream {
   Headers headers;
   std::string body;
   std::size_t header_bytes = 0;
+  bool header_list_too_large = false;  // past SETTINGS_MAX_HEADER_LIST_SIZE: answered 431
   bool head_request = false;
   // Set when the request broke a limit: it is answered by the loop itself, never handled.
   bool refused = false;
@@ -47,6 +48,10 @@ struct Http2Stream {
   bool waiting = false;  // the current part's pause has begun
   Clock::time_point due{};
   bool deferred = false;  // nghttp2 was told the data is not ready yet
+  // Since when the client's flow-control window has let none of the answer through; past the
+  // connection's window patience the stream is reset (stalled_reset).
+  std::optional<Clock::time_point> window_shut_since;
+  bool stalled_reset = false;
 };
 
 }  // namespace mockhttp::detail
