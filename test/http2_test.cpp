@@ -682,26 +682,6 @@ TEST(Http2, OverHttp11AResetStreamFaultResetsTheConnection) {
   EXPECT_NE(out.find("exit=56"), std::string::npos) << out << " (56: a receive failure, the reset)";
 }
 
-// The malformed faults in HTTP/2 terms: bytes the client must reject as a connection error.
-TEST(Http2, TheMalformedFaultsSendFramesTheClientRejects) {
-  MockServer server;
-  server.when_requested_with(Request{}.path("/malformed_chunk"))
-      .with_fault(FaultKind::malformed_chunk)
-      .respond_with(200, "x");
-  server.when_requested_with(Request{}.path("/random_data_then_close"))
-      .with_fault(FaultKind::random_data_then_close)
-      .respond_with(200, "x");
-  int status = 0;
-  const std::string data_on_stream_zero = run("nghttp -v " + server.url() + "/malformed_chunk 2>&1", status);
-  EXPECT_NE(data_on_stream_zero.find("error_code=PROTOCOL_ERROR"), std::string::npos) << data_on_stream_zero;
-  EXPECT_NE(data_on_stream_zero.find("DATA: stream_id == 0"), std::string::npos) << data_on_stream_zero;
-  const std::string oversized = run("nghttp -v " + server.url() + "/random_data_then_close 2>&1", status);
-  EXPECT_NE(oversized.find("error_code=FRAME_SIZE_ERROR"), std::string::npos) << oversized;
-  const Answer answer = h2_get(server.url() + "/malformed_chunk");
-  EXPECT_NE(answer.code, CURLE_OK) << "libcurl must fail the transfer, not answer it";
-  EXPECT_EQ(server.requests().size(), 3u) << "each request is journaled, with its fault";
-}
-
 // Transfers run together on one multiplexed connection (libcurl over TLS with ALPN h2, as in
 // OneSlowStreamNeverHoldsTheOthersOnItsConnection); each answer in the order of `paths`, and how
 // many connections they opened in all.
@@ -856,6 +836,65 @@ TEST(Http2, AResetStreamStubPostedToTheAdminApiIsServed) {
   const auto requests = server.requests();
   ASSERT_GE(requests.size(), 2u);
   for (const auto& request : requests) EXPECT_EQ(request.to_json()["chaos"]["fault"], "reset_stream");
+}
+
+// malformed_chunk in HTTP/2 terms: more DATA than the content-length says, a stream error the
+// client must answer with RST_STREAM PROTOCOL_ERROR (RFC 9113 §8.1.1); the connection's other
+// transfers in flight are answered.
+TEST(Http2, AMalformedChunkIsAStreamProtocolErrorForEachClient) {
+  ServerOptions options;
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/malformed"))
+      .with_fault(FaultKind::malformed_chunk)
+      .respond_with(200, "x");
+  server.when_requested_with(Request{}.path("/fine/{n}")).respond_with(200, "fine");
+
+  const TogetherAnswers together = get_together(server, {"/fine/1", "/malformed", "/fine/2"});
+  EXPECT_EQ(together.answers[1].code, CURLE_HTTP2_STREAM) << together.answers[1].error;
+  EXPECT_NE(together.answers[1].error.find("PROTOCOL_ERROR"), std::string::npos) << together.answers[1].error;
+  for (std::size_t i : {0u, 2u}) {
+    EXPECT_EQ(together.answers[i].code, CURLE_OK) << i << ": " << together.answers[i].error;
+    EXPECT_EQ(together.answers[i].body, "fine") << i;
+  }
+  EXPECT_EQ(together.connections, 1);
+
+  int status = 0;
+  const std::string verbose = run("nghttp -v " + server.url() + "/malformed 2>&1", status);
+  EXPECT_NE(verbose.find("send RST_STREAM"), std::string::npos) << verbose << ": nghttp resets the stream";
+  EXPECT_NE(verbose.find("error_code=PROTOCOL_ERROR"), std::string::npos) << verbose;
+  const std::string command_line = run("curl -s -S --noproxy '*' --http2 --cacert " + server.ca_certificate_file() +
+                                           " " + server.url() + "/malformed 2>&1; echo \" exit=$?\"",
+                                       status);
+  EXPECT_NE(command_line.find("exit=92"), std::string::npos) << command_line << " (92: CURLE_HTTP2_STREAM)";
+  EXPECT_NE(command_line.find("PROTOCOL_ERROR"), std::string::npos) << command_line;
+  for (const auto& request : server.requests()) {
+    if (request.path == "/malformed") {
+      EXPECT_EQ(request.to_json()["chaos"]["fault"], "malformed_chunk");
+    }
+  }
+}
+
+// random_data_then_close in HTTP/2 terms: a frame header no client may accept (an oversized
+// frame), then bytes that are no frame: nghttp says GOAWAY FRAME_SIZE_ERROR; libcurl 7.88 drops
+// the connection it has failed and reports the transfer as an empty reply.
+TEST(Http2, RandomDataIsAConnectionErrorForEachClient) {
+  MockServer server;
+  server.when_requested_with(Request{}.path("/random"))
+      .with_fault(FaultKind::random_data_then_close)
+      .respond_with(200, "x");
+  int status = 0;
+  const std::string verbose = run("nghttp -v " + server.url() + "/random 2>&1", status);
+  EXPECT_NE(verbose.find("send GOAWAY"), std::string::npos) << verbose;
+  EXPECT_NE(verbose.find("error_code=FRAME_SIZE_ERROR"), std::string::npos) << verbose;
+  const Answer answer = h2_get(server.url() + "/random");
+  EXPECT_EQ(answer.code, CURLE_GOT_NOTHING) << answer.error;
+  EXPECT_EQ(answer.status, 0) << "no response was accepted";
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u) << "each request is journaled, with its fault";
+  EXPECT_EQ(requests[1].to_json()["chaos"]["fault"], "random_data_then_close");
+  server.when_requested_with(Request{}.path("/after")).respond_with(200, "served");
+  EXPECT_EQ(h2_get(server.url() + "/after").body, "served") << "the server goes on";
 }
 
 TEST(Http2, AStoppingServerSaysGoawayThenCloses) {
