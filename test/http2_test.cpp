@@ -10,15 +10,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <mockhttp/control.hpp>
 #include <mockhttp/mockhttp.hpp>
 
 #include "support/command_output.hpp"
@@ -679,24 +682,219 @@ TEST(Http2, OverHttp11AResetStreamFaultResetsTheConnection) {
   EXPECT_NE(out.find("exit=56"), std::string::npos) << out << " (56: a receive failure, the reset)";
 }
 
-// The malformed faults in HTTP/2 terms: bytes the client must reject as a connection error.
-TEST(Http2, TheMalformedFaultsSendFramesTheClientRejects) {
-  MockServer server;
-  server.when_requested_with(Request{}.path("/malformed_chunk"))
+// Transfers run together on one multiplexed connection (libcurl over TLS with ALPN h2, as in
+// OneSlowStreamNeverHoldsTheOthersOnItsConnection); each answer in the order of `paths`, and how
+// many connections they opened in all.
+struct TogetherAnswers {
+  std::vector<Answer> answers;
+  long connections = 0;
+};
+
+TogetherAnswers get_together(const MockServer& server, const std::vector<std::string>& paths) {
+  TogetherAnswers out;
+  out.answers.resize(paths.size());
+  std::vector<std::vector<char>> errors(paths.size(), std::vector<char>(CURL_ERROR_SIZE, '\0'));
+  std::vector<curl_slist*> lists(paths.size(), nullptr);
+  std::vector<CURL*> handles;
+  CURLM* multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    Call call;
+    call.url = server.url() + paths[i];
+    call.version = CURL_HTTP_VERSION_2TLS;
+    call.ca_file = server.ca_certificate_file();
+    CURL* curl = curl_easy_init();
+    configure(curl, call, out.answers[i], lists[i], errors[i].data());
+    curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
+    curl_multi_add_handle(multi, curl);
+    handles.push_back(curl);
+  }
+  int running = 0;
+  do {
+    curl_multi_perform(multi, &running);
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      void* index = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &index);
+      Answer& answer = out.answers[static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(index))];
+      answer.code = message->data.result;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &answer.status);
+    }
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  } while (running > 0);
+  for (std::size_t i = 0; i < handles.size(); ++i) {
+    long opened = 0;
+    curl_easy_getinfo(handles[i], CURLINFO_NUM_CONNECTS, &opened);
+    out.connections += opened;
+    out.answers[i].error = errors[i].data();
+    curl_multi_remove_handle(multi, handles[i]);
+    curl_easy_cleanup(handles[i]);
+    curl_slist_free_all(lists[i]);
+  }
+  curl_multi_cleanup(multi);
+  return out;
+}
+
+bool is_http2_error(CURLcode code) { return code == CURLE_HTTP2_STREAM || code == CURLE_HTTP2; }
+
+// The reset stream fails while the others in flight on its connection at the same time are
+// answered: RST_STREAM ends one stream, never the connection.
+TEST(Http2, AResetStreamFailsOnlyItsTransferWhileTheOthersOnItsConnectionAreAnswered) {
+  ServerOptions options;
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/reset"))
+      .with_fault(Fault{FaultKind::reset_stream, 1.0, StreamErrorCode::enhance_your_calm})
+      .respond_with(200, "never sent");
+  server.when_requested_with(Request{}.path("/fine/{n}")).respond_with(200, "fine");
+
+  const TogetherAnswers together = get_together(server, {"/fine/1", "/reset", "/fine/2", "/fine/3"});
+
+  EXPECT_TRUE(is_http2_error(together.answers[1].code))
+      << together.answers[1].code << ": " << together.answers[1].error;
+  EXPECT_NE(together.answers[1].error.find("ENHANCE_YOUR_CALM"), std::string::npos) << together.answers[1].error;
+  for (std::size_t i : {0u, 2u, 3u}) {
+    EXPECT_EQ(together.answers[i].code, CURLE_OK) << i << ": " << together.answers[i].error;
+    EXPECT_EQ(together.answers[i].status, 200) << i;
+    EXPECT_EQ(together.answers[i].body, "fine") << i;
+  }
+  EXPECT_EQ(together.connections, 1) << "every transfer shared one connection";
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  for (const auto& request : requests) {
+    if (request.path != "/reset") continue;
+    ASSERT_TRUE(request.chaos.has_value());
+    EXPECT_EQ(request.chaos->fault, FaultKind::reset_stream);
+  }
+}
+
+// A reset_stream fault with a probability draws from the server's seed like every fault: the
+// same seed resets the same streams again.
+TEST(Http2, TheSameSeedResetsTheSameStreams) {
+  const auto run_with = [](std::uint64_t seed) {
+    ServerOptions options;
+    options.tls = TlsOptions{};
+    options.seed = seed;
+    MockServer server(options);
+    server.when_requested_with(Request{}.path("/maybe"))
+        .with_fault(FaultKind::reset_stream, 0.5)
+        .respond_with(200, "kept");
+    std::vector<bool> reset;
+    // One transfer at a time: the draws are made in the order the requests arrive.
+    for (int i = 0; i < 16; ++i) {
+      Call call;
+      call.url = server.url() + "/maybe";
+      call.version = CURL_HTTP_VERSION_2TLS;
+      call.ca_file = server.ca_certificate_file();
+      const Answer answer = perform(call);
+      EXPECT_TRUE(answer.code == CURLE_OK || is_http2_error(answer.code)) << answer.code << ": " << answer.error;
+      reset.push_back(answer.code != CURLE_OK);
+    }
+    std::vector<bool> journaled;
+    for (const auto& request : server.requests()) journaled.push_back(request.chaos && request.chaos->fault);
+    EXPECT_EQ(journaled, reset) << "the journal says which streams were reset";
+    return reset;
+  };
+  const auto first = run_with(11), again = run_with(11), other = run_with(12);
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, other);
+  EXPECT_NE(std::count(first.begin(), first.end(), true), 0);
+  EXPECT_NE(std::count(first.begin(), first.end(), false), 0);
+}
+
+// The admin API takes a reset_stream stub, lists it back with its code, and the curl command
+// line over HTTP/2 sees the stream reset with that code.
+TEST(Http2, AResetStreamStubPostedToTheAdminApiIsServed) {
+  ServerOptions options;
+  options.control_surfaces = {admin_api()};
+  MockServer server(options);
+  int status = 0;
+  const std::string stub =
+      R"({"request": {"path": "/refused"}, "action": {"response": {"status_code": 200, "body": "never sent"}},)"
+      R"( "chaos": {"faults": {"reset_stream": {"probability": 1, "error_code": "REFUSED_STREAM"}}}})";
+  const std::string created =
+      run("curl -s -S --noproxy '*' --http2-prior-knowledge -X POST -H 'Content-Type: "
+          "application/json' --data-raw '" +
+              stub + "' " + server.url() + "/__mock__/stubs 2>&1",
+          status);
+  EXPECT_NE(created.find("stub_id"), std::string::npos) << created;
+  const Json listed =
+      Json::parse(run("curl -s -S --noproxy '*' --http2-prior-knowledge " + server.url() + "/__mock__/stubs", status));
+  EXPECT_NE(listed.dump().find(R"("reset_stream":{"error_code":"REFUSED_STREAM","probability":1)"), std::string::npos)
+      << listed.dump();
+
+  // REFUSED_STREAM says the server did not process the request, so curl retries it on a fresh
+  // connection (RFC 9113 §8.7), each time reset again, until it gives up.
+  const std::string verbose =
+      run("curl -s -S -v --noproxy '*' --http2-prior-knowledge " + server.url() + "/refused 2>&1; echo \" exit=$?\"",
+          status);
+  EXPECT_NE(verbose.find("REFUSED_STREAM, retrying a fresh connect"), std::string::npos) << verbose;
+  EXPECT_NE(verbose.find("exit=56"), std::string::npos) << verbose << " (56: CURLE_RECV_ERROR, it gave up)";
+  const auto requests = server.requests();
+  ASSERT_GE(requests.size(), 2u);
+  for (const auto& request : requests) EXPECT_EQ(request.to_json()["chaos"]["fault"], "reset_stream");
+}
+
+// malformed_chunk in HTTP/2 terms: more DATA than the content-length says, a stream error the
+// client must answer with RST_STREAM PROTOCOL_ERROR (RFC 9113 §8.1.1); the connection's other
+// transfers in flight are answered.
+TEST(Http2, AMalformedChunkIsAStreamProtocolErrorForEachClient) {
+  ServerOptions options;
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(Request{}.path("/malformed"))
       .with_fault(FaultKind::malformed_chunk)
       .respond_with(200, "x");
-  server.when_requested_with(Request{}.path("/random_data_then_close"))
+  server.when_requested_with(Request{}.path("/fine/{n}")).respond_with(200, "fine");
+
+  const TogetherAnswers together = get_together(server, {"/fine/1", "/malformed", "/fine/2"});
+  EXPECT_EQ(together.answers[1].code, CURLE_HTTP2_STREAM) << together.answers[1].error;
+  EXPECT_NE(together.answers[1].error.find("PROTOCOL_ERROR"), std::string::npos) << together.answers[1].error;
+  for (std::size_t i : {0u, 2u}) {
+    EXPECT_EQ(together.answers[i].code, CURLE_OK) << i << ": " << together.answers[i].error;
+    EXPECT_EQ(together.answers[i].body, "fine") << i;
+  }
+  EXPECT_EQ(together.connections, 1);
+
+  int status = 0;
+  const std::string verbose = run("nghttp -v " + server.url() + "/malformed 2>&1", status);
+  EXPECT_NE(verbose.find("send RST_STREAM"), std::string::npos) << verbose << ": nghttp resets the stream";
+  EXPECT_NE(verbose.find("error_code=PROTOCOL_ERROR"), std::string::npos) << verbose;
+  const std::string command_line = run("curl -s -S --noproxy '*' --http2 --cacert " + server.ca_certificate_file() +
+                                           " " + server.url() + "/malformed 2>&1; echo \" exit=$?\"",
+                                       status);
+  EXPECT_NE(command_line.find("exit=92"), std::string::npos) << command_line << " (92: CURLE_HTTP2_STREAM)";
+  EXPECT_NE(command_line.find("PROTOCOL_ERROR"), std::string::npos) << command_line;
+  for (const auto& request : server.requests()) {
+    if (request.path == "/malformed") {
+      EXPECT_EQ(request.to_json()["chaos"]["fault"], "malformed_chunk");
+    }
+  }
+}
+
+// random_data_then_close in HTTP/2 terms: a frame header no client may accept (an oversized
+// frame), then bytes that are no frame: nghttp says GOAWAY FRAME_SIZE_ERROR; libcurl 7.88 drops
+// the connection it has failed and reports the transfer as an empty reply.
+TEST(Http2, RandomDataIsAConnectionErrorForEachClient) {
+  MockServer server;
+  server.when_requested_with(Request{}.path("/random"))
       .with_fault(FaultKind::random_data_then_close)
       .respond_with(200, "x");
   int status = 0;
-  const std::string data_on_stream_zero = run("nghttp -v " + server.url() + "/malformed_chunk 2>&1", status);
-  EXPECT_NE(data_on_stream_zero.find("error_code=PROTOCOL_ERROR"), std::string::npos) << data_on_stream_zero;
-  EXPECT_NE(data_on_stream_zero.find("DATA: stream_id == 0"), std::string::npos) << data_on_stream_zero;
-  const std::string oversized = run("nghttp -v " + server.url() + "/random_data_then_close 2>&1", status);
-  EXPECT_NE(oversized.find("error_code=FRAME_SIZE_ERROR"), std::string::npos) << oversized;
-  const Answer answer = h2_get(server.url() + "/malformed_chunk");
-  EXPECT_NE(answer.code, CURLE_OK) << "libcurl must fail the transfer, not answer it";
-  EXPECT_EQ(server.requests().size(), 3u) << "each request is journaled, with its fault";
+  const std::string verbose = run("nghttp -v " + server.url() + "/random 2>&1", status);
+  EXPECT_NE(verbose.find("send GOAWAY"), std::string::npos) << verbose;
+  EXPECT_NE(verbose.find("error_code=FRAME_SIZE_ERROR"), std::string::npos) << verbose;
+  const Answer answer = h2_get(server.url() + "/random");
+  EXPECT_EQ(answer.code, CURLE_GOT_NOTHING) << answer.error;
+  EXPECT_EQ(answer.status, 0) << "no response was accepted";
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u) << "each request is journaled, with its fault";
+  EXPECT_EQ(requests[1].to_json()["chaos"]["fault"], "random_data_then_close");
+  server.when_requested_with(Request{}.path("/after")).respond_with(200, "served");
+  EXPECT_EQ(h2_get(server.url() + "/after").body, "served") << "the server goes on";
 }
 
 TEST(Http2, AStoppingServerSaysGoawayThenCloses) {

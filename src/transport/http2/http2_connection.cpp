@@ -423,8 +423,16 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
       nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, static_cast<std::uint32_t>(plan.reset_code));
       return;
     }
-    if (*plan.fault == FaultKind::malformed_chunk || *plan.fault == FaultKind::random_data_then_close) {
-      send_malformed(*plan.fault);
+    if (*plan.fault == FaultKind::malformed_chunk) {
+      // A body whose framing lies, as a bad chunk size does over HTTP/1.1: a content-length,
+      // then more DATA than it says. The client must reset the stream (PROTOCOL_ERROR, RFC 9113
+      // §8.1.1); being a stream error, the connection's other streams go on.
+      stream.parts.push_back({std::chrono::milliseconds(0), plan.body + "mockhttp: more than content-length"});
+      submit(stream, plan.status, {{"content-length", std::to_string(plan.body.size())}}, !stream.head_request);
+      return;
+    }
+    if (*plan.fault == FaultKind::random_data_then_close) {
+      send_unframed_bytes();
       return;
     }
     // Every other fault breaks the connection the HTTP/2 way: GOAWAY, then close.
@@ -466,18 +474,12 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
   log_answer(stream, plan.status);
 }
 
-void Http2Connection::send_malformed(FaultKind fault) {
+void Http2Connection::send_unframed_bytes() {
   // What nghttp2 queued goes first, so the client is mid-conversation when the bad bytes come.
   flush();
-  std::string bytes;
-  if (fault == FaultKind::malformed_chunk) {
-    // A DATA frame on stream 0, which RFC 9113 §6.1 makes a connection error (PROTOCOL_ERROR).
-    bytes = std::string("\0\0\4\0\0\0\0\0\0", 9) + "oops";
-  } else {
-    // A frame header announcing more than any SETTINGS_MAX_FRAME_SIZE, of an unknown type, then
-    // bytes that are no frame at all: FRAME_SIZE_ERROR for the client.
-    bytes = std::string("\xff\xff\xff\xfe\0\0\0\0\0", 9) + "mockhttp-random-data";
-  }
+  // A frame header announcing more than any SETTINGS_MAX_FRAME_SIZE, of an unknown type, then
+  // bytes that are no frame at all: a connection error (FRAME_SIZE_ERROR) for the client.
+  const std::string bytes = std::string("\xff\xff\xff\xfe\0\0\0\0\0", 9) + "mockhttp-random-data";
   broken_ = true;  // nothing more goes out through nghttp2: the framing is broken on purpose
   if (!io_.write_all(bytes)) return;
   // The client is to read the bytes and answer them (its GOAWAY), not an end of stream read in

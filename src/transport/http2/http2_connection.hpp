@@ -5,9 +5,9 @@
 // back to the loop through an eventfd; a slow stream never holds another. A stub's latency and
 // body parts sent over time are timed by the loop's poll, never by a sleep.
 // What a plan asks in HTTP/2 terms: a body cut short ends its stream with RST_STREAM, as does
-// reset_stream (with its code); the malformed faults send a frame the client must reject, then
-// close; another fault that breaks the connection becomes GOAWAY, then close (a reset, a TCP
-// reset).
+// reset_stream (with its code); malformed_chunk sends more DATA than its content-length (the
+// client resets the stream), random_data_then_close bytes that are no frame, then close;
+// empty_response becomes GOAWAY, then close; connection_reset a TCP reset.
 // Thread safety: serve() runs on one thread; workers only push finished plans.
 #include <chrono>
 #include <cstdint>
@@ -64,9 +64,9 @@ class Http2Connection {
   void refuse(Http2Stream& stream, WireError error, const std::string& detail);
   void deliver(Http2Stream& stream, DeliveryPlan plan);
   void submit(Http2Stream& stream, int status, const Headers& headers, bool with_body);
-  // The malformed faults in HTTP/2 terms: bytes the client must reject as a connection error,
+  // random_data_then_close in HTTP/2 terms: bytes the client must reject as a connection error,
   // then the close.
-  void send_malformed(FaultKind fault);
+  void send_unframed_bytes();
   void log_answer(const Http2Stream& stream, int status) const;
 
   HandedConnection connection_;
