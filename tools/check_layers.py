@@ -24,7 +24,7 @@ LEVELS = [
     ["wire", "transport"],
     ["actions", "replay"],
     ["core"],
-    ["api", "control"],
+    ["api", "control", "grpc"],
     ["suite"],
     ["cli"],
 ]

@@ -132,6 +132,24 @@ class ProxyFailure : public Error {
   using Error::Error;
 };
 
+// Protocol descriptors could not be loaded (mockhttp/grpc.hpp): a .proto file that does not
+// parse or import, a descriptor set that does not read, a type a file names but none defines.
+// `file()` is the file at fault ("" when none), `problem()` what is wrong, with the line and
+// column or the symbol when there is one.
+class ProtoLoadError : public Error {
+ public:
+  ProtoLoadError(std::string file, std::string problem)
+      : Error("cannot load " + (file.empty() ? std::string("the protos") : file) + ": " + problem),
+        file_(std::move(file)),
+        problem_(std::move(problem)) {}
+  const std::string& file() const noexcept { return file_; }
+  const std::string& problem() const noexcept { return problem_; }
+
+ private:
+  std::string file_;
+  std::string problem_;
+};
+
 // The server could not start (address in use, bad host) or was used after stop().
 class ServerError : public Error {
  public:

@@ -71,4 +71,16 @@ class Request {
   std::optional<Criteria> protocol_;
 };
 
+// A gRPC call (docs/grpc.md): POST to the method's path with an application/grpc content type.
+// `method` is "package.Service/Method" (a leading slash is taken too); `message`, when given,
+// is criteria on the request message in protobuf's JSON mapping — on the JSON array of the
+// messages received for a client-streaming method. A plain object names the fields to match and
+// ignores the others, as key_values() does: a decoded message lists every field, zero values
+// included. Metadata are headers: chain .header(...).
+// Throws CriteriaError when `method` is not of that form.
+//
+//   grpc_method("helloworld.Greeter/SayHello", key_values({{"name", starts_with("w")}}))
+Request grpc_method(const std::string& method);
+Request grpc_method(const std::string& method, Criteria message);
+
 }  // namespace mockhttp

@@ -12,6 +12,7 @@
 
 #include <mockhttp/chaos.hpp>
 #include <mockhttp/control_surface.hpp>
+#include <mockhttp/message_codec.hpp>
 #include <mockhttp/tls.hpp>
 
 namespace mockhttp {
@@ -73,6 +74,10 @@ struct ServerOptions {
   // HTTP control surfaces answered before the stubs (mockhttp/control_surface.hpp). Empty by
   // default: every path, /__mock__, /__admin__ and /v1/sessions included, is the stubs'.
   std::vector<std::shared_ptr<const ControlSurface>> control_surfaces;
+  // Message codecs for the protocols it serves beyond HTTP (mockhttp/message_codec.hpp): a
+  // request of a codec's protocol (gRPC: an application/grpc content type) has its messages
+  // decoded to JSON before selection; a stub answering with messages needs its codec here.
+  std::vector<std::shared_ptr<const MessageCodec>> message_codecs;
 };
 
 }  // namespace mockhttp

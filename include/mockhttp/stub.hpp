@@ -82,6 +82,9 @@ class [[nodiscard]] StubBuilder {
   // A C++ callback builds every answer (Responder).
   StubRef respond_with(Responder responder);
   StubRef respond_with_sse(EventStream stream);
+  // A gRPC call's answer (mockhttp/grpc_reply.hpp): encoded at mount by the server's gRPC
+  // services (ServerOptions::message_codecs); throws StubError when a message does not fit.
+  StubRef respond_with_grpc(GrpcReply reply);
   StubRef proxy_to(ProxyTarget target);
 
  private:

@@ -14,6 +14,7 @@
 #include <mockhttp/chaos.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/event_stream.hpp>
+#include <mockhttp/grpc_reply.hpp>
 #include <mockhttp/proxy.hpp>
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
@@ -47,14 +48,15 @@ struct ScenarioStep {
 
 struct StubDefinition {
   Request request;
-  // The action: `response` unless one of `sequence`, `responder`, `sse` or `proxy` is set (at
-  // most one of those).
+  // The action: `response` unless one of `sequence`, `responder`, `sse`, `proxy` or `grpc` is
+  // set (at most one of those).
   Response response;
   std::vector<Response> sequence;  // answered in turn, one per call
   SequenceEnd sequence_end = SequenceEnd::repeat_last;
   Responder responder;
   std::optional<EventStream> sse;
   std::optional<ProxyTarget> proxy;
+  std::optional<GrpcReply> grpc;  // encoded at mount by the server's gRPC services
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;

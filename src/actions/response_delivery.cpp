@@ -133,6 +133,20 @@ DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const C
   return plan;
 }
 
+DeliveryPlan plan_encoded_answer(const DeliveryPlan& encoded, const ChaosDecision& decision) {
+  if (decision.fault && decision.fault != FaultKind::connection_drop) {
+    return plan_fault(
+        decision, Response(encoded.status).body(encoded.parts.empty() ? encoded.body : encoded.parts.front().bytes));
+  }
+  DeliveryPlan plan = encoded;
+  if (decision.fault == FaultKind::connection_drop) {
+    plan.parts.resize(plan.parts.size() / 2);
+    plan.trailers.clear();
+    plan.cut_short = true;
+  }
+  return plan;
+}
+
 DeliveryPlan plan_response(const Response& response, const Chaos& chaos, const ChaosDecision& decision) {
   // A stub's trailers were checked when it was mounted; a responder's answer is checked here.
   for (const auto& [name, value] : response.trailers()) {

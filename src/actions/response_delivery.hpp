@@ -39,4 +39,8 @@ std::string sse_frame(const SseEvent& event);
 // of the first event, then abandons the stream; the other faults break the connection before it.
 DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const ChaosDecision& decision);
 
+// An answer a codec encoded when its stub was mounted (a gRPC reply), with the call's chaos: a
+// fault replaces it; a dropped connection sends the parts before the middle one, then cuts.
+DeliveryPlan plan_encoded_answer(const DeliveryPlan& encoded, const ChaosDecision& decision);
+
 }  // namespace mockhttp::detail

@@ -145,6 +145,11 @@ StubRef StubBuilder::respond_with_sse(EventStream stream) {
   return mount();
 }
 
+StubRef StubBuilder::respond_with_grpc(GrpcReply reply) {
+  definition_.grpc = std::move(reply);
+  return mount();
+}
+
 StubRef StubBuilder::proxy_to(ProxyTarget target) {
   definition_.proxy = std::move(target);
   return mount();

@@ -17,6 +17,9 @@
 
 #include <mockhttp/control.hpp>
 #include <mockhttp/mockhttp.hpp>
+#ifdef MOCKHTTP_HAVE_GRPC
+#include <mockhttp/grpc.hpp>
+#endif
 
 namespace mockhttp::cli {
 
@@ -45,6 +48,9 @@ struct ServeOptions {
   std::vector<std::string> connect_passthrough_hosts;
   std::string upstream_ca_file;
   std::vector<std::string> control_surfaces{"admin_api", "admin_ui", "softprobe_api"};
+  std::vector<std::string> proto_files;
+  std::vector<std::string> proto_paths;
+  std::string descriptor_set;
 };
 
 // The surfaces --control names, in the order they are asked.
@@ -153,6 +159,18 @@ int serve(const ServeOptions& options) {
       if (!options.key_file.empty()) tls.private_key_pem = read_whole_file(options.key_file, "--key");
       server_options.tls = tls;
     }
+#ifdef MOCKHTTP_HAVE_GRPC
+    if (!options.proto_files.empty()) {
+      const auto services = GrpcServices::from_protos(options.proto_files, options.proto_paths);
+      std::cout << "mockhttp: gRPC methods from --proto: " << services->methods().size() << std::endl;
+      server_options.message_codecs.push_back(services);
+    }
+    if (!options.descriptor_set.empty()) {
+      const auto services = GrpcServices::from_descriptor_set(options.descriptor_set);
+      std::cout << "mockhttp: gRPC methods from --descriptor-set: " << services->methods().size() << std::endl;
+      server_options.message_codecs.push_back(services);
+    }
+#endif
     MockServer server(server_options);
     if (!options.ca_out.empty()) {
       std::ofstream out(options.ca_out, std::ios::binary | std::ios::trunc);
@@ -250,6 +268,18 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option("--connect-passthrough", options->connect_passthrough_hosts,
                       "A host whose CONNECT tunnel goes to the real host unread instead of being intercepted "
                       "(api.example.com, *.example.com, *); repeatable");
+#ifdef MOCKHTTP_HAVE_GRPC
+  auto* proto = command->add_option("--proto", options->proto_files,
+                                    "A .proto file whose gRPC services the server mocks (repeatable; docs/grpc.md)");
+  command
+      ->add_option("--proto-path", options->proto_paths,
+                   "A folder --proto files and their imports are under (protoc's -I)")
+      ->needs(proto);
+  command
+      ->add_option("--descriptor-set", options->descriptor_set,
+                   "A FileDescriptorSet (protoc --descriptor_set_out --include_imports) of gRPC services to mock")
+      ->excludes(proto);
+#endif
   command->add_option("--upstream-ca-file", options->upstream_ca_file,
                       "PEM CA certificates https:// upstreams of replay passthroughs and captures must chain to "
                       "(default: the system's)");

@@ -90,6 +90,22 @@ Engine::Engine(const ServerOptions& options)
     }
     routers_.push_back(std::move(router));
   }
+  for (const auto& codec : options.message_codecs) {
+    auto call_codec = std::dynamic_pointer_cast<const CallCodec>(codec);
+    if (!call_codec) {
+      throw ServerError(
+          "ServerOptions::message_codecs: " + (codec ? "'" + codec->name() + "'" : std::string("a null entry")) +
+          " is not a codec made by a mockhttp library (mockhttp/grpc.hpp)");
+    }
+    codecs_.push_back(std::move(call_codec));
+  }
+}
+
+const CallCodec* Engine::codec_of(const RecordedRequest& request) const {
+  for (const auto& codec : codecs_) {
+    if (codec->reads(request)) return codec.get();
+  }
+  return nullptr;
 }
 
 Engine::~Engine() { stop(); }
@@ -155,6 +171,24 @@ std::string Engine::seed_note() const {
 }
 
 DeliveryPlan Engine::handle(RecordedRequest request) {
+  const CallCodec* codec = codecs_.empty() ? nullptr : codec_of(request);
+  if (!codec) return handle_decoded(std::move(request), nullptr);
+  // A call of a codec's protocol: its messages become JSON before anything reads them, and
+  // every answer the engine makes on its own (nothing matched, an error) takes its form.
+  if (auto refusal = codec->decode(request)) {
+    JournalEntry entry{std::move(request)};
+    journal(entry, std::nullopt);
+    return std::move(*refusal);
+  }
+  RecordedRequest head;  // what an error answer needs of the request, which the journal keeps
+  head.path = request.path;
+  head.headers = request.headers;
+  DeliveryPlan plan = handle_decoded(std::move(request), codec);
+  if (!plan.server_error) return plan;  // a stub's own answer goes as the stub said
+  return codec->failure(head, std::move(plan));
+}
+
+DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* codec) {
   try {
     DeliveryPlan control_answer;
     // A surface's own prefixes answer first; its single paths (GET /health) only when no stub
@@ -206,6 +240,7 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
 
     if (!selection) {
       const UnmatchedReport unmatched = unmatched_report(entry);
+      if (codec) return codec->unmatched(entry.request, unmatched.closest_stubs);
       json closest = json::array();
       for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
       return error_answer(
@@ -279,6 +314,9 @@ DeliveryPlan Engine::deliver(const Answering& answering) {
   }
   if (action.proxy) {
     return plan_response(proxy(action, answering.stub, request, answering.scope), action.chaos, answering.decision);
+  }
+  if (answering.stub && answering.stub->encoded_answer) {
+    return plan_encoded_answer(*answering.stub->encoded_answer, answering.decision);
   }
   Response produced;
   const Response* chosen = &action.response;
@@ -498,12 +536,24 @@ ScopeError deleted_scope(const ScopeRecord& scope) {
 std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
                           std::optional<std::string> chosen_id) {
   definition.validate();
+  std::shared_ptr<const DeliveryPlan> encoded_answer;
+  if (definition.grpc) {
+    // Encoded once, here: a message that does not fit the method's type fails the mount.
+    const auto codec =
+        std::find_if(codecs_.begin(), codecs_.end(), [](const auto& candidate) { return candidate->name() == "grpc"; });
+    if (codec == codecs_.end()) {
+      throw StubError(
+          "action.grpc: this server has no gRPC services to encode messages with (ServerOptions::message_codecs, "
+          "GrpcServices in mockhttp/grpc.hpp; mockhttp serve --proto)");
+    }
+    encoded_answer = std::make_shared<const DeliveryPlan>((*codec)->encode(*definition.grpc, definition.request));
+  }
   StubScope scope;
   if (placement.scope) {
     if (!placement.scope->live.load(std::memory_order_acquire)) throw deleted_scope(*placement.scope);
     scope = StubScope{placement.scope->id, placement.scope->name};
   }
-  std::string id = stubs_.add(std::move(definition), std::move(scope), std::move(chosen_id));
+  std::string id = stubs_.add(std::move(definition), std::move(scope), std::move(chosen_id), std::move(encoded_answer));
   // A scope deleted while we mounted has already swept its stubs: take ours back out.
   if (placement.scope && !placement.scope->live.load(std::memory_order_acquire)) {
     stubs_.remove(id);

@@ -23,6 +23,7 @@
 #include <mockhttp/verification.hpp>
 
 #include "actions/chaos_plan.hpp"
+#include "core/call_codec.hpp"
 #include "core/control_router.hpp"
 #include "core/request_journal.hpp"
 #include "core/scope_registry.hpp"
@@ -203,6 +204,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::size_t max_connections_;
   detail::RequestLimits limits_;
   std::vector<std::shared_ptr<const detail::ControlRouter>> routers_;
+  std::vector<std::shared_ptr<const detail::CallCodec>> codecs_;  // ServerOptions::message_codecs
+  // The codec of a request's protocol, or null for plain HTTP.
+  const detail::CallCodec* codec_of(const RecordedRequest& request) const;
+  detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
   detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;
   std::unique_ptr<detail::TlsIdentity> tls_;

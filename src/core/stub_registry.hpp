@@ -24,6 +24,7 @@
 #include "matching/request_evaluation.hpp"
 #include "matching/scenario_states.hpp"
 #include "core/request_journal.hpp"
+#include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
 
@@ -34,11 +35,13 @@ struct StubScope {
 };
 
 struct MountedStub {
-  MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence)
+  MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence,
+              std::shared_ptr<const DeliveryPlan> encoded_answer = nullptr)
       : id(std::move(id)),
         definition(std::move(definition)),
         scope(std::move(scope)),
         sequence(sequence),
+        encoded_answer(std::move(encoded_answer)),
         budget(this->definition.max_calls) {
     // Compiled once, at mount: the serving path never parses a pattern again.
     if (const auto& text = RequestFields::path_pattern(this->definition.request)) pattern.emplace(*text);
@@ -46,7 +49,9 @@ struct MountedStub {
   const std::string id;
   const StubDefinition definition;
   const StubScope scope;
-  const std::uint64_t sequence;               // mount order: the newest wins a full tie
+  const std::uint64_t sequence;  // mount order: the newest wins a full tie
+  // A protocol answer (gRPC) its codec encoded at mount; the serving path only copies it.
+  const std::shared_ptr<const DeliveryPlan> encoded_answer;
   CallBudget budget;                          // max_calls
   std::optional<PathPattern> pattern;         // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
@@ -70,7 +75,8 @@ class StubRegistry {
   explicit StubRegistry(bool indexed = true) : indexed_(indexed) {}
 
   // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
-  std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt);
+  std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt,
+                  std::shared_ptr<const DeliveryPlan> encoded_answer = nullptr);
   bool remove(const std::string& id);
   bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
   void remove(ScopeFilter filter);

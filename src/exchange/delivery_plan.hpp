@@ -59,6 +59,9 @@ struct DeliveryPlan {
   // are what a malformed answer carries.
   std::optional<FaultKind> fault;
   StreamErrorCode reset_code = StreamErrorCode::internal_error;  // a reset_stream fault's code
+  // Set when the answer is the server's own error from its catalogue (exchange/error_catalogue):
+  // "CODE: detail". A protocol with an error form of its own (gRPC's status) sends it that way.
+  std::optional<std::string> server_error;
 
   const std::string* header(const std::string& name) const;       // the first, case-insensitive
   DeliveryPlan& set_header(std::string name, std::string value);  // replaces any of that name

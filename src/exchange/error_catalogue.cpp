@@ -81,7 +81,9 @@ DeliveryPlan error_answer(WireError error, const std::string& detail, const nloh
 
 DeliveryPlan error_answer(WireError error, ErrorShape shape, const std::string& detail, const nlohmann::json& extra,
                           int indent) {
-  return json_answer(entry_of(error).status, error_body(error, shape, detail, extra), indent);
+  DeliveryPlan plan = json_answer(entry_of(error).status, error_body(error, shape, detail, extra), indent);
+  plan.server_error = std::string(entry_of(error).code) + (detail.empty() ? "" : ": " + detail);
+  return plan;
 }
 
 void set_error(DeliveryPlan& answer, WireError error, ErrorShape shape, const std::string& detail,

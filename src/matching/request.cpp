@@ -1,6 +1,8 @@
 // The Request matcher builder and its wire form.
 #include <cctype>
 
+#include <re2/re2.h>
+
 #include <mockhttp/errors.hpp>
 #include <mockhttp/request.hpp>
 
@@ -111,6 +113,78 @@ Json Request::to_json() const {
   return out;
 }
 
+namespace {
+
+// "pkg.Service/Method" or "/pkg.Service/Method" → "/pkg.Service/Method"; nullopt otherwise.
+std::optional<std::string> grpc_method_path(const std::string& method) {
+  static const RE2 kMethod("/?([A-Za-z_][A-Za-z0-9_.]*/[A-Za-z_][A-Za-z0-9_]*)");
+  std::string name;
+  if (!RE2::FullMatch(method, kMethod, &name)) return std::nullopt;
+  return "/" + name;
+}
+
+// A gRPC message's criteria: a plain object names the fields to match and ignores the others
+// (a decoded message lists every field, zero values included, so equality would ask for all).
+Criteria message_criteria(const Json& wire, const std::string& pointer) {
+  if (!wire.is_object() || wire.empty()) return Criteria::from_json(wire, pointer);
+  for (const auto& item : wire.items()) {
+    if (item.key().rfind('$', 0) == 0) return Criteria::from_json(wire, pointer);
+  }
+  CriteriaMap fields;
+  for (const auto& item : wire.items()) {
+    fields.emplace(item.key(), Criteria::from_json(item.value(), pointer_append(pointer, item.key())));
+  }
+  return key_values(std::move(fields));
+}
+
+// POST to the method's path (a literal pattern, so the path index finds it), application/grpc.
+Request& add_grpc_call(Request& request, const std::string& method, const std::string& pointer) {
+  const auto path = grpc_method_path(method);
+  if (!path) {
+    throw CriteriaError(pointer, "a gRPC method is \"package.Service/Method\", got " + Json(method).dump());
+  }
+  return request.method("POST").path(*path).header("content-type", starts_with("application/grpc"));
+}
+
+// {"method": "pkg.Service/Method", "message": <criteria>, "metadata": {name: <criteria>}}: the
+// same matcher grpc_method() builds, so the wire and C++ stubs are one model.
+void read_grpc_call(Request& request, const Json& value, const std::string& at) {
+  if (!value.is_object()) throw CriteriaError(at, "grpc must be an object, got " + detail::type_name(value));
+  for (const auto& item : value.items()) {
+    if (item.key() != "method" && item.key() != "message" && item.key() != "metadata") {
+      throw CriteriaError(pointer_append(at, item.key()),
+                          "unknown field \"" + item.key() + "\" of grpc (known: method, message, metadata)");
+    }
+  }
+  if (!value.contains("method") || !value.at("method").is_string()) {
+    throw CriteriaError(pointer_append(at, "method"), "grpc.method is required: \"package.Service/Method\"");
+  }
+  add_grpc_call(request, value.at("method").get<std::string>(), pointer_append(at, "method"));
+  if (value.contains("message") && !value.at("message").is_null()) {
+    request.body(as_json(message_criteria(value.at("message"), pointer_append(at, "message"))));
+  }
+  if (value.contains("metadata") && !value.at("metadata").is_null()) {
+    const Json& metadata = value.at("metadata");
+    const std::string metadata_at = pointer_append(at, "metadata");
+    if (!metadata.is_object())
+      throw CriteriaError(metadata_at, "grpc.metadata must be an object, got " + detail::type_name(metadata));
+    for (const auto& entry : metadata.items()) {
+      request.header(entry.key(), Criteria::from_json(entry.value(), pointer_append(metadata_at, entry.key())));
+    }
+  }
+}
+
+}  // namespace
+
+Request grpc_method(const std::string& method) {
+  Request request;
+  return add_grpc_call(request, method, "");
+}
+Request grpc_method(const std::string& method, Criteria message) {
+  if (message.is_literal()) return grpc_method(method).body(as_json(message_criteria(message.to_json(), "")));
+  return grpc_method(method).body(as_json(std::move(message)));
+}
+
 Request Request::from_json(const Json& document, const std::string& pointer) {
   if (!document.is_object()) {
     throw CriteriaError(pointer, "a request matcher must be an object, got " + detail::type_name(document));
@@ -159,9 +233,12 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
       }
     } else if (field == "body") {
       request.body(Criteria::from_json(value, at));
+    } else if (field == "grpc") {
+      read_grpc_call(request, value, at);
     } else {
-      throw CriteriaError(at, "unknown request field \"" + field +
-                                  "\" (known: method, path, headers, query, host, body, client_certificate, protocol)");
+      throw CriteriaError(
+          at, "unknown request field \"" + field +
+                  "\" (known: method, path, headers, query, host, body, client_certificate, protocol, grpc)");
     }
   }
   return request;

@@ -61,6 +61,8 @@ Json StubDefinition::to_json() const {
     action = {{"sse", sse->to_json()}};
   } else if (proxy) {
     action = {{"proxy", proxy->to_json()}};
+  } else if (grpc) {
+    action = {{"grpc", grpc->to_json()}};
   } else if (responder) {
     action = {{"callback", {{"description", "a C++ responder"}}}};
   } else if (!sequence.empty()) {
@@ -84,18 +86,18 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   StubDefinition definition;
   if (!fields.has("request")) fields.fail("request", "request is required (use {} to match every request)");
   definition.request = Request::from_json(fields.at("request"), fields.pointer("request"));
-  if (!fields.has("action")) fields.fail("action", "action is required: one of response, sequence, sse, proxy");
+  if (!fields.has("action")) fields.fail("action", "action is required: one of response, sequence, sse, proxy, grpc");
   if (fields.at("action").is_object() && fields.at("action").contains("callback")) {
     fields.fail("action", "a callback action is a C++ function and cannot be read from JSON");
   }
   const detail::WireObject action(fields.at("action"), fields.pointer("action"),
-                                  {"response", "sequence", "sse", "proxy"}, "action");
+                                  {"response", "sequence", "sse", "proxy", "grpc"}, "action");
   const int actions = (action.has("response") ? 1 : 0) + (action.has("sequence") ? 1 : 0) +
-                      (action.has("sse") ? 1 : 0) + (action.has("proxy") ? 1 : 0);
+                      (action.has("sse") ? 1 : 0) + (action.has("proxy") ? 1 : 0) + (action.has("grpc") ? 1 : 0);
   if (actions != 1) {
     detail::WireObject::fail_at(
         fields.pointer("action"),
-        "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence.)");
+        "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence and grpc.)");
   }
   if (action.has("response"))
     definition.response = Response::from_json(action.at("response"), action.pointer("response"));
@@ -114,6 +116,7 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   }
   if (action.has("sse")) definition.sse = EventStream::from_json(action.at("sse"), action.pointer("sse"));
   if (action.has("proxy")) definition.proxy = ProxyTarget::from_json(action.at("proxy"), action.pointer("proxy"));
+  if (action.has("grpc")) definition.grpc = GrpcReply::from_json(action.at("grpc"), action.pointer("grpc"));
   if (fields.has("max_calls")) definition.max_calls = fields.integer("max_calls", 0);
   if (fields.has("chaos")) definition.chaos = Chaos::from_json(fields.at("chaos"), fields.pointer("chaos"));
   if (fields.has("scenario"))
@@ -138,8 +141,11 @@ void StubDefinition::validate() const {
   for (std::size_t i = 0; i < sequence.size(); ++i) {
     require_sendable_trailers(sequence[i], "sequence[" + std::to_string(i) + "]");
   }
-  const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1);
-  if (actions > 1) throw StubError("a stub answers with one action: a response, a sequence, a responder, sse or proxy");
+  const int actions =
+      (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1) + (grpc ? 1 : 0);
+  if (actions > 1) {
+    throw StubError("a stub answers with one action: a response, a sequence, a responder, sse, proxy or grpc");
+  }
   if (sse) sse->validate();
   if (proxy) proxy->validate();
   if (scenario) {

@@ -470,7 +470,11 @@ void Http2Connection::deliver(Http2Stream& stream, DeliveryPlan plan) {
   }
   stream.cut_short = plan.cut_short;
   if (with_trailers) take_trailers(stream, plan.trailers, headers);
-  submit(stream, plan.status, headers, !no_body);
+  // Nothing to send after the headers: they end the stream (gRPC's "trailers-only" answer must
+  // come so, a status in one HEADERS frame with END_STREAM).
+  const bool empty = plan.framing == DeliveryPlan::Framing::whole && stream.parts.size() == 1 &&
+                     stream.parts.front().bytes.empty() && !with_trailers && !plan.cut_short;
+  submit(stream, plan.status, headers, !no_body && !empty);
   log_answer(stream, plan.status);
 }
 
@@ -528,6 +532,21 @@ void Http2Connection::answer_delayed_streams(bool stopping) {
                             : std::move(*stream.delayed);
     stream.delayed.reset();
     deliver(stream, std::move(plan));
+  }
+}
+
+void Http2Connection::take_plans_in_flight(std::chrono::milliseconds limit) {
+  const auto until = Clock::now() + limit;
+  for (;;) {
+    bool in_flight = false;
+    for (const auto& entry : streams_) {
+      const Http2Stream& stream = *entry.second;
+      in_flight = in_flight || (stream.handed_to_engine && !stream.answered && !stream.delayed);
+    }
+    if (!in_flight || broken_ || Clock::now() >= until) return;
+    // The engine wakes its own waits when the server stops, so a plan comes soon.
+    pollfd wake{wake_, POLLIN, 0};
+    if (::poll(&wake, 1, 50) > 0 && (wake.revents & POLLIN)) take_finished_plans();
   }
 }
 
@@ -608,6 +627,7 @@ void Http2Connection::serve() {
       // The server stops: GOAWAY tells the client no new stream will be read; the loop ends once it is written.
       stopping = true;
       // Answers still waiting out a latency are woken at once, as the HTTP/1.1 ones are.
+      take_plans_in_flight(std::chrono::milliseconds(2000));
       answer_delayed_streams(true);
       if (!flush()) break;
       nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);

@@ -52,6 +52,9 @@ class Http2Connection {
   void resume_due_streams();
   // Delivers the plans whose latency is over; `stopping`: every one, as server_stopping.
   void answer_delayed_streams(bool stopping);
+  // A stopping server: waits (bounded) for the plans of streams the engine is still deciding, so
+  // that a stream journaled just before the stop is answered too, not dropped by the GOAWAY.
+  void take_plans_in_flight(std::chrono::milliseconds limit);
   // Resets each stream whose answer found the client's window shut for window_patience_.
   void reset_stalled_streams();
   int poll_timeout_ms() const;

@@ -1,0 +1,39 @@
+#pragma once
+// What the engine sees of a message codec (mockhttp/message_codec.hpp): the protocol's
+// requests decoded to JSON before selection, the stubs' JSON answers encoded once at mount, and
+// the protocol's own form of "nothing matched" and of an error. The gRPC library (src/grpc)
+// implements it; the engine only calls it, so it needs none of protobuf.
+// Thread safety: every member runs on worker threads, any number at once; a codec is immutable.
+#include <optional>
+#include <vector>
+
+#include <mockhttp/grpc_reply.hpp>
+#include <mockhttp/message_codec.hpp>
+#include <mockhttp/near_miss.hpp>
+#include <mockhttp/recorded_request.hpp>
+#include <mockhttp/request.hpp>
+
+#include "exchange/delivery_plan.hpp"
+
+namespace mockhttp::detail {
+
+class CallCodec : public virtual MessageCodec {
+ public:
+  // Whether `request` is of this codec's protocol (gRPC: an application/grpc content type).
+  virtual bool reads(const RecordedRequest& request) const = 0;
+  // Replaces the request's body by its messages as JSON text, which criteria, the journal and
+  // reports then see. When the body cannot be decoded: the answer to send instead (gRPC:
+  // INTERNAL naming the message type and the byte offset), the body left as sent.
+  virtual std::optional<DeliveryPlan> decode(RecordedRequest& request) const = 0;
+  // At mount: the answer `reply` encodes to for a stub whose matcher is `matcher` (its path
+  // names the method). Throws StubError naming the field and the symbol.
+  virtual DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const = 0;
+  // The answer to a request of this protocol no stub matched (gRPC: UNIMPLEMENTED, its message
+  // naming the closest stubs and why each failed).
+  virtual DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const = 0;
+  // The protocol's form of an error answer the engine made (a template error, a failed
+  // responder, a scope collision): the client's library must read it as an error.
+  virtual DeliveryPlan failure(const RecordedRequest& request, DeliveryPlan error) const = 0;
+};
+
+}  // namespace mockhttp::detail

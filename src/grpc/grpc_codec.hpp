@@ -1,0 +1,36 @@
+#pragma once
+// gRPC's codec for the one engine (core/call_codec.hpp): a call's request messages decoded to
+// JSON with the method's input type before selection; a stub's GrpcReply encoded with the
+// output type at mount into a plan of framed messages and a status in the trailers; "nothing
+// matched" as UNIMPLEMENTED and the engine's errors as gRPC statuses.
+// Thread safety: immutable once made; every member is safe from any thread.
+#include <memory>
+
+#include <mockhttp/grpc.hpp>
+
+#include "core/call_codec.hpp"
+#include "grpc/proto_catalog.hpp"
+
+namespace mockhttp::detail {
+
+class GrpcCodec final : public GrpcServices, public CallCodec {
+ public:
+  explicit GrpcCodec(std::unique_ptr<ProtoCatalog> catalog) : catalog_(std::move(catalog)) {}
+
+  std::string name() const override { return "grpc"; }
+  std::vector<std::string> methods() const override { return catalog_->methods(); }
+
+  bool reads(const RecordedRequest& request) const override;
+  std::optional<DeliveryPlan> decode(RecordedRequest& request) const override;
+  DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const override;
+  DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const override;
+  DeliveryPlan failure(const RecordedRequest& request, DeliveryPlan error) const override;
+
+ private:
+  std::unique_ptr<ProtoCatalog> catalog_;
+};
+
+// A trailers-only answer: the status in the response's headers, no message.
+DeliveryPlan grpc_status_answer(GrpcStatus code, const std::string& message);
+
+}  // namespace mockhttp::detail

@@ -1,0 +1,34 @@
+#pragma once
+// gRPC's message framing: each message is a 1-byte compressed flag, a 4-byte big-endian length
+// and that many bytes. The reader never trusts a length: a prefix that claims more than the
+// body holds, or more than the limit, is a problem naming the message and its byte offset.
+// Thread safety: pure functions.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mockhttp::detail {
+
+struct FramedMessage {
+  std::size_t offset = 0;   // of its prefix in the body
+  bool compressed = false;  // the flag as sent
+  std::string_view bytes;   // a view into the body read
+};
+
+struct FrameReading {
+  std::vector<FramedMessage> messages;
+  // Set when the body is not a sequence of whole frames, or a frame is over the limit.
+  std::optional<std::string> problem;
+  bool over_limit = false;  // the problem is a message larger than the limit
+};
+
+// 4 MiB, gRPC's own default for a received message.
+inline constexpr std::size_t kMaxGrpcMessage = 4u * 1024 * 1024;
+
+FrameReading read_frames(std::string_view body, std::size_t max_message = kMaxGrpcMessage);
+// One uncompressed frame of `message`.
+std::string frame_message(std::string_view message);
+
+}  // namespace mockhttp::detail

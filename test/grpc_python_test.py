@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""`mockhttp serve --proto` from Python's grpcio: stubs posted to /__mock__/stubs in the wire
+form ("request": {"grpc": ...}, "action": {"grpc": ...}) answer a unary call, a server stream and
+a status with its message; a call no stub matches is UNIMPLEMENTED naming the closest stub; the
+journal shows each call's message as JSON; a .proto that does not parse stops serve with the
+file and line. Messages come from `protoc --python_out` of test/grpc/catalog.proto.
+
+Usage: grpc_python_test.py MOCKHTTP_BINARY PROTOC. Prints 'N passed, N failed'. Run with
+Debian's python3 (python3-grpcio, python3-protobuf).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from harness import Checks, http, start_server  # noqa: E402
+
+binary, protoc = sys.argv[1], sys.argv[2]
+proto_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grpc")
+check = Checks()
+try:
+    import grpc
+except ImportError as missing:
+    check.skip("gRPC from Python", f"{missing}: scripts/install-deps.sh installs python3-grpcio")
+    check.finish()
+
+generated = tempfile.mkdtemp()
+subprocess.run([protoc, "-I", proto_dir, "--python_out", generated, "catalog.proto"], check=True)
+sys.path.insert(0, generated)
+import catalog_pb2  # noqa: E402
+
+server, url, _ = start_server(binary, "--proto", "catalog.proto", "--proto-path", proto_dir)
+try:
+    def stub(document):
+        status, text, _ = http("POST", url + "/__mock__/stubs", document)
+        check(f"the stub is accepted ({document['request']['grpc']['method']})", status in (200, 201), text)
+
+    stub({"request": {"grpc": {"method": "shop.v1.Catalog/GetItem", "message": {"sku": "P-1"}}},
+          "action": {"grpc": {"messages": [{"sku": "P-1", "name": "pliers", "priceCents": "450"}]}}})
+    stub({"request": {"grpc": {"method": "shop.v1.Catalog/GetItem", "message": {"sku": "GONE"}}},
+          "action": {"grpc": {"status": "NOT_FOUND", "status_message": "no such item"}}})
+    stub({"request": {"grpc": {"method": "shop.v1.Catalog/ListItems"}},
+          "action": {"grpc": {"messages": [{"sku": "L-1"}, {"message": {"sku": "L-2"}, "delay_ms": 10}]}}})
+
+    channel = grpc.insecure_channel(url.split("//")[1])
+    get_item = channel.unary_unary("/shop.v1.Catalog/GetItem",
+                                   request_serializer=catalog_pb2.GetItemRequest.SerializeToString,
+                                   response_deserializer=catalog_pb2.Item.FromString)
+    list_items = channel.unary_stream("/shop.v1.Catalog/ListItems",
+                                      request_serializer=catalog_pb2.ListItemsRequest.SerializeToString,
+                                      response_deserializer=catalog_pb2.Item.FromString)
+
+    item = get_item(catalog_pb2.GetItemRequest(sku="P-1", quantity=2), timeout=10)
+    check("a unary call gets the stub's message", item.name == "pliers" and item.price_cents == 450, str(item))
+
+    skus = [each.sku for each in list_items(catalog_pb2.ListItemsRequest(prefix="L"), timeout=10)]
+    check("a server stream gets each message in order", skus == ["L-1", "L-2"], str(skus))
+
+    try:
+        get_item(catalog_pb2.GetItemRequest(sku="GONE"), timeout=10)
+        check("a status stub fails the call", False, "the call succeeded")
+    except grpc.RpcError as error:
+        check("a status stub fails the call with its code and message",
+              error.code() == grpc.StatusCode.NOT_FOUND and error.details() == "no such item",
+              f"{error.code()} {error.details()}")
+
+    try:
+        get_item(catalog_pb2.GetItemRequest(sku="NOPE"), timeout=10)
+        check("an unmatched call fails", False, "the call succeeded")
+    except grpc.RpcError as error:
+        check("an unmatched call is UNIMPLEMENTED naming the closest stub",
+              error.code() == grpc.StatusCode.UNIMPLEMENTED and "no stub matched shop.v1.Catalog/GetItem" in error.details()
+              and "NOPE" in error.details(), f"{error.code()} {error.details()}")
+
+    requests = json.loads(http("GET", url + "/__mock__/requests")[1])["requests"]
+    bodies = [json.loads(request["body"]) for request in requests if request["path"] == "/shop.v1.Catalog/GetItem"]
+    check("the journal shows each call's message as JSON",
+          {"sku": "P-1", "quantity": 2} in bodies and {"sku": "NOPE", "quantity": 0} in bodies, json.dumps(bodies))
+    status, text, _ = http("POST", url + "/__mock__/stubs",
+                           {"request": {"grpc": {"method": "shop.v1.Catalog/GetItem"}},
+                            "action": {"grpc": {"messages": [{"colour": "red"}]}}})
+    check("a message that does not fit the method's type is refused with the field",
+          status >= 400 and "action.grpc.messages[0]" in text and "colour" in text, f"{status} {text}")
+    channel.close()
+finally:
+    server.terminate()
+    server.wait(timeout=10)
+
+broken = subprocess.run([binary, "serve", "--port", "0", "--proto", "broken.proto.txt", "--proto-path", proto_dir],
+                        capture_output=True, text=True, timeout=30)
+check("a .proto that does not parse stops serve naming the file and line",
+      broken.returncode != 0 and "broken.proto.txt:4:" in broken.stderr, broken.stderr)
+check.finish()
