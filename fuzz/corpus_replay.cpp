@@ -22,6 +22,9 @@ int fuzz_host(const std::uint8_t*, std::size_t);
 #ifdef MOCKHTTP_FUZZ_HTTP2
 int fuzz_http2(const std::uint8_t*, std::size_t);
 #endif
+#ifdef MOCKHTTP_FUZZ_GRPC
+int fuzz_grpc(const std::uint8_t*, std::size_t);
+#endif
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::uint8_t*, std::size_t)> targets = {
@@ -30,9 +33,13 @@ int main(int argc, char** argv) {
 #ifdef MOCKHTTP_FUZZ_HTTP2
       {"http2", fuzz_http2},
 #endif
+#ifdef MOCKHTTP_FUZZ_GRPC
+      {"grpc", fuzz_grpc},
+#endif
   };
   if (argc != 3 || targets.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host|http2 DIR\n");
+    std::fprintf(stderr,
+                 "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host|http2|grpc DIR\n");
     return 2;
   }
   int inputs = 0;

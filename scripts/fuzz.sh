@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 seconds=${MOCKHTTP_FUZZ_SECONDS:-60}
 dir=build-fuzz
 cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" \
-      -DMOCKHTTP_SANITIZE=address,undefined -DMOCKHTTP_BUILD_FUZZERS=ON -DMOCKHTTP_BUILD_TESTS=OFF \
-      -DMOCKHTTP_BUILD_EXAMPLES=OFF -DMOCKHTTP_BUILD_CLI=OFF >/dev/null
+      -DMOCKHTTP_SANITIZE=address,undefined -DMOCKHTTP_BUILD_FUZZERS=ON -DMOCKHTTP_BUILD_TESTS=ON \
+      -DMOCKHTTP_BUILD_EXAMPLES=OFF -DMOCKHTTP_BUILD_CLI=ON >/dev/null
 targets=(criteria stub case rule template http form host)
 # The HTTP/2 front, when mockhttp::http2 is built (nghttp2 found).
 if cmake --build "$dir" --target help | grep -E '(^|\.\.\. )mockhttp_fuzz_http2(:|$)' >/dev/null; then targets+=(http2); fi
+# gRPC's message codec, when mockhttp::grpc is built (protobuf found).
+if cmake --build "$dir" --target help | grep -E '(^|\.\.\. )mockhttp_fuzz_grpc(:|$)' >/dev/null; then targets+=(grpc); fi
 cmake --build "$dir" -j2 --target "${targets[@]/#/mockhttp_fuzz_}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -26,6 +28,7 @@ for target in "${targets[@]}"; do
   [ "$target" = form ] && dict=fuzz/form.dict
   [ "$target" = host ] && dict=fuzz/host.dict
   [ "$target" = http2 ] && dict=fuzz/http2.dict
+  [ "$target" = grpc ] && dict=fuzz/grpc.dict
   log="$work/$target.log"
   if ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
      "$dir/fuzz/mockhttp_fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
