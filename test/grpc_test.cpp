@@ -369,3 +369,131 @@ TEST(Grpc, TheWireFormIsTheSameStub) {
   EXPECT_EQ(item.name(), "wired");
   EXPECT_EQ(GrpcReply::from_json(stub["action"]["grpc"]).to_json()["messages"][0]["delay_ms"], 5);
 }
+
+// timeout_on_sleeping_server: a stub slower than the call's deadline ends DEADLINE_EXCEEDED at
+// the deadline on the server's side too, and the journal says so.
+TEST(Grpc, AStubSlowerThanTheDeadlineEndsTheCallDeadlineExceeded) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .with_latency(std::chrono::milliseconds(5000))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "too late"}}));
+  server.when_requested_with(grpc_method("shop.v1.Catalog/ListItems"))
+      .respond_with_grpc(
+          GrpcReply{}.message({{"sku", "early"}}).message({{"sku", "late"}}, std::chrono::milliseconds(5000)));
+  auto client = client_of(server);
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+    shop::v1::Item item;
+    const grpc::Status status = client->GetItem(&context, shop::v1::GetItemRequest(), &item);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+    auto reader = client->ListItems(&context, shop::v1::ListItemsRequest());
+    shop::v1::Item item;
+    while (reader->Read(&item)) {}
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& request : requests) {
+    ASSERT_TRUE(request.deadline) << request.path;
+    EXPECT_LE(request.deadline->count(), 1000);
+    EXPECT_GT(request.deadline->count(), 0);
+    EXPECT_TRUE(request.deadline_exceeded) << request.path;
+    EXPECT_EQ(request.to_json()["deadline_exceeded"], true);
+  }
+}
+
+TEST(Grpc, ACallWithinItsDeadlineIsAnsweredAndJournaledWithIt) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "in time"}}));
+  auto client = client_of(server);
+  grpc::ClientContext context;
+  with_deadline(context);
+  shop::v1::Item item;
+  ASSERT_TRUE(client->GetItem(&context, shop::v1::GetItemRequest(), &item).ok());
+  EXPECT_EQ(item.name(), "in time");
+  ASSERT_TRUE(server.requests().at(0).deadline);
+  EXPECT_FALSE(server.requests().at(0).deadline_exceeded);
+}
+
+// empty_unary and large_unary: an empty message each way; a 300 KB one back.
+TEST(Grpc, EmptyAndLargeMessagesCrossWhole) {
+  MockServer server(grpc_options());
+  const std::string large(300 * 1024, 'x');
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", ""}})))
+      .respond_with_grpc(GrpcReply{}.message({}));
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "large"}})))
+      .respond_with_grpc(GrpcReply{}.message({{"name", large}}));
+  auto client = client_of(server);
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    shop::v1::Item item;
+    ASSERT_TRUE(client->GetItem(&context, shop::v1::GetItemRequest(), &item).ok());
+    EXPECT_EQ(item.ByteSizeLong(), 0u);
+  }
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    shop::v1::GetItemRequest request;
+    request.set_sku("large");
+    shop::v1::Item item;
+    ASSERT_TRUE(client->GetItem(&context, request, &item).ok());
+    EXPECT_EQ(item.name(), large);
+  }
+}
+
+// Over TLS (ALPN h2, the server's own CA), and through an intercepted CONNECT tunnel, as a
+// service whose channel is given an HTTP proxy reaches its upstream.
+TEST(Grpc, TlsAndAnInterceptedConnectTunnelCarryTheSameCalls) {
+  ServerOptions options = grpc_options();
+  options.tls = TlsOptions{};
+  MockServer server(options);
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "secure"}}));
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = server.ca_certificate_pem();
+  {
+    grpc::ChannelArguments arguments;
+    arguments.SetSslTargetNameOverride("localhost");
+    auto channel =
+        grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(server.port()), grpc::SslCredentials(ssl), arguments);
+    auto client = shop::v1::Catalog::NewStub(channel);
+    grpc::ClientContext context;
+    with_deadline(context);
+    shop::v1::Item item;
+    const grpc::Status status = client->GetItem(&context, shop::v1::GetItemRequest(), &item);
+    ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+    EXPECT_EQ(item.name(), "secure");
+  }
+  // The proxy is a plain http:// server (a channel speaks plain HTTP to its proxy); it mints the
+  // tunnel's leaf for catalog.shop.test with its own CA.
+  MockServer proxy(grpc_options());
+  proxy.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "tunnelled"}}));
+  {
+    grpc::SslCredentialsOptions tunnel_ssl;
+    tunnel_ssl.pem_root_certs = proxy.ca_certificate_pem();
+    grpc::ChannelArguments arguments;
+    arguments.SetString("grpc.http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port()));
+    auto channel = grpc::CreateCustomChannel("catalog.shop.test:443", grpc::SslCredentials(tunnel_ssl), arguments);
+    auto client = shop::v1::Catalog::NewStub(channel);
+    grpc::ClientContext context;
+    with_deadline(context);
+    shop::v1::Item item;
+    const grpc::Status status = client->GetItem(&context, shop::v1::GetItemRequest(), &item);
+    ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+    EXPECT_EQ(item.name(), "tunnelled");
+  }
+  ASSERT_EQ(proxy.requests().size(), 1u);
+  EXPECT_EQ(proxy.requests()[0].tunnel, "catalog.shop.test:443");
+  EXPECT_TRUE(proxy.requests()[0].tls);
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_TRUE(server.requests()[0].tls);
+  EXPECT_FALSE(server.requests()[0].tunnel);
+}

@@ -59,6 +59,10 @@ struct RecordedRequest {
   std::uint64_t connection_id = 0;
   // Whether it came over TLS: an https:// server, or inside an intercepted CONNECT tunnel.
   bool tls = false;
+  // A gRPC call's deadline (its grpc-timeout), and whether the stub's answer would have come
+  // after it: the call then ended DEADLINE_EXCEEDED at the deadline (docs/grpc.md).
+  std::optional<std::chrono::milliseconds> deadline;
+  bool deadline_exceeded = false;
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

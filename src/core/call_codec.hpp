@@ -4,6 +4,7 @@
 // the protocol's own form of "nothing matched" and of an error. The gRPC library (src/grpc)
 // implements it; the engine only calls it, so it needs none of protobuf.
 // Thread safety: every member runs on worker threads, any number at once; a codec is immutable.
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -25,6 +26,8 @@ class CallCodec : public virtual MessageCodec {
   // reports then see. When the body cannot be decoded: the answer to send instead (gRPC:
   // INTERNAL naming the message type and the byte offset), the body left as sent.
   virtual std::optional<DeliveryPlan> decode(RecordedRequest& request) const = 0;
+  // The call's deadline (gRPC: its grpc-timeout), read by decode(); nullopt without one.
+  virtual std::optional<std::chrono::milliseconds> deadline(const RecordedRequest& request) const = 0;
   // At mount: the answer `reply` encodes to for a stub whose matcher is `matcher` (its path
   // names the method). Throws StubError naming the field and the symbol.
   virtual DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const = 0;

@@ -101,6 +101,19 @@ Engine::Engine(const ServerOptions& options)
   }
 }
 
+std::optional<std::chrono::milliseconds> Engine::past_deadline(const CallCodec& codec, RecordedRequest& request,
+                                                               const MountedStub& stub, const ChaosDecision& decision) {
+  request.deadline = codec.deadline(request);
+  if (!request.deadline) return std::nullopt;
+  // What the answer takes: the latency, then its parts' pauses (an encoded answer's are known).
+  auto needed = std::chrono::milliseconds(std::max<std::int64_t>(decision.delay_ms, 0));
+  if (stub.encoded_answer) {
+    for (const auto& part : stub.encoded_answer->parts) needed += part.after;
+  }
+  request.deadline_exceeded = needed > *request.deadline;
+  return request.deadline_exceeded ? request.deadline : std::nullopt;
+}
+
 const CallCodec* Engine::codec_of(const RecordedRequest& request) const {
   for (const auto& codec : codecs_) {
     if (codec->reads(request)) return codec.get();
@@ -223,6 +236,7 @@ DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* co
       return control_answer;  // not journaled
     }
     ChaosDecision decision;
+    std::optional<std::chrono::milliseconds> overrun;  // a call's deadline its answer would pass
     if (selection) {
       const MountedStub& stub = *selection->stub;
       entry.request.path_params = selection->path_params;
@@ -233,6 +247,7 @@ DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* co
         decision = decide_chaos(chaos, seed(), stub.sequence, selection->call_number);
         entry.request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
       }
+      if (codec) overrun = past_deadline(*codec, entry.request, stub, decision);
     }
     journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
     // A scope deleted while this request was in flight has swept its journal already.
@@ -246,6 +261,14 @@ DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* co
       return error_answer(
           WireError::no_stub_match_found, "",
           {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}}, 2);
+    }
+    if (overrun) {
+      // The call ends at its deadline, as a server enforcing it ends it.
+      DeliveryPlan expired = error_answer(WireError::deadline_exceeded,
+                                          "the stub's answer would take longer than the call's deadline of " +
+                                              std::to_string(overrun->count()) + " ms (grpc-timeout)");
+      expired.delay = *overrun;
+      return expired;
     }
     return answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
                    selection->call_number});

@@ -207,6 +207,11 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::vector<std::shared_ptr<const detail::CallCodec>> codecs_;  // ServerOptions::message_codecs
   // The codec of a request's protocol, or null for plain HTTP.
   const detail::CallCodec* codec_of(const RecordedRequest& request) const;
+  // A call's deadline its stub's answer would pass (noted in the request), or nullopt.
+  static std::optional<std::chrono::milliseconds> past_deadline(const detail::CallCodec& codec,
+                                                                RecordedRequest& request,
+                                                                const detail::MountedStub& stub,
+                                                                const detail::ChaosDecision& decision);
   detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
   detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;

@@ -108,6 +108,7 @@ std::size_t packed_size(const RecordedRequest& request) {
   if (request.client_certificate) size += text_size(*request.client_certificate);
   if (request.tunnel) size += text_size(*request.tunnel);
   size += text_size(request.protocol) + number_size(request.connection_id) + 1;
+  size += number_size(request.deadline ? static_cast<std::uint64_t>(request.deadline->count()) + 1 : 0) + 1;
   if (request.scenario) {
     size += text_size(request.scenario->scenario) + text_size(request.scenario->from) + text_size(request.scenario->to);
   }
@@ -140,6 +141,8 @@ void pack_request(const RecordedRequest& request, char* destination) {
   write.text(request.protocol);
   write.number(request.connection_id);
   write.number(request.tls ? 1 : 0);
+  write.number(request.deadline ? static_cast<std::uint64_t>(request.deadline->count()) + 1 : 0);
+  write.number(request.deadline_exceeded ? 1 : 0);
   write.number(request.scenario ? 1 : 0);
   if (request.scenario) {
     write.text(request.scenario->scenario);
@@ -186,6 +189,8 @@ RecordedRequest unpack_request(std::string_view bytes) {
   request.protocol = in.text();
   request.connection_id = in.number();
   request.tls = in.flag();
+  if (const auto deadline = in.number()) request.deadline = std::chrono::milliseconds(deadline - 1);
+  request.deadline_exceeded = in.flag();
   if (in.flag()) {
     ScenarioTransition transition;
     transition.scenario = in.text();

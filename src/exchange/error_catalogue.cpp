@@ -50,8 +50,9 @@ constexpr WireErrorEntry kCatalogue[] = {
     {"CONNECT_FAILED", 500, Shape::mockhttp},
     {"CONNECT_UPSTREAM_FAILED", 502, Shape::mockhttp},
     {"HTTP2_NOT_SERVED", 505, Shape::mockhttp},
+    {"DEADLINE_EXCEEDED", 504, Shape::mockhttp},
 };
-static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::http2_not_served) + 1,
+static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::deadline_exceeded) + 1,
               "every WireError has its entry, in order");
 
 }  // namespace

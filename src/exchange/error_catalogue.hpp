@@ -55,7 +55,8 @@ enum class WireError {
   connect_refused,
   connect_failed,
   connect_upstream_failed,
-  http2_not_served,  // an HTTP/2 preface to a server without HTTP/2 (not linked, or turned off)
+  http2_not_served,   // an HTTP/2 preface to a server without HTTP/2 (not linked, or turned off)
+  deadline_exceeded,  // a gRPC call whose answer would come after its grpc-timeout
 };
 
 // How an error is written.

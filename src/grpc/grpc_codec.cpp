@@ -62,6 +62,38 @@ DeliveryPlan grpc_status_answer(GrpcStatus code, const std::string& message) {
   return plan;
 }
 
+std::optional<std::chrono::milliseconds> read_grpc_timeout(const std::string& value) {
+  if (value.size() < 2 || value.size() > 9) return std::nullopt;
+  std::int64_t amount = 0;
+  for (std::size_t i = 0; i + 1 < value.size(); ++i) {
+    if (value[i] < '0' || value[i] > '9') return std::nullopt;
+    amount = amount * 10 + (value[i] - '0');
+  }
+  using std::chrono::ceil;
+  using std::chrono::milliseconds;
+  switch (value.back()) {
+    case 'H':
+      return milliseconds(amount * 3600 * 1000);
+    case 'M':
+      return milliseconds(amount * 60 * 1000);
+    case 'S':
+      return milliseconds(amount * 1000);
+    case 'm':
+      return milliseconds(amount);
+    case 'u':
+      return ceil<milliseconds>(std::chrono::microseconds(amount));
+    case 'n':
+      return ceil<milliseconds>(std::chrono::nanoseconds(amount));
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<std::chrono::milliseconds> GrpcCodec::deadline(const RecordedRequest& request) const {
+  const auto timeout = request.header("grpc-timeout");
+  return timeout ? read_grpc_timeout(*timeout) : std::nullopt;
+}
+
 bool GrpcCodec::reads(const RecordedRequest& request) const {
   const auto type = request.header("content-type");
   if (!type) return false;
@@ -72,6 +104,11 @@ bool GrpcCodec::reads(const RecordedRequest& request) const {
 }
 
 std::optional<DeliveryPlan> GrpcCodec::decode(RecordedRequest& request) const {
+  if (const auto timeout = request.header("grpc-timeout"); timeout && !read_grpc_timeout(*timeout)) {
+    return grpc_status_answer(
+        GrpcStatus::internal,
+        "grpc-timeout \"" + *timeout + "\" is not a timeout (at most 8 digits, then H, M, S, m, u or n)");
+  }
   const auto* method = catalog_->method(request.path);
   if (!method) return std::nullopt;  // no loaded service has it: no stub can match, UNIMPLEMENTED says so
   const std::string type = method->input_type()->full_name();
@@ -181,7 +218,10 @@ DeliveryPlan GrpcCodec::unmatched(const RecordedRequest& request, const std::vec
 
 DeliveryPlan GrpcCodec::failure(const RecordedRequest& request, DeliveryPlan error) const {
   (void)request;
-  DeliveryPlan plan = grpc_status_answer(status_for_http(error.status), error.server_error.value_or("mockhttp failed"));
+  const std::string said = error.server_error.value_or("mockhttp failed");
+  const GrpcStatus code =
+      said.rfind("DEADLINE_EXCEEDED", 0) == 0 ? GrpcStatus::deadline_exceeded : status_for_http(error.status);
+  DeliveryPlan plan = grpc_status_answer(code, said);
   plan.delay = error.delay;
   return plan;
 }

@@ -22,6 +22,7 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
 
   bool reads(const RecordedRequest& request) const override;
   std::optional<DeliveryPlan> decode(RecordedRequest& request) const override;
+  std::optional<std::chrono::milliseconds> deadline(const RecordedRequest& request) const override;
   DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const override;
   DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const override;
   DeliveryPlan failure(const RecordedRequest& request, DeliveryPlan error) const override;
@@ -29,6 +30,10 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
  private:
   std::unique_ptr<ProtoCatalog> catalog_;
 };
+
+// grpc-timeout's value ("100m", "5S": at most 8 digits, then H, M, S, m, u or n) in
+// milliseconds, rounded up; nullopt when it is not of that form.
+std::optional<std::chrono::milliseconds> read_grpc_timeout(const std::string& value);
 
 // A trailers-only answer: the status in the response's headers, no message.
 DeliveryPlan grpc_status_answer(GrpcStatus code, const std::string& message);

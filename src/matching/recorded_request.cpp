@@ -51,6 +51,10 @@ Json RecordedRequest::to_json() const {
   out["protocol"] = protocol;
   out["connection_id"] = connection_id;
   out["tls"] = tls;
+  if (deadline) {
+    out["deadline_ms"] = deadline->count();
+    out["deadline_exceeded"] = deadline_exceeded;
+  }
   if (scenario) out["scenario"] = {{"name", scenario->scenario}, {"from", scenario->from}, {"to", scenario->to}};
   // Listings and reports show a large body's head only, and say so: one big upload never makes
   // a listing or a 404 report copy megabytes.
