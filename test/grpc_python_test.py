@@ -3,7 +3,9 @@
 form ("request": {"grpc": ...}, "action": {"grpc": ...}) answer a unary call, a server stream and
 a status with its message; a call no stub matches is UNIMPLEMENTED naming the closest stub; the
 journal shows each call's message as JSON; a .proto that does not parse stops serve with the
-file and line. Messages come from `protoc --python_out` of test/grpc/catalog.proto.
+file and line; hostile bodies sent frame by frame with python3-h2 (a message over the limit, a
+length prefix that lies, a compressed flag without grpc-encoding, a malformed grpc-timeout) get
+their statuses and the server goes on. Messages come from `protoc --python_out` of test/grpc/catalog.proto.
 
 Usage: grpc_python_test.py MOCKHTTP_BINARY PROTOC. Prints 'N passed, N failed'. Run with
 Debian's python3 (python3-grpcio, python3-protobuf).
@@ -83,6 +85,58 @@ try:
                             "action": {"grpc": {"messages": [{"colour": "red"}]}}})
     check("a message that does not fit the method's type is refused with the field",
           status >= 400 and "action.grpc.messages[0]" in text and "colour" in text, f"{status} {text}")
+    # Hostile bodies, sent frame by frame with python3-h2 (grpcio never sends them).
+    import socket
+    import struct
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    def raw_call(body, extra_headers=()):
+        host, port = url.split("//")[1].split(":")
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        connection = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
+        connection.initiate_connection()
+        headers = [(":method", "POST"), (":scheme", "http"), (":authority", "mock"),
+                   (":path", "/shop.v1.Catalog/GetItem"), ("content-type", "application/grpc"), ("te", "trailers"),
+                   *extra_headers]
+        connection.send_headers(1, headers)
+        connection.send_data(1, body, end_stream=True)
+        sock.sendall(connection.data_to_send())
+        fields, ended = {}, False
+        while not ended:
+            data = sock.recv(65536)
+            if not data:
+                break
+            for event in connection.receive_data(data):
+                if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
+                    fields.update({k.decode(): v.decode() for k, v in event.headers})
+                if isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)):
+                    ended = True
+            sock.sendall(connection.data_to_send())
+        sock.close()
+        return fields
+
+    def frame(message, flag=0):
+        return bytes([flag]) + struct.pack(">I", len(message)) + message
+
+    said = raw_call(b"\x00" + struct.pack(">I", 5 * 1024 * 1024) + b"ab")
+    check("a message over the limit is RESOURCE_EXHAUSTED naming its size",
+          said.get("grpc-status") == "8" and "over the limit" in said.get("grpc-message", ""), str(said))
+    said = raw_call(b"\x00" + struct.pack(">I", 100) + b"short")
+    check("a length prefix that lies is INTERNAL naming the message and its offset",
+          said.get("grpc-status") == "13" and "message 1 at byte 0 declares 100 bytes" in said.get("grpc-message", ""),
+          str(said))
+    said = raw_call(frame(b"\x0a\x01x", flag=1))
+    check("a compressed flag without grpc-encoding is INTERNAL",
+          said.get("grpc-status") == "13" and "no grpc-encoding" in said.get("grpc-message", ""), str(said))
+    said = raw_call(frame(b"\x0a\x01x", flag=1), [("grpc-encoding", "gzip")])
+    check("a gzip-compressed message is UNIMPLEMENTED", said.get("grpc-status") == "12", str(said))
+    said = raw_call(frame(b"\x0a\x01x"), [("grpc-timeout", "soon")])
+    check("a malformed grpc-timeout is INTERNAL naming it",
+          said.get("grpc-status") == "13" and "grpc-timeout" in said.get("grpc-message", ""), str(said))
+    check("the server still answers after them",
+          get_item(catalog_pb2.GetItemRequest(sku="P-1"), timeout=10).name == "pliers")
     channel.close()
 finally:
     server.terminate()
