@@ -497,3 +497,53 @@ TEST(Grpc, TlsAndAnInterceptedConnectTunnelCarryTheSameCalls) {
   EXPECT_TRUE(server.requests()[0].tls);
   EXPECT_FALSE(server.requests()[0].tunnel);
 }
+
+TEST(Grpc, ASequenceOfRepliesAnswersInTurnAndAResponderBuildsEachReply) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "seq"}})))
+      .respond_with_grpc_sequence(
+          {GrpcReply{}.status(GrpcStatus::unavailable, "warming up"), GrpcReply{}.message({{"name", "ready"}})});
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", starts_with("echo")}})))
+      .respond_with_grpc([](const RecordedRequest& call) {
+        const Json message = Json::parse(call.body);
+        return GrpcReply{}.message({{"name", "echo of " + message["sku"].get<std::string>()}});
+      });
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "throws"}})))
+      .respond_with_grpc([](const RecordedRequest&) -> GrpcReply { throw std::runtime_error("no stock table"); });
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "misfit"}})))
+      .respond_with_grpc([](const RecordedRequest&) {
+        return GrpcReply{}.message({{"colour", "red"}});
+      });
+  auto client = client_of(server);
+  const auto call = [&](const std::string& sku, shop::v1::Item& item) {
+    grpc::ClientContext context;
+    with_deadline(context);
+    shop::v1::GetItemRequest request;
+    request.set_sku(sku);
+    return client->GetItem(&context, request, &item);
+  };
+  shop::v1::Item item;
+  EXPECT_EQ(call("seq", item).error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(call("seq", item).ok());
+  EXPECT_EQ(item.name(), "ready");
+  ASSERT_TRUE(call("seq", item).ok());  // the last repeats
+  ASSERT_TRUE(call("echo-7", item).ok());
+  EXPECT_EQ(item.name(), "echo of echo-7");
+  grpc::Status failed = call("throws", item);
+  EXPECT_EQ(failed.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_NE(failed.error_message().find("no stock table"), std::string::npos) << failed.error_message();
+  failed = call("misfit", item);
+  EXPECT_EQ(failed.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_NE(failed.error_message().find("colour"), std::string::npos) << failed.error_message();
+
+  // The wire form of a sequence is a list of replies.
+  const StubDefinition wired = StubDefinition::from_json(Json::parse(R"({
+      "request": {"grpc": {"method": "shop.v1.Catalog/GetItem", "message": {"sku": "wired"}}},
+      "action": {"grpc": [{"status": "NOT_FOUND"}, {"messages": [{"name": "second"}]}]}})"));
+  ASSERT_EQ(wired.grpc.size(), 2u);
+  EXPECT_TRUE(wired.to_json()["action"]["grpc"].is_array());
+  server.add_stub(wired);
+  EXPECT_EQ(call("wired", item).error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(call("wired", item).ok());
+  EXPECT_EQ(item.name(), "second");
+}

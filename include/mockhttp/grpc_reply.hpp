@@ -23,6 +23,9 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include <mockhttp/recorded_request.hpp>
 #include <mockhttp/response.hpp>
 
 namespace mockhttp {
@@ -91,5 +94,12 @@ class GrpcReply {
   Headers headers_;
   Headers trailers_;
 };
+
+// A C++ callback that builds the reply to each gRPC call the stub wins (respond_with_grpc). It
+// runs on a serving thread (so it must be thread-safe), sees the call with its request message
+// as JSON in `body` (nlohmann::json::parse(call.body)), and may throw: the call then ends
+// UNKNOWN naming the stub and the exception. Its reply is encoded as it is made; one that does
+// not fit the method's output type ends the call the same way.
+using GrpcResponder = std::function<GrpcReply(const RecordedRequest& call)>;
 
 }  // namespace mockhttp

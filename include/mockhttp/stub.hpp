@@ -85,6 +85,10 @@ class [[nodiscard]] StubBuilder {
   // A gRPC call's answer (mockhttp/grpc_reply.hpp): encoded at mount by the server's gRPC
   // services (ServerOptions::message_codecs); throws StubError when a message does not fit.
   StubRef respond_with_grpc(GrpcReply reply);
+  // Replies answered in turn, one per call (like respond_with_sequence).
+  StubRef respond_with_grpc_sequence(std::vector<GrpcReply> replies, SequenceEnd end = SequenceEnd::repeat_last);
+  // A reply built per call by a C++ function (mockhttp/grpc_reply.hpp: GrpcResponder).
+  StubRef respond_with_grpc(GrpcResponder responder);
   StubRef proxy_to(ProxyTarget target);
 
  private:

@@ -56,7 +56,10 @@ struct StubDefinition {
   Responder responder;
   std::optional<EventStream> sse;
   std::optional<ProxyTarget> proxy;
-  std::optional<GrpcReply> grpc;  // encoded at mount by the server's gRPC services
+  // gRPC replies, encoded at mount by the server's gRPC services: one answers every call; more
+  // are answered in turn, as `sequence` is (sequence_end applies).
+  std::vector<GrpcReply> grpc;
+  GrpcResponder grpc_responder;  // a gRPC reply built per call, encoded when it is made
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;

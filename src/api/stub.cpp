@@ -146,7 +146,20 @@ StubRef StubBuilder::respond_with_sse(EventStream stream) {
 }
 
 StubRef StubBuilder::respond_with_grpc(GrpcReply reply) {
-  definition_.grpc = std::move(reply);
+  definition_.grpc = {std::move(reply)};
+  return mount();
+}
+
+StubRef StubBuilder::respond_with_grpc_sequence(std::vector<GrpcReply> replies, SequenceEnd end) {
+  if (replies.empty()) throw StubError("respond_with_grpc_sequence needs at least one reply");
+  definition_.grpc = std::move(replies);
+  definition_.sequence_end = end;
+  return mount();
+}
+
+StubRef StubBuilder::respond_with_grpc(GrpcResponder responder) {
+  if (!responder) throw StubError("respond_with_grpc(GrpcResponder): the responder is empty");
+  definition_.grpc_responder = std::move(responder);
   return mount();
 }
 

@@ -25,10 +25,14 @@ using namespace detail;
 namespace {
 
 // The response of a sequence that answers the stub's `call_number`th call (1 for the first).
-std::size_t sequence_index(const StubDefinition& action, std::int64_t call_number) {
-  const auto size = action.sequence.size();
+// Which of `size` answers given in turn answers the call numbered `call_number` (1 first).
+std::size_t turn_index(std::size_t size, SequenceEnd end, std::int64_t call_number) {
   const auto index = static_cast<std::size_t>(call_number > 0 ? call_number - 1 : 0);
-  return action.sequence_end == SequenceEnd::cycle ? index % size : std::min(index, size - 1);
+  return end == SequenceEnd::cycle ? index % size : std::min(index, size - 1);
+}
+
+std::size_t sequence_index(const StubDefinition& action, std::int64_t call_number) {
+  return turn_index(action.sequence.size(), action.sequence_end, call_number);
 }
 
 DeliveryPlan responder_failure(const MountedStub* stub, const std::string& what) {
@@ -102,16 +106,31 @@ Engine::Engine(const ServerOptions& options)
 }
 
 std::optional<std::chrono::milliseconds> Engine::past_deadline(const CallCodec& codec, RecordedRequest& request,
-                                                               const MountedStub& stub, const ChaosDecision& decision) {
+                                                               const MountedStub& stub, const ChaosDecision& decision,
+                                                               std::int64_t call_number) {
   request.deadline = codec.deadline(request);
   if (!request.deadline) return std::nullopt;
   // What the answer takes: the latency, then its parts' pauses (an encoded answer's are known).
   auto needed = std::chrono::milliseconds(std::max<std::int64_t>(decision.delay_ms, 0));
-  if (stub.encoded_answer) {
-    for (const auto& part : stub.encoded_answer->parts) needed += part.after;
+  if (const DeliveryPlan* encoded = encoded_answer(stub, call_number)) {
+    for (const auto& part : encoded->parts) needed += part.after;
   }
   request.deadline_exceeded = needed > *request.deadline;
   return request.deadline_exceeded ? request.deadline : std::nullopt;
+}
+
+const CallCodec& Engine::grpc_codec() const {
+  for (const auto& codec : codecs_) {
+    if (codec->name() == "grpc") return *codec;
+  }
+  throw StubError(
+      "action.grpc: this server has no gRPC services to encode messages with (ServerOptions::message_codecs, "
+      "GrpcServices in mockhttp/grpc.hpp; mockhttp serve --proto)");
+}
+
+const DeliveryPlan* Engine::encoded_answer(const MountedStub& stub, std::int64_t call_number) {
+  if (stub.encoded_answers.empty()) return nullptr;
+  return &stub.encoded_answers[turn_index(stub.encoded_answers.size(), stub.definition.sequence_end, call_number)];
 }
 
 const CallCodec* Engine::codec_of(const RecordedRequest& request) const {
@@ -247,7 +266,7 @@ DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* co
         decision = decide_chaos(chaos, seed(), stub.sequence, selection->call_number);
         entry.request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
       }
-      if (codec) overrun = past_deadline(*codec, entry.request, stub, decision);
+      if (codec) overrun = past_deadline(*codec, entry.request, stub, decision, selection->call_number);
     }
     journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
     // A scope deleted while this request was in flight has swept its journal already.
@@ -338,8 +357,25 @@ DeliveryPlan Engine::deliver(const Answering& answering) {
   if (action.proxy) {
     return plan_response(proxy(action, answering.stub, request, answering.scope), action.chaos, answering.decision);
   }
-  if (answering.stub && answering.stub->encoded_answer) {
-    return plan_encoded_answer(*answering.stub->encoded_answer, answering.decision);
+  if (answering.stub) {
+    if (const DeliveryPlan* encoded = encoded_answer(*answering.stub, answering.call_number)) {
+      return plan_encoded_answer(*encoded, answering.decision);
+    }
+  }
+  if (action.grpc_responder) {
+    GrpcReply reply;
+    try {
+      reply = action.grpc_responder(request);
+    } catch (const std::exception& e) {
+      return responder_failure(answering.stub, e.what());
+    } catch (...) {
+      return responder_failure(answering.stub, "an exception that is not a std::exception");
+    }
+    try {
+      return plan_encoded_answer(grpc_codec().encode(reply, action.request), answering.decision);
+    } catch (const StubError& e) {
+      return responder_failure(answering.stub, std::string("its reply: ") + e.what());
+    }
   }
   Response produced;
   const Response* chosen = &action.response;
@@ -559,24 +595,26 @@ ScopeError deleted_scope(const ScopeRecord& scope) {
 std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
                           std::optional<std::string> chosen_id) {
   definition.validate();
-  std::shared_ptr<const DeliveryPlan> encoded_answer;
-  if (definition.grpc) {
+  std::vector<DeliveryPlan> encoded_answers;
+  if (!definition.grpc.empty() || definition.grpc_responder) {
+    const CallCodec& codec = grpc_codec();
     // Encoded once, here: a message that does not fit the method's type fails the mount.
-    const auto codec =
-        std::find_if(codecs_.begin(), codecs_.end(), [](const auto& candidate) { return candidate->name() == "grpc"; });
-    if (codec == codecs_.end()) {
-      throw StubError(
-          "action.grpc: this server has no gRPC services to encode messages with (ServerOptions::message_codecs, "
-          "GrpcServices in mockhttp/grpc.hpp; mockhttp serve --proto)");
+    for (std::size_t i = 0; i < definition.grpc.size(); ++i) {
+      try {
+        encoded_answers.push_back(codec.encode(definition.grpc[i], definition.request));
+      } catch (const StubError& e) {
+        if (definition.grpc.size() == 1) throw;
+        throw StubError("reply " + std::to_string(i) + " of the sequence: " + e.what());
+      }
     }
-    encoded_answer = std::make_shared<const DeliveryPlan>((*codec)->encode(*definition.grpc, definition.request));
   }
   StubScope scope;
   if (placement.scope) {
     if (!placement.scope->live.load(std::memory_order_acquire)) throw deleted_scope(*placement.scope);
     scope = StubScope{placement.scope->id, placement.scope->name};
   }
-  std::string id = stubs_.add(std::move(definition), std::move(scope), std::move(chosen_id), std::move(encoded_answer));
+  std::string id =
+      stubs_.add(std::move(definition), std::move(scope), std::move(chosen_id), std::move(encoded_answers));
   // A scope deleted while we mounted has already swept its stubs: take ours back out.
   if (placement.scope && !placement.scope->live.load(std::memory_order_acquire)) {
     stubs_.remove(id);

@@ -211,7 +211,12 @@ class Engine : public std::enable_shared_from_this<Engine> {
   static std::optional<std::chrono::milliseconds> past_deadline(const detail::CallCodec& codec,
                                                                 RecordedRequest& request,
                                                                 const detail::MountedStub& stub,
-                                                                const detail::ChaosDecision& decision);
+                                                                const detail::ChaosDecision& decision,
+                                                                std::int64_t call_number);
+  // The server's gRPC codec; throws StubError when it has none.
+  const detail::CallCodec& grpc_codec() const;
+  // The encoded answer a stub gives its call numbered `call_number`, or null when it has none.
+  static const detail::DeliveryPlan* encoded_answer(const detail::MountedStub& stub, std::int64_t call_number);
   detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
   detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;

@@ -24,12 +24,12 @@ std::string StubRegistry::new_id() {
 }
 
 std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::optional<std::string> chosen_id,
-                              std::shared_ptr<const DeliveryPlan> encoded_answer) {
+                              std::vector<DeliveryPlan> encoded_answers) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (chosen_id && by_id_.count(*chosen_id) != 0) throw StubError("a stub with id '" + *chosen_id + "' already exists");
   std::string id = chosen_id ? *chosen_id : new_id();
   auto stub = std::make_shared<MountedStub>(id, std::move(definition), std::move(scope), next_sequence_++,
-                                            std::move(encoded_answer));
+                                            std::move(encoded_answers));
   stubs_.push_back(stub);
   by_id_.emplace(id, stub);
   index_.add(stub, stub->pattern ? &stub->pattern->segments() : nullptr);

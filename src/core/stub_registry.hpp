@@ -36,12 +36,12 @@ struct StubScope {
 
 struct MountedStub {
   MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence,
-              std::shared_ptr<const DeliveryPlan> encoded_answer = nullptr)
+              std::vector<DeliveryPlan> encoded_answers = {})
       : id(std::move(id)),
         definition(std::move(definition)),
         scope(std::move(scope)),
         sequence(sequence),
-        encoded_answer(std::move(encoded_answer)),
+        encoded_answers(std::move(encoded_answers)),
         budget(this->definition.max_calls) {
     // Compiled once, at mount: the serving path never parses a pattern again.
     if (const auto& text = RequestFields::path_pattern(this->definition.request)) pattern.emplace(*text);
@@ -50,8 +50,9 @@ struct MountedStub {
   const StubDefinition definition;
   const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
-  // A protocol answer (gRPC) its codec encoded at mount; the serving path only copies it.
-  const std::shared_ptr<const DeliveryPlan> encoded_answer;
+  // Protocol answers (gRPC) its codec encoded at mount, answered in turn; the serving path
+  // only copies one.
+  const std::vector<DeliveryPlan> encoded_answers;
   CallBudget budget;                          // max_calls
   std::optional<PathPattern> pattern;         // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
@@ -76,7 +77,7 @@ class StubRegistry {
 
   // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
   std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt,
-                  std::shared_ptr<const DeliveryPlan> encoded_answer = nullptr);
+                  std::vector<DeliveryPlan> encoded_answers = {});
   bool remove(const std::string& id);
   bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
   void remove(ScopeFilter filter);

@@ -61,9 +61,13 @@ Json StubDefinition::to_json() const {
     action = {{"sse", sse->to_json()}};
   } else if (proxy) {
     action = {{"proxy", proxy->to_json()}};
-  } else if (grpc) {
-    action = {{"grpc", grpc->to_json()}};
-  } else if (responder) {
+  } else if (grpc.size() == 1) {
+    action = {{"grpc", grpc.front().to_json()}};
+  } else if (!grpc.empty()) {
+    Json replies = Json::array();
+    for (const auto& reply : grpc) replies.push_back(reply.to_json());
+    action = {{"grpc", replies}};
+  } else if (responder || grpc_responder) {
     action = {{"callback", {{"description", "a C++ responder"}}}};
   } else if (!sequence.empty()) {
     Json responses = Json::array();
@@ -116,7 +120,18 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   }
   if (action.has("sse")) definition.sse = EventStream::from_json(action.at("sse"), action.pointer("sse"));
   if (action.has("proxy")) definition.proxy = ProxyTarget::from_json(action.at("proxy"), action.pointer("proxy"));
-  if (action.has("grpc")) definition.grpc = GrpcReply::from_json(action.at("grpc"), action.pointer("grpc"));
+  if (action.has("grpc")) {
+    // One reply, or a list answered in turn (the last repeats).
+    const Json& grpc = action.at("grpc");
+    if (grpc.is_array()) {
+      if (grpc.empty()) action.fail("grpc", "grpc must be a reply or a non-empty list of replies");
+      for (std::size_t i = 0; i < grpc.size(); ++i) {
+        definition.grpc.push_back(GrpcReply::from_json(grpc[i], detail::pointer_append(action.pointer("grpc"), i)));
+      }
+    } else {
+      definition.grpc.push_back(GrpcReply::from_json(grpc, action.pointer("grpc")));
+    }
+  }
   if (fields.has("max_calls")) definition.max_calls = fields.integer("max_calls", 0);
   if (fields.has("chaos")) definition.chaos = Chaos::from_json(fields.at("chaos"), fields.pointer("chaos"));
   if (fields.has("scenario"))
@@ -141,8 +156,8 @@ void StubDefinition::validate() const {
   for (std::size_t i = 0; i < sequence.size(); ++i) {
     require_sendable_trailers(sequence[i], "sequence[" + std::to_string(i) + "]");
   }
-  const int actions =
-      (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1) + (grpc ? 1 : 0);
+  const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1) +
+                      (grpc.empty() ? 0 : 1) + (grpc_responder ? 1 : 0);
   if (actions > 1) {
     throw StubError("a stub answers with one action: a response, a sequence, a responder, sse, proxy or grpc");
   }
