@@ -18,20 +18,31 @@ packages=(
   libnghttp2-dev nghttp2-client python3-h2 python3-hyperframe python3-hpack python3-httpx
   # Node's own http2 module is a client the tests drive too (no npm package needed for it).
   nodejs
+  # gRPC (mockhttp::grpc, docs/grpc.md) and the clients its tests drive.
+  libprotobuf-dev libprotoc-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc python3-grpcio python3-protobuf
 )
+# npm comes with Node from nodesource; Debian packages it apart.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Node's gRPC client for the tests (test/grpc_node_test.mjs), from npm, kept beside the other
+# caches: installed once per machine; offline, the test says it is skipped.
+node_modules=${MOCKHTTP_NODE_MODULES:-${XDG_CACHE_HOME:-$HOME/.cache}/mockhttp/node}
+if command -v npm >/dev/null && [ ! -d "$node_modules/node_modules/@grpc/grpc-js" ]; then
+  mkdir -p "$node_modules"
+  npm install --silent --no-audit --no-fund --prefix "$node_modules" @grpc/grpc-js@1 @grpc/proto-loader@0 ||
+    echo "install-deps: npm could not install @grpc/grpc-js (offline?): the Node gRPC test will be skipped" >&2
+fi

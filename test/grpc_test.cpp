@@ -15,6 +15,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <mockhttp/grpc.hpp>
+#include <mockhttp/gtest.hpp>
 #include <mockhttp/mockhttp.hpp>
 
 #include "catalog.grpc.pb.h"
@@ -75,6 +76,12 @@ TEST(Grpc, AUnaryCallIsMatchedOnItsMessageAsJsonAndAnswered) {
   EXPECT_EQ(requests[0].protocol, "HTTP/2");
   EXPECT_EQ(Json::parse(requests[0].body), (Json{{"sku", "A-1"}, {"quantity", 3}}));
   EXPECT_TRUE(server.confirm_request(grpc_method("shop.v1.Catalog/GetItem", key_values({{"quantity", 3}})), eq(1)));
+  EXPECT_THAT(server, Received(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "A-1"}}))).Times(1));
+  EXPECT_TRUE(server.wait_for(grpc_method("shop.v1.Catalog/GetItem"), eq(1), std::chrono::seconds(1)));
+  const Verification missed =
+      server.confirm_request(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "Z"}})));
+  EXPECT_FALSE(missed);
+  EXPECT_NE(missed.report().find("\"A-1\""), std::string::npos) << missed.report();
 }
 
 TEST(Grpc, ZeroValuesAreInTheJsonCriteriaSee) {
