@@ -5,23 +5,14 @@
 // Usage: node grpc_node_test.mjs MOCKHTTP_BINARY PROTO_DIR NODE_MODULES. Prints 'N passed, N
 // failed'; exit 1 on failure. Without the npm packages (scripts/install-deps.sh installs them
 // into NODE_MODULES) it says it is skipped.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { Checks, startServer } from "./support/harness.mjs";
 
 const [binary, protoDir, nodeModules] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok: ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAILED: ${name}: ${JSON.stringify(detail)}`);
-  }
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
 if (!fs.existsSync(path.join(nodeModules, "node_modules", "@grpc", "grpc-js"))) {
   console.log(`skipped: @grpc/grpc-js is not in ${nodeModules} (scripts/install-deps.sh installs it from npm)`);
@@ -32,29 +23,13 @@ const require = createRequire(path.join(nodeModules, "package.json"));
 const grpc = require("@grpc/grpc-js");
 const protoLoader = require("@grpc/proto-loader");
 
-function startServer(args) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(binary, ["serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    let seen = "";
-    const timer = setTimeout(() => reject(new Error("mockhttp serve did not start: " + seen)), 30000);
-    server.stdout.on("data", (chunk) => {
-      seen += chunk.toString();
-      const found = seen.match(/serving on (\S+)/);
-      if (found) {
-        clearTimeout(timer);
-        resolve({ server, url: found[1] });
-      }
-    });
-    server.on("exit", () => reject(new Error("mockhttp serve exited: " + seen)));
-  });
-}
 
 async function post(url, document) {
   const answer = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(document) });
   return { status: answer.status, text: await answer.text() };
 }
 
-const { server, url } = await startServer(["--proto", "catalog.proto", "--proto-path", protoDir]);
+const { server, url } = await startServer(binary, ["--proto", "catalog.proto", "--proto-path", protoDir]);
 try {
   for (const stub of [
     { request: { grpc: { method: "shop.v1.Catalog/GetItem", message: { sku: "N-1" }, metadata: { "x-tenant": "acme" } } },
@@ -108,5 +83,4 @@ try {
 } finally {
   server.kill("SIGTERM");
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+checks.finish();

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,31 @@ std::unique_ptr<shop::v1::Catalog::Stub> client_of(const MockServer& server) {
 
 void with_deadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+}
+
+// A unary call of `method` whose request is `bytes` as they are (grpc::GenericStub), as no
+// generated stub would send them; returns its status.
+grpc::Status raw_unary_call(const MockServer& server, const std::string& method, const std::string& bytes) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials());
+  grpc::GenericStub generic(channel);
+  grpc::ClientContext context;
+  with_deadline(context);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  std::mutex mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  generic.UnaryCall(&context, method, grpc::StubOptions(), &request, &response, [&](grpc::Status said) {
+    std::lock_guard<std::mutex> lock(mutex);
+    status = std::move(said);
+    done = true;
+    done_signal.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  done_signal.wait(lock, [&] { return done; });
+  return status;
 }
 
 }  // namespace grpc_test
@@ -212,25 +239,7 @@ TEST(Grpc, ACallNoStubMatchesIsUnimplementedNamingTheClosestStub) {
 
 TEST(Grpc, AMethodNoLoadedServiceHasIsUnimplemented) {
   MockServer server(grpc_options());
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials());
-  grpc::GenericStub generic(channel);
-  grpc::ClientContext context;
-  with_deadline(context);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  std::mutex mutex;
-  std::condition_variable done_signal;
-  bool done = false;
-  grpc::Slice slice(std::string("\x0a\x01x"));
-  grpc::ByteBuffer request(&slice, 1);
-  generic.UnaryCall(&context, "/shop.v1.Nowhere/Call", grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
-    std::lock_guard<std::mutex> lock(mutex);
-    status = std::move(s);
-    done = true;
-    done_signal.notify_all();
-  });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_signal.wait(lock, [&] { return done; });
+  const grpc::Status status = raw_unary_call(server, "/shop.v1.Nowhere/Call", std::string("\x0a\x01x"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_NE(status.error_message().find("no loaded service has this method"), std::string::npos)
       << status.error_message();
@@ -239,27 +248,8 @@ TEST(Grpc, AMethodNoLoadedServiceHasIsUnimplemented) {
 TEST(Grpc, AnUndecodableMessageIsInternalNamingTheTypeAndTheOffset) {
   MockServer server(grpc_options());
   server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem")).respond_with_grpc(GrpcReply{}.message({}));
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials());
-  grpc::GenericStub generic(channel);
-  grpc::ClientContext context;
-  with_deadline(context);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  std::mutex mutex;
-  std::condition_variable done_signal;
-  bool done = false;
   // Field 1 (sku) as a length-delimited field claiming 50 bytes, with 2 following.
-  grpc::Slice slice(std::string("\x0a\x32xy"));
-  grpc::ByteBuffer request(&slice, 1);
-  generic.UnaryCall(&context, "/shop.v1.Catalog/GetItem", grpc::StubOptions(), &request, &response,
-                    [&](grpc::Status s) {
-                      std::lock_guard<std::mutex> lock(mutex);
-                      status = std::move(s);
-                      done = true;
-                      done_signal.notify_all();
-                    });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_signal.wait(lock, [&] { return done; });
+  const grpc::Status status = raw_unary_call(server, "/shop.v1.Catalog/GetItem", std::string("\x0a\x32xy"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_NE(status.error_message().find("message 1 at byte 0 is not a valid shop.v1.GetItemRequest"), std::string::npos)
       << status.error_message();

@@ -3,42 +3,16 @@
 // server's CA from --ca-out), 50 streams multiplexed on one session with one delayed stream
 // answered last, and the journal saying HTTP/2 and one connection for all of them.
 // Usage: node http2_node_test.mjs MOCKHTTP_BINARY. Prints 'N passed, N failed'; exit 1 on failure.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http2 from "node:http2";
 import os from "node:os";
 import path from "node:path";
+import { Checks, startServer } from "./support/harness.mjs";
 
 const binary = process.argv[2];
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok: ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAILED: ${name}: ${JSON.stringify(detail)}`);
-  }
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
-// Starts `mockhttp serve --port 0 ARGS`; resolves with the process and its base URL.
-function startServer(args) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(binary, ["serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    let seen = "";
-    const timer = setTimeout(() => reject(new Error("mockhttp serve did not start: " + seen)), 30000);
-    server.stdout.on("data", (chunk) => {
-      seen += chunk.toString();
-      const found = seen.match(/serving on (\S+)/);
-      if (found) {
-        clearTimeout(timer);
-        resolve({ server, url: found[1] });
-      }
-    });
-    server.on("exit", () => reject(new Error("mockhttp serve exited: " + seen)));
-  });
-}
 
 // One request on `session`; resolves with its status, headers and body.
 function request(session, method, requestPath, body) {
@@ -94,11 +68,11 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mockhttp-node-h2-"));
 const caFile = path.join(scratch, "ca.pem");
 const servers = [];
 try {
-  const plain = await startServer([]);
+  const plain = await startServer(binary, []);
   servers.push(plain.server);
   await exercise(plain.url, {}, "h2c, prior knowledge");
 
-  const secure = await startServer(["--tls", "--ca-out", caFile]);
+  const secure = await startServer(binary, ["--tls", "--ca-out", caFile]);
   servers.push(secure.server);
   const ca = fs.readFileSync(caFile);
   await exercise(secure.url, { ca, ALPNProtocols: ["h2"] }, "TLS, ALPN h2");
@@ -108,5 +82,4 @@ try {
   for (const server of servers) server.kill();
   fs.rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+checks.finish();
