@@ -29,6 +29,18 @@ namespace grpc_test {
 
 const std::string kProtoDir = MOCKHTTP_TEST_GRPC_DIR;
 
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnderThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool kUnderThreadSanitizer = true;
+#else
+constexpr bool kUnderThreadSanitizer = false;
+#endif
+#else
+constexpr bool kUnderThreadSanitizer = false;
+#endif
+
 std::shared_ptr<const GrpcServices> catalog_services() {
   static const auto services = GrpcServices::from_protos({"catalog.proto"}, {kProtoDir});
   return services;
@@ -372,22 +384,24 @@ TEST(Grpc, TheWireFormIsTheSameStub) {
 TEST(Grpc, AStubSlowerThanTheDeadlineEndsTheCallDeadlineExceeded) {
   MockServer server(grpc_options());
   server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
-      .with_latency(std::chrono::milliseconds(5000))
+      .with_latency(std::chrono::milliseconds(60000))
       .respond_with_grpc(GrpcReply{}.message({{"name", "too late"}}));
   server.when_requested_with(grpc_method("shop.v1.Catalog/ListItems"))
       .respond_with_grpc(
-          GrpcReply{}.message({{"sku", "early"}}).message({{"sku", "late"}}, std::chrono::milliseconds(5000)));
+          GrpcReply{}.message({{"sku", "early"}}).message({{"sku", "late"}}, std::chrono::milliseconds(60000)));
   auto client = client_of(server);
   {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+    // Long enough for the call to reach the server under a sanitizer's slowness.
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1500));
     shop::v1::Item item;
     const grpc::Status status = client->GetItem(&context, shop::v1::GetItemRequest(), &item);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+    // Long enough for the call to reach the server under a sanitizer's slowness.
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1500));
     auto reader = client->ListItems(&context, shop::v1::ListItemsRequest());
     shop::v1::Item item;
     while (reader->Read(&item)) {}
@@ -397,7 +411,7 @@ TEST(Grpc, AStubSlowerThanTheDeadlineEndsTheCallDeadlineExceeded) {
   ASSERT_EQ(requests.size(), 2u);
   for (const auto& request : requests) {
     ASSERT_TRUE(request.deadline) << request.path;
-    EXPECT_LE(request.deadline->count(), 1000);
+    EXPECT_LE(request.deadline->count(), 1600);
     EXPECT_GT(request.deadline->count(), 0);
     EXPECT_TRUE(request.deadline_exceeded) << request.path;
     EXPECT_EQ(request.to_json()["deadline_exceeded"], true);
@@ -448,6 +462,11 @@ TEST(Grpc, EmptyAndLargeMessagesCrossWhole) {
 // Over TLS (ALPN h2, the server's own CA), and through an intercepted CONNECT tunnel, as a
 // service whose channel is given an HTTP proxy reaches its upstream.
 TEST(Grpc, TlsAndAnInterceptedConnectTunnelCarryTheSameCalls) {
+  if (kUnderThreadSanitizer) {
+    // grpc++'s client runs its TLS in Debian's uninstrumented OpenSSL on its own threads, which
+    // TSan reports; the server's TLS is checked under TSan by the HTTPS and HTTP/2 tests.
+    GTEST_SKIP() << "grpc++'s client TLS is not instrumented";
+  }
   ServerOptions options = grpc_options();
   options.tls = TlsOptions{};
   MockServer server(options);
