@@ -36,7 +36,7 @@ class CallCodec : public virtual MessageCodec {
   virtual DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const = 0;
   // The protocol's form of an error answer the engine made (a template error, a failed
   // responder, a scope collision): the client's library must read it as an error.
-  virtual DeliveryPlan failure(const RecordedRequest& request, DeliveryPlan error) const = 0;
+  virtual DeliveryPlan failure(DeliveryPlan error) const = 0;
 };
 
 }  // namespace mockhttp::detail

@@ -212,12 +212,9 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
     journal(entry, std::nullopt);
     return std::move(*refusal);
   }
-  RecordedRequest head;  // what an error answer needs of the request, which the journal keeps
-  head.path = request.path;
-  head.headers = request.headers;
   DeliveryPlan plan = handle_decoded(std::move(request), codec);
   if (!plan.server_error) return plan;  // a stub's own answer goes as the stub said
-  return codec->failure(head, std::move(plan));
+  return codec->failure(std::move(plan));
 }
 
 DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* codec) {

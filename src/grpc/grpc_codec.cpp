@@ -216,8 +216,7 @@ DeliveryPlan GrpcCodec::unmatched(const RecordedRequest& request, const std::vec
   return grpc_status_answer(GrpcStatus::unimplemented, message);
 }
 
-DeliveryPlan GrpcCodec::failure(const RecordedRequest& request, DeliveryPlan error) const {
-  (void)request;
+DeliveryPlan GrpcCodec::failure(DeliveryPlan error) const {
   const std::string said = error.server_error.value_or("mockhttp failed");
   const GrpcStatus code =
       said.rfind("DEADLINE_EXCEEDED", 0) == 0 ? GrpcStatus::deadline_exceeded : status_for_http(error.status);

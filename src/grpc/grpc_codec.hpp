@@ -25,7 +25,7 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
   std::optional<std::chrono::milliseconds> deadline(const RecordedRequest& request) const override;
   DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const override;
   DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const override;
-  DeliveryPlan failure(const RecordedRequest& request, DeliveryPlan error) const override;
+  DeliveryPlan failure(DeliveryPlan error) const override;
 
  private:
   std::unique_ptr<ProtoCatalog> catalog_;
