@@ -61,6 +61,15 @@ void with_deadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
 }
 
+// GetItem for `sku` with a 10 s deadline: its status, and the answer in `item`.
+grpc::Status get_item(shop::v1::Catalog::Stub& client, const std::string& sku, shop::v1::Item& item) {
+  grpc::ClientContext context;
+  with_deadline(context);
+  shop::v1::GetItemRequest request;
+  request.set_sku(sku);
+  return client.GetItem(&context, request, &item);
+}
+
 // A unary call of `method` whose request is `bytes` as they are (grpc::GenericStub), as no
 // generated stub would send them; returns its status.
 grpc::Status raw_unary_call(const MockServer& server, const std::string& method, const std::string& bytes) {
@@ -128,12 +137,8 @@ TEST(Grpc, ZeroValuesAreInTheJsonCriteriaSee) {
   server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"quantity", 0}})))
       .respond_with_grpc(GrpcReply{}.message({{"name", "free sample"}}));
   auto client = client_of(server);
-  grpc::ClientContext context;
-  with_deadline(context);
-  shop::v1::GetItemRequest request;
-  request.set_sku("S");
   shop::v1::Item item;
-  ASSERT_TRUE(client->GetItem(&context, request, &item).ok());
+  ASSERT_TRUE(get_item(*client, "S", item).ok());
   EXPECT_EQ(item.name(), "free sample");
 }
 
@@ -233,12 +238,8 @@ TEST(Grpc, ACallNoStubMatchesIsUnimplementedNamingTheClosestStub) {
   server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "A-1"}})))
       .respond_with_grpc(GrpcReply{}.message({{"name", "anvil"}}));
   auto client = client_of(server);
-  grpc::ClientContext context;
-  with_deadline(context);
-  shop::v1::GetItemRequest request;
-  request.set_sku("B-2");
   shop::v1::Item item;
-  const grpc::Status status = client->GetItem(&context, request, &item);
+  const grpc::Status status = get_item(*client, "B-2", item);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_NE(status.error_message().find("no stub matched shop.v1.Catalog/GetItem"), std::string::npos)
       << status.error_message();
@@ -342,12 +343,8 @@ TEST(Grpc, ADescriptorSetAndGeneratedDescriptorsServeTheSameCalls) {
           return item;
         }())));
     auto client = client_of(server);
-    grpc::ClientContext context;
-    with_deadline(context);
-    shop::v1::GetItemRequest request;
-    request.set_sku("D");
     shop::v1::Item item;
-    ASSERT_TRUE(client->GetItem(&context, request, &item).ok());
+    ASSERT_TRUE(get_item(*client, "D", item).ok());
     EXPECT_EQ(item.name(), "from a generated message");
   }
 }
@@ -449,12 +446,8 @@ TEST(Grpc, EmptyAndLargeMessagesCrossWhole) {
     EXPECT_EQ(item.ByteSizeLong(), 0u);
   }
   {
-    grpc::ClientContext context;
-    with_deadline(context);
-    shop::v1::GetItemRequest request;
-    request.set_sku("large");
     shop::v1::Item item;
-    ASSERT_TRUE(client->GetItem(&context, request, &item).ok());
+    ASSERT_TRUE(get_item(*client, "large", item).ok());
     EXPECT_EQ(item.name(), large);
   }
 }
@@ -531,13 +524,7 @@ TEST(Grpc, ASequenceOfRepliesAnswersInTurnAndAResponderBuildsEachReply) {
         return GrpcReply{}.message({{"colour", "red"}});
       });
   auto client = client_of(server);
-  const auto call = [&](const std::string& sku, shop::v1::Item& item) {
-    grpc::ClientContext context;
-    with_deadline(context);
-    shop::v1::GetItemRequest request;
-    request.set_sku(sku);
-    return client->GetItem(&context, request, &item);
-  };
+  const auto call = [&](const std::string& sku, shop::v1::Item& item) { return get_item(*client, sku, item); };
   shop::v1::Item item;
   EXPECT_EQ(call("seq", item).error_code(), grpc::StatusCode::UNAVAILABLE);
   ASSERT_TRUE(call("seq", item).ok());
