@@ -10,6 +10,9 @@ cmake --build build-bench -j2 --target scale_bench tls_bench >/dev/null
 if command -v h2load >/dev/null && cmake --build build-bench --target help | grep -E '(^|\.\.\. )http2_bench(:|$)' >/dev/null; then
   cmake --build build-bench -j2 --target http2_bench >/dev/null
 fi
+if cmake --build build-bench --target help | grep -E '(^|\.\.\. )grpc_bench(:|$)' >/dev/null; then
+  cmake --build build-bench -j2 --target grpc_bench >/dev/null
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 ulimit -n 8192 2>/dev/null || true
 ./build-bench/bench/scale_bench "${1:-20000}" "${2:-1000000}"
@@ -20,4 +23,9 @@ if [ -x build-bench/bench/http2_bench ]; then
   echo
   echo "HTTP/2 against HTTP/1.1 (bench/http2_bench, h2load):"
   ./build-bench/bench/http2_bench "${1:-20000}"
+fi
+if [ -x build-bench/bench/grpc_bench ]; then
+  echo
+  echo "gRPC through a mockhttp stub against grpc++ servers (bench/grpc_bench):"
+  ./build-bench/bench/grpc_bench "${1:-20000}"
 fi
