@@ -285,15 +285,20 @@ bool Http2Connection::start_session() {
 }
 
 bool Http2Connection::flush() {
+  // nghttp2 hands out one frame at a time: the frames are gathered into one write (a gRPC call's
+  // HEADERS, DATA and trailers are one send, not three system calls).
+  outgoing_.clear();
   for (;;) {
     const std::uint8_t* data = nullptr;
     const ssize_t size = nghttp2_session_mem_send(session_, &data);
     if (size < 0) return false;
-    if (size == 0) return true;
-    if (!io_.write_all(std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)))) {
-      return false;
-    }
+    if (size == 0) break;
+    outgoing_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+    if (outgoing_.size() < kGatheredWrite) continue;
+    if (!io_.write_all(outgoing_)) return false;
+    outgoing_.clear();
   }
+  return outgoing_.empty() || io_.write_all(outgoing_);
 }
 
 bool Http2Connection::receive(const char* data, std::size_t size) {

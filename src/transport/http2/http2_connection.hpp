@@ -83,6 +83,9 @@ class Http2Connection {
   int wake_ = -1;  // eventfd: a worker finished a plan
   std::mutex finished_mutex_;
   std::deque<std::pair<std::int32_t, DeliveryPlan>> finished_;
+  // flush()'s frames, gathered up to kGatheredWrite bytes per write; kept to reuse its memory.
+  static constexpr std::size_t kGatheredWrite = 64 * 1024;
+  std::string outgoing_;
   bool broken_ = false;  // a fault reset the connection: nothing more is written
 };
 
