@@ -80,6 +80,23 @@ try:
     bodies = [json.loads(request["body"]) for request in requests if request["path"] == "/shop.v1.Catalog/GetItem"]
     check("the journal shows each call's message as JSON",
           {"sku": "P-1", "quantity": 2} in bodies and {"sku": "NOPE", "quantity": 0} in bodies, json.dumps(bodies))
+    answers = {json.loads(request["body"])["sku"]: request.get("grpc_answer") for request in requests
+               if request["path"] == "/shop.v1.Catalog/GetItem"}
+    check("the journal shows what each call was answered",
+          answers["P-1"] == {"status": "OK", "status_message": "",
+                             "messages": [{"sku": "P-1", "name": "pliers", "priceCents": "450"}]}
+          and answers["GONE"]["status"] == "NOT_FOUND" and answers["GONE"]["status_message"] == "no such item"
+          and answers["NOPE"]["status"] == "UNIMPLEMENTED", json.dumps(answers))
+    stub({"request": {"grpc": {"method": "shop.v1.Catalog/GetItem", "message": {"sku": "BUSY"}}},
+          "action": {"grpc": {"messages": [{"name": "never"}]}},
+          "chaos": {"faults": {"grpc_status": {"code": "RESOURCE_EXHAUSTED", "message": "try later"}}}})
+    try:
+        get_item(catalog_pb2.GetItemRequest(sku="BUSY"), timeout=10)
+        check("a grpc_status fault fails the call", False, "the call succeeded")
+    except grpc.RpcError as error:
+        check("a grpc_status fault ends the call with its code and message",
+              error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and error.details() == "try later",
+              f"{error.code()} {error.details()}")
     status, text, _ = http("POST", url + "/__mock__/stubs",
                            {"request": {"grpc": {"method": "shop.v1.Catalog/GetItem"}},
                             "action": {"grpc": {"messages": [{"colour": "red"}]}}})

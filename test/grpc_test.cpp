@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -549,4 +550,172 @@ TEST(Grpc, ASequenceOfRepliesAnswersInTurnAndAResponderBuildsEachReply) {
   EXPECT_EQ(call("wired", item).error_code(), grpc::StatusCode::NOT_FOUND);
   ASSERT_TRUE(call("wired", item).ok());
   EXPECT_EQ(item.name(), "second");
+}
+
+TEST(Grpc, AStatusFaultEndsCallsWithTheStatusAndReplaysFromTheSeed) {
+  MockServer server(grpc_options());
+  Fault exhausted{FaultKind::grpc_status};
+  exhausted.grpc_status = GrpcStatus::resource_exhausted;
+  exhausted.grpc_message = "quota of 10 calls a second";
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "quota"}})))
+      .with_fault(exhausted)
+      .respond_with_grpc(GrpcReply{}.message({{"name", "never"}}));
+  auto client = client_of(server);
+  shop::v1::Item item;
+  const grpc::Status status = get_item(*client, "quota", item);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(), "quota of 10 calls a second");
+  const RecordedRequest call = server.requests().at(0);
+  ASSERT_TRUE(call.chaos && call.chaos->fault);
+  EXPECT_EQ(*call.chaos->fault, FaultKind::grpc_status);
+  ASSERT_TRUE(call.grpc_answer && call.grpc_answer->status);
+  EXPECT_EQ(*call.grpc_answer->status, GrpcStatus::resource_exhausted);
+
+  // UNAVAILABLE half the time, from the wire form: the same seed fails the same calls.
+  const auto outcomes_with_seed = [&](std::uint64_t seed) {
+    MockServer flaky(grpc_options());
+    flaky.set_seed(seed);
+    flaky.add_stub(StubDefinition::from_json(Json::parse(R"({
+        "request": {"grpc": {"method": "shop.v1.Catalog/GetItem"}},
+        "action": {"grpc": {"messages": [{"name": "ok"}]}},
+        "chaos": {"faults": {"grpc_status": {"probability": 0.5, "code": "UNAVAILABLE"}}}})")));
+    auto flaky_client = client_of(flaky);
+    std::string outcomes;
+    for (int i = 0; i < 12; ++i) {
+      shop::v1::Item answer;
+      const grpc::Status said = get_item(*flaky_client, "any", answer);
+      EXPECT_TRUE(said.ok() || said.error_code() == grpc::StatusCode::UNAVAILABLE) << said.error_code();
+      outcomes += said.ok() ? 'o' : 'x';
+    }
+    return outcomes;
+  };
+  const std::string first = outcomes_with_seed(42);
+  EXPECT_EQ(outcomes_with_seed(42), first);
+  EXPECT_NE(first.find('o'), std::string::npos) << first;
+  EXPECT_NE(first.find('x'), std::string::npos) << first;
+}
+
+TEST(Grpc, AStatusFaultIsRefusedWhereItCannotApply) {
+  MockServer server(grpc_options());
+  // An HTTP stub answers no gRPC call.
+  EXPECT_THROW(
+      server.when_requested_with(Request{}.path("/plain")).with_fault(FaultKind::grpc_status).respond_with(200, "ok"),
+      StubError);
+  // OK is no fault; an unknown code names the field.
+  Fault ok{FaultKind::grpc_status};
+  ok.grpc_status = GrpcStatus::ok;
+  EXPECT_THROW(server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+                   .with_fault(ok)
+                   .respond_with_grpc(GrpcReply{}.message({})),
+               StubError);
+  try {
+    (void)Chaos::from_json(Json::parse(R"({"faults": {"grpc_status": {"code": "SLOW"}}})"));
+    FAIL() << "read";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("/faults/grpc_status/code"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("SLOW"), std::string::npos) << e.what();
+  }
+  try {
+    (void)Chaos::from_json(Json::parse(R"({"faults": {"reset_stream": {"code": "UNAVAILABLE"}}})"));
+    FAIL() << "read";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("code applies to grpc_status only"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(server.stubs().empty());
+}
+
+// A GOAWAY (the empty_response fault over HTTP/2) is UNAVAILABLE to a gRPC client, which then
+// calls again on a new connection.
+TEST(Grpc, AGoawayIsUnavailableAndTheNextCallTakesANewConnection) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "gone"}})))
+      .with_fault(FaultKind::empty_response)
+      .respond_with_grpc(GrpcReply{}.message({{"name", "never"}}));
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "back"}})))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "back again"}}));
+  auto client = client_of(server);
+  shop::v1::Item item;
+  EXPECT_EQ(get_item(*client, "gone", item).error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(get_item(*client, "back", item).ok());
+  EXPECT_EQ(item.name(), "back again");
+  const auto calls = server.requests();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_NE(calls[0].connection_id, calls[1].connection_id);
+  ASSERT_TRUE(calls[0].grpc_answer);
+  EXPECT_FALSE(calls[0].grpc_answer->status);  // the fault sent none
+}
+
+TEST(Grpc, TheJournalKeepsWhatEachCallWasAnswered) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "A-1"}})))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "anvil"}}));
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "GONE"}})))
+      .respond_with_grpc(GrpcReply{}.status(GrpcStatus::not_found, "no such item: 100% gone"));
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem", key_values({{"sku", "made"}})))
+      .respond_with_grpc([](const RecordedRequest&) {
+        return GrpcReply{}.message({{"name", "made to order"}});
+      });
+  server.when_requested_with(grpc_method("shop.v1.Catalog/ListItems"))
+      .respond_with_grpc(GrpcReply{}.message({{"sku", "one"}}).message({{"sku", "two"}}));
+  auto client = client_of(server);
+  shop::v1::Item item;
+  ASSERT_TRUE(get_item(*client, "A-1", item).ok());
+  EXPECT_EQ(get_item(*client, "GONE", item).error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(get_item(*client, "made", item).ok());
+  EXPECT_EQ(get_item(*client, "nobody", item).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto reader = client->ListItems(&context, shop::v1::ListItemsRequest());
+    while (reader->Read(&item)) {}
+    ASSERT_TRUE(reader->Finish().ok());
+  }
+
+  const auto calls = server.requests();
+  ASSERT_EQ(calls.size(), 5u);
+  for (const auto& call : calls) ASSERT_TRUE(call.grpc_answer && call.grpc_answer->status) << call.body;
+  EXPECT_EQ(*calls[0].grpc_answer->status, GrpcStatus::ok);
+  EXPECT_EQ(calls[0].grpc_answer->messages(), Json::parse(R"([{"name": "anvil"}])"));
+  EXPECT_EQ(*calls[1].grpc_answer->status, GrpcStatus::not_found);
+  EXPECT_EQ(calls[1].grpc_answer->status_message, "no such item: 100% gone");
+  EXPECT_EQ(calls[1].grpc_answer->messages(), Json::array());
+  EXPECT_EQ(calls[2].grpc_answer->messages(), Json::parse(R"([{"name": "made to order"}])"));
+  EXPECT_EQ(*calls[3].grpc_answer->status, GrpcStatus::unimplemented);
+  EXPECT_NE(calls[3].grpc_answer->status_message.find("no stub matched"), std::string::npos);
+  EXPECT_EQ(calls[4].grpc_answer->messages(), Json::parse(R"([{"sku": "one"}, {"sku": "two"}])"));
+  // The wire form of the journal (GET /__mock__/requests) says the same.
+  const Json listed = calls[1].to_json()["grpc_answer"];
+  EXPECT_EQ(listed["status"], "NOT_FOUND");
+  EXPECT_EQ(listed["status_message"], "no such item: 100% gone");
+  EXPECT_EQ(listed["messages"], Json::array());
+  // A plain HTTP request has no gRPC answer.
+  EXPECT_FALSE(RecordedRequest{}.to_json().contains("grpc_answer"));
+}
+
+TEST(Grpc, ReceivedCallVerifiesAMethodsCallsByMessageAndMetadata) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "anvil"}}));
+  auto client = client_of(server);
+  for (const char* sku : {"A-1", "A-1", "B-2"}) {
+    grpc::ClientContext context;
+    with_deadline(context);
+    context.AddMetadata("x-tenant", "acme");
+    shop::v1::GetItemRequest request;
+    request.set_sku(sku);
+    shop::v1::Item item;
+    ASSERT_TRUE(client->GetItem(&context, request, &item).ok());
+  }
+  EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/GetItem"));
+  EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/GetItem").WithMessage(key_values({{"sku", "A-1"}})).Times(2));
+  EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/GetItem").WithMetadata("x-tenant", "acme").Times(3));
+  EXPECT_THAT(server, ::testing::Not(ReceivedCall("shop.v1.Catalog/ListItems")));
+  // A failure explains itself with the near-miss report, naming the closest call's message.
+  std::ostringstream explained;
+  const auto matcher = ReceivedCall("shop.v1.Catalog/GetItem").WithMessage(key_values({{"sku", "C-3"}}));
+  EXPECT_FALSE(matcher.MatchAndExplain(server, &explained));
+  EXPECT_NE(explained.str().find("B-2"), std::string::npos) << explained.str();
+  std::ostringstream described;
+  matcher.DescribeTo(&described);
+  EXPECT_NE(described.str().find("shop.v1.Catalog/GetItem"), std::string::npos) << described.str();
 }

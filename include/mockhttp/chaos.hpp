@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 
+#include <mockhttp/grpc_status.hpp>
+
 namespace mockhttp {
 
 enum class LatencyDistribution {
@@ -61,6 +63,10 @@ enum class FaultKind {
   // HTTP/2: RST_STREAM on the request's stream only (Fault::reset_code), the connection's other
   // streams going on. HTTP/1.1 has no streams: the connection is reset, as connection_reset.
   reset_stream,
+  // gRPC: the call ends with a status (Fault::grpc_status, UNAVAILABLE unless set, and
+  // Fault::grpc_message) in a trailers-only answer instead of the stub's reply, as a server
+  // shedding load answers. Only a gRPC stub takes it (a StubError at mount otherwise).
+  grpc_status,
 };
 
 // An HTTP/2 error code (RFC 9113 §7), the value being the code on the wire; named on the wire
@@ -94,6 +100,9 @@ struct Fault {
   double probability = 1.0;
   // reset_stream's code (on the wire "error_code", only for reset_stream).
   StreamErrorCode reset_code = StreamErrorCode::internal_error;
+  // grpc_status's status and message (on the wire "code" and "message", only for grpc_status).
+  GrpcStatus grpc_status = GrpcStatus::unavailable;
+  std::string grpc_message{};
 };
 
 // The body delivered in `chunks` pieces spread evenly over `duration` (a slow network); on the

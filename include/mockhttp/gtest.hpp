@@ -4,6 +4,7 @@
 //   EXPECT_THAT(server, Received(Request{}.method("POST").path("/payment")).Times(2));
 //   EXPECT_THAT(server, Received(Request{}.path("/x")).Times(between(1, 3)));
 //   EXPECT_THAT(server, ReceivedInOrder(Request{}.path("/cart"), Request{}.path("/pay")));
+//   EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/GetItem").WithMessage(key_values({{"sku", "A-1"}})));
 //   server.when_requested_with(Request{}.header("x-id", text_that(StartsWith("req-"))))...
 //
 // A failed Received() prints the same near-miss report as confirm_request(): what was
@@ -22,11 +23,13 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <mockhttp/mockhttp.hpp>
@@ -105,6 +108,51 @@ class Received {
 
  private:
   Request matcher_;
+  Criteria times_ = gte(1);
+};
+
+// `EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/GetItem").WithMessage(key_values({{"sku", "A-1"}})))`:
+// Received() for the gRPC calls of a method (grpc_method), narrowed by their request message
+// (criteria on its JSON, or on the JSON array of a client stream's messages) and metadata; at
+// least once unless .Times() says otherwise. A failure prints the near-miss report.
+class ReceivedCall {
+ public:
+  using is_gtest_matcher = void;
+
+  explicit ReceivedCall(std::string method) : method_(std::move(method)) {}
+  ReceivedCall WithMessage(Criteria message) const {
+    ReceivedCall copy = *this;
+    copy.message_ = std::move(message);
+    return copy;
+  }
+  ReceivedCall WithMetadata(const std::string& name, Criteria value) const {
+    ReceivedCall copy = *this;
+    copy.metadata_.emplace_back(name, std::move(value));
+    return copy;
+  }
+  ReceivedCall Times(Criteria times) const {
+    ReceivedCall copy = *this;
+    copy.times_ = std::move(times);
+    return copy;
+  }
+
+  template <typename Source>
+  bool MatchAndExplain(const Source& server, std::ostream* listener) const {
+    return Received(call()).Times(times_).MatchAndExplain(server, listener);
+  }
+  void DescribeTo(std::ostream* os) const { Received(call()).Times(times_).DescribeTo(os); }
+  void DescribeNegationTo(std::ostream* os) const { Received(call()).Times(times_).DescribeNegationTo(os); }
+
+ private:
+  Request call() const {
+    Request request = message_ ? grpc_method(method_, *message_) : grpc_method(method_);
+    for (const auto& [name, value] : metadata_) request.header(name, value);
+    return request;
+  }
+
+  std::string method_;
+  std::optional<Criteria> message_;
+  std::vector<std::pair<std::string, Criteria>> metadata_;
   Criteria times_ = gte(1);
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include <mockhttp/chaos.hpp>
+#include <mockhttp/grpc_status.hpp>
 #include <mockhttp/response.hpp>
 
 namespace mockhttp {
@@ -31,6 +32,17 @@ struct ScenarioTransition {
   std::string scenario;
   std::string from;
   std::string to;
+};
+
+// The answer a gRPC call got (on the wire "grpc_answer": {"status", "status_message",
+// "messages"}): the status sent, none when chaos broke the call first (`chaos.fault` says how),
+// and the response messages, as a JSON array in protobuf's JSON mapping.
+struct GrpcAnswer {
+  std::optional<GrpcStatus> status;
+  std::string status_message;
+  std::string messages_json = "[]";  // kept as text: the journal stores it as it came
+
+  nlohmann::json messages() const { return nlohmann::json::parse(messages_json); }
 };
 
 struct RecordedRequest {
@@ -63,6 +75,9 @@ struct RecordedRequest {
   // after it: the call then ended DEADLINE_EXCEEDED at the deadline (docs/grpc.md).
   std::optional<std::chrono::milliseconds> deadline;
   bool deadline_exceeded = false;
+  // Set for a gRPC call: what it was answered. A gRPC call is journaled once its answer is
+  // decided, so an entry a test reads always has it.
+  std::optional<GrpcAnswer> grpc_answer;
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

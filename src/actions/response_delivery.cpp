@@ -134,7 +134,8 @@ DeliveryPlan plan_event_stream(const std::vector<StreamedEvent>& events, const C
 }
 
 DeliveryPlan plan_encoded_answer(const DeliveryPlan& encoded, const ChaosDecision& decision) {
-  if (decision.fault && decision.fault != FaultKind::connection_drop) {
+  // A grpc_status fault's answer is the encoded one itself.
+  if (decision.fault && decision.fault != FaultKind::connection_drop && decision.fault != FaultKind::grpc_status) {
     return plan_fault(
         decision, Response(encoded.status).body(encoded.parts.empty() ? encoded.body : encoded.parts.front().bytes));
   }

@@ -37,6 +37,10 @@ class CallCodec : public virtual MessageCodec {
   // The protocol's form of an error answer the engine made (a template error, a failed
   // responder, a scope collision): the client's library must read it as an error.
   virtual DeliveryPlan failure(DeliveryPlan error) const = 0;
+  // Notes in `noted` the status `answer` sends (gRPC: grpc-status and grpc-message, from its
+  // trailers or a trailers-only answer's headers); an answer that sends none (a fault, a stream
+  // cut short) leaves it unset.
+  virtual void note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const = 0;
 };
 
 }  // namespace mockhttp::detail

@@ -54,6 +54,13 @@ HostList option_host_list(const std::vector<std::string>& entries, const std::st
   }
 }
 
+// What the journal keeps of a reply's messages: their JSON, without the delays.
+std::string reply_messages_json(const GrpcReply& reply) {
+  json messages = json::array();
+  for (const auto& sent : reply.messages()) messages.push_back(sent.message);
+  return messages.dump();
+}
+
 std::uint64_t random_seed() {
   std::random_device device;
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
@@ -112,8 +119,8 @@ std::optional<std::chrono::milliseconds> Engine::past_deadline(const CallCodec& 
   if (!request.deadline) return std::nullopt;
   // What the answer takes: the latency, then its parts' pauses (an encoded answer's are known).
   auto needed = std::chrono::milliseconds(std::max<std::int64_t>(decision.delay_ms, 0));
-  if (const DeliveryPlan* encoded = encoded_answer(stub, call_number)) {
-    for (const auto& part : encoded->parts) needed += part.after;
+  if (const auto* encoded = encoded_answer(stub, decision, call_number)) {
+    for (const auto& part : encoded->plan.parts) needed += part.after;
   }
   request.deadline_exceeded = needed > *request.deadline;
   return request.deadline_exceeded ? request.deadline : std::nullopt;
@@ -128,9 +135,19 @@ const CallCodec& Engine::grpc_codec() const {
       "GrpcServices in mockhttp/grpc.hpp; mockhttp serve --proto)");
 }
 
-const DeliveryPlan* Engine::encoded_answer(const MountedStub& stub, std::int64_t call_number) {
-  if (stub.encoded_answers.empty()) return nullptr;
-  return &stub.encoded_answers[turn_index(stub.encoded_answers.size(), stub.definition.sequence_end, call_number)];
+const EncodedAnswers::Turn* Engine::encoded_answer(const MountedStub& stub, const ChaosDecision& decision,
+                                                   std::int64_t call_number) {
+  const EncodedAnswers& encoded = stub.encoded_answers;
+  if (decision.fault == FaultKind::grpc_status && encoded.status_fault) return &*encoded.status_fault;
+  if (encoded.turns.empty()) return nullptr;
+  return &encoded.turns[turn_index(encoded.turns.size(), stub.definition.sequence_end, call_number)];
+}
+
+DeliveryPlan Engine::settle_call(const CallCodec& codec, DeliveryPlan plan, RecordedRequest& call) {
+  if (plan.server_error) plan = codec.failure(std::move(plan));
+  if (!call.grpc_answer) call.grpc_answer.emplace();
+  codec.note_status(plan, *call.grpc_answer);
+  return plan;
 }
 
 const CallCodec* Engine::codec_of(const RecordedRequest& request) const {
@@ -209,8 +226,9 @@ DeliveryPlan Engine::handle(RecordedRequest request) {
   // every answer the engine makes on its own (nothing matched, an error) takes its form.
   if (auto refusal = codec->decode(request)) {
     JournalEntry entry{std::move(request)};
+    DeliveryPlan plan = settle_call(*codec, std::move(*refusal), entry.request);
     journal(entry, std::nullopt);
-    return std::move(*refusal);
+    return plan;
   }
   DeliveryPlan plan = handle_decoded(std::move(request), codec);
   if (!plan.server_error) return plan;  // a stub's own answer goes as the stub said
@@ -265,29 +283,41 @@ DeliveryPlan Engine::handle_decoded(RecordedRequest request, const CallCodec* co
       }
       if (codec) overrun = past_deadline(*codec, entry.request, stub, decision, selection->call_number);
     }
-    journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
-    // A scope deleted while this request was in flight has swept its journal already.
-    if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
+    // A request is journaled before its answer is made; a codec's call once its answer is
+    // decided, with what the answer says (gRPC: its status and messages).
+    const auto journal_in_scope = [&] {
+      journal(entry, selection ? std::optional<std::string>(selection->stub->id) : std::nullopt);
+      // A scope deleted while this request was in flight has swept its journal already.
+      if (resolution.scope && !resolution.scope->live.load()) journal_.remove(ScopeFilter::only(resolution.scope->id));
+    };
+    if (!codec) journal_in_scope();
 
+    DeliveryPlan plan;
     if (!selection) {
       const UnmatchedReport unmatched = unmatched_report(entry);
-      if (codec) return codec->unmatched(entry.request, unmatched.closest_stubs);
-      json closest = json::array();
-      for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
-      return error_answer(
-          WireError::no_stub_match_found, "",
-          {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}}, 2);
-    }
-    if (overrun) {
+      if (!codec) {
+        json closest = json::array();
+        for (const auto& miss : unmatched.closest_stubs) closest.push_back(miss.to_json());
+        return error_answer(
+            WireError::no_stub_match_found, "",
+            {{"request", entry.request.to_json()}, {"closest_stubs", closest}, {"report", unmatched.report}}, 2);
+      }
+      plan = codec->unmatched(entry.request, unmatched.closest_stubs);
+    } else if (overrun) {
       // The call ends at its deadline, as a server enforcing it ends it.
-      DeliveryPlan expired = error_answer(WireError::deadline_exceeded,
-                                          "the stub's answer would take longer than the call's deadline of " +
-                                              std::to_string(overrun->count()) + " ms (grpc-timeout)");
-      expired.delay = *overrun;
-      return expired;
+      plan = error_answer(WireError::deadline_exceeded,
+                          "the stub's answer would take longer than the call's deadline of " +
+                              std::to_string(overrun->count()) + " ms (grpc-timeout)");
+      plan.delay = *overrun;
+    } else {
+      plan = answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
+                     selection->call_number});
     }
-    return answer({selection->stub->definition, selection->stub.get(), entry, resolution.scope, decision,
-                   selection->call_number});
+    if (codec) {
+      plan = settle_call(*codec, std::move(plan), entry.request);
+      journal_in_scope();
+    }
+    return plan;
   } catch (const std::exception& e) {
     return error_answer(WireError::internal_error, e.what());
   }
@@ -355,8 +385,9 @@ DeliveryPlan Engine::deliver(const Answering& answering) {
     return plan_response(proxy(action, answering.stub, request, answering.scope), action.chaos, answering.decision);
   }
   if (answering.stub) {
-    if (const DeliveryPlan* encoded = encoded_answer(*answering.stub, answering.call_number)) {
-      return plan_encoded_answer(*encoded, answering.decision);
+    if (const auto* encoded = encoded_answer(*answering.stub, answering.decision, answering.call_number)) {
+      answering.entry.request.grpc_answer.emplace().messages_json = encoded->messages_json;
+      return plan_encoded_answer(encoded->plan, answering.decision);
     }
   }
   if (action.grpc_responder) {
@@ -369,7 +400,9 @@ DeliveryPlan Engine::deliver(const Answering& answering) {
       return responder_failure(answering.stub, "an exception that is not a std::exception");
     }
     try {
-      return plan_encoded_answer(grpc_codec().encode(reply, action.request), answering.decision);
+      DeliveryPlan plan = plan_encoded_answer(grpc_codec().encode(reply, action.request), answering.decision);
+      answering.entry.request.grpc_answer.emplace().messages_json = reply_messages_json(reply);
+      return plan;
     } catch (const StubError& e) {
       return responder_failure(answering.stub, std::string("its reply: ") + e.what());
     }
@@ -592,17 +625,22 @@ ScopeError deleted_scope(const ScopeRecord& scope) {
 std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
                           std::optional<std::string> chosen_id) {
   definition.validate();
-  std::vector<DeliveryPlan> encoded_answers;
+  EncodedAnswers encoded_answers;
   if (!definition.grpc.empty() || definition.grpc_responder) {
     const CallCodec& codec = grpc_codec();
     // Encoded once, here: a message that does not fit the method's type fails the mount.
     for (std::size_t i = 0; i < definition.grpc.size(); ++i) {
       try {
-        encoded_answers.push_back(codec.encode(definition.grpc[i], definition.request));
+        encoded_answers.turns.push_back(
+            {codec.encode(definition.grpc[i], definition.request), reply_messages_json(definition.grpc[i])});
       } catch (const StubError& e) {
         if (definition.grpc.size() == 1) throw;
         throw StubError("reply " + std::to_string(i) + " of the sequence: " + e.what());
       }
+    }
+    if (const auto& fault = definition.chaos.fault; fault && fault->kind == FaultKind::grpc_status) {
+      encoded_answers.status_fault = EncodedAnswers::Turn{
+          codec.encode(GrpcReply{}.status(fault->grpc_status, fault->grpc_message), definition.request), "[]"};
     }
   }
   StubScope scope;

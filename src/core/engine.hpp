@@ -156,7 +156,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   struct Answering {
     const StubDefinition& action;
     const detail::MountedStub* stub;  // null for a replay rule
-    const detail::JournalEntry& entry;
+    // deliver() notes here what a gRPC call is answered (its messages): a codec's call is
+    // journaled after its answer is decided.
+    detail::JournalEntry& entry;
     std::shared_ptr<detail::ScopeRecord> scope;
     const detail::ChaosDecision& decision;
     std::int64_t call_number;
@@ -215,8 +217,15 @@ class Engine : public std::enable_shared_from_this<Engine> {
                                                                 std::int64_t call_number);
   // The server's gRPC codec; throws StubError when it has none.
   const detail::CallCodec& grpc_codec() const;
-  // The encoded answer a stub gives its call numbered `call_number`, or null when it has none.
-  static const detail::DeliveryPlan* encoded_answer(const detail::MountedStub& stub, std::int64_t call_number);
+  // The encoded answer a stub gives its call numbered `call_number` (its grpc_status fault's
+  // when that fired), or null when it has none.
+  static const detail::EncodedAnswers::Turn* encoded_answer(const detail::MountedStub& stub,
+                                                            const detail::ChaosDecision& decision,
+                                                            std::int64_t call_number);
+  // A codec's call, answered: an engine error in the protocol's form, and the status it sends
+  // noted in the call's journal entry.
+  static detail::DeliveryPlan settle_call(const detail::CallCodec& codec, detail::DeliveryPlan plan,
+                                          RecordedRequest& call);
   detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
   detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;

@@ -92,6 +92,11 @@ class Reader {
   std::string_view rest_;
 };
 
+// 0: no status was sent; otherwise the code + 1.
+std::uint64_t grpc_status_number(const GrpcAnswer& answer) {
+  return answer.status ? static_cast<std::uint64_t>(*answer.status) + 1 : 0;
+}
+
 }  // namespace
 
 std::size_t packed_size(const RecordedRequest& request) {
@@ -111,6 +116,11 @@ std::size_t packed_size(const RecordedRequest& request) {
   size += number_size(request.deadline ? static_cast<std::uint64_t>(request.deadline->count()) + 1 : 0) + 1;
   if (request.scenario) {
     size += text_size(request.scenario->scenario) + text_size(request.scenario->from) + text_size(request.scenario->to);
+  }
+  size += 1;
+  if (const auto& answer = request.grpc_answer) {
+    size +=
+        number_size(grpc_status_number(*answer)) + text_size(answer->status_message) + text_size(answer->messages_json);
   }
   return size;
 }
@@ -148,6 +158,12 @@ void pack_request(const RecordedRequest& request, char* destination) {
     write.text(request.scenario->scenario);
     write.text(request.scenario->from);
     write.text(request.scenario->to);
+  }
+  write.number(request.grpc_answer ? 1 : 0);
+  if (const auto& answer = request.grpc_answer) {
+    write.number(grpc_status_number(*answer));
+    write.text(answer->status_message);
+    write.text(answer->messages_json);
   }
 }
 
@@ -197,6 +213,13 @@ RecordedRequest unpack_request(std::string_view bytes) {
     transition.from = in.text();
     transition.to = in.text();
     request.scenario = std::move(transition);
+  }
+  if (in.flag()) {
+    GrpcAnswer answer;
+    if (const auto status = in.number()) answer.status = static_cast<GrpcStatus>(status - 1);
+    answer.status_message = in.text();
+    answer.messages_json = in.text();
+    request.grpc_answer = std::move(answer);
   }
   if (!in.done()) throw std::logic_error("packed request: bytes left over");
   return request;

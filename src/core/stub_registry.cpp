@@ -24,7 +24,7 @@ std::string StubRegistry::new_id() {
 }
 
 std::string StubRegistry::add(StubDefinition definition, StubScope scope, std::optional<std::string> chosen_id,
-                              std::vector<DeliveryPlan> encoded_answers) {
+                              EncodedAnswers encoded_answers) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (chosen_id && by_id_.count(*chosen_id) != 0) throw StubError("a stub with id '" + *chosen_id + "' already exists");
   std::string id = chosen_id ? *chosen_id : new_id();

@@ -34,9 +34,20 @@ struct StubScope {
   std::optional<std::string> name;
 };
 
+// A protocol's answers (gRPC) its codec encoded at mount: the serving path only copies one.
+struct EncodedAnswers {
+  struct Turn {
+    DeliveryPlan plan;
+    std::string messages_json;  // what the journal keeps of the answer's messages
+  };
+  std::vector<Turn> turns;  // answered in turn, as a sequence
+  // The answer of a grpc_status chaos fault, when the stub has one.
+  std::optional<Turn> status_fault;
+};
+
 struct MountedStub {
   MountedStub(std::string id, StubDefinition definition, StubScope scope, std::uint64_t sequence,
-              std::vector<DeliveryPlan> encoded_answers = {})
+              EncodedAnswers encoded_answers = {})
       : id(std::move(id)),
         definition(std::move(definition)),
         scope(std::move(scope)),
@@ -50,9 +61,7 @@ struct MountedStub {
   const StubDefinition definition;
   const StubScope scope;
   const std::uint64_t sequence;  // mount order: the newest wins a full tie
-  // Protocol answers (gRPC) its codec encoded at mount, answered in turn; the serving path
-  // only copies one.
-  const std::vector<DeliveryPlan> encoded_answers;
+  const EncodedAnswers encoded_answers;
   CallBudget budget;                          // max_calls
   std::optional<PathPattern> pattern;         // the path template, when the matcher has one
   mutable std::atomic<bool> recorded{false};  // a recording proxy has kept its first answer
@@ -77,7 +86,7 @@ class StubRegistry {
 
   // `id`: one of the caller's choosing (stub files); throws StubError when it is taken.
   std::string add(StubDefinition definition, StubScope scope = {}, std::optional<std::string> id = std::nullopt,
-                  std::vector<DeliveryPlan> encoded_answers = {});
+                  EncodedAnswers encoded_answers = {});
   bool remove(const std::string& id);
   bool remove(const std::string& id, ScopeFilter filter);  // only a stub the filter admits
   void remove(ScopeFilter filter);

@@ -225,4 +225,14 @@ DeliveryPlan GrpcCodec::failure(DeliveryPlan error) const {
   return plan;
 }
 
+void GrpcCodec::note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const {
+  if (answer.fault || answer.cut_short) return;
+  // Trailers carry the status; a trailers-only answer carries it in its headers.
+  const Headers& fields = answer.trailers.empty() ? answer.headers : answer.trailers;
+  for (const auto& [name, value] : fields) {
+    if (name == "grpc-status") noted.status = grpc_status_named(value);
+    if (name == "grpc-message") noted.status_message = percent_decode_grpc_message(value);
+  }
+}
+
 }  // namespace mockhttp::detail

@@ -26,6 +26,7 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
   DeliveryPlan encode(const GrpcReply& reply, const Request& matcher) const override;
   DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const override;
   DeliveryPlan failure(DeliveryPlan error) const override;
+  void note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const override;
 
  private:
   std::unique_ptr<ProtoCatalog> catalog_;

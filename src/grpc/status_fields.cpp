@@ -41,6 +41,26 @@ std::string percent_encode_grpc_message(std::string_view text) {
   return out;
 }
 
+std::string percent_decode_grpc_message(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // A '%' not followed by two hex digits stays as it is, as gRPC's own readers keep it.
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string encode_rpc_status(GrpcStatus code, std::string_view message, const std::vector<std::string>& details) {
   std::string out;
   if (code != GrpcStatus::ok) {

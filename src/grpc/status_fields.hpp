@@ -13,6 +13,8 @@ namespace mockhttp::detail {
 
 // `grpc-message`'s encoding: bytes outside printable ASCII, and '%', as %XX.
 std::string percent_encode_grpc_message(std::string_view text);
+// And back: %XX to its byte; a '%' without two hex digits after it stays.
+std::string percent_decode_grpc_message(std::string_view text);
 
 // google.rpc.Status {code = 1; message = 2; repeated google.protobuf.Any details = 3}, written
 // by hand (three fields of protobuf's wire format): `details` are Any messages already encoded.

@@ -55,6 +55,12 @@ Json RecordedRequest::to_json() const {
     out["deadline_ms"] = deadline->count();
     out["deadline_exceeded"] = deadline_exceeded;
   }
+  if (grpc_answer) {
+    out["grpc_answer"] = {
+        {"status", grpc_answer->status ? Json(grpc_status_name(*grpc_answer->status)) : Json(nullptr)},
+        {"status_message", grpc_answer->status_message},
+        {"messages", Json::parse(grpc_answer->messages_json, nullptr, false)}};
+  }
   if (scenario) out["scenario"] = {{"name", scenario->scenario}, {"from", scenario->from}, {"to", scenario->to}};
   // Listings and reports show a large body's head only, and say so: one big upload never makes
   // a listing or a 404 report copy megabytes.

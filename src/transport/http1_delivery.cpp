@@ -32,6 +32,7 @@ void break_connection(FaultKind fault, const DeliveryPlan& plan) {
   if (socket < 0) return;
   switch (fault) {
     case FaultKind::empty_response:
+    case FaultKind::grpc_status:  // the engine answers it as a status: no plan carries it here
       break;
     case FaultKind::connection_reset:
     case FaultKind::reset_stream:  // HTTP/1.1 has no stream to reset: the connection is

@@ -24,6 +24,7 @@ constexpr FaultNaming kFaultNames[] = {
     {FaultKind::malformed_chunk, "malformed_chunk"},
     {FaultKind::random_data_then_close, "random_data_then_close"},
     {FaultKind::reset_stream, "reset_stream"},
+    {FaultKind::grpc_status, "grpc_status"},
 };
 
 constexpr const char* kStreamErrorNames[] = {
@@ -122,6 +123,9 @@ void Chaos::validate() const {
       throw StubError("chaos.faults." + fault_name(fault->kind) + ".probability must be in [0, 1], got " +
                       (std::isnan(p) ? std::string("NaN") : Json(p).dump()));
     }
+    if (fault->kind == FaultKind::grpc_status && fault->grpc_status == GrpcStatus::ok) {
+      throw StubError("chaos.faults.grpc_status.code must be an error status, got OK (a fault that succeeds is none)");
+    }
   }
   if (dribble) {
     if (dribble->chunks < 1) {
@@ -142,6 +146,10 @@ Json Chaos::to_json() const {
   if (fault) {
     Json settings = {{"probability", fault->probability}};
     if (fault->kind == FaultKind::reset_stream) settings["error_code"] = stream_error_name(fault->reset_code);
+    if (fault->kind == FaultKind::grpc_status) {
+      settings["code"] = grpc_status_name(fault->grpc_status);
+      if (!fault->grpc_message.empty()) settings["message"] = fault->grpc_message;
+    }
     out["faults"] = {{fault_name(fault->kind), settings}};
   }
   if (dribble) out["dribble"] = {{"chunks", dribble->chunks}, {"duration_ms", dribble->duration.count()}};
@@ -181,6 +189,30 @@ Latency latency_from_json(const Json& document, const std::string& pointer) {
   return latency;
 }
 
+// grpc_status's "code" (a name or number, UNAVAILABLE when absent) and "message".
+void read_grpc_status_fault(const detail::WireObject& fields, Fault& fault) {
+  for (const char* key : {"code", "message"}) {
+    if (fields.has(key) && fault.kind != FaultKind::grpc_status) {
+      fields.fail(key, std::string(key) + " applies to grpc_status only");
+    }
+  }
+  if (fault.kind != FaultKind::grpc_status) return;
+  if (fields.has("code")) {
+    const Json& code = fields.at("code");
+    std::optional<GrpcStatus> named;
+    if (code.is_string()) named = grpc_status_named(code.get<std::string>());
+    if (code.is_number_unsigned()) named = grpc_status_named(std::to_string(code.get<std::uint64_t>()));
+    if (!named || *named == GrpcStatus::ok) {
+      fields.fail("code",
+                  "code must name a gRPC error status (\"UNAVAILABLE\", \"RESOURCE_EXHAUSTED\", ... or its "
+                  "number 1-16), got " +
+                      code.dump());
+    }
+    fault.grpc_status = *named;
+  }
+  fault.grpc_message = fields.string_or("message", "");
+}
+
 }  // namespace
 
 Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
@@ -207,11 +239,11 @@ Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
       if (!kind) {
         detail::WireObject::fail_at(at, "unknown fault \"" + item.key() +
                                             "\" (known: connection_drop, empty_response, connection_reset, "
-                                            "malformed_chunk, random_data_then_close, reset_stream)");
+                                            "malformed_chunk, random_data_then_close, reset_stream, grpc_status)");
       }
       if (item.value().is_null()) continue;
       if (chaos.fault) detail::WireObject::fail_at(at, "only one fault per stub");
-      const detail::WireObject fault(item.value(), at, {"probability", "error_code"}, "a fault");
+      const detail::WireObject fault(item.value(), at, {"probability", "error_code", "code", "message"}, "a fault");
       const double p = fault.number_or("probability", 1.0);
       if (!(p >= 0.0 && p <= 1.0)) fault.fail("probability", "probability must be in [0, 1], got " + Json(p).dump());
       chaos.fault = Fault{*kind, p};
@@ -225,6 +257,7 @@ Chaos Chaos::from_json(const Json& document, const std::string& pointer) {
         }
         chaos.fault->reset_code = *named;
       }
+      read_grpc_status_fault(fault, *chaos.fault);
     }
   }
   if (fields.has("dribble")) {

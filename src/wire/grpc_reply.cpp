@@ -1,9 +1,5 @@
 #include <mockhttp/grpc_reply.hpp>
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-
 #include "exchange/trailer_fields.hpp"
 #include "wire/wire_object.hpp"
 
@@ -12,13 +8,6 @@ namespace mockhttp {
 using Json = nlohmann::json;
 
 namespace {
-
-// Indexed by the code's number.
-constexpr std::array<const char*, 17> kStatusNames = {
-    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED"};
 
 // Metadata names are lowercase on the wire; a `grpc-` name belongs to the protocol itself.
 void require_metadata_name(const std::string& name, const std::string& pointer) {
@@ -36,20 +25,6 @@ Json metadata_json(const Headers& fields) {
 }
 
 }  // namespace
-
-std::string grpc_status_name(GrpcStatus status) {
-  const auto number = static_cast<std::size_t>(status);
-  return number < kStatusNames.size() ? kStatusNames[number] : std::to_string(number);
-}
-
-std::optional<GrpcStatus> grpc_status_named(const std::string& name_or_number) {
-  std::string upper = name_or_number;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
-    if (upper == kStatusNames[i] || upper == std::to_string(i)) return static_cast<GrpcStatus>(i);
-  }
-  return std::nullopt;
-}
 
 GrpcReply& GrpcReply::message(Json message, std::chrono::milliseconds delay) {
   // message({}) is the empty message, not null.

@@ -161,6 +161,11 @@ void StubDefinition::validate() const {
   if (actions > 1) {
     throw StubError("a stub answers with one action: a response, a sequence, a responder, sse, proxy or grpc");
   }
+  if (chaos.fault && chaos.fault->kind == FaultKind::grpc_status && grpc.empty() && !grpc_responder) {
+    throw StubError(
+        "chaos.faults.grpc_status ends a gRPC call with a status; this stub answers no gRPC call (action.grpc or "
+        "respond_with_grpc)");
+  }
   if (sse) sse->validate();
   if (proxy) proxy->validate();
   if (scenario) {
