@@ -382,4 +382,60 @@ finally:
     server.terminate()
     server.wait(timeout=30)
 
+
+# ---- A gRPC call in the inspector: its method, deadline, messages and the answer sent ----
+
+def grpc_part():
+    import shutil
+    help_text = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True).stdout
+    protoc = shutil.which("protoc")
+    try:
+        import grpc
+    except ImportError:
+        grpc = None
+    if "--proto" not in help_text or not protoc or grpc is None:
+        check.skip("the inspector shows a gRPC call", "serve without gRPC, or no protoc or grpcio here")
+        return
+    proto_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grpc")
+    generated = tempfile.mkdtemp()
+    subprocess.run([protoc, "-I", proto_dir, "--python_out", generated, "catalog.proto"], check=True)
+    sys.path.insert(0, generated)
+    import catalog_pb2
+    grpc_server, grpc_base, _ = start_server(binary, "--quiet", "--proto", "catalog.proto", "--proto-path", proto_dir)
+    browser_session = DevToolsBrowser()
+    try:
+        http("POST", grpc_base + "/__mock__/stubs",
+             {"id": "gone", "request": {"grpc": {"method": "shop.v1.Catalog/GetItem", "message": {"sku": "GONE"}}},
+              "action": {"grpc": {"status": "NOT_FOUND", "status_message": "no such <item>"}}})
+        channel = grpc.insecure_channel(grpc_base.split("//")[1])
+        get_item = channel.unary_unary("/shop.v1.Catalog/GetItem",
+                                       request_serializer=catalog_pb2.GetItemRequest.SerializeToString,
+                                       response_deserializer=catalog_pb2.Item.FromString)
+        try:
+            get_item(catalog_pb2.GetItemRequest(sku="GONE"), timeout=10)
+        except grpc.RpcError:
+            pass
+        call_id = journaled(grpc_base)[0]["id"]
+        browser_session.page("Page.navigate", {"url": grpc_base + "/__admin__"})
+        browser_session.wait_for(f"!!document.querySelector(\"#requests-table tr[data-request-id='{call_id}']\")",
+                                 "the gRPC call listed")
+        browser_session.click(f"#requests-table tr[data-request-id='{call_id}']")
+        browser_session.wait_for("document.getElementById('grpc-answer-status') !== null", "the gRPC answer")
+        summary = browser_session.evaluate("document.getElementById('inspector-summary').textContent")
+        check("the inspector names a gRPC call's method and deadline",
+              "shop.v1.Catalog/GetItem" in summary and "Deadline" in summary and " ms" in summary, summary)
+        sent = browser_session.evaluate("document.getElementById('grpc-answer-status').textContent")
+        check("the inspector shows the status a gRPC call was sent, as text",
+              "NOT_FOUND" in sent and "no such <item>" in sent, sent)
+        body = browser_session.evaluate("document.getElementById('inspector-body').textContent")
+        check("the inspector shows the request message as JSON", '"sku": "GONE"' in body, body)
+    except RuntimeError as error:
+        check("driving Chromium on a gRPC call", False, error)
+    finally:
+        browser_session.close()
+        grpc_server.terminate()
+        grpc_server.wait(timeout=30)
+
+
+grpc_part()
 check.finish()

@@ -719,3 +719,63 @@ TEST(Grpc, ReceivedCallVerifiesAMethodsCallsByMessageAndMetadata) {
   matcher.DescribeTo(&described);
   EXPECT_NE(described.str().find("shop.v1.Catalog/GetItem"), std::string::npos) << described.str();
 }
+
+// Today a bidirectional call is answered once the client has sent all its messages (matched on
+// their JSON array), which serves gRPC's interop case empty_stream: no message either way, OK.
+TEST(Grpc, ABidiCallIsAnsweredOnceTheClientHasSentAllItsMessages) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/Haggle", length(0))).respond_with_grpc(GrpcReply{});
+  server.when_requested_with(grpc_method("shop.v1.Catalog/Haggle", contains({key_values({{"cents", "500"}})})))
+      .respond_with_grpc(GrpcReply{}.message({{"cents", "450"}}).message({{"cents", "475"}}));
+  auto client = client_of(server);
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    ASSERT_TRUE(stream->WritesDone());
+    shop::v1::Offer offer;
+    EXPECT_FALSE(stream->Read(&offer));
+    const grpc::Status status = stream->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  }
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    for (const std::int64_t cents : {400, 500}) {
+      shop::v1::Offer offer;
+      offer.set_cents(cents);
+      ASSERT_TRUE(stream->Write(offer));
+    }
+    ASSERT_TRUE(stream->WritesDone());
+    std::vector<std::int64_t> counters;
+    shop::v1::Offer offer;
+    while (stream->Read(&offer)) counters.push_back(offer.cents());
+    ASSERT_TRUE(stream->Finish().ok());
+    EXPECT_EQ(counters, (std::vector<std::int64_t>{450, 475}));
+  }
+  EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/Haggle").WithMessage(length(2)).Times(1));
+}
+
+// A scope header travels as metadata: the scope's stub answers its calls, the journal keeps
+// them in the scope.
+TEST(Grpc, AScopeHeaderInTheMetadataSelectsTheScopesStubs) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "global"}}));
+  Scope scope = server.new_scope("team-grpc");
+  scope.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+      .respond_with_grpc(GrpcReply{}.message({{"name", "scoped"}}));
+  auto client = client_of(server);
+  shop::v1::Item item;
+  ASSERT_TRUE(get_item(*client, "any", item).ok());
+  EXPECT_EQ(item.name(), "global");
+  grpc::ClientContext context;
+  with_deadline(context);
+  context.AddMetadata("team-grpc", "1");
+  ASSERT_TRUE(client->GetItem(&context, shop::v1::GetItemRequest(), &item).ok());
+  EXPECT_EQ(item.name(), "scoped");
+  EXPECT_THAT(scope, ReceivedCall("shop.v1.Catalog/GetItem").Times(1));
+  ASSERT_EQ(scope.requests().size(), 1u);
+  EXPECT_EQ(scope.requests()[0].scope, "team-grpc");
+}
