@@ -26,7 +26,12 @@
 
 #include "catalog.grpc.pb.h"
 
+#include "bench_figures.hpp"
+
 namespace {
+
+using bench::fixed;
+using bench::median;
 
 using Clock = std::chrono::steady_clock;
 using shop::v1::Catalog;
@@ -291,17 +296,6 @@ Load load(const Clients& clients, long calls, int in_flight) {
   }
   result.messages_per_second = result.tally.messages / std::chrono::duration<double>(Clock::now() - start).count();
   return result;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values.empty() ? 0 : values[values.size() / 2];
-}
-
-std::string fixed(double value, int digits = 2) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
 }
 
 struct Pair {

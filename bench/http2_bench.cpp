@@ -16,7 +16,12 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "bench_figures.hpp"
+
 namespace {
+
+using bench::fixed;
+using bench::median;
 
 struct Load {
   double requests_per_second = 0;
@@ -62,17 +67,6 @@ Load parse_h2load(const std::string& out) {
 }
 
 Load h2load(const std::string& arguments) { return parse_h2load(output_of("h2load " + arguments + " 2>&1")); }
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values.empty() ? 0 : values[values.size() / 2];
-}
-
-std::string fixed(double value, int digits = 2) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
 
 // Alternating rounds of `second` and `first`: the median of the rounds' second/first ratios and
 // the last round's figures.

@@ -21,10 +21,15 @@
 
 #include <mockhttp/mockhttp.hpp>
 
+#include "bench_figures.hpp"
+
 using namespace mockhttp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using bench::fixed;
+using bench::median;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -138,17 +143,6 @@ long resident_kib() {
 
 void row(const char* what, const std::string& figure, const std::string& ratio, const char* target) {
   std::printf("| %s | %s | %s | %s |\n", what, figure.c_str(), ratio.c_str(), target);
-}
-
-std::string fixed(double value, int digits = 2) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 }  // namespace
