@@ -779,3 +779,159 @@ TEST(Grpc, AScopeHeaderInTheMetadataSelectsTheScopesStubs) {
   ASSERT_EQ(scope.requests().size(), 1u);
   EXPECT_EQ(scope.requests()[0].scope, "team-grpc");
 }
+
+namespace grpc_test {
+
+shop::v1::Offer offer_of(std::int64_t cents) {
+  shop::v1::Offer offer;
+  offer.set_cents(cents);
+  return offer;
+}
+
+}  // namespace grpc_test
+
+// gRPC's interop case ping_pong: each message the client sends is answered before it sends
+// the next, by the first reply rule its JSON matches; the closing reply ends the call.
+TEST(Grpc, ABidiCallIsAnsweredMessageByMessage) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/Haggle"))
+      .respond_with_grpc_conversation(
+          GrpcConversation{}
+              .on_message(key_values({{"cents", "1000"}}), GrpcReply{}.message({{"cents", "950"}}))
+              .on_message(key_values({{"cents", "600"}}), GrpcReply{}.message({{"cents", "800"}}))
+              .on_message(key_values({{"cents", "50"}}),
+                          GrpcReply{}.status(GrpcStatus::failed_precondition, "insulting"))
+              .at_end(GrpcReply{}.message({{"cents", "875"}})));
+  auto client = client_of(server);
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    shop::v1::Offer counter;
+    ASSERT_TRUE(stream->Write(offer_of(1000)));
+    ASSERT_TRUE(stream->Read(&counter));
+    EXPECT_EQ(counter.cents(), 950);
+    ASSERT_TRUE(stream->Write(offer_of(600)));
+    ASSERT_TRUE(stream->Read(&counter));
+    EXPECT_EQ(counter.cents(), 800);
+    ASSERT_TRUE(stream->WritesDone());
+    ASSERT_TRUE(stream->Read(&counter));
+    EXPECT_EQ(counter.cents(), 875);
+    EXPECT_FALSE(stream->Read(&counter));
+    const grpc::Status status = stream->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  }
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    ASSERT_TRUE(stream->Write(offer_of(50)));
+    shop::v1::Offer counter;
+    EXPECT_FALSE(stream->Read(&counter));
+    const grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(status.error_message(), "insulting");
+  }
+  {
+    // A message no rule matches ends the call, naming it and why each rule failed.
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    ASSERT_TRUE(stream->Write(offer_of(300)));
+    shop::v1::Offer counter;
+    EXPECT_FALSE(stream->Read(&counter));
+    const grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(status.error_message().find("no reply rule matched message 1 {\"cents\":\"300\"}"), std::string::npos)
+        << status.error_message();
+    EXPECT_NE(status.error_message().find("rule 1"), std::string::npos) << status.error_message();
+  }
+  // Each call is journaled once it ends: what came in as the body, what went out in its answer.
+  const auto calls = server.requests();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(Json::parse(calls[0].body), Json::parse(R"([{"cents": "1000"}, {"cents": "600"}])"));
+  ASSERT_TRUE(calls[0].grpc_answer && calls[0].grpc_answer->status);
+  EXPECT_EQ(*calls[0].grpc_answer->status, GrpcStatus::ok);
+  EXPECT_EQ(calls[0].grpc_answer->messages(), Json::parse(R"([{"cents": "950"}, {"cents": "800"}, {"cents": "875"}])"));
+  EXPECT_EQ(*calls[1].grpc_answer->status, GrpcStatus::failed_precondition);
+  EXPECT_EQ(*calls[2].grpc_answer->status, GrpcStatus::invalid_argument);
+  EXPECT_THAT(server, ReceivedCall("shop.v1.Catalog/Haggle").WithMessage(contains({key_values({{"cents", "600"}})})));
+  EXPECT_EQ(server.stubs().at(0).calls, 3);
+}
+
+TEST(Grpc, AConversationIsChosenOnItsMetadataAndAResponderAnswersEachMessage) {
+  MockServer server(grpc_options());
+  server.when_requested_with(grpc_method("shop.v1.Catalog/Haggle").header("x-mood", "generous"))
+      .respond_with_grpc_conversation(GrpcConversation{}.on_message([](const Json& offer, const RecordedRequest& call) {
+        const std::int64_t cents = std::stoll(offer["cents"].get<std::string>());
+        EXPECT_EQ(call.header("x-mood"), "generous");
+        return GrpcReply{}.message({{"cents", std::to_string(cents + 1)}});
+      }));
+  auto client = client_of(server);
+  {
+    grpc::ClientContext context;
+    with_deadline(context);
+    context.AddMetadata("x-mood", "generous");
+    auto stream = client->Haggle(&context);
+    shop::v1::Offer counter;
+    for (const std::int64_t cents : {10, 20, 30}) {
+      ASSERT_TRUE(stream->Write(offer_of(cents)));
+      ASSERT_TRUE(stream->Read(&counter));
+      EXPECT_EQ(counter.cents(), cents + 1);
+    }
+    ASSERT_TRUE(stream->WritesDone());
+    EXPECT_FALSE(stream->Read(&counter));
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  {
+    // Without the metadata no conversation stub matches: the call is answered whole, and no
+    // stub answers it.
+    grpc::ClientContext context;
+    with_deadline(context);
+    auto stream = client->Haggle(&context);
+    ASSERT_TRUE(stream->Write(offer_of(10)));
+    ASSERT_TRUE(stream->WritesDone());
+    shop::v1::Offer counter;
+    EXPECT_FALSE(stream->Read(&counter));
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  // A conversation needs a method that streams both ways.
+  EXPECT_THROW(server.when_requested_with(grpc_method("shop.v1.Catalog/GetItem"))
+                   .respond_with_grpc_conversation(GrpcConversation{}),
+               StubError);
+}
+
+TEST(Grpc, TheWireFormOfAConversation) {
+  const StubDefinition wired = StubDefinition::from_json(Json::parse(R"({
+      "request": {"grpc": {"method": "shop.v1.Catalog/Haggle"}},
+      "action": {"grpc_conversation": {
+          "replies": [{"message": {"cents": "1"}, "reply": {"messages": [{"cents": "2"}]}}],
+          "at_end": {"status": "ABORTED", "status_message": "walked away"},
+          "unmatched": "ignore"}}})"));
+  ASSERT_TRUE(wired.grpc_conversation);
+  EXPECT_EQ(wired.grpc_conversation->unmatched(), UnmatchedMessage::ignore);
+  EXPECT_EQ(wired.to_json()["action"]["grpc_conversation"]["at_end"]["status"], "ABORTED");
+  MockServer server(grpc_options());
+  server.add_stub(wired);
+  auto client = client_of(server);
+  grpc::ClientContext context;
+  with_deadline(context);
+  auto stream = client->Haggle(&context);
+  shop::v1::Offer counter;
+  ASSERT_TRUE(stream->Write(offer_of(7)));  // ignored
+  ASSERT_TRUE(stream->Write(offer_of(1)));
+  ASSERT_TRUE(stream->Read(&counter));
+  EXPECT_EQ(counter.cents(), 2);
+  ASSERT_TRUE(stream->WritesDone());
+  EXPECT_FALSE(stream->Read(&counter));
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(status.error_message(), "walked away");
+  try {
+    (void)StubDefinition::from_json(Json::parse(R"({"request": {"grpc": {"method": "shop.v1.Catalog/Haggle"}},
+        "action": {"grpc_conversation": {"unmatched": "shrug"}}})"));
+    FAIL() << "read";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("/action/grpc_conversation/unmatched"), std::string::npos) << e.what();
+  }
+}

@@ -89,6 +89,9 @@ class [[nodiscard]] StubBuilder {
   StubRef respond_with_grpc_sequence(std::vector<GrpcReply> replies, SequenceEnd end = SequenceEnd::repeat_last);
   // A reply built per call by a C++ function (mockhttp/grpc_reply.hpp: GrpcResponder).
   StubRef respond_with_grpc(GrpcResponder responder);
+  // A bidirectional call answered message by message (mockhttp/grpc_conversation.hpp): the
+  // call is matched on its method and metadata when it opens.
+  StubRef respond_with_grpc_conversation(GrpcConversation conversation);
   StubRef proxy_to(ProxyTarget target);
 
  private:

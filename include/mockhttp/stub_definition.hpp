@@ -14,6 +14,7 @@
 #include <mockhttp/chaos.hpp>
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/event_stream.hpp>
+#include <mockhttp/grpc_conversation.hpp>
 #include <mockhttp/grpc_reply.hpp>
 #include <mockhttp/proxy.hpp>
 #include <mockhttp/recorded_request.hpp>
@@ -60,6 +61,8 @@ struct StubDefinition {
   // are answered in turn, as `sequence` is (sequence_end applies).
   std::vector<GrpcReply> grpc;
   GrpcResponder grpc_responder;  // a gRPC reply built per call, encoded when it is made
+  // A bidirectional call answered message by message (mockhttp/grpc_conversation.hpp).
+  std::optional<GrpcConversation> grpc_conversation;
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;

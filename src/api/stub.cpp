@@ -163,6 +163,11 @@ StubRef StubBuilder::respond_with_grpc(GrpcResponder responder) {
   return mount();
 }
 
+StubRef StubBuilder::respond_with_grpc_conversation(GrpcConversation conversation) {
+  definition_.grpc_conversation = std::move(conversation);
+  return mount();
+}
+
 StubRef StubBuilder::proxy_to(ProxyTarget target) {
   definition_.proxy = std::move(target);
   return mount();

@@ -14,6 +14,7 @@
 #include <mockhttp/recorded_request.hpp>
 #include <mockhttp/request.hpp>
 
+#include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
@@ -41,6 +42,21 @@ class CallCodec : public virtual MessageCodec {
   // trailers or a trailers-only answer's headers); an answer that sends none (a fault, a stream
   // cut short) leaves it unset.
   virtual void note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const = 0;
+
+  // Conversations (exchange/conversation.hpp): whether a request of this protocol may be
+  // answered while it arrives (gRPC: its method streams both ways).
+  virtual bool converses(const RecordedRequest& head) const = 0;
+  // Takes the whole messages at the front of `pending` (bytes of the call's body as they came),
+  // each as JSON text, numbering them from `first_number`; a partial one stays. When the bytes
+  // are not messages of the call's type: the reply that ends the call instead.
+  virtual std::optional<GrpcReply> take_messages(std::string& pending, const RecordedRequest& call,
+                                                 std::size_t first_number,
+                                                 std::vector<std::string>& messages) const = 0;
+  // At mount: what `reply` sends within a conversation — its messages, and the status in
+  // trailers when the reply ends the call (`ends`, or a status other than OK).
+  virtual ConversationStep encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const = 0;
+  // The head of a conversation's answer, with `reply`'s response metadata.
+  virtual DeliveryPlan conversation_head(const GrpcReply& reply) const = 0;
 };
 
 }  // namespace mockhttp::detail

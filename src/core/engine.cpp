@@ -14,6 +14,7 @@
 #include "exchange/error_catalogue.hpp"
 #include "actions/proxy_forwarding.hpp"
 #include "actions/response_delivery.hpp"
+#include "core/conversation_run.hpp"
 #include "core/session_ledger.hpp"
 #include "actions/template_renderer.hpp"
 
@@ -162,6 +163,8 @@ Engine::~Engine() { stop(); }
 void Engine::start() {
   HttpListener::Hooks hooks;
   hooks.handle = [this](RecordedRequest request) { return handle(std::move(request)); };
+  hooks.may_converse = [this](const RecordedRequest& head) { return may_converse(head); };
+  hooks.open_conversation = [this](RecordedRequest head) { return open_conversation(std::move(head)); };
   hooks.pause = [this](std::chrono::milliseconds duration) { return pause(duration); };
   hooks.log = request_log_;
   if (request_log_) {
@@ -622,11 +625,95 @@ ScopeError deleted_scope(const ScopeRecord& scope) {
 }
 }  // namespace
 
+EncodedConversation Engine::encode_conversation(const StubDefinition& definition) const {
+  const CallCodec& codec = grpc_codec();
+  RecordedRequest probe;
+  if (const auto& path = RequestFields::path_pattern(definition.request)) probe.path = *path;
+  if (!codec.converses(probe)) {
+    throw StubError(
+        "action.grpc_conversation: " + (probe.path.empty() ? std::string("the stub's method") : probe.path.substr(1)) +
+        " does not stream both ways (a conversation answers a bidirectional method, matched with "
+        "grpc_method(\"package.Service/Method\"))");
+  }
+  const GrpcConversation& conversation = *definition.grpc_conversation;
+  EncodedConversation encoded;
+  for (std::size_t i = 0; i < conversation.rules().size(); ++i) {
+    try {
+      encoded.rules.push_back(codec.encode_step(conversation.rules()[i].reply, definition.request, false));
+    } catch (const StubError& e) {
+      throw StubError("action.grpc_conversation.replies[" + std::to_string(i) + "]: " + e.what());
+    }
+  }
+  try {
+    encoded.closing = codec.encode_step(conversation.closing(), definition.request, true);
+  } catch (const StubError& e) {
+    throw StubError(std::string("action.grpc_conversation.at_end: ") + e.what());
+  }
+  encoded.head = codec.conversation_head(conversation.closing());
+  return encoded;
+}
+
+bool Engine::may_converse(const RecordedRequest& head) const {
+  if (codecs_.empty()) return false;
+  const CallCodec* codec = codec_of(head);
+  return codec && codec->converses(head);
+}
+
+std::optional<ConversationOpening> Engine::open_conversation(RecordedRequest head) {
+  std::shared_ptr<const CallCodec> codec;
+  for (const auto& candidate : codecs_) {
+    if (candidate->reads(head) && candidate->converses(head)) codec = candidate;
+  }
+  if (!codec) return std::nullopt;
+  try {
+    JournalEntry entry{std::move(head)};
+    entry.request.body.clear();
+    const RequestSubjects subjects(entry.request);
+    const ScopeResolution resolution = scopes_.resolve(subjects);
+    if (!resolution.collisions.empty()) return std::nullopt;  // answered whole: its error says so
+    if (resolution.scope) {
+      entry.scope_id = resolution.scope->id;
+      entry.request.scope = resolution.scope->name;
+    }
+    auto selection = stubs_.select(subjects, entry.scope_id, true);
+    if (!selection) return std::nullopt;
+    const std::shared_ptr<const MountedStub> stub = selection->stub;
+    entry.request.scenario = std::move(selection->transition);
+    entry.request.deadline = codec->deadline(entry.request);
+    Chaos scratch;
+    const Chaos& chaos = effective_chaos(stub->definition, scratch);
+    ChaosDecision decision;
+    if (!chaos.empty()) {
+      decision = decide_chaos(chaos, seed(), stub->sequence, selection->call_number);
+      entry.request.chaos = AppliedChaos{decision.delay_ms, decision.fault};
+    }
+    if (decision.fault) {
+      // A fault breaks the call as it opens, as it breaks any call.
+      DeliveryPlan broken = decision.fault == FaultKind::grpc_status && stub->encoded_answers.status_fault
+                                ? stub->encoded_answers.status_fault->plan
+                                : plan_encoded_answer(stub->encoded_answers.conversation->head, decision);
+      broken.delay = std::chrono::milliseconds(std::max<std::int64_t>(decision.delay_ms, 0));
+      broken = settle_call(*codec, std::move(broken), entry.request);
+      journal(entry, stub->id);
+      return ConversationOpening{std::move(broken), nullptr};
+    }
+    DeliveryPlan opening = stub->encoded_answers.conversation->head;
+    const auto delay = std::chrono::milliseconds(std::max<std::int64_t>(decision.delay_ms, 0));
+    auto run = std::make_shared<ConversationRun>(
+        codec, stub, std::move(entry), delay,
+        [this](JournalEntry& ended, const std::string& stub_id) { journal(ended, stub_id); });
+    return ConversationOpening{std::move(opening), std::move(run)};
+  } catch (const std::exception& e) {
+    return ConversationOpening{codec->failure(error_answer(WireError::internal_error, e.what())), nullptr};
+  }
+}
+
 std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
                           std::optional<std::string> chosen_id) {
   definition.validate();
   EncodedAnswers encoded_answers;
-  if (!definition.grpc.empty() || definition.grpc_responder) {
+  if (definition.grpc_conversation) encoded_answers.conversation = encode_conversation(definition);
+  if (!definition.grpc.empty() || definition.grpc_responder || definition.grpc_conversation) {
     const CallCodec& codec = grpc_codec();
     // Encoded once, here: a message that does not fit the method's type fails the mount.
     for (std::size_t i = 0; i < definition.grpc.size(); ++i) {

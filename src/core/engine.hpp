@@ -43,7 +43,15 @@ class Engine : public std::enable_shared_from_this<Engine> {
   ~Engine();
 
   void start();  // binds and serves; separate from construction so handlers see a whole object
-  void stop();   // wakes requests sleeping in chaos, then stops the listener
+  // Whether a request whose head has come may be answered while its body arrives (a gRPC
+  // bidirectional call); cheap, called on the connection's loop.
+  bool may_converse(const RecordedRequest& head) const;
+  // The answer to a call a conversation stub wins, chosen on its head (method, metadata,
+  // scope): the head of the answer and the conversation that answers each message; nullopt
+  // when no conversation stub matches (the call is then answered whole, once its body is in).
+  // Called on a worker.
+  std::optional<detail::ConversationOpening> open_conversation(RecordedRequest head);
+  void stop();  // wakes requests sleeping in chaos, then stops the listener
   // Read by request handlers on the listener's threads, which may run before start() returns.
   int port() const { return port_.load(std::memory_order_acquire); }
   const std::string& host() const { return host_; }
@@ -227,6 +235,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   static detail::DeliveryPlan settle_call(const detail::CallCodec& codec, detail::DeliveryPlan plan,
                                           RecordedRequest& call);
   detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
+  // A conversation stub's replies and head, encoded at mount; throws StubError.
+  detail::EncodedConversation encode_conversation(const StubDefinition& definition) const;
   detail::HostList forward_allowed_hosts_;
   std::optional<Latency> default_latency_;
   std::unique_ptr<detail::TlsIdentity> tls_;

@@ -139,7 +139,8 @@ std::optional<std::int64_t> StubRegistry::calls(const std::string& id) const {
   return it->second->budget.used();
 }
 
-std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id) {
+std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subjects, std::uint64_t scope_id,
+                                                  bool conversations) {
   // assertive-mock-api's ranking: more matched fields, then heavier fields, then the request's
   // own scope, then a more literal path, then the newest.
   using Rank = std::tuple<int, int, int, int, std::uint64_t>;
@@ -154,6 +155,7 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
   for (auto& stub : candidates) {
     if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
     if (stub->budget.exhausted()) continue;
+    if (stub->definition.grpc_conversation.has_value() != conversations) continue;
     if (stub->definition.scenario && !scenarios_.admits(scope_id, *stub->definition.scenario)) continue;
     RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true,
                                                     stub->pattern ? &*stub->pattern : nullptr);

@@ -24,6 +24,7 @@
 #include "matching/request_evaluation.hpp"
 #include "matching/scenario_states.hpp"
 #include "core/request_journal.hpp"
+#include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
@@ -32,6 +33,14 @@ namespace mockhttp::detail {
 struct StubScope {
   std::uint64_t id = kGlobalScope;
   std::optional<std::string> name;
+};
+
+// A conversation stub's replies, encoded at mount: one step per reply rule, the closing one, and
+// the head of its answer.
+struct EncodedConversation {
+  std::vector<ConversationStep> rules;
+  ConversationStep closing;
+  DeliveryPlan head;
 };
 
 // A protocol's answers (gRPC) its codec encoded at mount: the serving path only copies one.
@@ -43,6 +52,7 @@ struct EncodedAnswers {
   std::vector<Turn> turns;  // answered in turn, as a sequence
   // The answer of a grpc_status chaos fault, when the stub has one.
   std::optional<Turn> status_fault;
+  std::optional<EncodedConversation> conversation;
 };
 
 struct MountedStub {
@@ -108,7 +118,10 @@ class StubRegistry {
   // The best-ranked stub that matches, still has calls left and whose scenario is in its
   // required state; its call is counted and its scenario moved. A request of scope S sees S's
   // stubs and the global ones; S's win ties on fields.
-  std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id);
+  // `conversations`: choose among conversation stubs only (a bidirectional call opening), else
+  // among the others.
+  std::optional<StubSelection> select(const RequestSubjects& subjects, std::uint64_t scope_id,
+                                      bool conversations = false);
   // The stubs visible to the request that came closest to matching, for the 404 report: of at
   // most kNearMissScanBound stubs, those on the request's path first, then the newest.
   std::vector<NearMiss> closest(const RequestSubjects& subjects, std::uint64_t scope_id, std::size_t limit) const;

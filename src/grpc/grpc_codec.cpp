@@ -225,6 +225,81 @@ DeliveryPlan GrpcCodec::failure(DeliveryPlan error) const {
   return plan;
 }
 
+bool GrpcCodec::converses(const RecordedRequest& head) const {
+  const auto* method = catalog_->method(head.path);
+  return method && method->client_streaming() && method->server_streaming();
+}
+
+std::optional<GrpcReply> GrpcCodec::take_messages(std::string& pending, const RecordedRequest& call,
+                                                  std::size_t first_number, std::vector<std::string>& messages) const {
+  const auto* method = catalog_->method(call.path);
+  if (!method) return GrpcReply{}.status(GrpcStatus::unimplemented, "no loaded service has " + call.path.substr(1));
+  const std::string type = method->input_type()->full_name();
+  std::size_t taken = 0;
+  for (std::size_t number = first_number;; ++number) {
+    const std::string_view rest = std::string_view(pending).substr(taken);
+    if (rest.size() < 5) break;
+    const auto flag = static_cast<unsigned char>(rest[0]);
+    const std::size_t length = (std::size_t(static_cast<unsigned char>(rest[1])) << 24) |
+                               (std::size_t(static_cast<unsigned char>(rest[2])) << 16) |
+                               (std::size_t(static_cast<unsigned char>(rest[3])) << 8) |
+                               std::size_t(static_cast<unsigned char>(rest[4]));
+    const std::string where = "message " + std::to_string(number);
+    if (flag > 1) {
+      return GrpcReply{}.status(GrpcStatus::internal, where + " has the flag " + std::to_string(flag) + " (0 or 1)");
+    }
+    if (length > kMaxGrpcMessage) {
+      return GrpcReply{}.status(
+          GrpcStatus::resource_exhausted,
+          where + " claims " + std::to_string(length) + " bytes, over the limit of " + std::to_string(kMaxGrpcMessage));
+    }
+    if (rest.size() < 5 + length) break;  // the rest of it comes later
+    if (flag == 1) {
+      return GrpcReply{}.status(GrpcStatus::unimplemented,
+                                where + " is compressed; mockhttp reads uncompressed messages");
+    }
+    std::string json, problem;
+    if (!catalog_->to_json(type, rest.substr(5, length), json, problem)) {
+      return GrpcReply{}.status(GrpcStatus::internal, where + " is not a valid " + type + ": " + problem);
+    }
+    messages.push_back(std::move(json));
+    taken += 5 + length;
+  }
+  pending.erase(0, taken);
+  return std::nullopt;
+}
+
+ConversationStep GrpcCodec::encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const {
+  DeliveryPlan plan = encode(reply, matcher);
+  ConversationStep step;
+  step.parts = std::move(plan.parts);
+  if (!ends && reply.status() == GrpcStatus::ok) return step;
+  if (!plan.trailers.empty()) {
+    step.ending = std::move(plan.trailers);
+    return step;
+  }
+  // A trailers-only answer put its status among the headers; within a conversation the head
+  // has gone, so it ends the call as trailers.
+  Headers ending;
+  for (auto& field : plan.headers) {
+    const bool metadata = std::any_of(reply.trailers().begin(), reply.trailers().end(), [&field](const auto& trailer) {
+      return lowercase(trailer.first) == field.first;
+    });
+    if (field.first.rfind("grpc-", 0) == 0 || metadata) ending.push_back(std::move(field));
+  }
+  step.ending = std::move(ending);
+  return step;
+}
+
+DeliveryPlan GrpcCodec::conversation_head(const GrpcReply& reply) const {
+  DeliveryPlan head;
+  head.status = 200;
+  head.headers = {{"content-type", "application/grpc"}};
+  for (const auto& [name, value] : reply.headers()) head.headers.emplace_back(lowercase(name), value);
+  head.framing = DeliveryPlan::Framing::streamed;
+  return head;
+}
+
 void GrpcCodec::note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const {
   if (answer.fault || answer.cut_short) return;
   // Trailers carry the status; a trailers-only answer carries it in its headers.

@@ -27,6 +27,11 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
   DeliveryPlan unmatched(const RecordedRequest& request, const std::vector<NearMiss>& closest) const override;
   DeliveryPlan failure(DeliveryPlan error) const override;
   void note_status(const DeliveryPlan& answer, GrpcAnswer& noted) const override;
+  bool converses(const RecordedRequest& head) const override;
+  std::optional<GrpcReply> take_messages(std::string& pending, const RecordedRequest& call, std::size_t first_number,
+                                         std::vector<std::string>& messages) const override;
+  ConversationStep encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const override;
+  DeliveryPlan conversation_head(const GrpcReply& reply) const override;
 
  private:
   std::unique_ptr<ProtoCatalog> catalog_;

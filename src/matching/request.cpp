@@ -9,11 +9,30 @@
 #include "criteria/criteria_node.hpp"
 #include "encoding/json_pointer.hpp"
 #include "encoding/unicode_text.hpp"
+#include "matching/grpc_message_criteria.hpp"
 
 namespace mockhttp {
 
 using Json = nlohmann::json;
 using detail::pointer_append;
+
+namespace detail {
+
+// A gRPC message's criteria: a plain object names the fields to match and ignores the others
+// (a decoded message lists every field, zero values included, so equality would ask for all).
+Criteria grpc_message_criteria(const Json& wire, const std::string& pointer) {
+  if (!wire.is_object() || wire.empty()) return Criteria::from_json(wire, pointer);
+  for (const auto& item : wire.items()) {
+    if (item.key().rfind('$', 0) == 0) return Criteria::from_json(wire, pointer);
+  }
+  CriteriaMap fields;
+  for (const auto& item : wire.items()) {
+    fields.emplace(item.key(), Criteria::from_json(item.value(), pointer_append(pointer, item.key())));
+  }
+  return key_values(std::move(fields));
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -123,20 +142,6 @@ std::optional<std::string> grpc_method_path(const std::string& method) {
   return "/" + name;
 }
 
-// A gRPC message's criteria: a plain object names the fields to match and ignores the others
-// (a decoded message lists every field, zero values included, so equality would ask for all).
-Criteria message_criteria(const Json& wire, const std::string& pointer) {
-  if (!wire.is_object() || wire.empty()) return Criteria::from_json(wire, pointer);
-  for (const auto& item : wire.items()) {
-    if (item.key().rfind('$', 0) == 0) return Criteria::from_json(wire, pointer);
-  }
-  CriteriaMap fields;
-  for (const auto& item : wire.items()) {
-    fields.emplace(item.key(), Criteria::from_json(item.value(), pointer_append(pointer, item.key())));
-  }
-  return key_values(std::move(fields));
-}
-
 // POST to the method's path (a literal pattern, so the path index finds it), application/grpc.
 Request& add_grpc_call(Request& request, const std::string& method, const std::string& pointer) {
   const auto path = grpc_method_path(method);
@@ -161,7 +166,7 @@ void read_grpc_call(Request& request, const Json& value, const std::string& at) 
   }
   add_grpc_call(request, value.at("method").get<std::string>(), pointer_append(at, "method"));
   if (value.contains("message") && !value.at("message").is_null()) {
-    request.body(as_json(message_criteria(value.at("message"), pointer_append(at, "message"))));
+    request.body(as_json(detail::grpc_message_criteria(value.at("message"), pointer_append(at, "message"))));
   }
   if (value.contains("metadata") && !value.at("metadata").is_null()) {
     const Json& metadata = value.at("metadata");
@@ -181,7 +186,8 @@ Request grpc_method(const std::string& method) {
   return add_grpc_call(request, method, "");
 }
 Request grpc_method(const std::string& method, Criteria message) {
-  if (message.is_literal()) return grpc_method(method).body(as_json(message_criteria(message.to_json(), "")));
+  if (message.is_literal())
+    return grpc_method(method).body(as_json(detail::grpc_message_criteria(message.to_json(), "")));
   return grpc_method(method).body(as_json(std::move(message)));
 }
 

@@ -19,6 +19,7 @@
 
 #include <mockhttp/recorded_request.hpp>
 
+#include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
@@ -39,10 +40,14 @@ struct HandedConnection {
 // What the protocol owes the engine and the listener.
 struct HandoffEnvironment {
   std::function<DeliveryPlan(RecordedRequest)> handle;  // may block (a forward, a responder): run it off the loop
-  std::function<void(const std::string&)> log;          // may be empty
-  std::function<bool()> still_serving;                  // false: the server stops; end promptly
-  std::size_t max_body_bytes = 0;                       // 0: no bound
-  std::size_t max_header_count = 0;                     // 0: no bound
+  // A request answered while its body arrives (exchange/conversation.hpp): the loop asks
+  // may_converse once its head has come, a worker opens it. May be empty.
+  std::function<bool(const RecordedRequest&)> may_converse;
+  std::function<std::optional<ConversationOpening>(RecordedRequest)> open_conversation;
+  std::function<void(const std::string&)> log;  // may be empty
+  std::function<bool()> still_serving;          // false: the server stops; end promptly
+  std::size_t max_body_bytes = 0;               // 0: no bound
+  std::size_t max_header_count = 0;             // 0: no bound
   std::uint32_t max_concurrent_streams = 100;
   std::chrono::milliseconds idle_timeout{5000};  // a connection with nothing open closes after it
 };

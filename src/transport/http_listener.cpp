@@ -372,6 +372,8 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
   if (limits_.http2) http2_ = linked_http2_support();
   if (http2_) {
     handoff_.handle = hooks_.handle;
+    handoff_.may_converse = hooks_.may_converse;
+    handoff_.open_conversation = hooks_.open_conversation;
     handoff_.log = hooks_.log;
     handoff_.still_serving = [this] { return serving(); };
     handoff_.max_body_bytes = limits_.max_body_bytes;

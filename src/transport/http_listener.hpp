@@ -22,6 +22,7 @@
 
 #include <mockhttp/recorded_request.hpp>
 
+#include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
 #include "transport/connect_tunnel.hpp"
 #include "transport/connection_handoff.hpp"
@@ -82,6 +83,11 @@ class HttpListener {
     // Decides each request's answer, which the listener then carries out. Called on the
     // connection's thread, any number at once.
     std::function<DeliveryPlan(RecordedRequest)> handle;
+    // Conversations (exchange/conversation.hpp), over HTTP/2: whether a request whose head has
+    // come may be answered while its body arrives (on the loop), and its opening (on a worker;
+    // nullopt: answer it whole). May be empty.
+    std::function<bool(const RecordedRequest&)> may_converse;
+    std::function<std::optional<ConversationOpening>(RecordedRequest)> open_conversation;
     // Waits before each part of an answer sent over time, unless the server stops.
     Pause pause;
     // A line per answer written ("GET /x -> 200") and per tunnel; may be empty.

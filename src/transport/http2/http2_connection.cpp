@@ -116,6 +116,12 @@ struct Http2Callbacks {
     Http2Connection& connection = of(user_data);
     Http2Stream* stream = connection.stream(stream_id);
     if (!stream || stream->refused) return 0;  // a refused body is read (flow control) and dropped
+    if (stream->conversation) {
+      // A conversation takes the bytes as they come; the codec bounds what a message may hold.
+      stream->inbound.append(reinterpret_cast<const char*>(data), size);
+      connection.run_turn(*stream);
+      return 0;
+    }
     const std::size_t limit = connection.environment_.max_body_bytes;
     if (limit != 0 && size > limit - std::min(limit, stream->body.size())) {
       connection.refuse(*stream, WireError::payload_too_large,
@@ -164,7 +170,14 @@ struct Http2Callbacks {
         }
       }
     }
-    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) connection.request_complete(*stream);
+    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) {
+      connection.request_complete(*stream);
+    } else if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !stream->refused &&
+               connection.environment_.may_converse) {
+      // A body follows: a call the engine answers while it arrives is opened now.
+      stream->head = connection.recorded_request_of(*stream);
+      if (connection.environment_.may_converse(*stream->head)) connection.open_conversation(*stream);
+    }
     return 0;
   }
 
@@ -210,6 +223,11 @@ struct Http2Callbacks {
       ++stream->part;
       stream->offset = 0;
       stream->waiting = false;
+    }
+    // A conversation's answer stays open until a step ends it.
+    if (stream->open_ended) {
+      stream->awaiting_step = true;
+      return NGHTTP2_ERR_DEFERRED;
     }
     // Cut short: the stream ends with RST_STREAM (INTERNAL_ERROR) instead of END_STREAM.
     if (stream->cut_short) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
@@ -321,7 +339,118 @@ bool Http2Connection::read_available() {
 
 void Http2Connection::request_complete(Http2Stream& stream) {
   stream.request_complete = true;
-  if (!stream.refused && !stream.handed_to_engine) hand_to_engine(stream, recorded_request_of(stream));
+  if (stream.opening) return;  // the opening decides how it is answered
+  if (stream.conversation) {
+    run_turn(stream);
+    return;
+  }
+  if (!stream.refused && !stream.handed_to_engine) hand_to_engine(stream, whole_request_of(stream));
+}
+
+RecordedRequest Http2Connection::whole_request_of(Http2Stream& stream) {
+  if (!stream.head) return recorded_request_of(stream);
+  RecordedRequest whole = std::move(*stream.head);
+  stream.head.reset();
+  whole.body = std::move(stream.body);
+  return whole;
+}
+
+void Http2Connection::post(Finished finished) {
+  {
+    const std::lock_guard<std::mutex> lock(finished_mutex_);
+    finished_.push_back(std::move(finished));
+  }
+  const std::uint64_t one = 1;
+  (void)!::write(wake_, &one, sizeof one);
+}
+
+void Http2Connection::open_conversation(Http2Stream& stream) {
+  stream.opening = true;
+  auto head = std::make_shared<RecordedRequest>(*stream.head);
+  const std::int32_t id = stream.id;
+  std::function<void()> task = [this, id, head] {
+    Finished finished;
+    finished.kind = Finished::Kind::opening;
+    finished.stream_id = id;
+    finished.opening = environment_.open_conversation(std::move(*head));
+    post(std::move(finished));
+  };
+  if (!workers_->try_enqueue(task)) {
+    stream.opening = false;  // answered whole, as any request, once its body is in
+  }
+}
+
+void Http2Connection::conversation_opened(Http2Stream& stream, std::optional<ConversationOpening> opening) {
+  stream.opening = false;
+  if (!opening) {
+    // No conversation stub: the call is answered whole once its body is in.
+    if (stream.request_complete && !stream.refused) hand_to_engine(stream, whole_request_of(stream));
+    return;
+  }
+  stream.head.reset();
+  if (!opening->conversation) {
+    // Answered at once (a fault, an error): the rest of the body is read and dropped.
+    stream.refused = true;
+    stream.body.clear();
+    deliver(stream, std::move(opening->head));
+    return;
+  }
+  stream.conversation = std::move(opening->conversation);
+  stream.inbound = std::move(stream.body);
+  stream.body.clear();
+  stream.answered = true;
+  stream.open_ended = true;
+  Headers headers;
+  for (const auto& header : opening->head.headers) {
+    std::string name = ascii_lowercase(header.first);
+    if (!connection_specific(name)) headers.emplace_back(std::move(name), header.second);
+  }
+  submit(stream, opening->head.status, headers, true);
+  log_answer(stream, opening->head.status);
+  run_turn(stream);
+}
+
+void Http2Connection::run_turn(Http2Stream& stream) {
+  if (!stream.conversation || stream.turn_running || stream.finish_sent) return;
+  const bool finishing = stream.request_complete;
+  if (stream.inbound.empty() && !finishing) return;
+  stream.turn_running = true;
+  stream.finish_sent = finishing;
+  auto bytes = std::make_shared<std::string>(std::move(stream.inbound));
+  stream.inbound.clear();
+  auto conversation = stream.conversation;
+  const std::int32_t id = stream.id;
+  // One turn at a time per stream, so the conversation sees its bytes in order.
+  std::function<void()> task = [this, id, bytes, conversation, finishing] {
+    Finished finished;
+    finished.kind = Finished::Kind::step;
+    finished.stream_id = id;
+    if (!bytes->empty()) finished.step = conversation->receive(*bytes);
+    if (finishing && !finished.step.ending) finished.step.append(conversation->finish());
+    post(std::move(finished));
+  };
+  if (!workers_->try_enqueue(task)) {
+    stream.turn_running = false;
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_REFUSED_STREAM);
+  }
+}
+
+void Http2Connection::take_step(Http2Stream& stream, ConversationStep step) {
+  stream.turn_running = false;
+  if (!stream.open_ended) return;  // ended already
+  for (auto& part : step.parts) stream.parts.push_back(std::move(part));
+  if (step.ending) {
+    for (const auto& field : *step.ending) {
+      if (!why_not_a_trailer(field.first, field.second))
+        stream.trailers.emplace_back(ascii_lowercase(field.first), field.second);
+    }
+    stream.open_ended = false;
+  }
+  if (stream.awaiting_step) {
+    stream.awaiting_step = false;
+    nghttp2_session_resume_data(session_, stream.id);
+  }
+  run_turn(stream);
 }
 
 RecordedRequest Http2Connection::recorded_request_of(Http2Stream& stream) const {
@@ -368,13 +497,10 @@ void Http2Connection::hand_to_engine(Http2Stream& stream, RecordedRequest record
   auto request = std::make_shared<RecordedRequest>(std::move(recorded));
   const std::int32_t id = stream.id;
   std::function<void()> task = [this, id, request] {
-    DeliveryPlan plan = environment_.handle(std::move(*request));
-    {
-      const std::lock_guard<std::mutex> lock(finished_mutex_);
-      finished_.emplace_back(id, std::move(plan));
-    }
-    const std::uint64_t one = 1;
-    (void)!::write(wake_, &one, sizeof one);
+    Finished finished;
+    finished.stream_id = id;
+    finished.plan = environment_.handle(std::move(*request));
+    post(std::move(finished));
   };
   if (!workers_->try_enqueue(task)) {
     refuse(stream, WireError::over_capacity,
@@ -395,14 +521,26 @@ void Http2Connection::refuse(Http2Stream& stream, WireError error, const std::st
 void Http2Connection::take_finished_plans() {
   std::uint64_t count = 0;
   (void)!::read(wake_, &count, sizeof count);
-  std::deque<std::pair<std::int32_t, DeliveryPlan>> finished;
+  std::deque<Finished> finished;
   {
     const std::lock_guard<std::mutex> lock(finished_mutex_);
     finished.swap(finished_);
   }
   for (auto& entry : finished) {
     if (broken_) return;
-    if (Http2Stream* target = stream(entry.first)) deliver(*target, std::move(entry.second));
+    Http2Stream* target = stream(entry.stream_id);
+    if (!target) continue;  // the client reset it meanwhile
+    switch (entry.kind) {
+      case Finished::Kind::plan:
+        deliver(*target, std::move(entry.plan));
+        break;
+      case Finished::Kind::opening:
+        conversation_opened(*target, std::move(entry.opening));
+        break;
+      case Finished::Kind::step:
+        take_step(*target, std::move(entry.step));
+        break;
+    }
   }
 }
 
@@ -574,7 +712,7 @@ void Http2Connection::reset_stalled_streams() {
     Http2Stream& stream = *entry.second;
     // Only an answer with DATA to send and nothing of its own to wait for can be stalled.
     const bool waits_for_window =
-        stream.answered && !stream.deferred && !stream.stalled_reset &&
+        stream.answered && !stream.deferred && !stream.awaiting_step && !stream.stalled_reset &&
         nghttp2_session_get_stream_local_close(session_, stream.id) == 0 &&
         (connection_window_shut || nghttp2_session_get_stream_remote_window_size(session_, stream.id) <= 0);
     if (!waits_for_window) {

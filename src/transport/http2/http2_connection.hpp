@@ -63,6 +63,14 @@ class Http2Connection {
   Http2Stream* stream(std::int32_t id);
   void request_complete(Http2Stream& stream);
   void hand_to_engine(Http2Stream& stream, RecordedRequest recorded);
+  // The whole request: its kept head, or its head as the frames left it, with its body.
+  RecordedRequest whole_request_of(Http2Stream& stream);
+  // Conversations: a worker opens one; its head goes out with an answer left open; each turn
+  // hands a worker the bytes come since the last (and the body's end), its step comes back.
+  void open_conversation(Http2Stream& stream);
+  void conversation_opened(Http2Stream& stream, std::optional<ConversationOpening> opening);
+  void run_turn(Http2Stream& stream);
+  void take_step(Http2Stream& stream, ConversationStep step);
   RecordedRequest recorded_request_of(Http2Stream& stream) const;
   void refuse(Http2Stream& stream, WireError error, const std::string& detail);
   void deliver(Http2Stream& stream, DeliveryPlan plan);
@@ -82,7 +90,16 @@ class Http2Connection {
   std::unique_ptr<ElasticTaskQueue> workers_;
   int wake_ = -1;  // eventfd: a worker finished a plan
   std::mutex finished_mutex_;
-  std::deque<std::pair<std::int32_t, DeliveryPlan>> finished_;
+  // What a worker finished for a stream: a plan, a conversation's opening, or one of its steps.
+  struct Finished {
+    enum class Kind { plan, opening, step } kind = Kind::plan;
+    std::int32_t stream_id = 0;
+    DeliveryPlan plan;
+    std::optional<ConversationOpening> opening;
+    ConversationStep step;
+  };
+  void post(Finished finished);  // from a worker: queued, and the loop woken
+  std::deque<Finished> finished_;
   // flush()'s frames, gathered up to kGatheredWrite bytes per write; kept to reuse its memory.
   static constexpr std::size_t kGatheredWrite = 64 * 1024;
   std::string outgoing_;

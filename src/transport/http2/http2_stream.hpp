@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <mockhttp/recorded_request.hpp>
 
+#include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
 
 namespace mockhttp::detail {
@@ -52,6 +54,18 @@ struct Http2Stream {
   // connection's window patience the stream is reset (stalled_reset).
   std::optional<Clock::time_point> window_shut_since;
   bool stalled_reset = false;
+
+  // A request answered while it arrives (exchange/conversation.hpp): its head, kept from its
+  // HEADERS while a worker asks the engine; then the conversation, fed the body's bytes one turn
+  // at a time, its steps appended to `parts` while the answer stays open.
+  std::optional<RecordedRequest> head;
+  bool opening = false;  // a worker is opening the conversation
+  std::shared_ptr<Conversation> conversation;
+  std::string inbound;         // body bytes the conversation has not been given yet
+  bool turn_running = false;   // a worker is running one of its turns
+  bool finish_sent = false;    // it was told the body is over
+  bool open_ended = false;     // out of parts, the answer waits for the next step
+  bool awaiting_step = false;  // nghttp2 was told the data is not ready until then
 };
 
 }  // namespace mockhttp::detail
