@@ -97,6 +97,43 @@ try:
         check("a grpc_status fault ends the call with its code and message",
               error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and error.details() == "try later",
               f"{error.code()} {error.details()}")
+
+    # A bidirectional call answered message by message (ping-pong): each offer is sent only once
+    # the answer to the one before has come.
+    import queue
+    stub({"request": {"grpc": {"method": "shop.v1.Catalog/Haggle"}},
+          "action": {"grpc_conversation": {
+              "replies": [{"message": {"cents": "1000"}, "reply": {"messages": [{"cents": "950"}]}},
+                          {"message": {"cents": "900"}, "reply": {"messages": [{"cents": "920"}]}}],
+              "at_end": {"messages": [{"cents": "910"}], "status_message": "deal"}}}})
+    haggle = channel.stream_stream("/shop.v1.Catalog/Haggle",
+                                   request_serializer=catalog_pb2.Offer.SerializeToString,
+                                   response_deserializer=catalog_pb2.Offer.FromString)
+    offers = queue.Queue()
+
+    def sent_offers():
+        while True:
+            cents = offers.get()
+            if cents is None:
+                return
+            yield catalog_pb2.Offer(cents=cents)
+
+    call = haggle(sent_offers(), timeout=10)
+    counters = []
+    offers.put(1000)
+    counters.append(next(call).cents)
+    offers.put(900)
+    counters.append(next(call).cents)
+    offers.put(None)
+    counters.extend(each.cents for each in call)
+    check("a conversation answers each message before the next is sent, then its closing reply",
+          counters == [950, 920, 910] and call.code() == grpc.StatusCode.OK, f"{counters} {call.code()}")
+    requests = json.loads(http("GET", url + "/__mock__/requests")[1])["requests"]
+    haggled = [request for request in requests if request["path"] == "/shop.v1.Catalog/Haggle"]
+    check("the conversation is journaled once, with both sides",
+          len(haggled) == 1 and json.loads(haggled[0]["body"]) == [{"cents": "1000"}, {"cents": "900"}]
+          and haggled[0]["grpc_answer"]["messages"] == [{"cents": "950"}, {"cents": "920"}, {"cents": "910"}],
+          json.dumps(haggled))
     status, text, _ = http("POST", url + "/__mock__/stubs",
                            {"request": {"grpc": {"method": "shop.v1.Catalog/GetItem"}},
                             "action": {"grpc": {"messages": [{"colour": "red"}]}}})
