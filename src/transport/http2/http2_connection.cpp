@@ -382,6 +382,9 @@ void Http2Connection::open_conversation(Http2Stream& stream) {
 
 void Http2Connection::conversation_opened(Http2Stream& stream, std::optional<ConversationOpening> opening) {
   stream.opening = false;
+  // Refused meanwhile (its body ran past the limit): answered already; a conversation opened
+  // for it is dropped, and journaled as a call the client never finished.
+  if (stream.answered) return;
   if (!opening) {
     // No conversation stub: the call is answered whole once its body is in.
     if (stream.request_complete && !stream.refused) hand_to_engine(stream, whole_request_of(stream));
