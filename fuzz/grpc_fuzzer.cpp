@@ -3,7 +3,8 @@
 // by the frame reader and decoded to JSON as the engine does before selection; a message that
 // decodes is encoded back from its JSON, as a stub's reply would be. The same bytes also reach
 // a bidirectional call's incremental reader (a conversation's), cut into pieces at the points
-// the input's first byte picks, as DATA frames would bring them.
+// the input's first byte picks, as DATA frames would bring them, and to server reflection's
+// request reader.
 #include "fuzz_input.hpp"
 
 #include <memory>
@@ -15,6 +16,7 @@
 #include "core/call_codec.hpp"
 #include "grpc/message_frames.hpp"
 #include "grpc/proto_catalog.hpp"
+#include "grpc/server_reflection.hpp"
 
 namespace grpc_fuzz {
 
@@ -77,6 +79,13 @@ MOCKHTTP_FUZZ_TARGET(grpc) {
         if (pending.size() >= 5 + length) __builtin_trap();
       }
     }
+  }
+  {
+    // Server reflection's hand-written reader: the same bytes as a reflection call's requests.
+    mockhttp::detail::ServerReflection reflection(grpc_fuzz::catalog(), [](mockhttp::GrpcAnswer) {});
+    mockhttp::detail::ConversationStep step = reflection.receive(body);
+    step.append(reflection.finish());
+    if (!step.ending) __builtin_trap();  // the call always ends
   }
   const auto frames = mockhttp::detail::read_frames(body, 1 << 16);
   for (const auto& frame : frames.messages) {

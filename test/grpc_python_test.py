@@ -128,7 +128,68 @@ try:
     counters.extend(each.cents for each in call)
     check("a conversation answers each message before the next is sent, then its closing reply",
           counters == [950, 920, 910] and call.code() == grpc.StatusCode.OK, f"{counters} {call.code()}")
+    # Server reflection, as grpcurl asks it: list the services, the file defining one (with its
+    # imports), and a symbol nobody defines. Its messages are written and read by hand here.
+    from google.protobuf import descriptor_pb2
+
+    def varint(number):
+        out = b""
+        while number >= 0x80:
+            out += bytes([number & 0x7f | 0x80])
+            number >>= 7
+        return out + bytes([number])
+
+    def field(number, value):
+        return varint(number << 3 | 2) + varint(len(value)) + value
+
+    def fields_of(message):
+        found, at = [], 0
+        while at < len(message):
+            tag, shift = 0, 0
+            while True:
+                byte = message[at]; at += 1
+                tag |= (byte & 0x7f) << shift; shift += 7
+                if byte < 0x80:
+                    break
+            value, shift = 0, 0
+            if tag & 7 == 0:
+                while True:
+                    byte = message[at]; at += 1
+                    value |= (byte & 0x7f) << shift; shift += 7
+                    if byte < 0x80:
+                        break
+                found.append((tag >> 3, value))
+                continue
+            length, shift = 0, 0
+            while True:
+                byte = message[at]; at += 1
+                length |= (byte & 0x7f) << shift; shift += 7
+                if byte < 0x80:
+                    break
+            found.append((tag >> 3, message[at:at + length]))
+            at += length
+        return found
+
+    reflect = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                                    request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    answers = [dict((n, v) for n, v in fields_of(answer) if n != 1)
+               for answer in reflect(iter([field(7, b"*"), field(4, b"shop.v1.Catalog"), field(4, b"shop.v1.Nope")]),
+                                     timeout=10)]
+    services = [dict(fields_of(service))[1].decode() for _, service in fields_of(answers[0][6])] if len(answers) == 3 else []
+    check("reflection lists the loaded services", services == ["shop.v1.Catalog"], repr(answers))
+    files = [descriptor_pb2.FileDescriptorProto.FromString(v) for _, v in fields_of(answers[1][4])] if services else []
+    check("reflection gives the file defining a symbol, with its imports",
+          [f.name for f in files][:1] == ["catalog.proto"] and any(s.name == "Catalog" for s in files[0].service)
+          and len(files) == 1 + len(files[0].dependency), repr([f.name for f in files]))
+    error = dict(fields_of(answers[2][7])) if services else {}
+    check("reflection answers an unknown symbol NOT_FOUND", error.get(1) == 5 and b"shop.v1.Nope" in error.get(2, b""),
+          repr(error))
+
     requests = json.loads(http("GET", url + "/__mock__/requests")[1])["requests"]
+    reflected = [request for request in requests if "ServerReflection" in request["path"]]
+    check("a reflection call is journaled as answered by the server itself",
+          len(reflected) == 1 and reflected[0]["matched_stub_id"] == "builtin:grpc.reflection"
+          and reflected[0]["grpc_answer"]["status"] == "OK", json.dumps(reflected))
     haggled = [request for request in requests if request["path"] == "/shop.v1.Catalog/Haggle"]
     check("the conversation is journaled once, with both sides",
           len(haggled) == 1 and json.loads(haggled[0]["body"]) == [{"cents": "1000"}, {"cents": "900"}]

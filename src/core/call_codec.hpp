@@ -5,6 +5,8 @@
 // implements it; the engine only calls it, so it needs none of protobuf.
 // Thread safety: every member runs on worker threads, any number at once; a codec is immutable.
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -57,6 +59,10 @@ class CallCodec : public virtual MessageCodec {
   virtual ConversationStep encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const = 0;
   // The head of a conversation's answer, with `reply`'s response metadata.
   virtual DeliveryPlan conversation_head(const GrpcReply& reply) const = 0;
+  // A conversation the protocol answers itself when no stub does (gRPC: server reflection), or
+  // null; `ended` is called once, with the answer the call got.
+  virtual std::shared_ptr<Conversation> built_in_conversation(const RecordedRequest& head,
+                                                              std::function<void(GrpcAnswer)> ended) const = 0;
 };
 
 }  // namespace mockhttp::detail

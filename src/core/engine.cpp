@@ -653,6 +653,17 @@ EncodedConversation Engine::encode_conversation(const StubDefinition& definition
   return encoded;
 }
 
+std::optional<ConversationOpening> Engine::built_in_conversation(const CallCodec& codec, JournalEntry entry) {
+  // Journaled when it ends, as answered by the protocol itself.
+  auto journaled = std::make_shared<JournalEntry>(entry);
+  auto conversation = codec.built_in_conversation(entry.request, [this, journaled](GrpcAnswer answer) {
+    journaled->request.grpc_answer = std::move(answer);
+    journal(*journaled, std::string(kBuiltInAnswer));
+  });
+  if (!conversation) return std::nullopt;
+  return ConversationOpening{codec.conversation_head(GrpcReply{}), std::move(conversation)};
+}
+
 bool Engine::may_converse(const RecordedRequest& head) const {
   if (codecs_.empty()) return false;
   const CallCodec* codec = codec_of(head);
@@ -676,7 +687,7 @@ std::optional<ConversationOpening> Engine::open_conversation(RecordedRequest hea
       entry.request.scope = resolution.scope->name;
     }
     auto selection = stubs_.select(subjects, entry.scope_id, true);
-    if (!selection) return std::nullopt;
+    if (!selection) return built_in_conversation(*codec, std::move(entry));
     const std::shared_ptr<const MountedStub> stub = selection->stub;
     entry.request.scenario = std::move(selection->transition);
     entry.request.deadline = codec->deadline(entry.request);

@@ -235,6 +235,11 @@ class Engine : public std::enable_shared_from_this<Engine> {
   static detail::DeliveryPlan settle_call(const detail::CallCodec& codec, detail::DeliveryPlan plan,
                                           RecordedRequest& call);
   detail::DeliveryPlan handle_decoded(RecordedRequest request, const detail::CallCodec* codec);
+  // What answered a call the protocol answers itself (gRPC's server reflection), in the journal.
+  static constexpr const char* kBuiltInAnswer = "builtin:grpc.reflection";
+  // The protocol's own conversation for a call no conversation stub answers, or nullopt.
+  std::optional<detail::ConversationOpening> built_in_conversation(const detail::CallCodec& codec,
+                                                                   detail::JournalEntry entry);
   // A conversation stub's replies and head, encoded at mount; throws StubError.
   detail::EncodedConversation encode_conversation(const StubDefinition& definition) const;
   detail::HostList forward_allowed_hosts_;

@@ -7,6 +7,7 @@
 #include <mockhttp/errors.hpp>
 
 #include "grpc/message_frames.hpp"
+#include "grpc/server_reflection.hpp"
 #include "grpc/status_fields.hpp"
 #include "matching/request_fields.hpp"
 
@@ -226,6 +227,7 @@ DeliveryPlan GrpcCodec::failure(DeliveryPlan error) const {
 }
 
 bool GrpcCodec::converses(const RecordedRequest& head) const {
+  if (is_reflection_method(head.path)) return true;
   const auto* method = catalog_->method(head.path);
   return method && method->client_streaming() && method->server_streaming();
 }
@@ -235,38 +237,21 @@ std::optional<GrpcReply> GrpcCodec::take_messages(std::string& pending, const Re
   const auto* method = catalog_->method(call.path);
   if (!method) return GrpcReply{}.status(GrpcStatus::unimplemented, "no loaded service has " + call.path.substr(1));
   const std::string type = method->input_type()->full_name();
-  std::size_t taken = 0;
-  for (std::size_t number = first_number;; ++number) {
-    const std::string_view rest = std::string_view(pending).substr(taken);
-    if (rest.size() < 5) break;
-    const auto flag = static_cast<unsigned char>(rest[0]);
-    const std::size_t length = (std::size_t(static_cast<unsigned char>(rest[1])) << 24) |
-                               (std::size_t(static_cast<unsigned char>(rest[2])) << 16) |
-                               (std::size_t(static_cast<unsigned char>(rest[3])) << 8) |
-                               std::size_t(static_cast<unsigned char>(rest[4]));
-    const std::string where = "message " + std::to_string(number);
-    if (flag > 1) {
-      return GrpcReply{}.status(GrpcStatus::internal, where + " has the flag " + std::to_string(flag) + " (0 or 1)");
-    }
-    if (length > kMaxGrpcMessage) {
-      return GrpcReply{}.status(
-          GrpcStatus::resource_exhausted,
-          where + " claims " + std::to_string(length) + " bytes, over the limit of " + std::to_string(kMaxGrpcMessage));
-    }
-    if (rest.size() < 5 + length) break;  // the rest of it comes later
-    if (flag == 1) {
-      return GrpcReply{}.status(GrpcStatus::unimplemented,
-                                where + " is compressed; mockhttp reads uncompressed messages");
-    }
-    std::string json, problem;
-    if (!catalog_->to_json(type, rest.substr(5, length), json, problem)) {
-      return GrpcReply{}.status(GrpcStatus::internal, where + " is not a valid " + type + ": " + problem);
+  std::vector<std::string> frames;
+  const auto problem = take_whole_frames(pending, first_number, frames);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    std::string json, why;
+    if (!catalog_->to_json(type, frames[i], json, why)) {
+      return GrpcReply{}.status(GrpcStatus::internal,
+                                "message " + std::to_string(first_number + i) + " is not a valid " + type + ": " + why);
     }
     messages.push_back(std::move(json));
-    taken += 5 + length;
   }
-  pending.erase(0, taken);
-  return std::nullopt;
+  if (!problem) return std::nullopt;
+  const GrpcStatus code = problem->over_limit   ? GrpcStatus::resource_exhausted
+                          : problem->compressed ? GrpcStatus::unimplemented
+                                                : GrpcStatus::internal;
+  return GrpcReply{}.status(code, problem->text);
 }
 
 ConversationStep GrpcCodec::encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const {
@@ -289,6 +274,12 @@ ConversationStep GrpcCodec::encode_step(const GrpcReply& reply, const Request& m
   }
   step.ending = std::move(ending);
   return step;
+}
+
+std::shared_ptr<Conversation> GrpcCodec::built_in_conversation(const RecordedRequest& head,
+                                                               std::function<void(GrpcAnswer)> ended) const {
+  if (!is_reflection_method(head.path)) return nullptr;
+  return std::make_shared<ServerReflection>(*catalog_, std::move(ended));
 }
 
 DeliveryPlan GrpcCodec::conversation_head(const GrpcReply& reply) const {

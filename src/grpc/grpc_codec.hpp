@@ -32,6 +32,8 @@ class GrpcCodec final : public GrpcServices, public CallCodec {
                                          std::vector<std::string>& messages) const override;
   ConversationStep encode_step(const GrpcReply& reply, const Request& matcher, bool ends) const override;
   DeliveryPlan conversation_head(const GrpcReply& reply) const override;
+  std::shared_ptr<Conversation> built_in_conversation(const RecordedRequest& head,
+                                                      std::function<void(GrpcAnswer)> ended) const override;
 
  private:
   std::unique_ptr<ProtoCatalog> catalog_;

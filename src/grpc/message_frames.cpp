@@ -38,6 +38,36 @@ FrameReading read_frames(std::string_view body, std::size_t max_message) {
   return reading;
 }
 
+std::optional<FrameProblem> take_whole_frames(std::string& pending, std::size_t first_number,
+                                              std::vector<std::string>& messages, std::size_t max_message) {
+  std::size_t taken = 0;
+  std::optional<FrameProblem> problem;
+  for (std::size_t number = first_number; pending.size() - taken >= 5; ++number) {
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(pending[taken + i]); };
+    const std::string where = "message " + std::to_string(number);
+    const std::uint64_t length = (std::uint64_t{byte(1)} << 24) | (std::uint64_t{byte(2)} << 16) |
+                                 (std::uint64_t{byte(3)} << 8) | std::uint64_t{byte(4)};
+    if (byte(0) > 1) {
+      problem = FrameProblem{where + ": the compressed flag is " + std::to_string(byte(0)) + "; it must be 0 or 1"};
+      break;
+    }
+    if (length > max_message) {
+      problem = FrameProblem{
+          where + " is " + std::to_string(length) + " bytes, over the limit of " + std::to_string(max_message), true};
+      break;
+    }
+    if (pending.size() - taken - 5 < length) break;  // the rest of it comes later
+    if (byte(0) == 1) {
+      problem = FrameProblem{where + " is compressed; mockhttp reads uncompressed messages", false, true};
+      break;
+    }
+    messages.emplace_back(pending, taken + 5, length);
+    taken += 5 + length;
+  }
+  pending.erase(0, taken);
+  return problem;
+}
+
 std::string frame_message(std::string_view message) {
   std::string frame(5, '\0');
   const auto length = static_cast<std::uint32_t>(message.size());

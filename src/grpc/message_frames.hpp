@@ -28,6 +28,19 @@ struct FrameReading {
 inline constexpr std::size_t kMaxGrpcMessage = 4u * 1024 * 1024;
 
 FrameReading read_frames(std::string_view body, std::size_t max_message = kMaxGrpcMessage);
+// The whole frames at the front of `pending` (a body arriving in pieces), taken out as their
+// messages; a partial frame stays for the bytes to come. A problem — a flag other than 0 or 1,
+// a message over the limit, a compressed one — stops the taking, naming the message by its
+// number, counted from `first_number`.
+struct FrameProblem {
+  std::string text;
+  bool over_limit = false;
+  bool compressed = false;
+};
+std::optional<FrameProblem> take_whole_frames(std::string& pending, std::size_t first_number,
+                                              std::vector<std::string>& messages,
+                                              std::size_t max_message = kMaxGrpcMessage);
+
 // One uncompressed frame of `message`.
 std::string frame_message(std::string_view message);
 
