@@ -28,9 +28,11 @@ using Json = nlohmann::json;
 
 namespace suite_tests {
 
+// One folder per process: ctest runs each test as its own process, several at once, and two
+// writing the same case file into one folder read each other's half-written bytes.
 std::string suite_folder() {
   static const std::string folder = [] {
-    const std::string path = ::testing::TempDir() + "mockhttp_suite_test";
+    const std::string path = ::testing::TempDir() + "mockhttp_suite_test_" + std::to_string(::getpid());
     std::filesystem::create_directories(path + "/cases");
     return path;
   }();
