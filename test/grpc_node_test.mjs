@@ -1,7 +1,8 @@
 // `mockhttp serve --proto` from Node's @grpc/grpc-js with @grpc/proto-loader (issue 28): stubs
 // posted to /__mock__/stubs in the wire form answer a unary call with metadata, a server stream
 // and a status with its message; a call no stub matches is UNIMPLEMENTED naming the closest
-// stub; the journal keeps the messages as JSON.
+// stub; a bidirectional call is answered message by message; the journal keeps the messages as
+// JSON.
 // Usage: node grpc_node_test.mjs MOCKHTTP_BINARY PROTO_DIR NODE_MODULES. Prints 'N passed, N
 // failed'; exit 1 on failure. Without the npm packages (scripts/install-deps.sh installs them
 // into NODE_MODULES) it says it is skipped.
@@ -38,6 +39,11 @@ try {
       action: { grpc: { status: "NOT_FOUND", status_message: "no such item" } } },
     { request: { grpc: { method: "shop.v1.Catalog/ListItems" } },
       action: { grpc: { messages: [{ sku: "S-1" }, { sku: "S-2" }, { sku: "S-3" }] } } },
+    { request: { grpc: { method: "shop.v1.Catalog/Haggle" } },
+      action: { grpc_conversation: {
+        replies: [{ message: { cents: "1000" }, reply: { messages: [{ cents: "950" }] } },
+                  { message: { cents: "900" }, reply: { messages: [{ cents: "920" }] } }],
+        at_end: { messages: [{ cents: "910" }] } } } },
   ]) {
     const answer = await post(url + "/__mock__/stubs", stub);
     check(`the stub on ${stub.request.grpc.method} is accepted`, answer.status < 300, answer);
@@ -75,6 +81,22 @@ try {
     stream.on("status", () => resolve(seen));
   });
   check("a server stream gets each message in order", JSON.stringify(skus) === JSON.stringify(["S-1", "S-2", "S-3"]), skus);
+
+  // A bidirectional call, ping-pong: each offer goes out once the answer to the one before came.
+  const counters = await new Promise((resolve) => {
+    const seen = [];
+    const stream = client.Haggle({ deadline: deadline() });
+    stream.on("data", (offer) => {
+      seen.push(offer.cents);
+      if (seen.length === 1) stream.write({ cents: "900" });
+      if (seen.length === 2) stream.end();
+    });
+    stream.on("error", (error) => resolve({ error }));
+    stream.on("status", (status) => resolve({ seen, code: status.code }));
+    stream.write({ cents: "1000" });
+  });
+  check("a conversation answers each message before the next, then its closing reply",
+    JSON.stringify(counters.seen) === JSON.stringify(["950", "920", "910"]) && counters.code === grpc.status.OK, counters);
 
   const journal = JSON.parse(await (await fetch(url + "/__mock__/requests")).text()).requests;
   const bodies = journal.filter((entry) => entry.path === "/shop.v1.Catalog/GetItem").map((entry) => JSON.parse(entry.body));

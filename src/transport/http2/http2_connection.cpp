@@ -415,6 +415,10 @@ void Http2Connection::conversation_opened(Http2Stream& stream, std::optional<Con
 
 void Http2Connection::run_turn(Http2Stream& stream) {
   if (!stream.conversation || stream.turn_running || stream.finish_sent) return;
+  if (!stream.open_ended && !stream.inbound.empty()) {
+    stream.inbound.clear();  // the call has ended: what the client still sends is read and dropped
+    return;
+  }
   const bool finishing = stream.request_complete;
   if (stream.inbound.empty() && !finishing) return;
   stream.turn_running = true;
