@@ -2,11 +2,9 @@
 
 #include <array>
 
-#include <httplib.h>
-
 #include "encoding/http_url.hpp"
 #include "encoding/unicode_text.hpp"
-#include "transport/client_error.hpp"
+#include "transport/outbound_call.hpp"
 
 namespace mockhttp::detail {
 
@@ -40,48 +38,41 @@ bool is_hop_header(const std::string& name) {
 Response forward_to_upstream(const ProxyTarget& target, const RecordedRequest& request) {
   const auto url = parse_http_url(target.url);
   if (!url) throw ProxyFailure("the upstream URL " + target.url + " is not an absolute http:// or https:// URL");
-  httplib::Client client(url->origin());
-  if (url->scheme == "https") {
-    client.enable_server_certificate_verification(!target.insecure);
-    if (!target.ca_file.empty()) client.set_ca_cert_path(target.ca_file.c_str());
-  }
-  client.set_connection_timeout(static_cast<time_t>(target.timeout.count()), 0);
-  client.set_read_timeout(static_cast<time_t>(target.timeout.count()), 0);
-  client.set_write_timeout(static_cast<time_t>(target.timeout.count()), 0);
-  client.set_tcp_nodelay(true);
-
-  httplib::Request forwarded;
-  forwarded.method = request.method;
-  httplib::Params query(request.query.begin(), request.query.end());
-  forwarded.path = query.empty() ? url->target : httplib::append_query_params(url->target, query);
+  OutboundCall call;
+  call.origin = url->origin();
+  call.verify_certificate = !target.insecure;
+  call.ca_file = target.ca_file;
+  call.timeout = std::chrono::duration_cast<std::chrono::seconds>(target.timeout);
+  call.write_timeout = call.timeout;
+  call.no_delay = true;
+  call.method = request.method;
+  call.target = url->target;
+  call.query = request.query;
   for (const auto& [name, value] : request.headers) {
     if (is_hop_header(name)) continue;
     bool overridden = false;
     for (const auto& [set_name, set_value] : target.headers)
       overridden = overridden || ascii_equals_ignoring_case(set_name, name);
-    if (!overridden) forwarded.headers.emplace(name, value);
+    if (!overridden) call.headers.emplace_back(name, value);
   }
-  for (const auto& [name, value] : target.headers) forwarded.headers.emplace(name, value);
-  forwarded.body = request.body;
-  if (!request.body.empty() && !forwarded.has_header("Content-Type")) {
-    forwarded.headers.emplace("Content-Type", "application/octet-stream");
-  }
+  for (const auto& [name, value] : target.headers) call.headers.emplace_back(name, value);
+  call.body = request.body;
 
-  auto answer = client.send(forwarded);
-  if (!answer) {
-    std::string why = describe_client_error(answer.error());
-    if (answer.error() == httplib::Error::SSLServerVerification) {
+  const OutboundAnswer answer = send_outbound(call);
+  if (answer.failure) {
+    std::string why = *answer.failure;
+    if (answer.certificate_rejected) {
       why +=
           " (the upstream's certificate is not trusted: set the proxy's ca_file to its CA, or insecure to skip the "
           "check)";
     }
     throw ProxyFailure("the upstream " + target.url + " did not answer: " + why);
   }
-  Response response(answer->status);
-  for (const auto& [name, value] : answer->headers) {
+  Response response(answer.status);
+  for (const auto& [name, value] : answer.headers) {
     if (!is_hop_header(name)) response.header(name, value);
   }
-  response.body(answer->body);
+  response.body(answer.body);
   if (url->scheme == "https" && target.insecure)
     response.header("x-mockhttp-insecure-upstream", "certificate not verified");
   return response;

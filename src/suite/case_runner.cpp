@@ -1,5 +1,4 @@
 // run_case: one case of a suite, in a replay session of its own, through the same engine.
-#include <httplib.h>
 
 #include <algorithm>
 
@@ -14,7 +13,7 @@
 #include "encoding/unicode_text.hpp"
 #include "suite/body_comparison.hpp"
 #include "suite/json_path.hpp"
-#include "transport/client_error.hpp"
+#include "transport/outbound_call.hpp"
 
 namespace mockhttp {
 
@@ -138,13 +137,14 @@ bool ignored_header(const SuiteAssertions& expect, const std::string& name) {
                      [&](const std::string& ignored) { return detail::ascii_equals_ignoring_case(ignored, name); });
 }
 
-void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingress, const httplib::Response& answer,
+void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingress, const detail::OutboundAnswer& answer,
                    const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
   for (const auto& [name, pattern] : expect.headers_include) {
     if (ignored_header(expect, name)) continue;
-    // cpp-httplib compares header names without case; the value is searched, as Softprobe does.
-    const bool present = answer.has_header(name);
-    const std::string actual = answer.get_header_value(name);
+    // Header names compare without case; the value is searched, as Softprobe does.
+    const auto found = answer.header(name);
+    const bool present = found.has_value();
+    const std::string actual = found.value_or("");
     const RE2 expression(pattern, RE2::Quiet);
     if (!present || !RE2::PartialMatch(actual, expression)) {
       result.issues.push_back({"header " + name, "", pattern, present ? actual : "(absent)"});
@@ -175,7 +175,7 @@ void check_headers(const SuiteAssertions& expect, const CapturedExchange& ingres
   }
 }
 
-void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, const httplib::Response& answer,
+void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, const detail::OutboundAnswer& answer,
                   const SuiteRun& run, const SuiteEnv& env, CaseResult& result) {
   const SuiteAssertions& expect = test_case.assertions;
   check_status(expect, ingress, answer.status, result);
@@ -227,25 +227,20 @@ void check_answer(const SuiteCase& test_case, const CapturedExchange& ingress, c
   }
 }
 
-httplib::Result send_to_application(const SuiteRun& run, const std::string& app_url, const SuiteRequest& request) {
+detail::OutboundAnswer send_to_application(const SuiteRun& run, const std::string& app_url,
+                                           const SuiteRequest& request) {
   const auto url = detail::parse_http_url(app_url);
   if (!url) throw CaseCannotRun{"error", "the application's URL \"" + app_url + "\" is not an http:// or https:// URL"};
-  httplib::Client client(url->scheme + "://" + url->authority);
+  detail::OutboundCall call;
+  call.origin = url->scheme + "://" + url->authority;
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(run.timeout).count();
-  client.set_connection_timeout(static_cast<time_t>(std::max<long long>(1, seconds)), 0);
-  client.set_read_timeout(static_cast<time_t>(std::max<long long>(1, seconds)), 0);
-  httplib::Request sent;
-  sent.method = request.method;
+  call.timeout = std::chrono::seconds(std::max<long long>(1, seconds));
+  call.method = request.method;
   const std::string base = url->target == "/" ? "" : url->target;
-  sent.path = base + request.target;
-  std::string content_type;
-  for (const auto& [name, value] : request.headers) {
-    if (detail::ascii_equals_ignoring_case(name, "content-type")) content_type = value;
-    sent.headers.emplace(name, value);
-  }
-  sent.body = request.body;
-  if (!sent.body.empty() && content_type.empty()) sent.headers.emplace("Content-Type", "application/octet-stream");
-  return client.send(sent);
+  call.target = base + request.target;
+  call.headers = request.headers;
+  call.body = request.body;
+  return detail::send_outbound(call);
 }
 
 }  // namespace
@@ -319,14 +314,14 @@ CaseResult run_case(const Suite& suite, const SuiteCase& test_case, MockServer& 
     set_header(request.headers, ReplaySession::kHeader, session.id());
 
     const std::string& app_url = test_case.request.url.empty() ? run.app_url : test_case.request.url;
-    const httplib::Result answer = send_to_application(run, app_url, request);
-    if (!answer) {
+    const detail::OutboundAnswer answer = send_to_application(run, app_url, request);
+    if (answer.failure) {
       throw CaseCannotRun{"error", "the application at " + app_url + " did not answer " + request.method + " " +
-                                       request.target + ": " + detail::describe_client_error(answer.error())};
+                                       request.target + ": " + *answer.failure};
     }
-    result.status = answer->status;
-    result.body = answer->body;
-    check_answer(test_case, ingress, *answer, run, suite.env(), result);
+    result.status = answer.status;
+    result.body = answer.body;
+    check_answer(test_case, ingress, answer, run, suite.env(), result);
     result.outcome = result.issues.empty() ? CaseResult::Outcome::passed : CaseResult::Outcome::failed;
   } catch (const CaseCannotRun& problem) {
     result.outcome = CaseResult::Outcome::error;
