@@ -115,50 +115,9 @@ std::string error_answer_of(GrpcStatus code, const std::string& message) {
   return out;
 }
 
-}  // namespace
-
-bool is_reflection_method(std::string_view path) {
-  return path == "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo" ||
-         path == "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
-}
-
-ServerReflection::ServerReflection(const ProtoCatalog& catalog, std::function<void(GrpcAnswer)> ended)
-    : catalog_(catalog), ended_(std::move(ended)) {}
-
-ServerReflection::~ServerReflection() {
-  if (!over_) ended_(GrpcAnswer{});  // the client went away first
-}
-
-ConversationStep ServerReflection::receive(std::string_view bytes) {
-  if (over_) return {};
-  pending_.append(bytes.data(), bytes.size());
-  std::vector<std::string> requests;
-  const auto problem = take_whole_frames(pending_, received_ + 1, requests);
-  ConversationStep step;
-  for (const auto& request : requests) {
-    ++received_;
-    ReflectionRequest read;
-    if (!read_request(request, read)) {
-      step.append(end(GrpcStatus::internal, "message " + std::to_string(received_) +
-                                                " is not a valid grpc.reflection ServerReflectionRequest"));
-      return step;
-    }
-    // ServerReflectionResponse { valid_host = 1; original_request = 2; one of the answers }.
-    std::string response;
-    put_bytes(response, 1, read.host);
-    put_bytes(response, 2, request);
-    response += answer(request);
-    step.parts.push_back({std::chrono::milliseconds(0), frame_message(response)});
-  }
-  if (problem)
-    step.append(end(problem->over_limit ? GrpcStatus::resource_exhausted : GrpcStatus::internal, problem->text));
-  return step;
-}
-
-std::string ServerReflection::answer(const std::string& request) const {
-  ReflectionRequest read;
-  read_request(request, read);
-  const auto& pool = catalog_.pool();
+// The answer's one-of field for what `read` asked.
+std::string answer_to(const ProtoCatalog& catalog, const ReflectionRequest& read) {
+  const auto& pool = catalog.pool();
   std::string out;
   switch (read.asked) {
     case 3:
@@ -205,7 +164,7 @@ std::string ServerReflection::answer(const std::string& request) const {
     case 7: {
       // ListServiceResponse { repeated ServiceResponse service = 1 { string name = 1 } }.
       std::set<std::string> services;
-      for (const auto& method : catalog_.methods()) services.insert(method.substr(0, method.find('/')));
+      for (const auto& method : catalog.methods()) services.insert(method.substr(0, method.find('/')));
       std::string listed;
       for (const auto& name : services) {
         std::string service;
@@ -219,6 +178,46 @@ std::string ServerReflection::answer(const std::string& request) const {
       put_bytes(out, 7, error_answer_of(GrpcStatus::unimplemented, "this reflection request is not known"));
       return out;
   }
+}
+
+}  // namespace
+
+bool is_reflection_method(std::string_view path) {
+  return path == "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo" ||
+         path == "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+}
+
+ServerReflection::ServerReflection(const ProtoCatalog& catalog, std::function<void(GrpcAnswer)> ended)
+    : catalog_(catalog), ended_(std::move(ended)) {}
+
+ServerReflection::~ServerReflection() {
+  if (!over_) ended_(GrpcAnswer{});  // the client went away first
+}
+
+ConversationStep ServerReflection::receive(std::string_view bytes) {
+  if (over_) return {};
+  pending_.append(bytes.data(), bytes.size());
+  std::vector<std::string> requests;
+  const auto problem = take_whole_frames(pending_, received_ + 1, requests);
+  ConversationStep step;
+  for (const auto& request : requests) {
+    ++received_;
+    ReflectionRequest read;
+    if (!read_request(request, read)) {
+      step.append(end(GrpcStatus::internal, "message " + std::to_string(received_) +
+                                                " is not a valid grpc.reflection ServerReflectionRequest"));
+      return step;
+    }
+    // ServerReflectionResponse { valid_host = 1; original_request = 2; one of the answers }.
+    std::string response;
+    put_bytes(response, 1, read.host);
+    put_bytes(response, 2, request);
+    response += answer_to(catalog_, read);
+    step.parts.push_back({std::chrono::milliseconds(0), frame_message(response)});
+  }
+  if (problem)
+    step.append(end(problem->over_limit ? GrpcStatus::resource_exhausted : GrpcStatus::internal, problem->text));
+  return step;
 }
 
 ConversationStep ServerReflection::finish() {

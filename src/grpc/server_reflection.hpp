@@ -30,7 +30,6 @@ class ServerReflection final : public Conversation {
   ConversationStep finish() override;
 
  private:
-  std::string answer(const std::string& request) const;
   ConversationStep end(GrpcStatus status, const std::string& message);
 
   const ProtoCatalog& catalog_;
