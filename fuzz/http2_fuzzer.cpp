@@ -17,7 +17,7 @@
 
 #include "exchange/delivery_plan.hpp"
 #include "transport/connection_handoff.hpp"
-#include "transport/http2/connection_io.hpp"
+#include "transport/connection_io.hpp"
 #include "transport/http2/http2_connection.hpp"
 
 namespace http2_fuzzer {

@@ -20,6 +20,9 @@ packages=(
   nodejs
   # gRPC (mockhttp::grpc, docs/grpc.md) and the clients its tests drive.
   libprotobuf-dev libprotoc-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc python3-grpcio python3-protobuf
+  # WebSocket (mockhttp::websocket, docs/websocket.md): wslay frames the bytes (a C library, so
+  # the libc++ variant links Debian's own); Python's websockets is a client the tests drive.
+  libwslay-dev python3-websockets
 )
 # npm comes with Node from nodesource; Debian packages it apart.
 command -v npm >/dev/null || packages+=(npm)

@@ -20,7 +20,7 @@ std::string read_docs(const std::string& name) {
   return text.str();
 }
 
-constexpr auto kLast = static_cast<int>(WireError::http2_not_served);
+constexpr auto kLast = static_cast<int>(WireError::websocket_not_found);
 
 TEST(ErrorCatalogue, EveryCodeIsDocumented) {
   const std::string docs = read_docs("http-api.md");

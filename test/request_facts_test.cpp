@@ -124,7 +124,7 @@ TEST(RequestFacts, ProtocolHasAWireForm) {
     Request::from_json({{"protcol", "HTTP/2"}});
     FAIL() << "a misspelt field is refused";
   } catch (const CriteriaError& e) {
-    EXPECT_NE(std::string(e.what()).find("protocol, grpc)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("protocol, grpc, websocket)"), std::string::npos)
         << "the known fields are listed: " << e.what();
   }
 }

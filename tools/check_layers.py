@@ -38,7 +38,8 @@ PUBLIC_INCLUDE = re.compile(r'^\s*#\s*include\s+<mockhttp/([^>]+)>', re.MULTILIN
 # ...) and the handles that reach a running server (these). The model never includes a handle,
 # and the layers below core, which work on values only, include the model only.
 HANDLE_HEADERS = {"mockhttp.hpp", "mock_server.hpp", "scope.hpp", "stub_group.hpp", "stub.hpp", "stub_ref.hpp",
-                  "stubs_and_verification.hpp", "replay_session.hpp", "gtest.hpp", "suite_gtest.hpp"}
+                  "stubs_and_verification.hpp", "replay_session.hpp", "gtest.hpp", "suite_gtest.hpp",
+                  "websocket_connection.hpp"}
 
 if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
     # The check itself is checked: an upward include in a tree made here must fail it.

@@ -150,6 +150,13 @@ class ProtoLoadError : public Error {
   std::string problem_;
 };
 
+// A WebSocket wait or push that could not be done: no connection came within the timeout, or
+// the connection it names has ended (docs/websocket.md).
+class WebSocketError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The server could not start (address in use, bad host) or was used after stop().
 class ServerError : public Error {
  public:

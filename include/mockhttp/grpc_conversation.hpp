@@ -26,11 +26,9 @@
 #include <mockhttp/criteria.hpp>
 #include <mockhttp/grpc_reply.hpp>
 #include <mockhttp/recorded_request.hpp>
+#include <mockhttp/unmatched_message.hpp>
 
 namespace mockhttp {
-
-// What a message no rule answers gets (on the wire "end_call", "ignore").
-enum class UnmatchedMessage { end_call, ignore };
 
 // Builds the reply to one incoming message (its JSON) of `call` (its method, metadata and scope;
 // its body is empty until the call ends). May throw: the call then ends UNKNOWN naming the

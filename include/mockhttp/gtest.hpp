@@ -156,6 +156,45 @@ class ReceivedCall {
   Criteria times_ = gte(1);
 };
 
+// `EXPECT_THAT(server, ReceivedMessage(key_values({{"op", "subscribe"}})).OnPath("/feed"))`:
+// Received() for WebSocket messages the clients sent (websocket_received), narrowed by the
+// connection's path; at least once unless .Times() says otherwise. A failure prints the
+// near-miss report: the closest messages and why each missed.
+class ReceivedMessage {
+ public:
+  using is_gtest_matcher = void;
+
+  explicit ReceivedMessage(Criteria payload = exists()) : payload_(std::move(payload)) {}
+  ReceivedMessage OnPath(std::string path) const {
+    ReceivedMessage copy = *this;
+    copy.path_ = std::move(path);
+    return copy;
+  }
+  ReceivedMessage Times(Criteria times) const {
+    ReceivedMessage copy = *this;
+    copy.times_ = std::move(times);
+    return copy;
+  }
+
+  template <typename Source>
+  bool MatchAndExplain(const Source& server, std::ostream* listener) const {
+    return Received(message()).Times(times_).MatchAndExplain(server, listener);
+  }
+  void DescribeTo(std::ostream* os) const { Received(message()).Times(times_).DescribeTo(os); }
+  void DescribeNegationTo(std::ostream* os) const { Received(message()).Times(times_).DescribeNegationTo(os); }
+
+ private:
+  Request message() const {
+    Request matcher = websocket_received(payload_);
+    if (path_) matcher.path(*path_);
+    return matcher;
+  }
+
+  Criteria payload_;
+  std::optional<std::string> path_;
+  Criteria times_ = gte(1);
+};
+
 // `EXPECT_THAT(server, ReceivedInOrder(m1, m2, m3))`: requests matching m1, m2 and m3 arrived
 // in that order (others may come between). A failure names the step that found no request,
 // the first request that matched it out of order, and their journal indices.

@@ -19,3 +19,5 @@
 #include <mockhttp/stub.hpp>
 #include <mockhttp/stub_group.hpp>
 #include <mockhttp/verification.hpp>
+#include <mockhttp/websocket.hpp>
+#include <mockhttp/websocket_connection.hpp>

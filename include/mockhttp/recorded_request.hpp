@@ -11,6 +11,7 @@
 #include <mockhttp/chaos.hpp>
 #include <mockhttp/grpc_status.hpp>
 #include <mockhttp/response.hpp>
+#include <mockhttp/websocket_message.hpp>
 
 namespace mockhttp {
 
@@ -43,6 +44,15 @@ struct GrpcAnswer {
   std::string messages_json = "[]";  // kept as text: the journal stores it as it came
 
   nlohmann::json messages() const { return nlohmann::json::parse(messages_json); }
+};
+
+// What a WebSocket message's journal entry is (on the wire "websocket": {"direction", "kind"}):
+// which way it went and its kind. Its path, query, host, scope and connection_id are its
+// upgrade request's, its headers are empty, and its body is the message: the text, or a binary
+// message's bytes as base64 (docs/websocket.md#journal).
+struct WebSocketTraffic {
+  MessageDirection direction = MessageDirection::received;
+  MessageKind kind = MessageKind::text;
 };
 
 struct RecordedRequest {
@@ -78,6 +88,9 @@ struct RecordedRequest {
   // Set for a gRPC call: what it was answered. A gRPC call is journaled once its answer is
   // decided, so an entry a test reads always has it.
   std::optional<GrpcAnswer> grpc_answer;
+  // Set for a WebSocket message (method "WEBSOCKET"); a Request matcher sees these entries only
+  // when it asks for messages (Request::websocket, websocket_received, websocket_sent).
+  std::optional<WebSocketTraffic> websocket;
 
   // The first value of a header, by case-insensitive name.
   std::optional<std::string> header(const std::string& name) const;

@@ -41,6 +41,10 @@ class Request {
   Request& client_certificate(Criteria subject);
   // The HTTP version the request came in: "HTTP/1.1" or "HTTP/2" (RecordedRequest::protocol).
   Request& protocol(Criteria protocol);
+  // WebSocket messages in the journal (docs/websocket.md#verification): criteria on the
+  // direction, "received" (from the client) or "sent". A matcher without it sees HTTP requests
+  // only; with it, messages only (the body is then the message's text, or its bytes as base64).
+  Request& websocket(Criteria direction);
   Request& body(Criteria body);                            // criteria on the raw body text
   Request& body_equals_json(const nlohmann::json& exact);  // the body parses as JSON equal to `exact`
 
@@ -69,7 +73,16 @@ class Request {
   std::optional<Criteria> body_;
   std::optional<Criteria> client_certificate_;
   std::optional<Criteria> protocol_;
+  std::optional<Criteria> websocket_;
 };
+
+// A WebSocket message the client sent, or one the server sent, whose payload matches
+// `payload` (a plain object names JSON fields of a text message, as key_values does under
+// as_json); chain .path(...) for the connection's path.
+//
+//   server.confirm_request(websocket_received(key_values({{"op", "subscribe"}})), eq(1))
+Request websocket_received(Criteria payload = exists());
+Request websocket_sent(Criteria payload = exists());
 
 // A gRPC call (docs/grpc.md): POST to the method's path with an application/grpc content type.
 // `method` is "package.Service/Method" (a leading slash is taken too); `message`, when given,

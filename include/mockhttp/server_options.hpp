@@ -45,6 +45,11 @@ struct ServerOptions {
   bool http2 = true;
   // Streams one HTTP/2 connection may have open at once (its SETTINGS_MAX_CONCURRENT_STREAMS).
   std::uint32_t http2_max_concurrent_streams = 100;
+  // WebSocket (docs/websocket.md), with mockhttp::websocket linked: the largest message a client
+  // may send (beyond it the connection is closed 1009), and the bytes the server may hold
+  // unsent for a client that does not read (beyond it, 1008 and the end of the connection).
+  std::size_t websocket_max_message_bytes = 16u * 1024 * 1024;
+  std::size_t websocket_max_unsent_bytes = 16u * 1024 * 1024;
   // Hosts a forward may reach although they resolve to a non-public address (docs/security.md):
   // a replay passthrough goes to the host the request names, so loopback, private-network and
   // link-local hosts need a listing here (or in the session policy's allow_hosts); a proxy stub

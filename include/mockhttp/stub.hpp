@@ -92,6 +92,9 @@ class [[nodiscard]] StubBuilder {
   // A bidirectional call answered message by message (mockhttp/grpc_conversation.hpp): the
   // call is matched on its method and metadata when it opens.
   StubRef respond_with_grpc_conversation(GrpcConversation conversation);
+  // Accepts a WebSocket upgrade and holds the conversation the script says
+  // (mockhttp/websocket.hpp); the stub matches upgrade requests only. Needs mockhttp::websocket.
+  StubRef respond_with_websocket(WebSocketScript script);
   StubRef proxy_to(ProxyTarget target);
 
  private:

@@ -21,6 +21,7 @@
 #include <mockhttp/request.hpp>
 #include <mockhttp/response.hpp>
 #include <mockhttp/source_location.hpp>
+#include <mockhttp/websocket.hpp>
 
 namespace mockhttp {
 
@@ -63,6 +64,9 @@ struct StubDefinition {
   GrpcResponder grpc_responder;  // a gRPC reply built per call, encoded when it is made
   // A bidirectional call answered message by message (mockhttp/grpc_conversation.hpp).
   std::optional<GrpcConversation> grpc_conversation;
+  // A WebSocket upgrade accepted and the connection scripted (mockhttp/websocket.hpp); the
+  // stub then matches upgrade requests only.
+  std::optional<WebSocketScript> websocket;
   // After this many wins the stub stops matching. Only the stub that answers a request
   // counts a call (assertive-mock-api counts every matching stub; see docs/stubs.md).
   std::optional<std::int64_t> max_calls;

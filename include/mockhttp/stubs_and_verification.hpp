@@ -26,6 +26,7 @@
 #include <mockhttp/stub_definition.hpp>
 #include <mockhttp/stub_ref.hpp>
 #include <mockhttp/verification.hpp>
+#include <mockhttp/websocket_connection.hpp>
 
 namespace mockhttp {
 
@@ -59,6 +60,18 @@ class StubsAndVerification {
   // The expect() of the stubs in reach, now; the end of the server, scope or group checks them
   // again and reports failures to the expectation sink (mockhttp/expectations.hpp).
   Verification verify() const;
+
+  // WebSocket (docs/websocket.md). Messages the client sent whose payload matches (criteria on
+  // the text; a plain object names JSON fields), counted as confirm_request counts requests:
+  // confirm_request(websocket_received(payload), times).
+  Verification confirm_message(const Criteria& payload, const Criteria& times = gte(1)) const;
+  // The connections in reach whose upgrade request matches `upgrade`, oldest first: open ones,
+  // and closed ones too when `include_closed`.
+  std::vector<WebSocketConnection> websockets(const Request& upgrade = Request{}, bool include_closed = false) const;
+  // The first connection in reach, open or not, whose upgrade matches, waiting up to `timeout`
+  // for one to come; throws WebSocketError naming the connections there are when none does.
+  WebSocketConnection wait_for_websocket(const Request& upgrade = Request{},
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
  protected:
   enum class Reach { server, scope, group };

@@ -168,6 +168,11 @@ StubRef StubBuilder::respond_with_grpc_conversation(GrpcConversation conversatio
   return mount();
 }
 
+StubRef StubBuilder::respond_with_websocket(WebSocketScript script) {
+  definition_.websocket = std::move(script);
+  return mount();
+}
+
 StubRef StubBuilder::proxy_to(ProxyTarget target) {
   definition_.proxy = std::move(target);
   return mount();

@@ -19,6 +19,7 @@
 #include "control/route_table.hpp"
 #include "control/schema_catalog.hpp"
 #include "core/engine.hpp"
+#include "matching/request_evaluation.hpp"
 
 namespace mockhttp::detail {
 
@@ -158,7 +159,7 @@ void welcome(Engine&, const AdminCall& call) {
               {"/__mock__/scopes", "/__mock__/scopes (GET list)", "/__mock__/stubs", "/__mock__/stubs/{stub_id}",
                "/__mock__/assert", "/__mock__/assert_sequence", "/__mock__/wait", "/__mock__/verify",
                "/__mock__/scenarios", "/__mock__/scenarios/{name}", "/__mock__/scenarios/reset", "/__mock__/requests",
-               "/__mock__/requests/{id}/near_miss", "/__mock__/reset", "/__admin__"}}});
+               "/__mock__/requests/{id}/near_miss", "/__mock__/reset", "/__mock__/websockets", "/__admin__"}}});
 }
 
 void create_stub(Engine& core, const AdminCall& call) {
@@ -468,6 +469,118 @@ void reset(Engine& core, const AdminCall& call) {
   send_json(call.response, 200, {{"success", true}});
 }
 
+// WebSocket connections (docs/websocket.md#push): with a scope header, the scope's; without,
+// every one.
+ScopeFilter socket_filter(const AdminCall& call) {
+  return call.scope ? ScopeFilter::only(call.scope->id) : ScopeFilter::everything();
+}
+
+void list_websockets(Engine& core, const AdminCall& call) {
+  const auto closed = call.request.query.find("closed");
+  const bool include_closed = closed != call.request.query.end() && closed->second == "true";
+  json connections = json::array();
+  for (const auto& info : core.sockets().list(socket_filter(call), include_closed)) {
+    connections.push_back(info.to_json());
+  }
+  send_json(call.response, 200, {{"connections", connections}});
+}
+
+void show_websocket(Engine& core, const AdminCall& call, const std::string& id_text) {
+  const auto id = journal_id_of(id_text);
+  std::optional<WebSocketConnectionInfo> info;
+  for (const auto& listed : core.sockets().list(socket_filter(call), true)) {
+    if (id && listed.id == *id) info = listed;
+  }
+  if (!info) {
+    send_detail(call.response, WireError::websocket_not_found, "no WebSocket connection " + id_text + " in reach");
+    return;
+  }
+  json messages = json::array();
+  for (const auto& entry : core.requests(socket_filter(call))) {
+    if (entry.websocket && entry.connection_id == info->id) messages.push_back(entry.to_json());
+  }
+  json body = info->to_json();
+  body["messages"] = std::move(messages);
+  send_json(call.response, 200, body);
+}
+
+// The open connections a push or a close names: one by id, or those whose upgrade request
+// matches `request` (every open one when neither is given).
+struct ChosenSockets {
+  std::optional<std::uint64_t> connection;
+  std::optional<Request> upgrade;
+
+  std::vector<std::uint64_t> in(Engine& core, const AdminCall& call) const {
+    std::vector<std::uint64_t> ids;
+    for (const auto& info : core.sockets().list(socket_filter(call), false)) {
+      if (connection && info.id != *connection) continue;
+      if (upgrade && !evaluate_request(*upgrade, RequestSubjects(info.upgrade), PathMode::pattern, true).matched) {
+        continue;
+      }
+      ids.push_back(info.id);
+    }
+    return ids;
+  }
+  static ChosenSockets from_json(const json& doc) {
+    ChosenSockets chosen;
+    if (doc.contains("connection") && !doc["connection"].is_null()) {
+      chosen.connection = doc["connection"].get<std::uint64_t>();
+    }
+    if (doc.contains("request") && !doc["request"].is_null())
+      chosen.upgrade = Request::from_json(doc["request"], "/request");
+    return chosen;
+  }
+};
+
+void answer_chosen(const AdminCall& call, const ChosenSockets& chosen, const std::vector<std::uint64_t>& reached,
+                   const char* verb) {
+  if (chosen.connection && reached.empty()) {
+    send_detail(call.response, WireError::websocket_not_found,
+                "no open WebSocket connection " + std::to_string(*chosen.connection) + " in reach");
+    return;
+  }
+  send_json(call.response, 200, {{verb, reached}});
+}
+
+void send_to_websockets(Engine& core, const AdminCall& call) {
+  ChosenSockets chosen;
+  std::optional<WebSocketMessage> message;
+  const auto document = call.payload("websocket-send.schema.json", [&](const json& doc) {
+    if (!doc.is_object() || !doc.contains("message")) throw DocumentError("/message", "message is required");
+    for (const char* refused : {"code", "reason"}) {
+      if (doc.contains(refused))
+        throw DocumentError(std::string("/") + refused, "a push takes no close code or reason");
+    }
+    message = WebSocketMessage::from_json(doc["message"], "/message");
+    message->delay = std::chrono::milliseconds(0);
+    chosen = ChosenSockets::from_json(doc);
+  });
+  if (!document) return;
+  std::vector<std::uint64_t> reached;
+  for (const auto id : chosen.in(core, call)) {
+    if (core.sockets().perform(id, {SocketAction::send(*message)})) reached.push_back(id);
+  }
+  answer_chosen(call, chosen, reached, "sent_to");
+}
+
+void close_websockets(Engine& core, const AdminCall& call) {
+  ChosenSockets chosen;
+  std::uint16_t code = 1000;
+  std::string reason;
+  const auto document = call.payload("websocket-send.schema.json", [&](const json& doc) {
+    if (doc.is_object() && doc.contains("message")) throw DocumentError("/message", "a close takes no message");
+    if (doc.contains("code")) code = doc["code"].get<std::uint16_t>();
+    if (doc.contains("reason")) reason = doc["reason"].get<std::string>();
+    chosen = ChosenSockets::from_json(doc);
+  });
+  if (!document) return;
+  std::vector<std::uint64_t> reached;
+  for (const auto id : chosen.in(core, call)) {
+    if (core.sockets().perform(id, {SocketAction::close(code, reason)})) reached.push_back(id);
+  }
+  answer_chosen(call, chosen, reached, "closed");
+}
+
 }  // namespace
 
 namespace {
@@ -512,7 +625,11 @@ const RouteTable<AdminRoute>& admin_routes() {
         .add("GET", "/__mock__/requests", plain<list_requests>())
         .add("DELETE", "/__mock__/requests", plain<clear_requests>())
         .add("GET", "/__mock__/requests/{id}/near_miss", with<near_miss_of_request>("id", false))
-        .add("POST", "/__mock__/reset", plain<reset>());
+        .add("POST", "/__mock__/reset", plain<reset>())
+        .add("GET", "/__mock__/websockets", plain<list_websockets>())
+        .add("GET", "/__mock__/websockets/{id}", with<show_websocket>("id"))
+        .add("POST", "/__mock__/websockets/send", plain<send_to_websockets>())
+        .add("POST", "/__mock__/websockets/close", plain<close_websockets>());
     return routes;
   }();
   return table;

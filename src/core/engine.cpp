@@ -15,6 +15,7 @@
 #include "actions/proxy_forwarding.hpp"
 #include "actions/response_delivery.hpp"
 #include "core/conversation_run.hpp"
+#include "core/websocket_run.hpp"
 #include "core/session_ledger.hpp"
 #include "actions/template_renderer.hpp"
 
@@ -74,8 +75,12 @@ Engine::Engine(const ServerOptions& options)
       requested_port_(options.port),
       request_log_(options.request_log),
       max_connections_(options.max_connections == 0 ? 1 : options.max_connections),
-      limits_{options.max_body_bytes, options.max_header_count, options.request_head_timeout, options.http2,
-              options.http2_max_concurrent_streams},
+      limits_{options.max_body_bytes,
+              options.max_header_count,
+              options.request_head_timeout,
+              options.http2,
+              options.http2_max_concurrent_streams,
+              WebSocketLimits{options.websocket_max_message_bytes, options.websocket_max_unsent_bytes}},
       default_latency_(options.default_latency),
       tls_(options.tls ? std::make_unique<TlsIdentity>(*options.tls) : nullptr),
       upstream_ca_file_(options.upstream_ca_file),
@@ -208,6 +213,7 @@ void Engine::stop() {
   }
   stopping_signal_.notify_all();
   journal_.interrupt_waiters();
+  sockets_.interrupt_waiters();
   if (listener_) listener_->stop();
 }
 
@@ -369,9 +375,52 @@ std::string Engine::forward_refusal(const std::string& host, int port, bool name
          "--allow-forward " + host + ")" + (named_by_request ? " or the session policy's allowHosts" : "");
 }
 
+DeliveryPlan Engine::accept_websocket(const Answering& answering) {
+  const StubDefinition& action = answering.action;
+  const JournalEntry& upgrade = answering.entry;
+  // A fault breaks the upgrade as it breaks any answer; latency delays the 101.
+  if (answering.decision.fault) return plan_response(Response{}, action.chaos, answering.decision);
+  const WebSocketScript& script = *action.websocket;
+  DeliveryPlan plan;
+  plan.status = 101;
+  // The subprotocol: the first the stub names among those the client offers.
+  std::string chosen;
+  if (const auto offered = upgrade.request.header("Sec-WebSocket-Protocol")) {
+    std::vector<std::string> names;
+    std::string name;
+    for (const char c : *offered + ",") {
+      if (c == ',') {
+        if (!name.empty()) names.push_back(name);
+        name.clear();
+      } else if (c != ' ' && c != '\t') {
+        name += c;
+      }
+    }
+    for (const auto& spoken : script.subprotocols()) {
+      if (chosen.empty() && std::find(names.begin(), names.end(), spoken) != names.end()) chosen = spoken;
+    }
+  }
+  if (!chosen.empty()) plan.headers.emplace_back("Sec-WebSocket-Protocol", chosen);
+  for (const auto& header : script.headers()) plan.headers.push_back(header);
+  WebSocketConnectionInfo info;
+  info.id = upgrade.request.connection_id;
+  info.stub_id = answering.stub ? answering.stub->id : std::string();
+  info.upgrade = upgrade.request;
+  info.upgrade.matched_stub_id = info.stub_id;
+  info.subprotocol = chosen;
+  info.opened_at = std::chrono::system_clock::now();
+  auto record = sockets_.open(std::move(info), upgrade.scope_id);
+  plan.session = std::make_shared<WebSocketRun>(
+      script, upgrade, answering.stub ? answering.stub->id : std::string(), std::move(record), sockets_,
+      [this](JournalEntry& entry) { journal_.append(entry.request, entry.scope_id); },
+      WebSocketRun::Seeding{seed(), answering.stub ? answering.stub->sequence : 0, answering.call_number});
+  return plan;
+}
+
 DeliveryPlan Engine::deliver(const Answering& answering) {
   const StubDefinition& action = answering.action;
   const RecordedRequest& request = answering.entry.request;
+  if (action.websocket) return accept_websocket(answering);
   if (action.sse) {
     // Rendered up front: a template error is a clean 500, not a stream cut short.
     const TemplateContext context(request);
@@ -591,6 +640,7 @@ void Engine::forget(ScopeFilter filter) {
   stubs_.remove(filter);
   clear_requests(filter);
   reset_scenarios(filter);
+  sockets_.forget(filter);
 }
 
 void Engine::reset_scenarios(ScopeFilter filter) {
@@ -722,6 +772,11 @@ std::optional<ConversationOpening> Engine::open_conversation(RecordedRequest hea
 std::string Engine::mount(StubDefinition definition, const StubPlacement& placement,
                           std::optional<std::string> chosen_id) {
   definition.validate();
+  if (definition.websocket && !linked_websocket_support()) {
+    throw StubError(
+        "action.websocket: this program does not link mockhttp::websocket, which serves WebSocket "
+        "(target_link_libraries(your_tests PRIVATE mockhttp::websocket))");
+  }
   EncodedAnswers encoded_answers;
   if (definition.grpc_conversation) encoded_answers.conversation = encode_conversation(definition);
   if (!definition.grpc.empty() || definition.grpc_responder || definition.grpc_conversation) {

@@ -27,6 +27,7 @@
 #include "core/control_router.hpp"
 #include "core/request_journal.hpp"
 #include "core/scope_registry.hpp"
+#include "core/socket_registry.hpp"
 #include "core/stub_placement.hpp"
 #include "core/stub_registry.hpp"
 #include "encoding/host_list.hpp"
@@ -122,6 +123,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
   // Replay sessions.
   detail::ReplaySessionRegistry& replay_sessions() { return replay_sessions_; }
+  // The WebSocket connections stubs accepted (docs/websocket.md).
+  detail::SocketRegistry& sockets() { return sockets_; }
+  const detail::SocketRegistry& sockets() const { return sockets_; }
 
   // What the admin page inspects (core/engine_inspection.cpp); none of it runs while serving.
   // The journal with each entry's id: those after `after_id`, in journal order, at most `limit`
@@ -176,6 +180,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // The plan itself: an action's failure (a template, a refused or failed forward) is its error answer.
   detail::DeliveryPlan decide_delivery(const Answering& answering);
   detail::DeliveryPlan deliver(const Answering& answering);
+  // A WebSocket stub's answer: the 101's headers and the session that runs the connection.
+  detail::DeliveryPlan accept_websocket(const Answering& answering);
   // The chaos a stub's request gets: its own, with the server's default latency where it has none.
   const Chaos& effective_chaos(const StubDefinition& definition, Chaos& scratch) const;
   // Matching requests in the journal, counted without building any report.
@@ -254,6 +260,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   detail::ScopeRegistry scopes_;
   detail::ReplaySessionRegistry replay_sessions_;
   detail::RequestJournal journal_;
+  detail::SocketRegistry sockets_;
   std::mutex stopping_mutex_;
   std::condition_variable stopping_signal_;
   bool stopping_ = false;

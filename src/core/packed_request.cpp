@@ -122,6 +122,7 @@ std::size_t packed_size(const RecordedRequest& request) {
     size +=
         number_size(grpc_status_number(*answer)) + text_size(answer->status_message) + text_size(answer->messages_json);
   }
+  size += 1;  // the WebSocket traffic: 0, or 1 + direction * 2 + kind (one byte)
   return size;
 }
 
@@ -165,6 +166,9 @@ void pack_request(const RecordedRequest& request, char* destination) {
     write.text(answer->status_message);
     write.text(answer->messages_json);
   }
+  write.number(request.websocket ? 1 + static_cast<std::uint64_t>(request.websocket->direction) * 2 +
+                                       static_cast<std::uint64_t>(request.websocket->kind)
+                                 : 0);
 }
 
 RecordedRequest unpack_request(std::string_view bytes) {
@@ -220,6 +224,10 @@ RecordedRequest unpack_request(std::string_view bytes) {
     answer.status_message = in.text();
     answer.messages_json = in.text();
     request.grpc_answer = std::move(answer);
+  }
+  if (const auto traffic = in.number()) {
+    request.websocket =
+        WebSocketTraffic{static_cast<MessageDirection>((traffic - 1) / 2), static_cast<MessageKind>((traffic - 1) % 2)};
   }
   if (!in.done()) throw std::logic_error("packed request: bytes left over");
   return request;

@@ -156,6 +156,7 @@ std::optional<StubSelection> StubRegistry::select(const RequestSubjects& subject
     if (stub->scope.id != kGlobalScope && stub->scope.id != scope_id) continue;
     if (stub->budget.exhausted()) continue;
     if (stub->definition.grpc_conversation.has_value() != conversations) continue;
+    if (stub->definition.websocket && !subjects.asks_websocket_upgrade()) continue;
     if (stub->definition.scenario && !scenarios_.admits(scope_id, *stub->definition.scenario)) continue;
     RequestEvaluation evaluation = evaluate_request(stub->definition.request, subjects, PathMode::pattern, true,
                                                     stub->pattern ? &*stub->pattern : nullptr);

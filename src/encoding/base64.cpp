@@ -26,14 +26,16 @@ std::string base64_encode(const std::string& bytes) {
   return out;
 }
 
-bool base64url_decode(std::string_view text, std::string& bytes) {
+namespace {
+
+bool decode_with(std::string_view text, std::string& bytes, char sixty_two, char sixty_three) {
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  const auto value_of = [](char c) -> int {
+  const auto value_of = [sixty_two, sixty_three](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
+    if (c == sixty_two) return 62;
+    if (c == sixty_three) return 63;
     return -1;
   };
   bytes.clear();
@@ -51,5 +53,10 @@ bool base64url_decode(std::string_view text, std::string& bytes) {
   }
   return true;
 }
+
+}  // namespace
+
+bool base64url_decode(std::string_view text, std::string& bytes) { return decode_with(text, bytes, '-', '_'); }
+bool base64_decode(std::string_view text, std::string& bytes) { return decode_with(text, bytes, '+', '/'); }
 
 }  // namespace mockhttp::detail

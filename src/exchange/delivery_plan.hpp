@@ -8,12 +8,15 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <mockhttp/chaos.hpp>
 #include <mockhttp/response.hpp>
+
+#include "exchange/message_session.hpp"
 
 namespace mockhttp::detail {
 
@@ -62,6 +65,9 @@ struct DeliveryPlan {
   // Set when the answer is the server's own error from its catalogue (exchange/error_catalogue):
   // "CODE: detail". A protocol with an error form of its own (gRPC's status) sends it that way.
   std::optional<std::string> server_error;
+  // Set: the answer accepts a WebSocket upgrade (101, with `headers` added to the handshake's
+  // own) and this session then runs the connection (exchange/message_session.hpp).
+  std::shared_ptr<MessageSession> session;
 
   const std::string* header(const std::string& name) const;       // the first, case-insensitive
   DeliveryPlan& set_header(std::string name, std::string value);  // replaces any of that name

@@ -51,8 +51,12 @@ constexpr WireErrorEntry kCatalogue[] = {
     {"CONNECT_UPSTREAM_FAILED", 502, Shape::mockhttp},
     {"HTTP2_NOT_SERVED", 505, Shape::mockhttp},
     {"DEADLINE_EXCEEDED", 504, Shape::mockhttp},
+    {"BAD_WEBSOCKET_HANDSHAKE", 400, Shape::mockhttp},
+    {"WEBSOCKET_VERSION_UNSUPPORTED", 426, Shape::mockhttp},
+    {"WEBSOCKET_NOT_SERVED", 501, Shape::mockhttp},
+    {"WEBSOCKET_NOT_FOUND", 404, Shape::mockhttp},
 };
-static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::deadline_exceeded) + 1,
+static_assert(sizeof kCatalogue / sizeof kCatalogue[0] == static_cast<std::size_t>(WireError::websocket_not_found) + 1,
               "every WireError has its entry, in order");
 
 }  // namespace

@@ -57,6 +57,12 @@ enum class WireError {
   connect_upstream_failed,
   http2_not_served,   // an HTTP/2 preface to a server without HTTP/2 (not linked, or turned off)
   deadline_exceeded,  // a gRPC call whose answer would come after its grpc-timeout
+  // WebSocket (docs/websocket.md).
+  bad_websocket_handshake,        // an upgrade request RFC 6455 refuses (no key, not GET, ...)
+  websocket_version_unsupported,  // Sec-WebSocket-Version other than 13 (426, naming 13)
+  websocket_not_served,           // a stub accepted an upgrade in a program without mockhttp::websocket
+  websocket_not_found,            // /__mock__/websockets: no live connection has that id
+  // Keep last: the catalogue test walks every code up to it.
 };
 
 // How an error is written.

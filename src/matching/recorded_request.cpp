@@ -61,6 +61,10 @@ Json RecordedRequest::to_json() const {
         {"status_message", grpc_answer->status_message},
         {"messages", Json::parse(grpc_answer->messages_json, nullptr, false)}};
   }
+  if (websocket) {
+    out["websocket"] = {{"direction", message_direction_name(websocket->direction)},
+                        {"kind", message_kind_name(websocket->kind)}};
+  }
   if (scenario) out["scenario"] = {{"name", scenario->scenario}, {"from", scenario->from}, {"to", scenario->to}};
   // Listings and reports show a large body's head only, and say so: one big upload never makes
   // a listing or a 404 report copy megabytes.
@@ -85,6 +89,11 @@ Json RecordedRequest::to_json() const {
 }
 
 std::string RecordedRequest::describe() const {
+  if (websocket) {
+    const WebSocketMessage message{websocket->kind, body, {}};
+    return "WebSocket message " + message_direction_name(websocket->direction) + " on " + path + ": " +
+           (websocket->kind == MessageKind::text ? message.describe() : "binary (base64 " + body.substr(0, 60) + ")");
+  }
   std::string out = method + " " + path;
   char separator = '?';
   for (const auto& [key, value] : query) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 // The Request matcher builder and its wire form.
 #include <cctype>
 
@@ -30,6 +31,22 @@ Criteria grpc_message_criteria(const Json& wire, const std::string& pointer) {
     fields.emplace(item.key(), Criteria::from_json(item.value(), pointer_append(pointer, item.key())));
   }
   return key_values(std::move(fields));
+}
+
+std::optional<Json> plain_object_of(const Criteria& criteria) {
+  if (!criteria.is_literal() || !criteria.literal().is_object()) return std::nullopt;
+  return criteria.literal();
+}
+
+Criteria message_text_criteria(Criteria criteria) {
+  if (const auto fields = plain_object_of(criteria)) return as_json(grpc_message_criteria(*fields, ""));
+  // Criteria on an object's fields can only mean the text's JSON.
+  const Json wire = criteria.to_json();
+  if (wire.is_object() && wire.size() == 1 &&
+      (wire.begin().key() == "$key_values" || wire.begin().key() == "$exact_key_values")) {
+    return as_json(std::move(criteria));
+  }
+  return criteria;
 }
 
 }  // namespace detail
@@ -108,6 +125,18 @@ Request& Request::protocol(Criteria protocol) {
   return *this;
 }
 
+Request& Request::websocket(Criteria direction) {
+  websocket_ = std::move(direction);
+  return *this;
+}
+
+Request websocket_received(Criteria payload) {
+  return Request{}.websocket("received").body(detail::message_text_criteria(std::move(payload)));
+}
+Request websocket_sent(Criteria payload) {
+  return Request{}.websocket("sent").body(detail::message_text_criteria(std::move(payload)));
+}
+
 Request& Request::host(Criteria host) {
   host_ = std::move(host);
   return *this;
@@ -129,6 +158,7 @@ Json Request::to_json() const {
   if (body_) out["body"] = wire_value(*body_);
   if (client_certificate_) out["client_certificate"] = wire_value(*client_certificate_);
   if (protocol_) out["protocol"] = wire_value(*protocol_);
+  if (websocket_) out["websocket"] = wire_value(*websocket_);
   return out;
 }
 
@@ -186,8 +216,8 @@ Request grpc_method(const std::string& method) {
   return add_grpc_call(request, method, "");
 }
 Request grpc_method(const std::string& method, Criteria message) {
-  if (message.is_literal())
-    return grpc_method(method).body(as_json(detail::grpc_message_criteria(message.to_json(), "")));
+  if (const auto fields = detail::plain_object_of(message))
+    return grpc_method(method).body(as_json(detail::grpc_message_criteria(*fields, "")));
   return grpc_method(method).body(as_json(std::move(message)));
 }
 
@@ -201,7 +231,8 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
     const Json& value = item.value();
     const std::string at = pointer_append(pointer, field);
     if (value.is_null()) continue;  // the Python client's "not set"
-    if (field == "method" || field == "host" || field == "client_certificate" || field == "protocol") {
+    if (field == "method" || field == "host" || field == "client_certificate" || field == "protocol" ||
+        field == "websocket") {
       if (!value.is_string() && !value.is_object()) {
         throw CriteriaError(at, field + " must be a string or a criteria object, got " + detail::type_name(value));
       }
@@ -212,6 +243,8 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
         request.host(std::move(c));
       } else if (field == "protocol") {
         request.protocol(std::move(c));
+      } else if (field == "websocket") {
+        request.websocket(std::move(c));
       } else {
         request.client_certificate(std::move(c));
       }
@@ -244,7 +277,8 @@ Request Request::from_json(const Json& document, const std::string& pointer) {
     } else {
       throw CriteriaError(
           at, "unknown request field \"" + field +
-                  "\" (known: method, path, headers, query, host, body, client_certificate, protocol, grpc)");
+                  "\" (known: method, path, headers, query, host, body, client_certificate, protocol, grpc, "
+                  "websocket)");
     }
   }
   return request;
@@ -264,6 +298,7 @@ std::string Request::describe() const {
   if (body_) add("body", body_->describe());
   if (client_certificate_) add("client certificate", client_certificate_->describe());
   if (protocol_) add("protocol", protocol_->describe());
+  if (websocket_) add("WebSocket message", websocket_->describe());
   return out.empty() ? "any request" : out;
 }
 

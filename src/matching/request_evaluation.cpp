@@ -39,12 +39,28 @@ const json& RequestSubjects::protocol() const {
   return get(protocol_, [&] { return json(request_.protocol); });
 }
 
+const json& RequestSubjects::websocket() const {
+  return get(websocket_, [&] {
+    return request_.websocket ? json(message_direction_name(request_.websocket->direction)) : json(nullptr);
+  });
+}
+
+bool RequestSubjects::asks_websocket_upgrade() const {
+  const auto upgrade = request_.header("Upgrade");
+  if (!upgrade) return false;
+  // A token list ("websocket", or "h2c, websocket"): any token naming it, in any case.
+  std::string tokens = *upgrade;
+  for (char& c : tokens)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (c == ',' || c == '\t' ? ' ' : c));
+  return (" " + tokens + " ").find(" websocket ") != std::string::npos;
+}
+
 namespace {
 
 struct FieldWeights {
   // Each weight exceeds the sum of the lighter ones, so the ranking is a strict order of fields.
   static constexpr int path = 79, method = 37, body = 17, host = 7, query = 3, headers = 2, client_certificate = 1,
-                       protocol = 1;
+                       protocol = 1, websocket = 1;
 };
 
 }  // namespace
@@ -73,6 +89,20 @@ RequestEvaluation evaluate_request(const Request& matcher, const RequestSubjects
     return record(field, weight, outcome.matched, explain ? criteria->describe() : std::string(),
                   explain ? std::move(outcome.reason) : std::string());
   };
+
+  // A WebSocket message is seen only by matchers of messages, and a request only by the others:
+  // `confirm_request(Request{}.path("/feed"))` counts the upgrade, not each message on it.
+  const auto& direction = RequestFields::websocket(matcher);
+  if (direction.has_value() != subjects.is_message()) {
+    result.matched = false;
+    if (explain) {
+      result.fields.push_back(
+          {"websocket", false, direction ? "a WebSocket message" : "an HTTP request",
+           direction ? "an HTTP request, not a WebSocket message" : "a WebSocket message, not an HTTP request"});
+    }
+    return result;
+  }
+  if (!check("websocket", FieldWeights::websocket, direction, &RequestSubjects::websocket)) return result;
 
   if (const auto& pattern = RequestFields::path_pattern(matcher)) {
     bool matched = false;

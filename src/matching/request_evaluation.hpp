@@ -35,6 +35,11 @@ class RequestSubjects {
   const nlohmann::json& body() const;
   const nlohmann::json& client_certificate() const;  // the subject, or null
   const nlohmann::json& protocol() const;            // "HTTP/1.1", "HTTP/2"
+  const nlohmann::json& websocket() const;           // a message's direction, "received" or "sent"
+  bool is_message() const { return request_.websocket.has_value(); }
+  // Whether the request asks to become a WebSocket (Upgrade: websocket): only such a request
+  // may be answered by a WebSocket stub.
+  bool asks_websocket_upgrade() const;
   const std::vector<std::string>& path_segments() const {
     return path_segments_;
   }  // split once, for every index and pattern
@@ -60,7 +65,7 @@ class RequestSubjects {
 
   const RecordedRequest& request_;
   const std::vector<std::string> path_segments_;
-  mutable Lazy method_, path_, headers_, query_, host_, body_, client_certificate_, protocol_;
+  mutable Lazy method_, path_, headers_, query_, host_, body_, client_certificate_, protocol_, websocket_;
   mutable std::mutex building_;
 };
 

@@ -23,6 +23,7 @@ class RequestFields {
   static const std::optional<Criteria>& body(const Request& r) { return r.body_; }
   static const std::optional<Criteria>& client_certificate(const Request& r) { return r.client_certificate_; }
   static const std::optional<Criteria>& protocol(const Request& r) { return r.protocol_; }
+  static const std::optional<Criteria>& websocket(const Request& r) { return r.websocket_; }
 };
 
 }  // namespace mockhttp

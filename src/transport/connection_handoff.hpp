@@ -21,6 +21,7 @@
 
 #include "exchange/conversation.hpp"
 #include "exchange/delivery_plan.hpp"
+#include "exchange/message_session.hpp"
 
 namespace mockhttp::detail {
 
@@ -35,6 +36,8 @@ struct HandedConnection {
   // first exchange. `upgrade_settings` is the request's protocol-specific header (HTTP2-Settings).
   std::optional<RecordedRequest> upgraded_request;
   std::string upgrade_settings;
+  // Bytes the protocol sends before anything else (a WebSocket's 101 head), in order.
+  std::string answer_head;
 };
 
 // What the protocol owes the engine and the listener.
@@ -67,5 +70,28 @@ class ConnectionProtocol {
 // The HTTP/2 support linked into this program, or null. `support` must live forever.
 const ConnectionProtocol* linked_http2_support();
 void register_http2_support(const ConnectionProtocol* support);
+
+// What bounds one WebSocket connection (ServerOptions::websocket_*).
+struct WebSocketLimits {
+  std::size_t max_message_bytes = 16u * 1024 * 1024;  // 1009 beyond it
+  std::size_t max_unsent_bytes = 16u * 1024 * 1024;   // 1008 beyond it: a client that does not read
+  // Frames of one message: endless empty continuations add no bytes, so they are counted.
+  std::size_t max_fragments = 100000;
+  // After the server's close frame, how long the client has to answer before the connection ends.
+  std::chrono::milliseconds close_timeout{2000};
+};
+
+// WebSocket, in the opt-in library mockhttp::websocket (wslay), registered the same way: the
+// listener writes the 101 the engine decided, then hands the connection to it.
+class WebSocketSupport {
+ public:
+  virtual ~WebSocketSupport() = default;
+  // Runs the connection until it ends; the caller then closes the socket (and frees `ssl`).
+  virtual void serve(HandedConnection connection, std::shared_ptr<MessageSession> session,
+                     const WebSocketLimits& limits, const std::function<bool()>& still_serving) const = 0;
+};
+
+const WebSocketSupport* linked_websocket_support();
+void register_websocket_support(const WebSocketSupport* support);
 
 }  // namespace mockhttp::detail

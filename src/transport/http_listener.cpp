@@ -11,6 +11,7 @@
 #include "transport/plain_stream.hpp"
 #include "transport/tls_identity.hpp"
 #include "transport/tls_stream.hpp"
+#include "transport/websocket_handshake.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -85,6 +86,14 @@ thread_local PlainStream* plain_stream_of_this_thread = nullptr;
 // Set once a connection was handed to another protocol: cpp-httplib's own answer to the
 // request that switched it never reaches the client, and is neither logged nor timed.
 thread_local bool handed_off_this_thread = false;
+
+// Whether a request asks `Upgrade: websocket` (any case, among other tokens).
+bool lists_websocket_upgrade(const httplib::Request& request) {
+  if (!request.has_header("Upgrade")) return false;
+  RecordedRequest probe;
+  probe.headers.emplace_back("Upgrade", request.get_header_value("Upgrade"));
+  return asks_websocket(probe);
+}
 
 bool all_digits(const std::string& text) {
   return !text.empty() && text.size() <= 19 &&
@@ -340,6 +349,58 @@ void HttpListener::upgrade_to_http2(const httplib::Request& request, httplib::Re
   end_connection(socket);
 }
 
+void HttpListener::serve_websocket_upgrade(const httplib::Request& request, httplib::Response& response) {
+  RecordedRequest captured = capture_request(request);
+  if (const auto refusal = websocket_handshake_refusal(captured)) {
+    DeliveryPlan plan = error_answer(refusal->error, refusal->detail);
+    if (refusal->error == WireError::websocket_version_unsupported) plan.set_header("Sec-WebSocket-Version", "13");
+    carry_out(std::move(plan), request, response, hooks_.pause);
+    return;
+  }
+  const std::string accept = websocket_accept(*captured.header("Sec-WebSocket-Key"));
+  // The upgrade is matched, journaled and answered like any request; only an accepting stub's
+  // answer carries a session.
+  DeliveryPlan plan = hooks_.handle(std::move(captured));
+  if (!plan.session) {
+    carry_out(std::move(plan), request, response, hooks_.pause);
+    return;
+  }
+  const WebSocketSupport* support = linked_websocket_support();
+  const int socket = socket_of_this_thread();
+  if (!support || socket < 0) {
+    plan.session->ended({std::nullopt, "", "server"});
+    carry_out(error_answer(WireError::websocket_not_served,
+                           "this program does not link mockhttp::websocket, which serves WebSocket"),
+              request, response, hooks_.pause);
+    return;
+  }
+  if (plan.delay.count() > 0 && !hooks_.pause(plan.delay)) {
+    plan.session->ended({std::nullopt, "", "server_stop"});
+    carry_out(error_answer(WireError::server_stopping, "the server is stopping"), request, response, hooks_.pause);
+    return;
+  }
+  HandedConnection connection;
+  connection.socket = socket;
+  connection.ssl = const_cast<SSL*>(request.ssl);  // cpp-httplib keeps the connection's own SSL as const
+  connection.answer_head =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+      accept + "\r\n";
+  for (const auto& [name, value] : plan.headers) {
+    // A stub's header cannot smuggle a line of its own into the head.
+    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
+    connection.answer_head += name + ": " + value + "\r\n";
+  }
+  connection.answer_head += "\r\n";
+  if (plain_stream_of_this_thread) connection.already_read = plain_stream_of_this_thread->take_buffered();
+  connection.connection_id = connection_id_of_this_thread();
+  if (const std::string* tunnel = tunnel_of_this_thread()) connection.tunnel = *tunnel;
+  handed_off_this_thread = true;
+  response.status = 101;  // never reaches the client: the connection is the WebSocket's, then closed
+  if (hooks_.log) hooks_.log(request.method + " " + request.target + " -> 101 (WebSocket)");
+  support->serve(std::move(connection), std::move(plan.session), limits_.websocket, [this] { return serving(); });
+  end_connection(socket);
+}
+
 void HttpListener::refuse_http2(int socket) {
   deadlines_->head_read();
   const std::string answer =
@@ -454,6 +515,10 @@ HttpListener::HttpListener(const std::string& host, int port, std::size_t max_co
     }
     if (takes_h2c_upgrade(req)) {
       upgrade_to_http2(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (lists_websocket_upgrade(req)) {
+      serve_websocket_upgrade(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     hide_multipart_content_type(const_cast<httplib::Request&>(req));

@@ -74,6 +74,7 @@ struct RequestLimits {
   // one connection may have open at once.
   bool http2 = true;
   std::uint32_t http2_max_concurrent_streams = 100;
+  WebSocketLimits websocket;
 };
 
 class HttpListener {
@@ -129,6 +130,9 @@ class HttpListener {
   // takes (cleartext, no body), the 101 and the switch, and the handoff of a connection.
   bool takes_h2c_upgrade(const httplib::Request& request) const;
   void upgrade_to_http2(const httplib::Request& request, httplib::Response& response);
+  // A request asking `Upgrade: websocket`: the handshake checked, the engine asked, and either
+  // its answer sent (a refusal) or the 101 and the connection handed to mockhttp::websocket.
+  void serve_websocket_upgrade(const httplib::Request& request, httplib::Response& response);
   void hand_off(HandedConnection connection);
   // HTTP/2's preface to a server without HTTP/2: an HTTP/1.1 505 saying so, then the close.
   void refuse_http2(int socket);

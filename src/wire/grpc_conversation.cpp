@@ -11,7 +11,7 @@ using Json = nlohmann::json;
 
 GrpcConversation& GrpcConversation::on_message(Criteria message, GrpcReply reply) {
   // A plain object names the fields to match, as grpc_method's message does.
-  if (message.is_literal()) message = detail::grpc_message_criteria(message.to_json(), "");
+  if (const auto fields = detail::plain_object_of(message)) message = detail::grpc_message_criteria(*fields, "");
   rules_.push_back({std::move(message), std::move(reply)});
   return *this;
 }

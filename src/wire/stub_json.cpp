@@ -69,6 +69,8 @@ Json StubDefinition::to_json() const {
     action = {{"grpc", replies}};
   } else if (grpc_conversation) {
     action = {{"grpc_conversation", grpc_conversation->to_json()}};
+  } else if (websocket) {
+    action = {{"websocket", websocket->to_json()}};
   } else if (responder || grpc_responder) {
     action = {{"callback", {{"description", "a C++ responder"}}}};
   } else if (!sequence.empty()) {
@@ -93,20 +95,22 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
   if (!fields.has("request")) fields.fail("request", "request is required (use {} to match every request)");
   definition.request = Request::from_json(fields.at("request"), fields.pointer("request"));
   if (!fields.has("action"))
-    fields.fail("action", "action is required: one of response, sequence, sse, proxy, grpc, grpc_conversation");
+    fields.fail("action",
+                "action is required: one of response, sequence, sse, proxy, grpc, grpc_conversation, websocket");
   if (fields.at("action").is_object() && fields.at("action").contains("callback")) {
     fields.fail("action", "a callback action is a C++ function and cannot be read from JSON");
   }
   const detail::WireObject action(fields.at("action"), fields.pointer("action"),
-                                  {"response", "sequence", "sse", "proxy", "grpc", "grpc_conversation"}, "action");
+                                  {"response", "sequence", "sse", "proxy", "grpc", "grpc_conversation", "websocket"},
+                                  "action");
   const int actions = (action.has("response") ? 1 : 0) + (action.has("sequence") ? 1 : 0) +
                       (action.has("sse") ? 1 : 0) + (action.has("proxy") ? 1 : 0) + (action.has("grpc") ? 1 : 0) +
-                      (action.has("grpc_conversation") ? 1 : 0);
+                      (action.has("grpc_conversation") ? 1 : 0) + (action.has("websocket") ? 1 : 0);
   if (actions != 1) {
     detail::WireObject::fail_at(
         fields.pointer("action"),
-        "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence, grpc and "
-        "grpc_conversation.)");
+        "Exactly one of response, proxy or sse must be provided. (mockhttp also takes sequence, grpc, "
+        "grpc_conversation and websocket.)");
   }
   if (action.has("response"))
     definition.response = Response::from_json(action.at("response"), action.pointer("response"));
@@ -141,6 +145,9 @@ StubDefinition StubDefinition::from_json(const Json& document, const std::string
     definition.grpc_conversation =
         GrpcConversation::from_json(action.at("grpc_conversation"), action.pointer("grpc_conversation"));
   }
+  if (action.has("websocket")) {
+    definition.websocket = WebSocketScript::from_json(action.at("websocket"), action.pointer("websocket"));
+  }
   if (fields.has("max_calls")) definition.max_calls = fields.integer("max_calls", 0);
   if (fields.has("chaos")) definition.chaos = Chaos::from_json(fields.at("chaos"), fields.pointer("chaos"));
   if (fields.has("scenario"))
@@ -166,11 +173,18 @@ void StubDefinition::validate() const {
     require_sendable_trailers(sequence[i], "sequence[" + std::to_string(i) + "]");
   }
   const int actions = (sse ? 1 : 0) + (proxy ? 1 : 0) + (responder ? 1 : 0) + (sequence.empty() ? 0 : 1) +
-                      (grpc.empty() ? 0 : 1) + (grpc_responder ? 1 : 0) + (grpc_conversation ? 1 : 0);
+                      (grpc.empty() ? 0 : 1) + (grpc_responder ? 1 : 0) + (grpc_conversation ? 1 : 0) +
+                      (websocket ? 1 : 0);
   if (actions > 1) {
     throw StubError(
-        "a stub answers with one action: a response, a sequence, a responder, sse, proxy, grpc or a gRPC "
-        "conversation");
+        "a stub answers with one action: a response, a sequence, a responder, sse, proxy, grpc, a gRPC "
+        "conversation or a WebSocket script");
+  }
+  if (websocket) websocket->validate();
+  if (grpc_conversation && grpc_conversation->unmatched() == UnmatchedMessage::near_miss) {
+    throw StubError(
+        "action.grpc_conversation.unmatched: near_miss is a WebSocket answer; a gRPC call ends (end_call) or "
+        "ignores the message");
   }
   if (chaos.fault && chaos.fault->kind == FaultKind::grpc_status && grpc.empty() && !grpc_responder &&
       !grpc_conversation) {

@@ -24,7 +24,7 @@
 #include "exchange/error_catalogue.hpp"
 #include "transport/connection_handoff.hpp"
 #include "transport/elastic_task_queue.hpp"
-#include "transport/http2/connection_io.hpp"
+#include "transport/connection_io.hpp"
 #include "transport/http2/http2_stream.hpp"
 
 namespace mockhttp::detail {

@@ -1,4 +1,4 @@
-#include "transport/http2/connection_io.hpp"
+#include "transport/connection_io.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -57,6 +57,30 @@ bool ConnectionIo::write_all(std::string_view bytes) {
     bytes.remove_prefix(static_cast<std::size_t>(written));
   }
   return true;
+}
+
+ssize_t ConnectionIo::write_some(std::string_view bytes) {
+  if (output_) {
+    output_->append(bytes);
+    return static_cast<ssize_t>(bytes.size());
+  }
+  if (bytes.empty()) return 0;
+  if (!ssl_) {
+    ssize_t written;
+    do {
+      written = ::send(socket_, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (written < 0 && errno == EINTR);
+    if (written >= 0) return written;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  }
+  pollfd watched{socket_, POLLOUT, 0};
+  if (::poll(&watched, 1, 0) <= 0 || (watched.revents & POLLOUT) == 0) {
+    return (watched.revents & (POLLERR | POLLHUP)) != 0 ? -1 : 0;
+  }
+  // One TLS record's worth at a time: a socket that took some may not take a whole buffer.
+  constexpr std::size_t kRecord = 16 * 1024;
+  const int written = SSL_write(ssl_, bytes.data(), static_cast<int>(std::min(bytes.size(), kRecord)));
+  return written > 0 ? written : -1;
 }
 
 }  // namespace mockhttp::detail

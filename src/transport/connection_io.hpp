@@ -26,6 +26,10 @@ class ConnectionIo {
   ssize_t read(char* data, std::size_t size);
   // Every byte; false when the peer is gone or does not read within the send timeout.
   bool write_all(std::string_view bytes);
+  // What the socket takes now, without waiting for a client that does not read: the bytes
+  // written (0: none fit), or -1 when the peer is gone. Over TLS a record once begun is finished,
+  // within the send timeout.
+  ssize_t write_some(std::string_view bytes);
   // After the last frame (a GOAWAY): sends FIN and reads what the client still sends, for at
   // most kGracefulCloseMs, until it closes too. Closing with unread bytes would make the kernel
   // reset the connection and drop the GOAWAY not yet sent. Plain connections only (TLS ends with
