@@ -35,6 +35,8 @@ struct ServeOptions {
   std::size_t journal_max_bytes = ServerOptions{}.journal_max_bytes;
   std::size_t max_body_bytes = ServerOptions{}.max_body_bytes;
   std::size_t max_header_count = ServerOptions{}.max_header_count;
+  std::size_t websocket_max_message_bytes = ServerOptions{}.websocket_max_message_bytes;
+  std::size_t websocket_max_unsent_bytes = ServerOptions{}.websocket_max_unsent_bytes;
   bool no_http2 = false;
   long long request_head_timeout_ms = ServerOptions{}.request_head_timeout.count();
   std::vector<std::string> allowed_hosts;
@@ -129,6 +131,8 @@ int serve(const ServeOptions& options) {
   server_options.journal_max_bytes = options.journal_max_bytes;
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_header_count = options.max_header_count;
+  server_options.websocket_max_message_bytes = options.websocket_max_message_bytes;
+  server_options.websocket_max_unsent_bytes = options.websocket_max_unsent_bytes;
   server_options.http2 = !options.no_http2;
   server_options.request_head_timeout = std::chrono::milliseconds(options.request_head_timeout_ms);
   server_options.forward_allowed_hosts = options.forward_allowed_hosts;
@@ -236,6 +240,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                    "Connections open at once; past it a connection is answered 503")
       ->capture_default_str();
   command->add_option("--max-header-count", options->max_header_count, "Most header fields in a request; more is a 431")
+      ->capture_default_str();
+  command
+      ->add_option("--websocket-max-message-bytes", options->websocket_max_message_bytes,
+                   "Largest WebSocket message a client may send; a larger one closes the connection 1009")
+      ->capture_default_str();
+  command
+      ->add_option("--websocket-max-unsent-bytes", options->websocket_max_unsent_bytes,
+                   "Bytes a WebSocket client may leave unread; past it the connection closes 1008")
       ->capture_default_str();
   command->add_flag("--no-http2", options->no_http2,
                     "Speak HTTP/1.1 only: refuse HTTP/2's preface, ignore Upgrade: h2c, offer no h2 by ALPN");

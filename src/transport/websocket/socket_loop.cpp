@@ -312,9 +312,11 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
     }
     if (wslay_event_send(context_) != 0 && output_.empty()) break;
     if (!flush()) break;
-    const bool handshake_done = closing_ && wslay_event_get_close_sent(context_) && output_.empty() &&
-                                (wslay_event_get_close_received(context_) || !wslay_event_want_read(context_));
-    if (handshake_done && wslay_event_get_close_received(context_)) break;
+    // The close handshake is over once both close frames have passed and ours is written.
+    if (closing_ && output_.empty() && wslay_event_get_close_sent(context_) &&
+        wslay_event_get_close_received(context_)) {
+      break;
+    }
     now = std::chrono::steady_clock::now();
     if (closing_ && now >= close_deadline_) break;
     if (peer_closed_ && input_.empty() && !wslay_event_want_read(context_)) break;
@@ -336,9 +338,6 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
   outlet_->end();
   // Whatever is still framed goes out if the client takes it at once; then the end.
   flush();
-  if (!ending_.code && wslay_event_get_close_received(context_) == 0 && ending_.by == "network") {
-    ending_.reason.clear();
-  }
   if (ending_.by != "chaos") io_.end_gracefully();
   session_->ended(ending_);
 }
