@@ -128,8 +128,7 @@ bool SocketRegistry::perform(std::uint64_t id, SocketActions actions) const {
       return true;
     }
   }
-  outlet->perform(std::move(actions));
-  return true;
+  return outlet->perform(std::move(actions));
 }
 
 std::optional<WebSocketConnectionInfo> SocketRegistry::wait_for_connection(

@@ -66,9 +66,9 @@ struct SocketEnding {
 class SocketOutlet {
  public:
   virtual ~SocketOutlet() = default;
-  // Queued for the connection's thread, which carries them out in order; ignored once the
-  // connection has ended.
-  virtual void perform(SocketActions actions) = 0;
+  // Queued for the connection's thread, which carries them out in order. False, and nothing
+  // queued, once the connection is closing or has ended: nothing more would be sent.
+  virtual bool perform(SocketActions actions) = 0;
 };
 
 class MessageSession {

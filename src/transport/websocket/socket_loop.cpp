@@ -22,14 +22,15 @@ class SocketLoop::Outlet final : public SocketOutlet {
   Outlet(const Outlet&) = delete;
   Outlet& operator=(const Outlet&) = delete;
 
-  void perform(SocketActions actions) override {
+  bool perform(SocketActions actions) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (ended_) return;
+      if (ended_) return false;
       for (auto& action : actions) queued_.push_back(std::move(action));
     }
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(wake_, &one, sizeof one);
+    return true;
   }
   SocketActions take() {
     std::uint64_t count = 0;
@@ -163,6 +164,7 @@ void SocketLoop::message_received(const wslay_event_on_msg_recv_arg& message) {
     ending_.reason = payload.size() > 2 ? payload.substr(2) : std::string();
     ending_.by = "client";
     closing_ = true;
+    outlet_->end();
     close_deadline_ = std::chrono::steady_clock::now() + limits_.close_timeout;
   }
 }
@@ -178,6 +180,7 @@ void SocketLoop::schedule(SocketActions actions) {
 void SocketLoop::start_close(std::uint16_t code, const std::string& reason, const char* by) {
   if (closing_) return;
   closing_ = true;
+  outlet_->end();  // what a test sends from now on is refused, not silently dropped
   close_deadline_ = std::chrono::steady_clock::now() + limits_.close_timeout;
   ending_.code = code;
   ending_.reason = reason;
@@ -338,8 +341,9 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
   outlet_->end();
   // Whatever is still framed goes out if the client takes it at once; then the end.
   flush();
-  if (ending_.by != "chaos") io_.end_gracefully();
+  // Listed as ended before the socket closes: a client seeing the end finds the listing agree.
   session_->ended(ending_);
+  if (ending_.by != "chaos") io_.end_gracefully();
 }
 
 }  // namespace mockhttp::detail
