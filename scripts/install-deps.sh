@@ -41,11 +41,13 @@ if [ ${#missing[@]} -ne 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Node's gRPC client for the tests (test/grpc_node_test.mjs), from npm, kept beside the other
-# caches: installed once per machine; offline, the test says it is skipped.
+# Node's gRPC and WebSocket clients for the tests (test/grpc_node_test.mjs,
+# test/websocket_node_test.mjs), from npm, kept beside the other caches: installed once per
+# machine (again when one is missing); offline, the tests say they are skipped.
 node_modules=${MOCKHTTP_NODE_MODULES:-${XDG_CACHE_HOME:-$HOME/.cache}/mockhttp/node}
-if command -v npm >/dev/null && [ ! -d "$node_modules/node_modules/@grpc/grpc-js" ]; then
+if command -v npm >/dev/null && { [ ! -d "$node_modules/node_modules/@grpc/grpc-js" ] ||
+  [ ! -d "$node_modules/node_modules/ws" ]; }; then
   mkdir -p "$node_modules"
-  npm install --silent --no-audit --no-fund --prefix "$node_modules" @grpc/grpc-js@1 @grpc/proto-loader@0 ||
-    echo "install-deps: npm could not install @grpc/grpc-js (offline?): the Node gRPC test will be skipped" >&2
+  npm install --silent --no-audit --no-fund --prefix "$node_modules" @grpc/grpc-js@1 @grpc/proto-loader@0 ws@8 ||
+    echo "install-deps: npm could not install @grpc/grpc-js and ws (offline?): the Node gRPC and WebSocket tests will be skipped" >&2
 fi
