@@ -375,6 +375,59 @@ TEST(WebSocket, RandomDropsReplayFromTheSeed) {
   EXPECT_EQ(dropped_at(42), first);
 }
 
+TEST(WebSocket, TheWireFormMountsTheSameScriptAndLatencyReplaysFromTheSeed) {
+  const auto delays_with_seed = [](std::uint64_t seed) {
+    MockServer server;
+    server.set_seed(seed);
+    server.add_stub(StubDefinition::from_json(nlohmann::json::parse(R"({
+      "request": {"path": "/wire"},
+      "action": {"websocket": {
+        "subprotocols": ["v2"],
+        "on_open": [{"json": {"hello": true}}],
+        "replies": [{"message": {"op": "add"}, "sequence": [{"messages": [{"text": "first"}]},
+                                                             {"messages": [{"binary_base64": "AAE="}]}]}],
+        "unmatched": "near_miss",
+        "chaos": {"latency": {"distribution": "lognormal", "median_ms": 2, "sigma": 0.5, "max_ms": 20}}}}})")));
+    WebSocketClientOptions options = at(server, "/wire");
+    options.subprotocols = {"v2"};
+    WebSocketClient client(options);
+    EXPECT_EQ(client.subprotocol(), "v2");
+    EXPECT_EQ(client.next_message(), R"({"hello":true})");
+    client.send_text(R"({"op":"add","n":1})");
+    EXPECT_EQ(client.next_message(), "first");
+    client.send_text(R"({"op":"add","n":2})");
+    EXPECT_EQ(client.next_message(), std::string("\x00\x01", 2));
+    std::vector<std::int64_t> delays;
+    for (const auto& entry : server.requests()) {
+      if (entry.websocket && entry.websocket->direction == MessageDirection::received) {
+        EXPECT_TRUE(entry.chaos.has_value());
+        if (entry.chaos) delays.push_back(entry.chaos->delay.count());
+      }
+    }
+    return delays;
+  };
+  const auto first = delays_with_seed(7);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(delays_with_seed(7), first);
+
+  // A bad script is refused with the field named, before anything is mounted.
+  try {
+    (void)StubDefinition::from_json(nlohmann::json::parse(
+        R"({"request": {}, "action": {"websocket": {"replies": [{"message": "x", "reply": {"close": {"code": "soon"}}}]}}})"));
+    FAIL() << "a close code must be a number";
+  } catch (const DocumentError& e) {
+    EXPECT_EQ(e.pointer(), "/action/websocket/replies/0/reply/close/code");
+  }
+  MockServer server;
+  try {
+    server.when_requested_with(Request{}.path("/x"))
+        .respond_with_websocket(WebSocketScript{}.on_message(eq("x"), WebSocketReply{}.close(1005, "")));
+    FAIL() << "1005 is never sent";
+  } catch (const StubError& e) {
+    EXPECT_TRUE(mentions(e.what(), "1005")) << e.what();
+  }
+}
+
 TEST(WebSocket, HostileFramesCloseTheConnectionWithTheRightCodeAndTheServerGoesOn) {
   ServerOptions options;
   options.websocket_max_message_bytes = 64 * 1024;

@@ -86,9 +86,14 @@ SocketActions WebSocketRun::opened(std::shared_ptr<SocketOutlet> outlet) {
 
 SocketActions WebSocketRun::received(WebSocketMessage message) {
   const std::int64_t number = ++received_;
-  journal_message(message, MessageDirection::received);
+  const bool broken = fault_fires(number);
+  // The delay drawn for this message's reply is journaled with it, so a seed's run can be read
+  // back: the same seed gives the same delays.
+  const auto wait = broken ? std::chrono::milliseconds(0) : latency(number);
+  journal_message(message, MessageDirection::received, script_.message_chaos().latency || broken,
+                  AppliedChaos{wait, std::nullopt});
   registry_.note_received(*record_, message);
-  if (fault_fires(number)) {
+  if (broken) {
     switch (*script_.message_chaos().fault) {
       case MessageFault::drop:
         return {SocketAction::fault(SocketAction::Kind::reset)};
@@ -106,11 +111,11 @@ SocketActions WebSocketRun::received(WebSocketMessage message) {
     const auto& replies = rules[i].replies;
     const WebSocketReply& reply = replies[std::min(rule_hits_[i], replies.size() - 1)];
     ++rule_hits_[i];
-    return reply_actions(reply, latency(number));
+    return reply_actions(reply, wait);
   }
   if (script_.responder()) {
     try {
-      return reply_actions(script_.responder()(message, record_->info.upgrade), latency(number));
+      return reply_actions(script_.responder()(message, record_->info.upgrade), wait);
     } catch (const std::exception& e) {
       return {SocketAction::close(1011, close_reason(std::string("the stub's C++ responder failed: ") + e.what()))};
     } catch (...) {
@@ -153,14 +158,16 @@ SocketActions WebSocketRun::unmatched(const WebSocketMessage& message) const {
 }
 
 void WebSocketRun::sent(const WebSocketMessage& message) {
-  journal_message(message, MessageDirection::sent);
+  journal_message(message, MessageDirection::sent, false, {});
   registry_.note_sent(*record_);
 }
 
 void WebSocketRun::ended(const SocketEnding& ending) { registry_.note_ended(*record_, ending); }
 
-void WebSocketRun::journal_message(const WebSocketMessage& message, MessageDirection direction) {
+void WebSocketRun::journal_message(const WebSocketMessage& message, MessageDirection direction, bool with_chaos,
+                                   const AppliedChaos& chaos) {
   JournalEntry entry = message_entry_;
+  if (with_chaos) entry.request.chaos = chaos;
   entry.request.body = message.subject();
   entry.request.received_at = std::chrono::system_clock::now();
   entry.request.websocket = WebSocketTraffic{direction, message.kind};

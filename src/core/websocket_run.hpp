@@ -46,7 +46,9 @@ class WebSocketRun final : public MessageSession {
   SocketActions unmatched(const WebSocketMessage& message) const;
   std::chrono::milliseconds latency(std::int64_t draw_number) const;
   bool fault_fires(std::int64_t message_number) const;
-  void journal_message(const WebSocketMessage& message, MessageDirection direction);
+  // `chaos`, when `with_chaos`: the delay drawn for the message's reply.
+  void journal_message(const WebSocketMessage& message, MessageDirection direction, bool with_chaos,
+                       const AppliedChaos& chaos);
 
   const WebSocketScript script_;
   JournalEntry message_entry_;  // the upgrade's fields every message entry repeats
