@@ -8,8 +8,8 @@ and reason, waits for a client's message with $json criteria, reads the connecti
 messages, and gets 422/404 for a bad push; a chaos fault ends a connection without a close frame
 (1006) and a reconnect works. Hostile, from raw sockets: 1,000 idle connections held open while
 a real client is still answered, and a client that never reads is closed 1008 once the server's
-unsent bytes pass its limit (16 MiB by default: `mockhttp serve` has no option to lower it),
-while others are still served.
+unsent bytes pass its limit (lowered to 1 MiB with --websocket-max-unsent-bytes), while others
+are still served.
 
 Usage: websocket_python_test.py MOCKHTTP_BINARY. Prints 'N passed, N failed'. Run with Debian's
 python3 (python3-websockets).
@@ -338,8 +338,8 @@ async def slow_reader(mock):
     slow_id = new.pop()
     chunk = {"connection": slow_id, "message": {"text": "x" * (1 << 20)}}
     pushed = 0
-    # 16 MiB is the server's limit of unsent bytes; the kernel's buffers take some more. A bound
-    # of 64 MiB stops the loop if the server never closes.
+    # 1 MiB is this server's limit of unsent bytes (--websocket-max-unsent-bytes); the kernel's
+    # buffers take some more. A bound of 64 MiB stops the loop if the server never closes.
     while pushed < 64:
         status, _ = mock.call("POST", "/__mock__/websockets/send", chunk)
         if status == 404:  # no longer open: the server closed it
@@ -364,7 +364,7 @@ async def main(url):
     await slow_reader(mock)
 
 
-server, url, _ = start_server(binary, "--quiet")
+server, url, _ = start_server(binary, "--quiet", "--websocket-max-unsent-bytes", str(1 << 20))
 try:
     asyncio.run(main(url))
 finally:
