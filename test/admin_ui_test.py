@@ -4,7 +4,10 @@
 A second part drives Chromium over its DevTools pipe as a user would: it loads the dashboard
 (which must journal nothing, not even a /favicon.ico), watches requests arrive without a reload,
 clicks an unmatched one, reads the near-miss report in the inspector, uses the filters, and takes
-screenshots that are decoded and checked (size, and not one blank colour).
+screenshots that are decoded and checked (size, and not one blank colour). A WebSocket part opens
+connections to a websocket stub with Python's websockets client and checks that the page lists
+them open and closed (code, reason, by whom), shows each one's messages in order, and lists the
+messages in the journal as messages.
 
 Usage: admin_ui_test.py MOCKHTTP_BINARY. Prints 'N passed, N failed'. The screenshots are kept
 next to the binary (admin-ui-*.png).
@@ -435,6 +438,203 @@ def grpc_part():
         browser_session.close()
         grpc_server.terminate()
         grpc_server.wait(timeout=30)
+
+
+# ---- WebSockets: the connections, open and closed, and each one's messages in order ----
+
+def websocket_part():
+    try:
+        import asyncio
+        import websockets
+    except ImportError:
+        check.skip("the page lists WebSocket connections and their messages", "no Python websockets module here")
+        return
+    ws_server, ws_base, _ = start_server(binary, "--quiet")
+    ws_url = "ws://" + ws_base.split("//")[1] + "/chat"
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # the client's streams attach to the current loop
+    clients = []
+
+    def run(coroutine):
+        return loop.run_until_complete(asyncio.wait_for(coroutine, 30))
+
+    browser_session = DevToolsBrowser()
+    try:
+        status, body, _ = http("POST", ws_base + "/__mock__/stubs",
+             {"id": "chat", "request": {"path": "/chat"},
+              "action": {"websocket": {"subprotocols": ["chat.v1"], "on_open": [{"text": "welcome"}],
+                                       "replies": [{"reply": {"messages": [{"text": "pong"}]}}]}}})
+        check("websocket: the stub is mounted", status == 200, body)
+
+        def connect():
+            # No keepalive pings: the loop runs only while the test talks to the server.
+            client = run(websockets.connect(ws_url, subprotocols=["chat.v1"], ping_interval=None))
+            clients.append(client)
+            return client
+
+        def connections():
+            return json.loads(http("GET", ws_base + "/__mock__/websockets?closed=true")[1])["connections"]
+
+        # Connection A stays open: a text message that reads as markup, then three bytes.
+        first = connect()
+        check("websocket: the server chose the subprotocol", first.subprotocol == "chat.v1", first.subprotocol)
+        opened = [c["id"] for c in connections()]
+        check("websocket: the first connection is listed", len(opened) == 1, opened)
+        first_id = opened[0]
+        markup = "<img src=x onerror=alert(1)>"
+        greeting = run(first.recv())
+        run(first.send(markup))
+        reply = run(first.recv())
+        run(first.send(b"\x00\x01\x02"))
+        binary_reply = run(first.recv())
+        check("websocket: the stub greeted and answered", (greeting, reply, binary_reply) == ("welcome", "pong", "pong"),
+              (greeting, reply, binary_reply))
+
+        # Connection B: one message, then the client closes it with a code and a reason.
+        second = connect()
+        run(second.recv())
+        run(second.send("bye please"))
+        run(second.recv())
+        run(second.close(code=4000, reason="done here"))
+        second_id = [c["id"] for c in connections() if c["id"] != first_id][0]
+
+        browser_session.page("Page.navigate", {"url": ws_base + "/__admin__"})
+        rows = "document.querySelectorAll('#websockets-table tr.connection')"
+
+        def row_text(connection):
+            return f"(document.querySelector(\"#websockets-table tr[data-connection-id='{connection}']\") || {{}}).textContent"
+
+        def cells(connection):
+            return browser_session.evaluate(
+                f"[...document.querySelector(\"#websockets-table tr[data-connection-id='{connection}']\").cells]"
+                ".map(td => td.textContent)")
+
+        # The counts and the close are noted on the connections' own threads: wait until shown.
+        browser_session.wait_for(f"{rows}.length === 2", "both connections")
+        browser_session.wait_for(f"({row_text(second_id)} || '').includes('closed')", "the second connection closed")
+        browser_session.wait_for(f"({row_text(first_id)} || '').endsWith('23')", "the first connection's counts")
+        head = browser_session.evaluate("[...document.querySelectorAll('#websockets-table th')].map(th => th.textContent)")
+        check("websockets: the listing's columns", head == ["#", "Path", "Stub", "Scope", "Subprotocol", "State",
+                                                             "Received", "Sent"], head)
+        row_a = cells(first_id)
+        check("websockets: an open connection with its path, stub, subprotocol and counts",
+              row_a == [str(first_id), "/chat", "chat", "global", "chat.v1", "open", "2", "3"], row_a)
+        row_b = cells(second_id)
+        check("websockets: a closed connection with its close code, reason and who closed it",
+              row_b == [str(second_id), "/chat", "chat", "global", "chat.v1", 'closed 4000 "done here" by the client',
+                        "1", "2"], row_b)
+        check("websockets: the heading counts open and closed",
+              browser_session.evaluate("document.getElementById('websockets-panel').firstChild.textContent")
+              == "WebSockets (1 open, 1 closed)")
+
+        # Selecting a connection shows its messages in order, with arrows and times.
+        browser_session.click(f"#websockets-table tr[data-connection-id='{first_id}']")
+        messages = "[...document.querySelectorAll('#websocket-messages-table tr.ws-message')]"
+        browser_session.wait_for(f"{messages}.length === 5", "the first connection's five messages")
+        shown = browser_session.evaluate(f"{messages}.map(tr => [...tr.cells].slice(2).map(td => td.textContent))")
+        check("websockets: a connection's messages in order, each with its direction and kind",
+              shown == [["\u2190 sent", "text", "welcome"], ["\u2192 received", "text", markup],
+                        ["\u2190 sent", "text", "pong"], ["\u2192 received", "binary", "base64 AAEC"],
+                        ["\u2190 sent", "text", "pong"]], shown)
+        times = browser_session.evaluate(f"{messages}.map(tr => tr.cells[1].textContent)")
+        check("websockets: each message has its time, in order",
+              all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", t) for t in times) and times == sorted(times),
+              times)
+        check("websockets: a message is shown as text, never as markup", browser_session.evaluate(
+            "document.querySelectorAll('#websocket-messages img, #websocket-messages [onerror]').length") == 0)
+        check("websockets: the selected connection is highlighted", browser_session.evaluate(
+            f"document.querySelector(\"#websockets-table tr[data-connection-id='{first_id}']\").classList.contains('selected')"))
+        summary = browser_session.evaluate("document.getElementById('websocket-summary').textContent")
+        check("websockets: the selected connection's summary", "Stateopen" in summary
+              and "2 received, 3 sent" in summary and "chat.v1" in summary
+              and re.search(r"Opened \(UTC\)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", summary), summary)
+
+        # Live: a message pushed through the admin API appears in the open view without a click.
+        status, body, _ = http("POST", ws_base + "/__mock__/websockets/send",
+                               {"connection": first_id, "message": {"text": "pushed <b>"}})
+        check("websockets: a push reaches the open connection", status == 200
+              and json.loads(body)["sent_to"] == [first_id], body)
+        check("websockets: the push arrives", run(first.recv()) == "pushed <b>")
+        browser_session.wait_for(f"{messages}.length === 6", "the pushed message, without a click")
+        last = browser_session.evaluate(f"[...{messages}.pop().cells].slice(2).map(td => td.textContent)")
+        check("live: the pushed message is the last one shown", last == ["\u2190 sent", "text", "pushed <b>"], last)
+        browser_session.screenshot(os.path.join(shots, "admin-ui-websockets.png"))
+        check_screenshot("websockets", os.path.join(shots, "admin-ui-websockets.png"),
+                         {"the header's dark blue": HEADER_BLUE})
+
+        browser_session.click(f"#websockets-table tr[data-connection-id='{second_id}']")
+        browser_session.wait_for(f"document.getElementById('websocket-messages').firstChild.textContent"
+                                 f".endsWith('#{second_id}')", "the second connection's messages")
+        closed_view = browser_session.evaluate("document.getElementById('websocket-messages').textContent")
+        shown = browser_session.evaluate(f"{messages}.map(tr => [...tr.cells].slice(2).map(td => td.textContent))")
+        check("websockets: a closed connection's messages and how it closed",
+              shown == [["\u2190 sent", "text", "welcome"], ["\u2192 received", "text", "bye please"],
+                        ["\u2190 sent", "text", "pong"]]
+              and 'closed 4000 "done here" by the client' in closed_view and "Closed (UTC)" in closed_view,
+              (shown, closed_view))
+
+        # The journal list: messages read as messages (which way, and their text), not as requests.
+        journal_rows = ("[...document.querySelectorAll('#requests-table tr.request')]"
+                        ".map(tr => [...tr.cells].slice(2, 4).map(td => td.textContent))")
+        browser_session.wait_for(f"{journal_rows}.length === 2 + 9", "the upgrades and the nine messages in the journal")
+        listed = browser_session.evaluate(journal_rows)
+        check("journal: each upgrade is listed as the GET it was", listed.count(["GET", "/chat"]) == 2, listed)
+        check("journal: a received message shows its arrow and text",
+              ["WS \u2192", "/chat received " + json.dumps(markup)] in listed, listed)
+        check("journal: a sent message shows its arrow and text", ["WS \u2190", '/chat sent "pushed <b>"'] in listed,
+              listed)
+        check("journal: a binary message shows its size and base64",
+              ["WS \u2192", "/chat received binary, 3 bytes (base64 AAEC)"] in listed, listed)
+        check("journal: no row calls a message a WEBSOCKET request", not any(m == "WEBSOCKET" for m, _ in listed), listed)
+        browser_session.evaluate("document.getElementById('filter-method').value = 'websocket';"
+                                 "document.getElementById('filter-method').dispatchEvent(new Event('input')); true")
+        check("journal: the method filter still finds the messages as WEBSOCKET",
+              len(browser_session.evaluate(journal_rows)) == 9, browser_session.evaluate(journal_rows))
+        browser_session.evaluate("document.getElementById('filter-method').value = 'ws';"
+                                 "document.getElementById('filter-method').dispatchEvent(new Event('input')); true")
+        check("journal: and as WS, as they are listed", len(browser_session.evaluate(journal_rows)) == 9,
+              browser_session.evaluate(journal_rows))
+
+        # A message in the inspector, and from there its connection.
+        message_id = [r["id"] for r in journaled(ws_base) if r.get("body") == markup][0]
+        browser_session.click(f"#requests-table tr[data-request-id='{message_id}']")
+        browser_session.wait_for("document.getElementById('inspector-connection') !== null", "the message inspected")
+        inspected = browser_session.evaluate("document.getElementById('inspector').textContent")
+        check("inspector: a message says which way it went, on which connection, and its text",
+              "(a WebSocket message)" in inspected and "received from the client" in inspected
+              and f"Show connection #{first_id}" in inspected and "Headers" not in inspected and
+              browser_session.evaluate("document.getElementById('inspector-body').textContent") == markup, inspected)
+        browser_session.click("#inspector-connection")
+        browser_session.wait_for(f"document.getElementById('websocket-messages').firstChild.textContent"
+                                 f".endsWith('#{first_id}')", "the message's connection")
+
+        # The mock closes the first connection: the page says so, and who did.
+        status, body, _ = http("POST", ws_base + "/__mock__/websockets/close",
+                               {"connection": first_id, "code": 1001, "reason": "going away"})
+        check("websockets: the close reaches the open connection", status == 200, body)
+        run(first.wait_closed())
+        browser_session.wait_for(f"({row_text(first_id)} || '').includes('closed')", "the first connection closed")
+        check("websockets: a connection the mock closed", cells(first_id)[5] == 'closed 1001 "going away" by the mock',
+              cells(first_id))
+        browser_session.wait_for("document.getElementById('websocket-summary').textContent.includes('going away')",
+                                 "the open view updated to closed")
+        check("websockets: the page's polls journal nothing", all(r["method"] in ("GET", "WEBSOCKET") and r["path"] == "/chat"
+                                                                 for r in journaled(ws_base)), journaled(ws_base))
+    except RuntimeError as error:
+        check("driving Chromium on WebSockets", False, error)
+    finally:
+        for client in clients:
+            try:
+                run(client.close())
+            except Exception:  # noqa: BLE001 - already closed or the server is gone
+                pass
+        loop.close()
+        browser_session.close()
+        ws_server.terminate()
+        ws_server.wait(timeout=30)
+
+
+websocket_part()
 
 
 grpc_part()

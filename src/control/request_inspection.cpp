@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "encoding/unicode_text.hpp"
 #include "encoding/utc_time.hpp"
 
 namespace mockhttp::detail {
@@ -34,6 +35,32 @@ json answered_by(const Engine& core, const JournalEntry& entry) {
   return out;
 }
 
+// A WebSocket message's line in the page's journal list: its direction and kind, its size and
+// the head of its text (a binary one's base64), so the list reads as messages, not as requests
+// of a method named WEBSOCKET. The whole message is in the inspection.
+json websocket_summary(const RecordedRequest& r) {
+  constexpr std::size_t kPreviewBytes = 120;
+  const std::string& body = r.body;  // a binary message's bytes are journaled as base64
+  std::size_t size = body.size();
+  if (r.websocket->kind == MessageKind::binary) {
+    std::size_t padding = 0;
+    for (auto it = body.rbegin(); it != body.rend() && *it == '=' && padding < 2; ++it) ++padding;
+    size = body.size() / 4 * 3 - padding;
+  }
+  std::string preview = body.substr(0, kPreviewBytes);
+  // Cut at a character boundary, so that a UTF-8 text stays UTF-8.
+  while (preview.size() < body.size() && !preview.empty() &&
+         (static_cast<unsigned char>(body[preview.size()]) & 0xC0) == 0x80) {
+    preview.pop_back();
+  }
+  return {{"direction", message_direction_name(r.websocket->direction)},
+          {"kind", message_kind_name(r.websocket->kind)},
+          {"size", size},
+          {"preview", is_valid_utf8(preview) ? json(preview) : json(nullptr)},
+          {"preview_cut", preview.size() < body.size()},
+          {"connection_id", r.connection_id}};
+}
+
 }  // namespace inspection
 
 std::optional<std::uint64_t> journal_id_of(const std::string& text) {
@@ -55,7 +82,8 @@ json request_summary(const JournalEntry& entry) {
           {"scope", inspection::or_null(r.scope)},
           {"matched_stub_id", inspection::or_null(r.matched_stub_id)},
           {"received_at", utc_time_text(r.received_at)},
-          {"replay_session", inspection::or_null(Engine::replay_session_named_by(r))}};
+          {"replay_session", inspection::or_null(Engine::replay_session_named_by(r))},
+          {"websocket", r.websocket ? inspection::websocket_summary(r) : json(nullptr)}};
 }
 
 json request_inspection(const Engine& core, const JournalEntry& entry) {

@@ -17,7 +17,8 @@ namespace mockhttp::detail {
 // A journal id from a path segment ("17"), or nullopt when it is not a whole number.
 std::optional<std::uint64_t> journal_id_of(const std::string& text);
 
-// {"id", "method", "path", "query", "scope", "matched_stub_id", "received_at", "replay_session"}
+// {"id", "method", "path", "query", "scope", "matched_stub_id", "received_at", "replay_session",
+//  "websocket": null, or for a message {"direction", "kind", "size", "preview", "preview_cut", "connection_id"}}
 nlohmann::json request_summary(const JournalEntry& entry);
 
 // {"id", "request", "raw_headers", "scope", "replay_session", "protocol", "tunnel",
