@@ -3,6 +3,7 @@
 // CONNECT tunnel. Each test mounts stubs with the C++ API and checks what the client sees and
 // what the journal, the handles and the reports say.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -283,6 +284,39 @@ TEST(WebSocket, WssWithTheServersTlsAndThroughAnInterceptedConnectTunnel) {
   const auto listed = proxy.websockets(Request{}, true);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed.front().info().upgrade.tunnel, "feed.example.test:443");
+}
+
+TEST(WebSocket, AScopeSeesItsOwnConnectionsAndItsDeletionOrAResetClosesThem) {
+  MockServer server;
+  WebSocketClientOptions scoped = at(server, "/room");
+  WebSocketClientOptions global = at(server, "/room");
+  std::optional<WebSocketClient> in_scope;
+  {
+    Scope scope = server.new_scope("tenant-a");
+    scope.when_requested_with(Request{}.path("/room"))
+        .respond_with_websocket(WebSocketScript{}.on_open(WebSocketMessage::text("scoped")));
+    server.when_requested_with(Request{}.path("/room"))
+        .respond_with_websocket(WebSocketScript{}.on_open(WebSocketMessage::text("global")));
+    scoped.headers = {scope.header()};
+    in_scope.emplace(scoped);
+    EXPECT_EQ(in_scope->next_message(), "scoped");
+    WebSocketClient outside(global);
+    EXPECT_EQ(outside.next_message(), "global");
+    // The scope lists and pushes to its own connection only.
+    const auto mine = scope.websockets();
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine.front().info().upgrade.scope, "tenant-a");
+    scope.wait_for_websocket().send_text("to the scope");
+    EXPECT_EQ(in_scope->next_message(), "to the scope");
+  }
+  // The scope is gone, and with it the connection its stub accepted.
+  const WebSocketEvent ended = in_scope->wait_closed();
+  EXPECT_EQ(ended.close_code, 1001);
+
+  WebSocketClient after(global);
+  EXPECT_EQ(after.next_message(), "global");
+  server.reset();
+  EXPECT_EQ(after.wait_closed().close_code, 1001);
 }
 
 TEST(WebSocket, ExpectedConnectionsAreVerified) {

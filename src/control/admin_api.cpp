@@ -495,9 +495,13 @@ void show_websocket(Engine& core, const AdminCall& call, const std::string& id_t
     send_detail(call.response, WireError::websocket_not_found, "no WebSocket connection " + id_text + " in reach");
     return;
   }
+  // The newest kListedAtMost journal entries are looked through; each message keeps its journal id.
   json messages = json::array();
-  for (const auto& entry : core.requests(socket_filter(call))) {
-    if (entry.websocket && entry.connection_id == info->id) messages.push_back(entry.to_json());
+  for (const auto& entry : core.journal_entries(socket_filter(call), 0, kListedAtMost, Engine::JournalEnd::newest)) {
+    if (!entry.request.websocket || entry.request.connection_id != info->id) continue;
+    json message = entry.request.to_json();
+    message["id"] = entry.id;
+    messages.push_back(std::move(message));
   }
   json body = info->to_json();
   body["messages"] = std::move(messages);

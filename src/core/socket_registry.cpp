@@ -190,14 +190,24 @@ std::vector<WebSocketMessage> SocketRegistry::received(std::uint64_t id) const {
 }
 
 void SocketRegistry::forget(ScopeFilter filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  records_.erase(std::remove_if(records_.begin(), records_.end(),
-                                [&](const auto& record) {
-                                  const bool gone = filter.admits(record->scope_id);
-                                  if (gone && !record->info.open) --closed_;
-                                  return gone;
-                                }),
-                 records_.end());
+  std::vector<std::shared_ptr<SocketOutlet>> still_open;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    records_.erase(std::remove_if(records_.begin(), records_.end(),
+                                  [&](const auto& record) {
+                                    if (!filter.admits(record->scope_id)) return false;
+                                    if (record->info.open) {
+                                      if (auto outlet = record->outlet.lock()) still_open.push_back(std::move(outlet));
+                                    } else {
+                                      --closed_;
+                                    }
+                                    return true;
+                                  }),
+                   records_.end());
+  }
+  // A reset (or a deleted scope) takes its stubs away: the connections they accepted end too,
+  // rather than go on unlisted, where no test could reach them.
+  for (const auto& outlet : still_open) outlet->perform({SocketAction::close(1001, "the mock was reset")});
 }
 
 void SocketRegistry::interrupt_waiters() {

@@ -54,7 +54,7 @@ class SocketRegistry {
   bool wait_closed(std::uint64_t id, std::chrono::milliseconds timeout) const;
   std::vector<WebSocketMessage> received(std::uint64_t id) const;
 
-  // Drops the records the filter admits (live connections go on, unlisted).
+  // Drops the records the filter admits; their open connections are closed 1001.
   void forget(ScopeFilter filter);
   void interrupt_waiters();
 
