@@ -196,6 +196,10 @@ bool SocketLoop::carry_out(const SocketAction& action) {
       return true;
     }
     case SocketAction::Kind::close:
+      // wslay sends a queued control frame before queued messages, and nothing after its close:
+      // the messages queued before it (a reply's, in this same turn) are framed first, or they
+      // would be lost. (A 1008 for a client that does not read leaves its backlog behind.)
+      wslay_event_send(context_);
       start_close(action.code, action.reason, "server");
       return true;
     case SocketAction::Kind::reset:
@@ -302,6 +306,10 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
       // having then queued its close; either way reading is over.
       if (failed != 0 && peer_closed_) break;
     }
+    // The session's replies were scheduled from a clock read after `now`: read it again, or an
+    // immediate reply waits a turn (a poll of a millisecond, or forever when the client's close
+    // or FIN came in the same read).
+    now = std::chrono::steady_clock::now();
     for (auto& action : outlet_->take()) timed_.push({now, next_order_++, std::move(action)});
     if (!run_due(now)) break;
     if (!closing_ && unsent_bytes() > limits_.max_unsent_bytes) {
@@ -312,9 +320,18 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
     }
     if (wslay_event_send(context_) != 0 && output_.empty()) break;
     if (!flush()) break;
+    if (!closing_ && wslay_event_get_close_sent(context_)) {
+      // wslay failed the connection on a frame it refused (1002, 1007, 1009): its close is the
+      // server's, and its reading is over, so the connection ends below (RFC 6455 §7.1.7).
+      closing_ = true;
+      close_deadline_ = now + limits_.close_timeout;
+      ending_ = {wslay_event_get_status_code_sent(context_), "", "server"};
+    }
+    // The close went out and either the client's came back or nothing more will be read (wslay
+    // refused a frame, or too many fragments shut reading): waiting could only wait for nothing.
     const bool handshake_done = closing_ && wslay_event_get_close_sent(context_) && output_.empty() &&
                                 (wslay_event_get_close_received(context_) || !wslay_event_want_read(context_));
-    if (handshake_done && wslay_event_get_close_received(context_)) break;
+    if (handshake_done) break;
     now = std::chrono::steady_clock::now();
     if (closing_ && now >= close_deadline_) break;
     if (peer_closed_ && input_.empty() && !wslay_event_want_read(context_)) break;
