@@ -25,21 +25,28 @@ int fuzz_http2(const std::uint8_t*, std::size_t);
 #ifdef MOCKHTTP_FUZZ_GRPC
 int fuzz_grpc(const std::uint8_t*, std::size_t);
 #endif
+#ifdef MOCKHTTP_FUZZ_WEBSOCKET
+int fuzz_websocket(const std::uint8_t*, std::size_t);
+#endif
 
 int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::uint8_t*, std::size_t)> targets = {
-      {"criteria", fuzz_criteria}, {"stub", fuzz_stub}, {"case", fuzz_case}, {"rule", fuzz_rule},
-      {"template", fuzz_template}, {"http", fuzz_http}, {"form", fuzz_form}, {"host", fuzz_host},
+      {"criteria", fuzz_criteria},   {"stub", fuzz_stub}, {"case", fuzz_case}, {"rule", fuzz_rule},
+      {"template", fuzz_template},   {"http", fuzz_http}, {"form", fuzz_form}, {"host", fuzz_host},
 #ifdef MOCKHTTP_FUZZ_HTTP2
       {"http2", fuzz_http2},
 #endif
 #ifdef MOCKHTTP_FUZZ_GRPC
       {"grpc", fuzz_grpc},
 #endif
+#ifdef MOCKHTTP_FUZZ_WEBSOCKET
+      {"websocket", fuzz_websocket},
+#endif
   };
   if (argc != 3 || targets.count(argv[1]) == 0) {
-    std::fprintf(stderr,
-                 "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host|http2|grpc DIR\n");
+    std::fprintf(
+        stderr,
+        "usage: mockhttp_fuzz_corpus criteria|stub|case|rule|template|http|form|host|http2|grpc|websocket DIR\n");
     return 2;
   }
   int inputs = 0;

@@ -15,6 +15,8 @@ targets=(criteria stub case rule template http form host)
 if cmake --build "$dir" --target help | grep -E '(^|\.\.\. )mockhttp_fuzz_http2(:|$)' >/dev/null; then targets+=(http2); fi
 # gRPC's message codec, when mockhttp::grpc is built (protobuf found).
 if cmake --build "$dir" --target help | grep -E '(^|\.\.\. )mockhttp_fuzz_grpc(:|$)' >/dev/null; then targets+=(grpc); fi
+# WebSocket's loop, when mockhttp::websocket is built (wslay found).
+if cmake --build "$dir" --target help | grep -E '(^|\.\.\. )mockhttp_fuzz_websocket(:|$)' >/dev/null; then targets+=(websocket); fi
 cmake --build "$dir" -j2 --target "${targets[@]/#/mockhttp_fuzz_}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -29,6 +31,7 @@ for target in "${targets[@]}"; do
   [ "$target" = host ] && dict=fuzz/host.dict
   [ "$target" = http2 ] && dict=fuzz/http2.dict
   [ "$target" = grpc ] && dict=fuzz/grpc.dict
+  [ "$target" = websocket ] && dict=fuzz/websocket.dict
   log="$work/$target.log"
   if ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
      "$dir/fuzz/mockhttp_fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \

@@ -68,8 +68,9 @@ class StubsAndVerification {
   // The connections in reach whose upgrade request matches `upgrade`, oldest first: open ones,
   // and closed ones too when `include_closed`.
   std::vector<WebSocketConnection> websockets(const Request& upgrade = Request{}, bool include_closed = false) const;
-  // The first connection in reach, open or not, whose upgrade matches, waiting up to `timeout`
-  // for one to come; throws WebSocketError naming the connections there are when none does.
+  // The newest open connection in reach whose upgrade matches (after a reconnect, the one the
+  // client is on now), waiting up to `timeout` for one to open; throws WebSocketError naming the
+  // connections there are when none does.
   WebSocketConnection wait_for_websocket(const Request& upgrade = Request{},
                                          std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 

@@ -50,6 +50,10 @@ struct WebSocketClose {
   std::chrono::milliseconds delay{0};
 };
 
+// Whether a server may send `code` in a close frame (RFC 6455 §7.4): 1000-1003, 1007-1014 and
+// 3000-4999 (1004-1006 and 1015 are reserved or never sent).
+bool close_code_sendable(std::uint16_t code);
+
 class WebSocketReply {
  public:
   WebSocketReply() = default;

@@ -1,8 +1,8 @@
 #pragma once
 // WebSocketConnection: a handle on one WebSocket connection a stub accepted, for pushing
 // messages to its client, closing it, and waiting for what the client sends
-// (docs/websocket.md#push). MockServer::websockets() lists them; wait_for_websocket() waits for
-// the next.
+// (docs/websocket.md#push). MockServer::websockets() lists them; wait_for_websocket() gives the
+// newest open one, waiting for one to open.
 //
 //   auto feed = server.wait_for_websocket(Request{}.path("/prices"));
 //   feed.send(WebSocketMessage::json({{"symbol", "ACME"}, {"price", 101.5}}));

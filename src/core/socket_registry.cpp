@@ -137,9 +137,10 @@ std::optional<WebSocketConnectionInfo> SocketRegistry::wait_for_connection(
   std::unique_lock<std::mutex> lock(mutex_);
   std::optional<WebSocketConnectionInfo> found;
   changed_.wait_for(lock, timeout, [&] {
-    for (const auto& record : records_) {
-      if (filter.admits(record->scope_id) && accept(record->info)) {
-        found = record->info;
+    // The newest open one first: after a reconnect, the connection the client is on now.
+    for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+      if ((*it)->info.open && filter.admits((*it)->scope_id) && accept((*it)->info)) {
+        found = (*it)->info;
         return true;
       }
     }

@@ -39,8 +39,8 @@ class SocketRegistry {
   // Hands `actions` to a live connection; false when it is closed or unknown.
   bool perform(std::uint64_t id, SocketActions actions) const;
 
-  // Waits until `accept` admits a connection (live or not), or `timeout` passes or the server
-  // stops; the first admitted in accept order.
+  // Waits until `accept` admits an open connection, or `timeout` passes or the server stops;
+  // the newest such.
   std::optional<WebSocketConnectionInfo> wait_for_connection(
       ScopeFilter filter, const std::function<bool(const WebSocketConnectionInfo&)>& accept,
       std::chrono::milliseconds timeout) const;

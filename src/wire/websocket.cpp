@@ -82,6 +82,12 @@ bool operator==(const WebSocketMessage& a, const WebSocketMessage& b) {
   return a.kind == b.kind && a.payload == b.payload && a.delay == b.delay;
 }
 
+bool close_code_sendable(std::uint16_t code) {
+  // 1005, 1006 and 1015 are never sent; 1004 and 1016-2999 are reserved.
+  if (code >= 3000 && code <= 4999) return true;
+  return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
+}
+
 WebSocketReply& WebSocketReply::send(WebSocketMessage message) {
   messages_.push_back(std::move(message));
   return *this;
@@ -167,12 +173,6 @@ WebSocketChaos WebSocketChaos::from_json(const Json& document, const std::string
 
 namespace {
 
-bool server_may_send(std::uint16_t code) {
-  // RFC 6455 §7.4: 1005, 1006 and 1015 are never sent; 1004 and 1016-2999 are reserved.
-  if (code >= 3000 && code <= 4999) return true;
-  return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
-}
-
 void check_message(const WebSocketMessage& message, const std::string& field) {
   if (message.kind == MessageKind::text && !detail::is_valid_utf8(message.payload)) {
     throw StubError(field + ": a text message must be UTF-8 (send it as binary)");
@@ -185,7 +185,7 @@ void check_reply(const WebSocketReply& reply, const std::string& field) {
     check_message(reply.messages()[i], field + ".messages[" + std::to_string(i) + "]");
   }
   if (const auto& close = reply.closing()) {
-    if (!server_may_send(close->code)) {
+    if (!close_code_sendable(close->code)) {
       throw StubError(field + ".close.code " + std::to_string(close->code) +
                       " is not a code a server may send (1000-1003, 1007-1014, 3000-4999)");
     }

@@ -121,23 +121,19 @@ ssize_t SocketLoop::take_input(std::uint8_t* buffer, std::size_t length) {
 }
 
 ssize_t SocketLoop::queue_output(const std::uint8_t* data, std::size_t length, int flags) {
-  // wslay writes a frame's header in a call of its own (WSLAY_MSG_MORE), then its payload. A pong
-  // left unanswered by chaos is swallowed whole: its header, then its payload's bytes.
-  if (!session_->answers_pings()) {
-    if (pong_bytes_to_drop_ > 0) {
-      const std::size_t dropped = std::min(pong_bytes_to_drop_, length);
-      pong_bytes_to_drop_ -= dropped;
-      if (dropped == length) return static_cast<ssize_t>(length);
-      data += dropped;
-      length -= dropped;
-    }
-    if (length >= 2 && data[0] == kPongFirstByte && (flags & WSLAY_MSG_MORE) != 0) {
-      pong_bytes_to_drop_ = data[1] & 0x7F;
-      return static_cast<ssize_t>(length);
-    }
-    if (length >= 2 && data[0] == kPongFirstByte && length == 2u + (data[1] & 0x7F)) {
-      return static_cast<ssize_t>(length);
-    }
+  // wslay writes a frame's header in a call of its own, flagged WSLAY_MSG_MORE when its payload
+  // follows, then that payload in one call (this callback takes every byte). A pong left
+  // unanswered by chaos is swallowed whole: a header that is a pong's, then its payload; a
+  // payload that merely starts like a pong's header is kept.
+  const bool header = !dropping_pong_ && !payload_next_;
+  const bool payload_of_pong = dropping_pong_;
+  payload_next_ = (flags & WSLAY_MSG_MORE) != 0 && header;
+  dropping_pong_ = false;
+  if (payload_of_pong) return static_cast<ssize_t>(length);
+  if (!session_->answers_pings() && header && length >= 2 && data[0] == kPongFirstByte) {
+    dropping_pong_ = (flags & WSLAY_MSG_MORE) != 0;
+    payload_next_ = false;
+    return static_cast<ssize_t>(length);
   }
   output_.append(reinterpret_cast<const char*>(data), length);
   return static_cast<ssize_t>(length);
@@ -153,6 +149,8 @@ void SocketLoop::frame_started(const wslay_event_on_frame_recv_start_arg& frame)
 }
 
 void SocketLoop::message_received(const wslay_event_on_msg_recv_arg& message) {
+  // A message of too many fragments is refused (1009 follows), not handed on.
+  if (too_many_fragments_ && (message.opcode == WSLAY_TEXT_FRAME || message.opcode == WSLAY_BINARY_FRAME)) return;
   const std::string payload(reinterpret_cast<const char*>(message.msg), message.msg_length);
   if (message.opcode == WSLAY_TEXT_FRAME) {
     received_.push_back(WebSocketMessage::text(payload));
@@ -199,6 +197,10 @@ bool SocketLoop::carry_out(const SocketAction& action) {
       return true;
     }
     case SocketAction::Kind::close:
+      // wslay sends a queued control frame before queued messages, and nothing after its close:
+      // the messages queued before it (a reply's, in this same turn) are framed first, or they
+      // would be lost. (A 1008 for a client that does not read leaves its backlog behind.)
+      wslay_event_send(context_);
       start_close(action.code, action.reason, "server");
       return true;
     case SocketAction::Kind::reset:
@@ -305,6 +307,10 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
       // having then queued its close; either way reading is over.
       if (failed != 0 && peer_closed_) break;
     }
+    // The session's replies were scheduled from a clock read after `now`: read it again, or an
+    // immediate reply waits a turn (a poll of a millisecond, or forever when the client's close
+    // or FIN came in the same read).
+    now = std::chrono::steady_clock::now();
     for (auto& action : outlet_->take()) timed_.push({now, next_order_++, std::move(action)});
     if (!run_due(now)) break;
     if (!closing_ && unsent_bytes() > limits_.max_unsent_bytes) {
@@ -315,11 +321,19 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
     }
     if (wslay_event_send(context_) != 0 && output_.empty()) break;
     if (!flush()) break;
-    // The close handshake is over once both close frames have passed and ours is written.
-    if (closing_ && output_.empty() && wslay_event_get_close_sent(context_) &&
-        wslay_event_get_close_received(context_)) {
-      break;
+    if (!closing_ && wslay_event_get_close_sent(context_)) {
+      // wslay failed the connection on a frame it refused (1002, 1007, 1009): its close is the
+      // server's, and its reading is over, so the connection ends below (RFC 6455 §7.1.7).
+      closing_ = true;
+      outlet_->end();
+      close_deadline_ = now + limits_.close_timeout;
+      ending_ = {wslay_event_get_status_code_sent(context_), "", "server"};
     }
+    // The close went out and either the client's came back or nothing more will be read (wslay
+    // refused a frame, or too many fragments shut reading): waiting could only wait for nothing.
+    const bool handshake_done = closing_ && wslay_event_get_close_sent(context_) && output_.empty() &&
+                                (wslay_event_get_close_received(context_) || !wslay_event_want_read(context_));
+    if (handshake_done) break;
     now = std::chrono::steady_clock::now();
     if (closing_ && now >= close_deadline_) break;
     if (peer_closed_ && input_.empty() && !wslay_event_want_read(context_)) break;

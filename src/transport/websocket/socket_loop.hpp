@@ -73,8 +73,8 @@ class SocketLoop {
   bool peer_closed_ = false;
   std::string output_;  // framed by wslay, not yet written
   std::size_t output_written_ = 0;
-  std::size_t pong_bytes_to_drop_ = 0;  // chaos: unanswered pings
-  bool dropping_pong_ = false;
+  bool dropping_pong_ = false;  // chaos: unanswered pings; the next write is the pong's payload
+  bool payload_next_ = false;   // the next write is the payload of the frame whose header was written
   std::size_t fragments_ = 0;  // frames of the message being received
   bool too_many_fragments_ = false;
   std::vector<WebSocketMessage> received_;  // whole messages wslay handed over, not yet to the session
