@@ -575,8 +575,10 @@ void close_websockets(Engine& core, const AdminCall& call) {
     if (doc.is_object() && doc.contains("message")) throw DocumentError("/message", "a close takes no message");
     if (doc.contains("code")) {
       if (!doc["code"].is_number_integer() || !close_code_sendable(doc["code"].get<std::uint16_t>())) {
-        throw DocumentError("/code", "code must be a close code a server may send (1000-1003, 1007-1014, "
-                                     "3000-4999), got " + doc["code"].dump());
+        throw DocumentError("/code",
+                            "code must be a close code a server may send (1000-1003, 1007-1014, "
+                            "3000-4999), got " +
+                                doc["code"].dump());
       }
       code = doc["code"].get<std::uint16_t>();
     }
@@ -584,8 +586,8 @@ void close_websockets(Engine& core, const AdminCall& call) {
       if (!doc["reason"].is_string()) throw DocumentError("/reason", "reason must be a string");
       reason = doc["reason"].get<std::string>();
       if (reason.size() > 123) {
-        throw DocumentError("/reason", "a close reason holds at most 123 bytes of UTF-8, got " +
-                                           std::to_string(reason.size()));
+        throw DocumentError("/reason",
+                            "a close reason holds at most 123 bytes of UTF-8, got " + std::to_string(reason.size()));
       }
     }
     chosen = ChosenSockets::from_json(doc);

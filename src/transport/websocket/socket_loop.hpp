@@ -75,7 +75,7 @@ class SocketLoop {
   std::size_t output_written_ = 0;
   bool dropping_pong_ = false;  // chaos: unanswered pings; the next write is the pong's payload
   bool payload_next_ = false;   // the next write is the payload of the frame whose header was written
-  std::size_t fragments_ = 0;  // frames of the message being received
+  std::size_t fragments_ = 0;   // frames of the message being received
   bool too_many_fragments_ = false;
   std::vector<WebSocketMessage> received_;  // whole messages wslay handed over, not yet to the session
 
