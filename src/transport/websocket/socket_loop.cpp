@@ -23,18 +23,28 @@ class SocketLoop::Outlet final : public SocketOutlet {
   Outlet& operator=(const Outlet&) = delete;
 
   bool perform(SocketActions actions) override {
+    bool was_empty = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (ended_) return false;
+      was_empty = queued_.empty();
       for (auto& action : actions) queued_.push_back(std::move(action));
     }
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto written = ::write(wake_, &one, sizeof one);
+    // One wake-up per batch the loop has not taken yet: a test pushing in a loop costs no system
+    // call per message.
+    if (was_empty) {
+      const std::uint64_t one = 1;
+      [[maybe_unused]] const auto written = ::write(wake_, &one, sizeof one);
+    }
     return true;
   }
-  SocketActions take() {
-    std::uint64_t count = 0;
-    [[maybe_unused]] const auto read = ::read(wake_, &count, sizeof count);
+  // What was queued; `woken`: the eventfd was readable, and is emptied here (never otherwise,
+  // so a turn without a wake-up costs no system call).
+  SocketActions take(bool woken) {
+    if (woken) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] const auto read = ::read(wake_, &count, sizeof count);
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     SocketActions taken(std::make_move_iterator(queued_.begin()), std::make_move_iterator(queued_.end()));
     queued_.clear();
@@ -288,6 +298,7 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
   input_ = std::move(already_read);
   schedule(session_->opened(outlet_));
   ending_.by = "network";
+  bool woken = false;  // the last poll found the outlet's eventfd readable
   for (;;) {
     auto now = std::chrono::steady_clock::now();
     if (!stop_noticed_ && !still_serving_()) {
@@ -311,7 +322,8 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
     // immediate reply waits a turn (a poll of a millisecond, or forever when the client's close
     // or FIN came in the same read).
     now = std::chrono::steady_clock::now();
-    for (auto& action : outlet_->take()) timed_.push({now, next_order_++, std::move(action)});
+    for (auto& action : outlet_->take(woken)) timed_.push({now, next_order_++, std::move(action)});
+    woken = false;
     if (!run_due(now)) break;
     if (!closing_ && unsent_bytes() > limits_.max_unsent_bytes) {
       start_close(1008,
@@ -349,6 +361,7 @@ void SocketLoop::serve(const std::string& answer_head, std::string already_read)
         {outlet_->wake_fd(), POLLIN, 0}};
     const int ready = ::poll(watched, 2, poll_timeout_ms(now));
     if (ready < 0 && errno != EINTR) break;
+    woken = ready > 0 && (watched[1].revents & POLLIN) != 0;
     if (ready > 0 && (watched[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && reading) read_some();
     if (ready > 0 && (watched[0].revents & (POLLHUP | POLLERR)) != 0 && !reading) break;
   }
