@@ -63,3 +63,22 @@ else()
   set(MOCKHTTP_VALIJSON_TARGET mockhttp_valijson)
 endif()
 endif()
+
+# wslay (WebSocket frames), looked for once for every target that speaks WebSocket:
+# mockhttp::websocket, the tests' client, the bench and examples/price_feed. Debian installs
+# wslay's CMake config (target `wslay`); elsewhere the header and library suffice.
+# MOCKHTTP_WSLAY_TARGET is empty when it is not found: those targets are then left out.
+set(MOCKHTTP_WSLAY_TARGET "")
+find_package(wslay CONFIG QUIET)
+if(TARGET wslay)
+  set(MOCKHTTP_WSLAY_TARGET wslay)
+else()
+  find_path(MOCKHTTP_WSLAY_INCLUDE_DIR wslay/wslay.h)
+  find_library(MOCKHTTP_WSLAY_LIBRARY wslay)
+  if(MOCKHTTP_WSLAY_INCLUDE_DIR AND MOCKHTTP_WSLAY_LIBRARY)
+    add_library(mockhttp_wslay INTERFACE)
+    target_include_directories(mockhttp_wslay SYSTEM INTERFACE ${MOCKHTTP_WSLAY_INCLUDE_DIR})
+    target_link_libraries(mockhttp_wslay INTERFACE ${MOCKHTTP_WSLAY_LIBRARY})
+    set(MOCKHTTP_WSLAY_TARGET mockhttp_wslay)
+  endif()
+endif()
