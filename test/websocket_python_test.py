@@ -6,7 +6,8 @@ upgrade with an ordinary response, close 1008 on an unmatched message or send th
 report; the test pushes to one connection or to those whose upgrade matches, closes with a code
 and reason, waits for a client's message with $json criteria, reads the connections and their
 messages, and gets 422/404 for a bad push; a chaos fault ends a connection without a close frame
-(1006) and a reconnect works. Hostile, from raw sockets: 1,000 idle connections held open while
+(1006) and a reconnect works. Hostile, from raw sockets: 1,000 idle connections (300 under a
+sanitizer) held open while
 a real client is still answered, and a client that never reads is closed 1008 once the server's
 unsent bytes pass its limit (lowered to 1 MiB with --websocket-max-unsent-bytes), while others
 are still served.
@@ -302,21 +303,28 @@ async def chaos_and_reconnect(mock):
           sorted(info["closed_by"] for info in ends) == ["chaos", "client"], ends)
 
 
+# 1,000 idle connections, each on a listener thread of its own. Under a sanitizer a thread costs
+# the kernel many more memory mappings (shadow, fake stacks), and the server reaches
+# vm.max_map_count near 500 threads, answering 500 until connections close: 300 there.
+IDLE = 300 if os.environ.get("ASAN_OPTIONS") or os.environ.get("TSAN_OPTIONS") else 1000
+
+
 async def many_idle_connections(mock):
     mock.stub("idle", {"path": "/idle"}, {"websocket": {}})
     idle = []
     try:
-        for _ in range(1000):
+        for _ in range(IDLE):
             idle.append(raw_upgrade(mock.port, "/idle"))
         heads = [read_head(sock)[0] for sock in idle]
         upgraded = sum(head.startswith("HTTP/1.1 101") for head in heads)
-        check("1,000 raw-socket upgrades are each answered 101", upgraded == 1000,
+        check(f"{IDLE:,} raw-socket upgrades are each answered 101", upgraded == IDLE,
               f"{upgraded} upgraded; e.g. {next((h for h in heads if not h.startswith('HTTP/1.1 101')), '')}")
-        open_idle = [c for c in mock.call("GET", "/__mock__/websockets")[1]["connections"] if c["stub_id"] == "idle"]
-        check("the 1,000 idle connections are listed open", len(open_idle) == 1000, len(open_idle))
+        status, listing = mock.call("GET", "/__mock__/websockets")
+        open_idle = [c for c in listing["connections"] if c["stub_id"] == "idle"] if status == 200 else []
+        check(f"the {IDLE:,} idle connections are listed open", len(open_idle) == IDLE, (status, len(open_idle)))
         async with websockets.connect(mock.ws + "/chat", subprotocols=["chat.v1"], open_timeout=BOUND) as chat:
             greeting = json.loads(await receive(chat))
-            check("with 1,000 idle connections a client is greeted", greeting == {"type": "hello"}, greeting)
+            check(f"with {IDLE:,} idle connections a client is greeted", greeting == {"type": "hello"}, greeting)
             await chat.send("next")
             check("... and answered as scripted", await receive(chat) in ("one", "two"))
     finally:
