@@ -82,3 +82,16 @@ else()
     set(MOCKHTTP_WSLAY_TARGET mockhttp_wslay)
   endif()
 endif()
+
+# Node and the folder where scripts/install-deps.sh puts the npm packages the tests and the
+# bench drive (@grpc/grpc-js, ws): looked for once, for test/ and bench/. Without them those
+# tests say they are skipped and the bench prints the mock's figures alone.
+find_program(MOCKHTTP_NODE node)
+if(DEFINED ENV{MOCKHTTP_NODE_MODULES})
+  set(mockhttp_node_modules_default $ENV{MOCKHTTP_NODE_MODULES})
+elseif(DEFINED ENV{XDG_CACHE_HOME})
+  set(mockhttp_node_modules_default $ENV{XDG_CACHE_HOME}/mockhttp/node)
+else()
+  set(mockhttp_node_modules_default $ENV{HOME}/.cache/mockhttp/node)
+endif()
+set(MOCKHTTP_NODE_MODULES ${mockhttp_node_modules_default} CACHE PATH "Where npm installed the tests' Node packages")
